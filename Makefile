@@ -1,0 +1,41 @@
+# Pressroom: the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: run test bootstrap bootstrap-test migrate seed start bench backup restore clean-test-dbs
+
+run: bootstrap migrate seed start   ## install what is missing, migrate, seed the demo, start the suite
+
+test: bootstrap-test                ## install what is missing and run every test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bootstrap:
+	@scripts/bootstrap.sh run
+
+bootstrap-test:
+	@scripts/bootstrap.sh test
+
+migrate:
+	$(PY) -m svckit.dbadmin migrate
+
+seed:
+	$(PY) -m scripts.seed
+
+start:
+	@scripts/start.sh
+
+bench: bootstrap-test
+	$(PY) bench/rpc_roundtrip.py
+	$(PY) bench/http_gateway.py
+
+backup: bootstrap
+	$(PY) -m svckit.backup dump --dir backups
+
+restore: bootstrap
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/pressroom-YYYYmmdd-HHMMSS.tar.gz"; exit 2; }
+	$(PY) -m svckit.backup restore "$(ARCHIVE)"
+
+clean-test-dbs:                     ## drop databases left behind by interrupted test runs
+	$(PY) -m svckit.testing.cleanup

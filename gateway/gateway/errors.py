@@ -1,0 +1,126 @@
+"""The one table mapping wire errors to HTTP, and RFC 9457 problem+json bodies in the reader's language."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import falcon
+from nameko.exceptions import RemoteError
+
+from svckit.errors import (
+    Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge, QuotaExceeded, TooManyRequests, Unauthenticated,
+    Unavailable, WireError,
+)
+from svckit.i18n import Text
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+#: wire error -> (HTTP status, title). The most specific class wins (checked in order).
+STATUS_TABLE: list[tuple[type[WireError], int, Text]] = [
+    (InvalidInput, 422, Text("Ungültige Eingabe", "Invalid input")),
+    (Unauthenticated, 401, Text("Nicht angemeldet", "Not authenticated")),
+    (Forbidden, 403, Text("Keine Berechtigung", "Forbidden")),
+    (NotFound, 404, Text("Nicht gefunden", "Not found")),
+    (Conflict, 409, Text("Konflikt", "Conflict")),
+    (QuotaExceeded, 402, Text("Kontingent ausgeschöpft", "Quota exceeded")),
+    (PayloadTooLarge, 413, Text("Zu groß", "Payload too large")),
+    (TooManyRequests, 429, Text("Zu viele Anfragen", "Too many requests")),
+    (Unavailable, 503, Text("Dienst nicht verfügbar", "Service unavailable")),
+    (WireError, 400, Text("Fehlerhafte Anfrage", "Bad request")),
+]
+
+INTERNAL = Text("Interner Fehler. Bitte nennen Sie dem Support die Anfrage-ID {request_id}.",
+                "Internal error. Please give support the request id {request_id}.")
+
+# falcon's own errors (routing, parsing) in both languages
+HTTP_TEXTS: dict[int, tuple[Text, Text]] = {
+    400: (Text("Fehlerhafte Anfrage", "Bad request"), Text("Die Anfrage ist fehlerhaft.", "The request is malformed.")),
+    401: (Text("Nicht angemeldet", "Not authenticated"), Text("Bitte melden Sie sich an.", "Please log in.")),
+    404: (Text("Nicht gefunden", "Not found"), Text("Diese Adresse gibt es nicht.", "There is nothing at this address.")),
+    405: (Text("Methode nicht erlaubt", "Method not allowed"),
+          Text("Diese Methode ist hier nicht erlaubt.", "This method is not allowed here.")),
+    406: (Text("Nicht akzeptabel", "Not acceptable"), Text("Nur JSON wird geliefert.", "Only JSON is served.")),
+    411: (Text("Länge fehlt", "Length required"), Text("Content-Length fehlt.", "Content-Length is missing.")),
+    413: (Text("Zu groß", "Payload too large"), Text("Die Anfrage ist zu groß.", "The request is too large.")),
+    415: (Text("Falscher Inhaltstyp", "Unsupported media type"),
+          Text("Bitte senden Sie JSON (application/json).", "Please send JSON (application/json).")),
+    429: (Text("Zu viele Anfragen", "Too many requests"), Text("Bitte warten Sie einen Moment.", "Please wait a moment.")),
+}
+
+
+def status_for(exc: WireError) -> tuple[int, Text]:
+    for cls, status, title in STATUS_TABLE:
+        if isinstance(exc, cls):
+            return status, title
+    return 500, Text("Interner Fehler", "Internal error")
+
+
+def problem(status: int, title: Text, detail: Text, lang: str, code: str, req: falcon.Request,
+            fields: dict[str, Text] | None = None, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": f"urn:pressroom:problem:{code}",
+        "title": title.pick(lang),
+        "status": status,
+        "detail": detail.pick(lang),
+        "instance": req.path,
+        "code": code,
+        "request_id": req.context.get("request_id"),
+    }
+    if fields:
+        body["errors"] = [{"field": name, "message": text.pick(lang)} for name, text in fields.items()]
+    if extra:
+        body["extra"] = extra
+    return body
+
+
+def _lang(req: falcon.Request) -> str:
+    return req.context.get("lang") or "de"
+
+
+def _write(resp: falcon.Response, status: int, body: dict) -> None:
+    resp.status = status
+    resp.content_type = PROBLEM_JSON
+    resp.media = body
+    if status == 401:
+        resp.set_header("WWW-Authenticate", 'Bearer realm="pressroom"')
+
+
+def handle_wire_error(req, resp, exc: WireError, params) -> None:
+    status, title = status_for(exc)
+    _write(resp, status, problem(status, title, exc.detail, _lang(req), exc.payload.get("code", "error"), req,
+                                 exc.fields, exc.extra or None))
+
+
+def handle_http_error(req, resp, exc: falcon.HTTPError, params) -> None:
+    status = exc.status_code
+    title, detail = HTTP_TEXTS.get(status, (Text(exc.title or "Fehler", exc.title or "Error"),
+                                            Text(exc.description or "", exc.description or "")))
+    if status == 400 and exc.description:
+        detail = Text(f"Die Anfrage ist fehlerhaft: {exc.description}", f"The request is malformed: {exc.description}")
+    code = {400: "bad_request", 401: "unauthenticated", 404: "not_found", 405: "method_not_allowed",
+            413: "payload_too_large", 415: "unsupported_media_type", 429: "too_many_requests"}.get(status, "http_error")
+    _write(resp, status, problem(status, title, detail, _lang(req), code, req))
+    for name, value in (exc.headers or {}).items():
+        resp.set_header(name, value)
+
+
+def handle_unexpected(req, resp, exc: Exception, params) -> None:
+    if isinstance(exc, falcon.HTTPError):
+        return handle_http_error(req, resp, exc, params)
+    rid = req.context.get("request_id")
+    if isinstance(exc, RemoteError):
+        log.error("remote error %s: %s", exc.exc_type, exc.value, extra={"request_id": rid})
+    else:
+        log.exception("unhandled error", extra={"request_id": rid})
+    _write(resp, 500, problem(500, Text("Interner Fehler", "Internal error"), INTERNAL.format(request_id=rid),
+                              _lang(req), "internal_error", req))
+
+
+def install(app: falcon.App) -> None:
+    # falcon picks the handler registered for the most specific base class
+    app.add_error_handler(Exception, handle_unexpected)
+    app.add_error_handler(falcon.HTTPError, handle_http_error)
+    app.add_error_handler(WireError, handle_wire_error)

@@ -1,0 +1,115 @@
+"""The OpenAPI 3.1 document, assembled from the route modules' fragments, and the offline API explorer."""
+
+from __future__ import annotations
+
+import copy
+import os
+from typing import Any
+
+import falcon
+
+from . import __version__
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details, in the caller's language (Accept-Language or the user's setting).",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "code": {"type": "string", "description": "stable machine-readable error code"},
+        "request_id": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object", "required": ["field", "message"], "properties": {
+            "field": {"type": "string"}, "message": {"type": "string"}}}},
+        "extra": {"type": "object"},
+    },
+}
+
+
+def _problem_response(description: str) -> dict:
+    return {"description": description, "content": {"application/problem+json": {
+        "schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+def build_spec(modules) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Pressroom API",
+            "version": __version__,
+            "description": "The JSON API of Pressroom, the PR and communications suite. Errors are "
+                           "`application/problem+json` (RFC 9457) in German or English "
+                           "(`Accept-Language`, `?lang=`, or the user's own setting).",
+        },
+        "servers": [{"url": "/"}],
+        "tags": [],
+        "paths": {},
+        "components": {
+            "schemas": {"Problem": PROBLEM_SCHEMA},
+            "responses": {
+                "Invalid": _problem_response("invalid input; `errors` names each field and the reason"),
+                "Unauthenticated": _problem_response("not logged in, or the session ended"),
+                "Forbidden": _problem_response("logged in, but not allowed (role or read-only client)"),
+                "NotFound": _problem_response("does not exist or is not visible to the caller"),
+                "Conflict": _problem_response("conflicts with the current state"),
+            },
+            "securitySchemes": {
+                "session": {"type": "http", "scheme": "bearer",
+                            "description": "the session token from POST /api/v1/auth/login"},
+                "cookie": {"type": "apiKey", "in": "cookie", "name": "pressroom_session"},
+            },
+        },
+        "security": [{"session": []}, {"cookie": []}],
+    }
+    for module in modules:
+        fragment = copy.deepcopy(getattr(module, "OPENAPI", {}) or {})
+        spec["tags"].extend(fragment.get("tags", []))
+        for path, item in fragment.get("paths", {}).items():
+            spec["paths"].setdefault(path, {}).update(item)
+        for kind, entries in fragment.get("components", {}).items():
+            spec["components"].setdefault(kind, {}).update(entries)
+    return spec
+
+
+class OpenApiResource:
+    auth_required = False
+
+    def __init__(self, spec: dict[str, Any]):
+        self.spec = spec
+
+    def on_get(self, req, resp):
+        resp.media = self.spec
+
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Pressroom API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/api/v1/docs/static/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/api/v1/docs/static/swagger-ui-bundle.js"></script>
+<script src="/api/v1/docs/static/swagger-ui-standalone-preset.js"></script>
+<script>
+window.ui = SwaggerUIBundle({url: "/api/v1/openapi.json", dom_id: "#swagger-ui", deepLinking: true,
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout",
+  validatorUrl: null, withCredentials: true});
+</script></body></html>
+"""
+
+
+class DocsPage:
+    """The interactive API page: Swagger UI 5 from the swagger-ui-py wheel, no internet needed."""
+
+    auth_required = False
+
+    def on_get(self, req, resp):
+        resp.content_type = falcon.MEDIA_HTML
+        resp.text = DOCS_PAGE
+
+
+def swagger_static_dir() -> str:
+    import swagger_ui
+
+    return os.path.join(os.path.dirname(swagger_ui.__file__), "static")

@@ -1,0 +1,156 @@
+"""RPC from gunicorn threads to the nameko services.
+
+nameko's standalone proxy is not thread-safe and costs two AMQP connections to set up, so the gateway keeps one
+per thread, created lazily on the thread's first call (after gunicorn has forked) and reused for every request
+that thread serves. Per call it swaps in the request's context data (signed principal, request id) and timeout.
+
+Requests carry an AMQP expiration equal to their timeout: a request nobody picked up in time is dropped by the
+broker instead of being executed minutes later for a caller that has long given up.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from typing import Any, Iterable
+
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from nameko.exceptions import RpcTimeout, UnknownService
+from nameko.rpc import MethodProxy
+from nameko.standalone.rpc import PollingQueueConsumer, SingleThreadedReplyListener, StandaloneProxyBase
+
+from svckit import principal as principal_mod
+from svckit.entrypoints import REQUEST_ID_KEY
+from svckit.errors import Unavailable
+from svckit.i18n import Text
+from svckit.principal import Principal
+
+log = logging.getLogger(__name__)
+
+UNAVAILABLE = Text("Der Dienst {service} antwortet nicht.", "The {service} service does not answer.")
+
+
+class _ReplyConsumer(PollingQueueConsumer):
+    def on_message(self, body, message):
+        # a reply whose caller timed out earlier is dropped instead of piling up in self.replies
+        if message.properties.get("correlation_id") in self.provider._reply_events:
+            super().on_message(body, message)
+        else:
+            message.ack()
+
+
+class _ReplyListener(SingleThreadedReplyListener):
+    def __init__(self, timeout=None):
+        super().__init__(timeout=timeout)
+        self.queue_consumer = _ReplyConsumer(timeout=timeout)
+
+
+class _ThreadProxy(StandaloneProxyBase):
+    def __init__(self, config: dict):
+        super().__init__(config, context_data={}, timeout=None, reply_listener_cls=_ReplyListener)
+        self.start()
+
+    def method(self, service: str, method: str, timeout: float) -> MethodProxy:
+        return MethodProxy(self._worker_ctx, service, method, self._reply_listener,
+                           expiration=max(1, int(timeout * 1000)))
+
+    def set_context(self, data: dict, timeout: float) -> None:
+        self._worker_ctx.data.clear()
+        self._worker_ctx.data.update(data)
+        self._reply_listener.queue_consumer.timeout = timeout
+
+
+class RpcClient:
+    """``rpc.call("crm", "get_contact", contact_id, principal=p, request_id=rid)``."""
+
+    def __init__(self, amqp_uri: str, principal_secret: str, timeout: float = 15.0):
+        self.config = {"AMQP_URI": amqp_uri, "serializer": "json"}
+        self.secret = principal_secret
+        self.timeout = timeout
+        self._local = threading.local()
+        self._all: list[_ThreadProxy] = []
+        self._lock = threading.Lock()
+
+    def _proxy(self) -> _ThreadProxy:
+        proxy = getattr(self._local, "proxy", None)
+        if proxy is None:
+            proxy = _ThreadProxy(self.config)
+            self._local.proxy = proxy
+            with self._lock:
+                self._all.append(proxy)
+        return proxy
+
+    def _discard(self) -> None:
+        proxy = getattr(self._local, "proxy", None)
+        self._local.proxy = None
+        if proxy is not None:
+            with self._lock:
+                if proxy in self._all:
+                    self._all.remove(proxy)
+            try:
+                proxy.stop()
+            except Exception:
+                pass
+
+    def context(self, principal: Principal | None, request_id: str | None) -> dict:
+        data: dict[str, Any] = {}
+        if principal is not None:
+            data[principal_mod.CONTEXT_KEY] = principal_mod.encode(principal, self.secret)
+        if request_id:
+            data[REQUEST_ID_KEY] = request_id
+        return data
+
+    def call(self, service: str, method: str, *args, principal: Principal | None = None,
+             request_id: str | None = None, timeout: float | None = None, **kwargs) -> Any:
+        return self.call_many([(service, method, args, kwargs)], principal=principal, request_id=request_id,
+                              timeout=timeout)[0]
+
+    def call_many(self, calls: Iterable[tuple[str, str, tuple, dict]], principal: Principal | None = None,
+                  request_id: str | None = None, timeout: float | None = None,
+                  return_exceptions: bool = False) -> list[Any]:
+        """Send all calls at once, then collect the replies (used by /readyz and fan-out reads)."""
+        timeout = timeout or self.timeout
+        calls = list(calls)
+        try:
+            proxy = self._proxy()
+        except (OSError, AmqpConnectionError) as exc:
+            log.warning("cannot connect to the broker: %s", exc)
+            raise Unavailable(UNAVAILABLE.format(service="broker")) from None
+        proxy.set_context(self.context(principal, request_id), timeout)
+        pending: list[Any] = []
+        for service, method, args, kwargs in calls:
+            try:
+                pending.append(proxy.method(service, method, timeout).call_async(*args, **kwargs))
+            except UnknownService:
+                pending.append(Unavailable(UNAVAILABLE.format(service=service)))
+            except (OSError, AmqpConnectionError):
+                self._discard()
+                pending.append(Unavailable(UNAVAILABLE.format(service=service)))
+        results: list[Any] = []
+        for (service, _method, _a, _k), reply in zip(calls, pending):
+            try:
+                if isinstance(reply, Exception):
+                    raise reply
+                results.append(reply.result())
+            except RpcTimeout:
+                results.append(Unavailable(UNAVAILABLE.format(service=service), service=service, reason="timeout"))
+            except (OSError, socket.timeout, AmqpConnectionError, RuntimeError):
+                self._discard()
+                results.append(Unavailable(UNAVAILABLE.format(service=service), service=service))
+            except Exception as exc:  # a wire error (or RemoteError) raised by the service
+                results.append(exc)
+        if not return_exceptions:
+            for r in results:
+                if isinstance(r, Exception):
+                    raise r
+        return results
+
+    def close(self) -> None:
+        with self._lock:
+            proxies, self._all = self._all, []
+        for proxy in proxies:
+            try:
+                proxy.stop()
+            except Exception:
+                pass

@@ -1,0 +1,24 @@
+"""gunicorn settings for the gateway.
+
+Worker model: ``gthread``. A request spends almost all its time waiting for an RPC reply from RabbitMQ, so threads
+let one process overlap many such waits at little memory. gunicorn 27 ships no eventlet worker, and the gevent
+worker would monkey-patch the process under nameko's standalone proxy. Each thread lazily creates its own nameko
+proxy (the proxy is not thread-safe) after the fork and keeps it for its whole life: never one per request.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GATEWAY_BIND", f"0.0.0.0:{os.environ.get('GATEWAY_PORT', '8080')}")
+worker_class = "gthread"
+workers = int(os.environ.get("GATEWAY_WORKERS", max(2, multiprocessing.cpu_count())))
+threads = int(os.environ.get("GATEWAY_THREADS", "8"))
+timeout = int(os.environ.get("GATEWAY_TIMEOUT", "60"))
+graceful_timeout = 20
+keepalive = 5
+accesslog = None          # the app writes its own JSON access log with request ids
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+proc_name = "pressroom-gateway"
+limit_request_line = 8190
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

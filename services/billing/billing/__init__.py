@@ -1,0 +1,3 @@
+"""Pressroom billing service."""
+
+__version__ = "0.1.0"

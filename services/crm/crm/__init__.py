@@ -1,0 +1,3 @@
+"""Pressroom crm service."""
+
+__version__ = "0.1.0"

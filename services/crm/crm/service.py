@@ -1,0 +1,24 @@
+"""The crm nameko service: dependency declarations and thin entrypoints."""
+
+from __future__ import annotations
+
+from nameko.dependency_providers import Config
+
+from svckit import health
+from svckit.db import Database
+from svckit.entrypoints import Auth, rpc
+
+from . import __version__
+
+
+class CrmService:
+    name = "crm"
+
+    db = Database()
+    auth = Auth()
+    config = Config()
+
+    @rpc
+    def health(self) -> dict:
+        """Version, database and broker state (the gateway's /readyz asks every service)."""
+        return health.report(self.name, __version__, self.db, self.config["AMQP_URI"])

@@ -1,0 +1,3 @@
+"""Pressroom dispatch service."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,12 @@
+from dispatch.service import DispatchService
+
+
+def test_health_reports_version_database_and_broker(run_services, rpc_as):
+    run_services(DispatchService)
+    with rpc_as() as rpc:
+        report = rpc.dispatch.health()
+    assert report["service"] == "dispatch"
+    assert report["ok"] is True
+    assert report["database"]["ok"] is True
+    assert report["database"]["revision"] is not None
+    assert report["broker"]["ok"] is True

@@ -1,0 +1,3 @@
+"""Pressroom identity service."""
+
+__version__ = "0.1.0"

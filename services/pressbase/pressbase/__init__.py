@@ -1,0 +1,3 @@
+"""Pressroom pressbase service."""
+
+__version__ = "0.1.0"

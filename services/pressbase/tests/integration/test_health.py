@@ -1,0 +1,12 @@
+from pressbase.service import PressbaseService
+
+
+def test_health_reports_version_database_and_broker(run_services, rpc_as):
+    run_services(PressbaseService)
+    with rpc_as() as rpc:
+        report = rpc.pressbase.health()
+    assert report["service"] == "pressbase"
+    assert report["ok"] is True
+    assert report["database"]["ok"] is True
+    assert report["database"]["revision"] is not None
+    assert report["broker"]["ok"] is True

@@ -1,0 +1,96 @@
+"""What every service's entrypoints share: the caller's principal, request id, and the rpc decorator.
+
+``Auth`` is the dependency that gives a worker its caller (``self.auth.principal``) and lets a service act as
+itself for background work (``with self.auth.acting_as(Principal.system(...))``): outgoing RPC calls and events
+made meanwhile carry that principal instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+import weakref
+from contextlib import contextmanager
+from functools import partial
+from typing import Iterator
+
+from nameko.extensions import DependencyProvider
+from nameko.rpc import rpc as nameko_rpc
+
+from . import principal as principal_mod
+from .errors import WIRE_ERRORS
+from .logs import request_id_var
+from .principal import Principal
+
+log = logging.getLogger(__name__)
+
+REQUEST_ID_KEY = "request_id"
+
+#: the rpc decorator of every service: wire errors are expected outcomes (logged as such, not as crashes)
+rpc = partial(nameko_rpc, expected_exceptions=WIRE_ERRORS)
+
+
+class AuthContext:
+    def __init__(self, worker_ctx, secret: str, service_name: str):
+        self._worker_ctx = worker_ctx
+        self._secret = secret
+        self._service_name = service_name
+        self._principal: Principal | None = None
+
+    @property
+    def principal(self) -> Principal:
+        if self._principal is None:
+            self._principal = principal_mod.decode(self._worker_ctx.data.get(principal_mod.CONTEXT_KEY), self._secret)
+        return self._principal
+
+    @property
+    def request_id(self) -> str | None:
+        return self._worker_ctx.data.get(REQUEST_ID_KEY)
+
+    def system(self, account_id: str | None = None) -> Principal:
+        return Principal.system(self._service_name, account_id=account_id, lang=self.principal.lang)
+
+    @contextmanager
+    def acting_as(self, who: Principal) -> Iterator[Principal]:
+        """Calls and events inside the block carry ``who``; the caller's principal is restored afterwards."""
+        data = self._worker_ctx.data
+        saved = data.get(principal_mod.CONTEXT_KEY)
+        saved_obj = self._principal
+        data[principal_mod.CONTEXT_KEY] = principal_mod.encode(who, self._secret)
+        self._principal = who
+        try:
+            yield who
+        finally:
+            if saved is None:
+                data.pop(principal_mod.CONTEXT_KEY, None)
+            else:
+                data[principal_mod.CONTEXT_KEY] = saved
+            self._principal = saved_obj
+
+
+class Auth(DependencyProvider):
+    """Injects an :class:`AuthContext` for the worker's caller; also tags the worker's logs with the request id."""
+
+    def setup(self) -> None:
+        secret = self.container.config.get("PRINCIPAL_SECRET")
+        if not secret:
+            raise RuntimeError("PRINCIPAL_SECRET is not configured")
+        self.secret = secret
+        self.contexts: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+    def get_dependency(self, worker_ctx) -> AuthContext:
+        ctx = AuthContext(worker_ctx, self.secret, self.container.service_name)
+        self.contexts[worker_ctx] = ctx
+        return ctx
+
+    def worker_setup(self, worker_ctx) -> None:
+        rid = worker_ctx.data.get(REQUEST_ID_KEY)
+        if not rid:
+            rid = uuid.uuid4().hex
+            worker_ctx.data[REQUEST_ID_KEY] = rid
+        request_id_var.set(rid)
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None) -> None:
+        if exc_info is not None and not isinstance(exc_info[1], WIRE_ERRORS):
+            log.error("unexpected error in %s", worker_ctx.entrypoint.method_name, exc_info=exc_info,
+                      extra={"request_id": worker_ctx.data.get(REQUEST_ID_KEY)})

@@ -1,0 +1,123 @@
+"""The small set of errors that cross the RPC boundary.
+
+A service raises ``NotFound(...)``; nameko serialises the exception's args; because every class here is registered
+in nameko's exception registry, the caller (another service or the gateway) gets a ``NotFound`` back, not a
+``RemoteError``. The gateway maps each class to one HTTP status in one table (``gateway.errors``).
+
+The single constructor argument on the wire is a plain JSON payload::
+
+    {"code": "not_found", "detail": {"de": ..., "en": ...},
+     "fields": {"email": {"de": ..., "en": ...}}, "extra": {...}}
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from nameko.exceptions import get_module_path, registry
+
+from .i18n import Text
+
+
+class WireError(Exception):
+    """Base of every error that may travel between services and reach a user."""
+
+    code = "error"
+    default_detail = Text("Ein Fehler ist aufgetreten.", "An error occurred.")
+
+    def __init__(
+        self,
+        detail: Text | Mapping[str, Any] | str | None = None,
+        fields: Mapping[str, Text | Mapping[str, str] | str] | None = None,
+        **extra: Any,
+    ):
+        if isinstance(detail, Mapping) and "code" in detail and fields is None and not extra:
+            payload = dict(detail)  # rebuilt from the wire
+        else:
+            payload = {
+                "code": self.code,
+                "detail": Text.from_wire(detail if detail is not None else self.default_detail).to_wire(),
+                "fields": {name: Text.from_wire(msg).to_wire() for name, msg in (fields or {}).items()},
+                "extra": dict(extra),
+            }
+        self.payload = payload
+        super().__init__(payload)
+
+    @property
+    def detail(self) -> Text:
+        return Text.from_wire(self.payload.get("detail"))
+
+    @property
+    def fields(self) -> dict[str, Text]:
+        return {k: Text.from_wire(v) for k, v in (self.payload.get("fields") or {}).items()}
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        return dict(self.payload.get("extra") or {})
+
+    def __str__(self) -> str:
+        fields = ", ".join(f"{k}: {v.en}" for k, v in self.fields.items())
+        return f"{self.code}: {self.detail.en}" + (f" ({fields})" if fields else "")
+
+
+class InvalidInput(WireError):
+    code = "invalid_input"
+    default_detail = Text("Die Eingabe ist ungültig.", "The input is invalid.")
+
+
+class NotFound(WireError):
+    code = "not_found"
+    default_detail = Text("Nicht gefunden.", "Not found.")
+
+
+class Forbidden(WireError):
+    code = "forbidden"
+    default_detail = Text("Dafür fehlt Ihnen die Berechtigung.", "You are not allowed to do this.")
+
+
+class Unauthenticated(WireError):
+    code = "unauthenticated"
+    default_detail = Text("Bitte melden Sie sich an.", "Please log in.")
+
+
+class Conflict(WireError):
+    code = "conflict"
+    default_detail = Text("Der Vorgang steht im Konflikt mit dem aktuellen Stand.",
+                          "The request conflicts with the current state.")
+
+
+class QuotaExceeded(WireError):
+    code = "quota_exceeded"
+    default_detail = Text("Das Kontingent Ihres Abonnements ist ausgeschöpft.",
+                          "Your subscription's quota is used up.")
+
+
+class PayloadTooLarge(WireError):
+    code = "payload_too_large"
+    default_detail = Text("Die Datei ist zu groß.", "The file is too large.")
+
+
+class TooManyRequests(WireError):
+    code = "too_many_requests"
+    default_detail = Text("Zu viele Versuche. Bitte warten Sie einen Moment.",
+                          "Too many attempts. Please wait a moment.")
+
+
+class Unavailable(WireError):
+    code = "unavailable"
+    default_detail = Text("Der Dienst ist vorübergehend nicht erreichbar.",
+                          "The service is temporarily unavailable.")
+
+
+WIRE_ERRORS: tuple[type[WireError], ...] = (
+    WireError, InvalidInput, NotFound, Forbidden, Unauthenticated, Conflict, QuotaExceeded,
+    PayloadTooLarge, TooManyRequests, Unavailable,
+)
+
+for _cls in WIRE_ERRORS:
+    registry[get_module_path(_cls)] = _cls
+
+
+def field_error(field: str, de: str, en: str, **extra: Any) -> InvalidInput:
+    """Shorthand for the most common error: one field, one reason."""
+    return InvalidInput(fields={field: Text(de, en)}, **extra)

@@ -1,0 +1,1 @@
+"""Development SMTP sink."""
