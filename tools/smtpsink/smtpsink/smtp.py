@@ -1,0 +1,122 @@
+"""The SMTP side: an aiosmtpd controller (its own thread and asyncio loop) that stores what it accepts.
+
+It speaks SMTPUTF8 and 8BITMIME, takes messages up to 50 MB and any number of recipients, and accepts any
+AUTH PLAIN/LOGIN without TLS (a development relay: clients configured with credentials must not fail here).
+Fault-injection rules (``rules.py``) are consulted at connect, MAIL, RCPT and DATA.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+from .rules import Rule, Rules
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+DATA_SIZE_LIMIT = 50 * 1024 * 1024
+HOSTNAME = "smtpsink.localhost"  # fixed: aiosmtpd would otherwise resolve the FQDN on every connection
+
+
+def accept_any_login(server, session, envelope, mechanism, auth_data) -> AuthResult:
+    return AuthResult(success=True, auth_data=auth_data)
+
+
+class Handler:
+    """aiosmtpd hooks: rules decide the answer; accepted messages go to the store."""
+
+    def __init__(self, store: Store, rules: Rules, log_messages: bool = True):
+        self.store = store
+        self.rules = rules
+        self.log_messages = log_messages
+
+    async def _apply(self, rule: Rule | None) -> str | None:
+        """The reply a matching rule dictates, after its delay; None to carry on normally."""
+        if rule is None:
+            return None
+        if rule.delay_ms:
+            await asyncio.sleep(rule.delay_ms / 1000)
+        if rule.accepts:
+            return None
+        self.store.note_rejected()
+        return rule.response
+
+    async def handle_MAIL(self, server, session, envelope, address: str, mail_options: list[str]) -> str:
+        reply = await self._apply(self.rules.match("mail", address))
+        if reply:
+            return reply
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address: str, rcpt_options: list[str]) -> str:
+        reply = await self._apply(self.rules.match("rcpt", address))
+        if reply:
+            return reply
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        reply = await self._apply(self.rules.match_any("data", envelope.rcpt_tos))
+        if reply:
+            return reply
+        login = session.auth_data.login if isinstance(session.auth_data, LoginPassword) else None
+        meta = self.store.add(
+            envelope.original_content, envelope.mail_from, envelope.rcpt_tos, smtputf8=envelope.smtp_utf8,
+            auth_user=login.decode("utf-8", "replace") if isinstance(login, bytes) else login,
+        )
+        if meta is None:
+            return "250 OK: discarded"
+        if self.log_messages:
+            log.info("%s from <%s> to %s: %s (%d bytes)", meta.id, meta.mail_from,
+                     ", ".join(f"<{r}>" for r in meta.rcpt_to), meta.subject, meta.size)
+        return f"250 OK: queued as {meta.id}"
+
+
+class SinkSMTP(SMTP):
+    """aiosmtpd's SMTP session plus the ``connect`` stage of the rules and closing after any 421."""
+
+    def __init__(self, handler: Handler, **kwargs):
+        super().__init__(handler, **kwargs)
+        self.rules = handler.rules
+
+    async def _handle_client(self) -> None:
+        peer = self.session.peer[0] if self.session and self.session.peer else ""
+        rule = self.rules.match("connect", str(peer))
+        if rule is not None:
+            reply = await self.event_handler._apply(rule)
+            if reply is not None:
+                await self.push(reply)
+                if self.transport is not None:
+                    self.transport.close()
+                return
+        await super()._handle_client()
+
+    async def push(self, status) -> None:
+        await super().push(status)
+        if status[:3] in ("421", b"421") and self.transport is not None:
+            self.transport.close()
+
+
+class SinkController(Controller):
+    """aiosmtpd's threaded controller; port 0 binds a free port, the bound one is in ``.port`` after start()."""
+
+    def __init__(self, handler: Handler, hostname: str, port: int):
+        super().__init__(
+            handler, hostname=hostname, port=port, server_hostname=HOSTNAME, ident="smtpsink",
+            data_size_limit=DATA_SIZE_LIMIT, enable_SMTPUTF8=True, decode_data=False,
+            auth_require_tls=False, authenticator=accept_any_login,
+        )
+
+    def factory(self) -> SMTP:
+        return SinkSMTP(self.handler, **self.SMTP_kwargs)
+
+    def _trigger_server(self) -> None:
+        # runs after the server is bound: learn the real port before aiosmtpd connects to itself
+        self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
