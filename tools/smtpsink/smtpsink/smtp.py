@@ -116,7 +116,15 @@ class SinkController(Controller):
     def factory(self) -> SMTP:
         return SinkSMTP(self.handler, **self.SMTP_kwargs)
 
+    def _run(self, ready_event) -> None:
+        try:
+            super()._run(ready_event)
+        finally:  # also when binding failed: start() then reports the error at once, not after ready_timeout
+            ready_event.set()
+
     def _trigger_server(self) -> None:
+        if self._thread_exception is not None:
+            raise self._thread_exception
         # runs after the server is bound: learn the real port before aiosmtpd connects to itself
         self.port = self.server.sockets[0].getsockname()[1]
         super()._trigger_server()
