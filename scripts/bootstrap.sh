@@ -102,7 +102,9 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$HASH" ]; then
   say "installing Python packages ($REQ)"
   "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQ" 2>&1 | { grep -v '^WARNING: Location' || true; }
   EDITABLE=(); for p in "${LOCAL_PKGS[@]}"; do EDITABLE+=(-e "$p"); done
-  "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps "${EDITABLE[@]}" 2>&1 | { grep -v '^WARNING: Location' || true; }
+  # compat mode puts each project directory on sys.path (a .pth line), so a checkout directory that shares a
+  # package's name (gateway/) can never shadow the package as a namespace package
+  "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps --config-settings editable_mode=compat "${EDITABLE[@]}" 2>&1 | { grep -v '^WARNING: Location' || true; }
   echo "$HASH" > "$STAMP"
 fi
 say "ready ($MODE)"

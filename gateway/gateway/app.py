@@ -42,7 +42,6 @@ def create_app(rpc: RpcClient | None = None, settings: Settings | None = None,
     app.add_route("/api/v1/openapi.json", OpenApiResource(build_spec(modules)))
     app.add_route("/api/v1/docs", DocsPage())
     app.add_static_route("/api/v1/docs/static", swagger_static_dir())
-    app.pressroom_deps = deps  # for tests and shutdown hooks
     return app
 
 

@@ -120,6 +120,7 @@ def handle_unexpected(req, resp, exc: Exception, params) -> None:
 
 
 def install(app: falcon.App) -> None:
+    app.resp_options.media_handlers[PROBLEM_JSON] = falcon.media.JSONHandler()
     # falcon picks the handler registered for the most specific base class
     app.add_error_handler(Exception, handle_unexpected)
     app.add_error_handler(falcon.HTTPError, handle_http_error)

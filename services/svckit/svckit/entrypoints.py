@@ -14,8 +14,12 @@ from contextlib import contextmanager
 from functools import partial
 from typing import Iterator
 
+from nameko.amqp.publish import Publisher
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER, DEFAULT_TRANSPORT_OPTIONS, LOGIN_METHOD_CONFIG_KEY, SERIALIZER_CONFIG_KEY,
+)
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc as nameko_rpc
+from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
 from . import principal as principal_mod
 from .errors import WIRE_ERRORS
@@ -26,8 +30,40 @@ log = logging.getLogger(__name__)
 
 REQUEST_ID_KEY = "request_id"
 
-#: the rpc decorator of every service: wire errors are expected outcomes (logged as such, not as crashes)
-rpc = partial(nameko_rpc, expected_exceptions=WIRE_ERRORS)
+class _ReplyPublisher(Publisher):
+    """RPC replies go to the caller's exclusive, auto-deleted reply queue: persisting them to disk and waiting for a
+    broker confirm buys nothing (a caller that is gone cannot read them anyway) and cost a broker round trip each."""
+
+    use_confirms = False
+    delivery_mode = 1  # transient
+    # nameko writes confirm_publish into this dict on every publish: our own copy, never the shared default
+    transport_options = {**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": False}
+
+
+class _Responder(Responder):
+    publisher_cls = _ReplyPublisher
+
+
+class _RpcConsumer(RpcConsumer):
+    def handle_result(self, message, result, exc_info):
+        config = self.container.config
+        responder = _Responder(
+            config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
+            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message,
+            ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
+        )
+        result, exc_info = responder.send_response(result, exc_info)
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+
+class _Rpc(Rpc):
+    rpc_consumer = _RpcConsumer()
+
+
+#: the rpc decorator of every service: wire errors are expected outcomes (logged as such, not as crashes);
+#: replies are published transient and without confirms (see _ReplyPublisher)
+rpc = partial(_Rpc.decorator, expected_exceptions=WIRE_ERRORS)
 
 
 class AuthContext:

@@ -4,14 +4,16 @@ A service raises ``NotFound(...)``; nameko serialises the exception's args; beca
 in nameko's exception registry, the caller (another service or the gateway) gets a ``NotFound`` back, not a
 ``RemoteError``. The gateway maps each class to one HTTP status in one table (``gateway.errors``).
 
-The single constructor argument on the wire is a plain JSON payload::
+The single constructor argument on the wire is a JSON document (a string, because nameko turns every scalar in
+exception args into a string)::
 
-    {"code": "not_found", "detail": {"de": ..., "en": ...},
+    {"__wire__": 1, "code": "not_found", "detail": {"de": ..., "en": ...},
      "fields": {"email": {"de": ..., "en": ...}}, "extra": {...}}
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any, Mapping
 
 from nameko.exceptions import get_module_path, registry
@@ -31,8 +33,9 @@ class WireError(Exception):
         fields: Mapping[str, Text | Mapping[str, str] | str] | None = None,
         **extra: Any,
     ):
-        if isinstance(detail, Mapping) and "code" in detail and fields is None and not extra:
-            payload = dict(detail)  # rebuilt from the wire
+        if isinstance(detail, str) and detail.startswith('{"__wire__"') and fields is None and not extra:
+            payload = json.loads(detail)  # rebuilt from the wire
+            payload.pop("__wire__", None)
         else:
             payload = {
                 "code": self.code,
@@ -41,7 +44,7 @@ class WireError(Exception):
                 "extra": dict(extra),
             }
         self.payload = payload
-        super().__init__(payload)
+        super().__init__(json.dumps({"__wire__": 1, **payload}, ensure_ascii=False, default=str))
 
     @property
     def detail(self) -> Text:

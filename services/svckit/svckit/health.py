@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from kombu import Connection
+from kombu.pools import connections
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -22,10 +23,12 @@ def check_database(session: Session) -> dict[str, Any]:
 
 
 def check_broker(amqp_uri: str) -> dict[str, Any]:
+    """Can this process still publish? A pooled connection (the one nameko publishes on) is checked, not a new one."""
     start = time.perf_counter()
     try:
-        with Connection(amqp_uri, connect_timeout=2) as conn:
+        with connections[Connection(amqp_uri, connect_timeout=2)].acquire(block=True, timeout=2) as conn:
             conn.ensure_connection(max_retries=1)
+            conn.default_channel  # opens the channel if the connection was idle
             server = conn.connection.server_properties.get("version")
             if isinstance(server, bytes):
                 server = server.decode()
@@ -44,3 +47,10 @@ def report(service: str, version: str, session: Session, amqp_uri: str) -> dict[
         "database": database,
         "broker": broker,
     }
+
+
+def http_response(report_: dict[str, Any]) -> tuple[int, dict[str, str], str]:
+    """The same report for a pod's own probe (nameko's web server, ``GET /health`` on WEB_SERVER_ADDRESS)."""
+    import json
+
+    return (200 if report_["ok"] else 503), {"Content-Type": "application/json"}, json.dumps(report_)

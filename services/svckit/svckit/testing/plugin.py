@@ -126,6 +126,7 @@ def service_config(amqp_uri, databases):
             "PRINCIPAL_SECRET": principal_secret(),
             "max_workers": 10,
             "serializer": "json",
+            "WEB_SERVER_ADDRESS": "127.0.0.1:0",  # each container's /health on a free port
         }
         config.update(overrides)
         return config

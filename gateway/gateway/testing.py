@@ -1,0 +1,32 @@
+"""pytest fixtures for tests through the gateway (registered in the root conftest).
+
+``gateway(...)`` builds the real Falcon app on the run's RabbitMQ vhost and returns a ``falcon.testing.TestClient``;
+the services it talks to are started by the test with ``run_services``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from falcon import testing
+
+from svckit.settings import principal_secret
+
+from .app import create_app
+from .rpc import RpcClient
+from .settings import Settings
+
+
+@pytest.fixture
+def gateway(amqp_uri):
+    clients: list[RpcClient] = []
+
+    def make(extra_middleware: list | None = None, **settings_overrides) -> testing.TestClient:
+        settings = Settings(amqp_uri=amqp_uri, principal_secret=principal_secret(),
+                            **{"rpc_timeout": 10.0, "ready_timeout": 2.0, **settings_overrides})
+        rpc = RpcClient(settings.amqp_uri, settings.principal_secret, settings.rpc_timeout)
+        clients.append(rpc)
+        return testing.TestClient(create_app(rpc, settings, extra_middleware=extra_middleware))
+
+    yield make
+    for rpc in clients:
+        rpc.close()
