@@ -12,6 +12,7 @@ import falcon
 from svckit import logs
 
 from . import errors, routes
+from .auth import Authentication
 from .middleware import AccessLog, BodyLimit, RequestContext
 from .openapi import DocsPage, OpenApiResource, build_spec, swagger_static_dir
 from .rpc import RpcClient
@@ -28,7 +29,8 @@ def create_app(rpc: RpcClient | None = None, settings: Settings | None = None,
                extra_middleware: list | None = None) -> falcon.App:
     settings = settings or Settings.from_env()
     rpc = rpc or RpcClient(settings.amqp_uri, settings.principal_secret, settings.rpc_timeout)
-    middleware = [RequestContext(), *(extra_middleware or []), BodyLimit(settings.max_json_bytes), AccessLog()]
+    middleware = [RequestContext(), Authentication(rpc), *(extra_middleware or []), BodyLimit(settings.max_json_bytes),
+                  AccessLog()]
     app = falcon.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True
     app.resp_options.secure_cookies_by_default = settings.public_base_url.startswith("https://")

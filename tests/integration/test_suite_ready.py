@@ -12,6 +12,7 @@ from crm.service import CrmService
 from dispatch.service import DispatchService
 from identity.service import IdentityService
 from pressbase.service import PressbaseService
+from gateway.testing import ActAs
 from svckit.principal import Principal
 
 ALL = (IdentityService, CrmService, DispatchService, PressbaseService, BillingService)
@@ -35,16 +36,6 @@ def test_readyz_names_the_service_that_does_not_answer(run_services, gateway):
     assert resp.json["status"] == "not ready"
     assert resp.json["services"]["billing"]["ok"] is False
     assert resp.json["services"]["identity"]["ok"] is True
-
-
-class ActAs:
-    """Test stand-in for the authentication middleware (issue 3): every request carries this principal."""
-
-    def __init__(self, principal: Principal):
-        self.principal = principal
-
-    def process_request(self, req, resp):
-        req.context.principal = self.principal
 
 
 @pytest.fixture
@@ -71,12 +62,12 @@ def test_service_errors_reach_the_client_with_their_status_and_problem_body(run_
     assert resp.status_code == 200
     assert resp.json == {"id": account, "name": "Pressestelle Müller", "language": "de", "seats": 5}
 
-    resp = user.simulate_get("/api/v1/accounts/not-a-uuid", headers={"Accept-Language": "de"})
+    resp = user.simulate_get("/api/v1/accounts/not-a-uuid", headers={"Accept-Language": "en"})  # user setting wins
     assert resp.status_code == 422
     assert resp.json["errors"] == [{"field": "account_id", "message": "Ungültige Kennung."}]
 
     other_tenant = str(uuid.uuid4())
-    resp = user.simulate_get(f"/api/v1/accounts/{other_tenant}", headers={"Accept-Language": "en"})
+    resp = user.simulate_get(f"/api/v1/accounts/{other_tenant}", params={"lang": "en"})
     assert resp.status_code == 404
     assert resp.json["detail"] == "Account not found."
     assert resp.json["instance"] == f"/api/v1/accounts/{other_tenant}"
