@@ -28,7 +28,8 @@ def main() -> None:
         print(f"The suite did not become ready within 2 minutes; see the log lines above and {url}/readyz",
               flush=True)
     else:
-        demo = os.environ.get("DEMO_LOGIN_HINT", "")
+        hint_file = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "var", "demo-login.txt")
+        demo = open(hint_file, encoding="utf-8").read().strip() if os.path.exists(hint_file) else ""
         print("\n" + "=" * 72, flush=True)
         print(f"  Pressroom is ready ({report['elapsed_ms']} ms for every service's health check)")
         print(f"  Web app and API:   {url}/")
