@@ -67,7 +67,7 @@ class Outbox(DependencyProvider):
         self._running = False
 
     def setup(self) -> None:
-        self.exchange = get_event_exchange(self.container.service_name)
+        self.exchange = get_event_exchange(self.container.service_name, self.container.config)
         self.publisher = Publisher(self.container.config[AMQP_URI_CONFIG_KEY], declare=[self.exchange])
         self.writers: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
