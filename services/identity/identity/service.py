@@ -1,4 +1,4 @@
-"""The identity nameko service: dependency declarations and thin entrypoints."""
+"""The identity nameko service: dependency declarations; the entrypoints live in ``identity.entrypoints`` by noun."""
 
 from __future__ import annotations
 
@@ -8,22 +8,29 @@ from nameko.web.handlers import http
 from svckit import health
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
-from svckit.errors import NotFound
-from svckit.i18n import Text
-from svckit.validation import parse_uuid
+from svckit.mail import TransactionalMailer
+from svckit.outbox import Outbox
 
 from . import __version__
-from .db.models import Account
+from .db.models import outbox
+from .entrypoints.accounts import AccountEntrypoints
+from .entrypoints.auth import AuthEntrypoints
+from .entrypoints.clients import ClientEntrypoints
+from .entrypoints.me import MeEntrypoints
+from .entrypoints.users import UserEntrypoints
+from .work import AuthCache, Clock
 
-ACCOUNT_NOT_FOUND = Text("Konto nicht gefunden.", "Account not found.")
 
-
-class IdentityService:
+class IdentityService(AuthEntrypoints, MeEntrypoints, UserEntrypoints, ClientEntrypoints, AccountEntrypoints):
     name = "identity"
 
     db = Database()
     auth = Auth()
     config = Config()
+    outbox = Outbox(outbox)
+    mailer = TransactionalMailer()
+    clock = Clock()
+    cache = AuthCache()
 
     @rpc
     def health(self) -> dict:
@@ -34,13 +41,3 @@ class IdentityService:
     def health_http(self, request):
         """This process's own probe (Kubernetes, docker-compose): 200 when database and broker are fine."""
         return health.http_response(self.health())
-
-    @rpc
-    def get_account(self, account_id) -> dict:
-        """The caller's own account; any other id is not found (never confirm another tenant exists)."""
-        wanted = parse_uuid(account_id, "account_id")
-        own = self.auth.principal.require_account()
-        account = self.db.get(Account, wanted) if str(wanted) == str(own) else None
-        if account is None:
-            raise NotFound(ACCOUNT_NOT_FOUND)
-        return {"id": str(account.id), "name": account.name, "language": account.language, "seats": account.seats}

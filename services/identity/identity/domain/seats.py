@@ -1,0 +1,19 @@
+"""Named-user licensing: active users never exceed the licensed seats."""
+
+from __future__ import annotations
+
+from svckit.i18n import Text
+
+NO_SEAT = Text("Alle {seats} Lizenzen sind vergeben ({active} aktive Benutzer). Deaktivieren Sie zuerst einen "
+               "Benutzer oder erweitern Sie das Abonnement.",
+               "All {seats} seats are taken ({active} active users). Deactivate a user first or extend the "
+               "subscription.")
+
+
+def can_activate(active: int, seats: int) -> bool:
+    return active < seats
+
+
+def over_limit(active: int, seats: int) -> bool:
+    """Seats shrank below the active users: nobody is deactivated, but no one more can be activated."""
+    return active > seats

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from nameko.events import event_handler
+from nameko.timer import timer
+
+from svckit import entitlements
+from svckit.entrypoints import rpc
+from svckit.errors import InvalidInput
+from svckit.principal import Principal
+from svckit.validation import parse
+
+from .. import schemas
+from ..usecases import accounts, login, operators
+from .base import WorkEntrypoints
+
+
+class AccountEntrypoints(WorkEntrypoints):
+    @rpc
+    def create_account(self, order) -> dict:
+        """billing (service principal) when an order is activated; idempotent per ``idempotency_key``."""
+        self.auth.principal.require_operator()  # service principals pass; users and anonymous callers do not
+        return accounts.create_account(self.work(), parse(schemas.Order, order).model_dump())
+
+    @rpc
+    def add_client(self, account_id, name) -> dict:
+        """billing: an affiliated company joins the subscription."""
+        self.auth.principal.require_operator()
+        data = parse(schemas.ClientName, {"name": name})
+        return accounts.add_client_for_billing(self.work(), account_id, data.name)
+
+    @rpc
+    def get_account(self, account_id) -> dict:
+        return accounts.get_account(self.work(), account_id)
+
+    @rpc
+    def get_my_account(self) -> dict:
+        return accounts.my_account(self.work())
+
+    @rpc
+    def update_account_settings(self, changes) -> dict:
+        return accounts.update_settings(self.work(), schemas.changes(parse(schemas.Settings, changes)))
+
+    @rpc
+    def list_audit(self, filters=None) -> dict:
+        data = parse(schemas.AuditFilter, filters or {})
+        return accounts.account_audit(self.work(), data.model_dump())
+
+    @rpc
+    def get_audit_entry(self, entry_id) -> dict:
+        return accounts.get_audit_entry(self.work(), entry_id)
+
+    # --- operators --------------------------------------------------------------------------------------------------
+    @rpc(sensitive_arguments=("data.password",))
+    def create_operator(self, data) -> dict:
+        return operators.create_operator(self.work(), parse(schemas.NewOperator, data).model_dump())
+
+    @rpc
+    def list_accounts(self, query=None) -> dict:
+        return operators.list_accounts(self.work(), str(query)[:200] if query else None)
+
+    @rpc
+    def record_operator_action(self, action) -> dict:
+        return operators.record_action(self.work(), parse(schemas.OperatorAction, action).model_dump())
+
+    @rpc
+    def list_operator_audit(self, filters=None) -> dict:
+        return operators.operator_audit(self.work(), parse(schemas.AuditFilter, filters or {}).model_dump())
+
+    # --- events and housekeeping ------------------------------------------------------------------------------------
+    @event_handler("billing", entitlements.EVENT)
+    def on_entitlements_changed(self, payload) -> None:
+        with self.auth.acting_as(Principal.system("identity", str(payload.get("account_id")))):
+            accounts.entitlements_changed(self.work(), payload)
+
+    @event_handler("billing", "account_purge_requested")
+    def on_account_purge_requested(self, payload) -> None:
+        try:
+            account_id = str(payload["account_id"])
+        except (KeyError, TypeError):
+            raise InvalidInput() from None
+        with self.auth.acting_as(Principal.system("identity", account_id)):
+            accounts.purge_account(self.work(), account_id)
+
+    @timer(interval=3600)
+    def housekeeping(self) -> None:
+        work = self.work()
+        login.purge_stale(work)
+        work.commit()

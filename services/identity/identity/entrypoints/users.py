@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from svckit.entrypoints import rpc
+from svckit.validation import parse
+
+from .. import schemas
+from ..usecases import users
+from .base import WorkEntrypoints
+
+
+class UserEntrypoints(WorkEntrypoints):
+    @rpc
+    def list_users(self, active=None, query=None) -> dict:
+        return users.list_users(self.work(), active if isinstance(active, bool) else None,
+                                str(query)[:200] if query else None)
+
+    @rpc
+    def get_user(self, user_id) -> dict:
+        return users.get_user(self.work(), user_id)
+
+    @rpc
+    def create_user(self, data) -> dict:
+        data = parse(schemas.NewUser, data)
+        payload = data.model_dump()
+        payload["rights"] = {str(k): v for k, v in data.rights.items()}
+        return users.create_user(self.work(), payload)
+
+    @rpc
+    def update_user(self, user_id, changes) -> dict:
+        return users.update_user(self.work(), user_id, schemas.changes(parse(schemas.UserChanges, changes)))
+
+    @rpc
+    def activate_user(self, user_id) -> dict:
+        return users.activate_user(self.work(), user_id)
+
+    @rpc
+    def deactivate_user(self, user_id) -> dict:
+        return users.deactivate_user(self.work(), user_id)
+
+    @rpc
+    def set_user_rights(self, user_id, rights) -> dict:
+        data = parse(schemas.Rights, {"rights": rights})
+        return users.set_user_rights(self.work(), user_id, {str(k): v for k, v in data.rights.items()})
+
+    @rpc
+    def hand_over_role(self, data) -> dict:
+        data = parse(schemas.HandOver, data)
+        return users.hand_over_role(self.work(), data.role, data.user_id)

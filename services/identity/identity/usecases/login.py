@@ -1,0 +1,279 @@
+"""Login: password (argon2id) -> second factor (mailed code, TOTP or backup code) -> session; brute-force throttling."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from eventlet import tpool
+from sqlalchemy import delete, func, select
+
+from svckit.errors import Forbidden, InvalidInput, TooManyRequests, Unauthenticated
+from svckit.i18n import Text
+
+from .. import mails
+from ..db.models import Account, BackupCode, LoginChallenge, LoginFailure, OneTimePassword, User
+from ..domain import codes, passwords, throttle
+from ..work import Work
+from .common import iso, two_factor_method
+from .sessions import open_session
+
+WRONG_CREDENTIALS = Text("E-Mail-Adresse oder Passwort ist falsch.", "E-mail address or password is wrong.")
+DEACTIVATED = Text("Ihr Zugang ist deaktiviert. Bitte wenden Sie sich an Ihren Administrator.",
+                   "Your access is deactivated. Please contact your administrator.")
+THROTTLED = Text("Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie {seconds} Sekunden.",
+                 "Too many failed login attempts. Please wait {seconds} seconds.")
+CHALLENGE_ENDED = Text("Dieser Anmeldeschritt ist abgelaufen oder schon erledigt. Bitte melden Sie sich neu an.",
+                       "This login step has expired or is already done. Please log in again.")
+TOO_MANY_CODES = Text("Zu viele falsche Codes. Bitte melden Sie sich neu an.",
+                      "Too many wrong codes. Please log in again.")
+WRONG_CODE = Text("Der Code ist falsch. Noch {left} Versuche.", "The code is wrong. {left} attempts left.")
+LATE_CODE = Text("Der Code ist abgelaufen. Bitte fordern Sie einen neuen an.",
+                 "The code has expired. Please request a new one.")
+NOT_BY_MAIL = Text("Für diese Anmeldung wird kein Code per E-Mail gesendet.", "This login does not use mailed codes.")
+RESEND_WAIT = Text("Bitte warten Sie {seconds} Sekunden, bevor Sie einen neuen Code anfordern.",
+                   "Please wait {seconds} seconds before requesting a new code.")
+NO_MORE_CODES = Text("Es wurden schon zu viele Codes gesendet. Bitte melden Sie sich neu an.",
+                     "Too many codes have been sent. Please log in again.")
+
+
+def hash_password(password: str) -> str:
+    """argon2 in a real thread: it releases the GIL, so the service's other workers keep running meanwhile."""
+    return tpool.execute(passwords.hash_password, password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    return tpool.execute(passwords.verify_password, password_hash, password)
+
+
+# --- throttling -----------------------------------------------------------------------------------------------------
+
+def _failures(work: Work, keys: list[str]) -> dict[str, list]:
+    rows = work.db.execute(select(LoginFailure.key, LoginFailure.at)
+                           .where(LoginFailure.key.in_(keys), LoginFailure.at > work.now - throttle.WINDOW)).all()
+    out: dict[str, list] = {k: [] for k in keys}
+    for key, at in rows:
+        out[key].append(at)
+    return out
+
+
+def throttle_wait(work: Work, email: str) -> float:
+    ekey, ikey = throttle.email_key(email), throttle.ip_key(work.ip)
+    found = _failures(work, [k for k in (ekey, ikey) if k])
+    wait = throttle.wait_seconds(found[ekey], throttle.EMAIL_RULE, work.now)
+    if ikey:
+        wait = max(wait, throttle.wait_seconds(found[ikey], throttle.IP_RULE, work.now))
+    return wait
+
+
+def check_throttle(work: Work, email: str, user: User | None) -> None:
+    wait = throttle_wait(work, email)
+    if wait > 0:
+        seconds = max(1, math.ceil(wait))
+        if user is not None:
+            work.audit("login_throttled", account_id=user.account_id, target_user_id=user.id, actor_email=user.email,
+                       retry_after=seconds)
+            work.commit()
+        raise TooManyRequests(THROTTLED.format(seconds=seconds), retry_after=seconds)
+
+
+def record_failure(work: Work, email: str, user: User | None, reason: str) -> None:
+    """Count the failure for the login name and the address; tell the user (once an hour) when it looks like an attack."""
+    ekey, ikey = throttle.email_key(email), throttle.ip_key(work.ip)
+    for key in (ekey, ikey):
+        if key:
+            work.db.add(LoginFailure(key=key, at=work.now))
+    work.db.execute(delete(LoginFailure).where(LoginFailure.key.in_([k for k in (ekey, ikey) if k]),
+                                               LoginFailure.at < work.now - throttle.WINDOW))
+    if user is None:
+        work.audit("login_failed", actor_email=email[:254], reason=reason, known=False)
+        return
+    work.audit("login_failed", account_id=user.account_id, target_user_id=user.id, actor_email=user.email,
+               reason=reason)
+    work.db.flush()
+    count = work.db.execute(select(func.count()).select_from(LoginFailure)
+                            .where(LoginFailure.key == ekey, LoginFailure.at > work.now - throttle.WINDOW)).scalar_one()
+    if count >= throttle.ATTACK_THRESHOLD and (
+            user.attack_notified_at is None or user.attack_notified_at <= work.now - throttle.WINDOW):
+        user.attack_notified_at = work.now
+        work.mail(mails.attack(user, count))
+        work.audit("login_attack_suspected", account_id=user.account_id, target_user_id=user.id,
+                   actor_email=user.email, failures=count)
+
+
+# --- password step --------------------------------------------------------------------------------------------------
+
+def _matching_one_time_password(work: Work, user: User, secret: str) -> OneTimePassword | None:
+    wanted = codes.secret_hash(secret)
+    for otp in work.db.execute(select(OneTimePassword).where(
+            OneTimePassword.user_id == user.id, OneTimePassword.used_at.is_(None),
+            OneTimePassword.expires_at > work.now).with_for_update()).scalars():
+        if codes.same(otp.secret_hash, wanted):
+            return otp
+    return None
+
+
+def login(work: Work, email: str, password: str, kind: str = "user") -> dict[str, Any]:
+    email = email.strip().lower()
+    user = work.db.execute(select(User).where(func.lower(User.email) == email, User.kind == kind)
+                           ).scalar_one_or_none()
+    check_throttle(work, email, user)
+    ok = verify_password(user.password_hash if user else None, password)
+    one_time = None
+    if not ok and user is not None:
+        one_time = _matching_one_time_password(work, user, password)
+        ok = one_time is not None
+    if not ok:
+        record_failure(work, email, user, "wrong_password")
+        work.commit()
+        raise Unauthenticated(WRONG_CREDENTIALS)
+    account = work.db.get(Account, user.account_id) if user.account_id else None
+    if not user.active:
+        work.audit("login_refused", account_id=user.account_id, target_user_id=user.id, actor_email=user.email,
+                   reason="deactivated")
+        work.commit()
+        raise Forbidden(DEACTIVATED)
+    work.db.execute(delete(LoginFailure).where(LoginFailure.key == throttle.email_key(email)))
+    if one_time is not None:
+        one_time.used_at = work.now
+    elif passwords.needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    must_change = one_time is not None
+    method = two_factor_method(user, account)
+    if one_time is not None and method == "email":
+        method = None  # the one-time password came by mail: the mailbox is already proven
+    if method is None:
+        result = open_session(work, user, account, must_change, "one_time_password" if one_time else "password")
+    else:
+        result = start_challenge(work, user, method, must_change)
+    work.commit()
+    return result
+
+
+def start_challenge(work: Work, user: User, method: str, password_change_required: bool) -> dict[str, Any]:
+    token = codes.new_token()
+    challenge = LoginChallenge(id=uuid.uuid4(), token_hash=codes.token_hash(token), user_id=user.id, method=method,
+                               attempts=0, sends=0, created_at=work.now, code_expires_at=work.now + codes.CODE_TTL,
+                               expires_at=work.now + codes.CHALLENGE_TTL,
+                               password_change_required=password_change_required, ip=work.ip,
+                               user_agent=work.user_agent)
+    work.db.add(challenge)
+    if method == "email":
+        _send_code(work, challenge, user)
+    return {"status": "second_factor_required", "challenge": token, "method": method,
+            "expires_at": iso(challenge.expires_at)}
+
+
+def _send_code(work: Work, challenge: LoginChallenge, user: User) -> None:
+    code = codes.new_code()
+    challenge.code_hash = codes.code_hash(str(challenge.id), code)
+    challenge.code_expires_at = work.now + codes.CODE_TTL
+    challenge.sends += 1
+    challenge.last_sent_at = work.now
+    work.mail(mails.login_code(user, code))
+    work.audit("second_factor_sent", account_id=user.account_id, target_user_id=user.id, actor_email=user.email,
+               method="email")
+
+
+def _challenge(work: Work, token: Any) -> LoginChallenge:
+    if not isinstance(token, str) or not token or len(token) > 512:
+        raise Unauthenticated(CHALLENGE_ENDED)
+    challenge = work.db.execute(select(LoginChallenge).where(LoginChallenge.token_hash == codes.token_hash(token))
+                                .with_for_update()).scalar_one_or_none()
+    if challenge is None:
+        raise Unauthenticated(CHALLENGE_ENDED)
+    return challenge
+
+
+def _state(ch: LoginChallenge) -> codes.ChallengeState:
+    return codes.ChallengeState(ch.attempts, ch.code_expires_at, ch.expires_at, ch.used_at is not None)
+
+
+def _refuse(blocked: str) -> None:
+    if blocked == codes.EXHAUSTED:
+        raise TooManyRequests(TOO_MANY_CODES)
+    raise Unauthenticated(CHALLENGE_ENDED)
+
+
+def _use_backup_code(work: Work, user: User, code: str) -> bool:
+    wanted = codes.secret_hash(code)
+    for row in work.db.execute(select(BackupCode).where(BackupCode.user_id == user.id, BackupCode.used_at.is_(None))
+                               .with_for_update()).scalars():
+        if codes.same(row.code_hash, wanted):
+            row.used_at = work.now
+            work.audit("backup_code_used", account_id=user.account_id, target_user_id=user.id, actor_email=user.email)
+            return True
+    return False
+
+
+def verify_second_factor(work: Work, token: Any, code: str) -> dict[str, Any]:
+    challenge = _challenge(work, token)
+    blocked = codes.precheck(_state(challenge), work.now)
+    if blocked:
+        _refuse(blocked)
+    user = work.db.get(User, challenge.user_id)
+    account = work.db.get(Account, user.account_id) if user.account_id else None
+    if not user.active:
+        raise Forbidden(DEACTIVATED)
+    counter = None
+    used = "email"
+    if codes.looks_like_backup_code(code):
+        correct = _use_backup_code(work, user, code)
+        outcome = codes.code_outcome(_state(challenge), correct, work.now, check_code_expiry=False)
+        used = "backup_code"
+    elif challenge.method == "totp":
+        counter = codes.totp_counter(user.totp_secret or "", code, work.now, user.totp_last_counter)
+        outcome = codes.code_outcome(_state(challenge), counter is not None, work.now, check_code_expiry=False)
+        used = "totp"
+    else:
+        correct = codes.same(challenge.code_hash, codes.code_hash(str(challenge.id), code))
+        outcome = codes.code_outcome(_state(challenge), correct, work.now)
+    if outcome != codes.OK:
+        if outcome in (codes.WRONG, codes.EXPIRED):
+            challenge.attempts += 1
+            record_failure(work, user.email, user, f"second_factor_{outcome}")
+        work.audit("second_factor_failed", account_id=user.account_id, target_user_id=user.id,
+                   actor_email=user.email, reason=outcome, attempts=challenge.attempts)
+        work.commit()
+        if outcome == codes.WRONG:
+            left = codes.MAX_ATTEMPTS - challenge.attempts
+            if left <= 0:
+                raise TooManyRequests(TOO_MANY_CODES)
+            raise InvalidInput(WRONG_CODE.format(left=left), fields={"code": WRONG_CODE.format(left=left)},
+                               attempts_left=left)
+        if outcome == codes.EXPIRED:
+            raise InvalidInput(LATE_CODE, fields={"code": LATE_CODE})
+        _refuse(outcome)
+    challenge.used_at = work.now
+    if counter is not None:
+        user.totp_last_counter = counter
+    result = open_session(work, user, account, challenge.password_change_required, used)
+    work.commit()
+    return result
+
+
+def resend_code(work: Work, token: Any) -> dict[str, Any]:
+    challenge = _challenge(work, token)
+    blocked = codes.precheck(_state(challenge), work.now)
+    if blocked:
+        _refuse(blocked)
+    if challenge.method != "email":
+        raise InvalidInput(NOT_BY_MAIL, fields={"challenge": NOT_BY_MAIL})
+    wait = codes.resend_wait(challenge.last_sent_at, challenge.sends, work.now)
+    if wait is None:
+        raise TooManyRequests(NO_MORE_CODES)
+    if wait > 0:
+        seconds = max(1, math.ceil(wait))
+        raise TooManyRequests(RESEND_WAIT.format(seconds=seconds), retry_after=seconds)
+    _send_code(work, challenge, work.db.get(User, challenge.user_id))
+    work.commit()
+    return {"sent": True, "sends_left": codes.MAX_SENDS - challenge.sends,
+            "code_expires_at": iso(challenge.code_expires_at)}
+
+
+def purge_stale(work: Work) -> None:
+    """Housekeeping (from a timer): forget challenges and failures nobody can use any more."""
+    work.db.execute(delete(LoginChallenge).where(LoginChallenge.expires_at < work.now - timedelta(days=1)))
+    work.db.execute(delete(LoginFailure).where(LoginFailure.at < work.now - throttle.WINDOW))

@@ -1,0 +1,129 @@
+"""Forgot password (same answer for every address), reset with the mailed one-time password, change password."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from svckit.errors import InvalidInput
+from svckit.i18n import Text
+
+from .. import mails
+from ..db.models import Account, OneTimePassword, PasswordHistory, User
+from ..domain import codes, passwords
+from ..work import Work
+from .common import policy_of
+from .login import check_throttle, hash_password, record_failure, verify_password
+from .sessions import current_session, open_session, restrictions, revoke
+
+FORGOT_ANSWER = Text("Wenn es zu dieser Adresse einen Zugang gibt, ist ein Einmal-Passwort unterwegs. Es gilt "
+                     "15 Minuten.",
+                     "If there is an account for this address, a one-time password is on its way. It is valid "
+                     "for 15 minutes.")
+WRONG_ONE_TIME = Text("Das Einmal-Passwort ist falsch, abgelaufen oder schon benutzt.",
+                      "The one-time password is wrong, expired or already used.")
+WRONG_CURRENT = Text("Das bisherige Passwort ist falsch.", "The current password is wrong.")
+RESET_PER_HOUR = 5
+RESET_INTERVAL = timedelta(seconds=60)
+
+
+def set_password(work: Work, user: User, account: Account | None, new_password: str) -> None:
+    """Policy, then history (current + last 5), then store; the old hash goes into the history."""
+    problem = passwords.policy_problem(new_password, policy_of(account), user.email,
+                                       (user.first_name, user.last_name))
+    if problem is not None:
+        raise InvalidInput(problem, fields={"new_password": problem})
+    history = work.db.execute(select(PasswordHistory).where(PasswordHistory.user_id == user.id)
+                              .order_by(PasswordHistory.id.desc())).scalars().all()
+    for old in [user.password_hash, *[h.password_hash for h in history[:passwords.HISTORY]]]:
+        if old and verify_password(old, new_password):
+            raise InvalidInput(passwords.REUSED, fields={"new_password": passwords.REUSED})
+    if user.password_hash:
+        work.db.add(PasswordHistory(user_id=user.id, password_hash=user.password_hash, created_at=work.now))
+        for stale in history[passwords.HISTORY - 1:]:
+            work.db.delete(stale)
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = work.now
+    user.must_change_password = False
+
+
+def issue_one_time_password(work: Work, user: User, purpose: str) -> str:
+    """A new one-time password replaces any earlier unused one of the same purpose."""
+    work.db.execute(update(OneTimePassword).where(OneTimePassword.user_id == user.id,
+                                                  OneTimePassword.purpose == purpose,
+                                                  OneTimePassword.used_at.is_(None)).values(used_at=work.now))
+    secret = passwords.new_one_time_password()
+    ttl = codes.RESET_TTL if purpose == "reset" else codes.FIRST_LOGIN_TTL
+    work.db.add(OneTimePassword(id=uuid.uuid4(), user_id=user.id, purpose=purpose,
+                                secret_hash=codes.secret_hash(secret), created_at=work.now,
+                                expires_at=work.now + ttl))
+    return secret
+
+
+def forgot_password(work: Work, email: str) -> dict[str, Any]:
+    """Always the same answer; a mail only goes out for an active user, at most once a minute and 5 times an hour."""
+    email = email.strip().lower()
+    user = work.db.execute(select(User).where(func.lower(User.email) == email).with_for_update()
+                           ).scalar_one_or_none()
+    if user is not None and user.active:
+        recent = work.db.execute(select(OneTimePassword.created_at).where(
+            OneTimePassword.user_id == user.id, OneTimePassword.purpose == "reset",
+            OneTimePassword.created_at > work.now - timedelta(hours=1))).scalars().all()
+        too_soon = any(r > work.now - RESET_INTERVAL for r in recent)
+        if not too_soon and len(recent) < RESET_PER_HOUR:
+            secret = issue_one_time_password(work, user, "reset")
+            work.mail(mails.reset(user, secret), background=True)
+            work.audit("password_reset_requested", account_id=user.account_id, target_user_id=user.id,
+                       actor_email=user.email)
+        work.commit()
+    return {"message": FORGOT_ANSWER.to_wire()}
+
+
+def reset_password(work: Work, email: str, one_time_password: str, new_password: str) -> dict[str, Any]:
+    email = email.strip().lower()
+    user = work.db.execute(select(User).where(func.lower(User.email) == email)).scalar_one_or_none()
+    check_throttle(work, email, user)
+    otp = None
+    if user is not None and user.active:
+        wanted = codes.secret_hash(one_time_password)
+        otp = next((o for o in work.db.execute(select(OneTimePassword).where(
+            OneTimePassword.user_id == user.id, OneTimePassword.used_at.is_(None),
+            OneTimePassword.expires_at > work.now).with_for_update()).scalars()
+            if codes.same(o.secret_hash, wanted)), None)
+    if otp is None:
+        record_failure(work, email, user, "wrong_one_time_password")
+        work.commit()
+        raise InvalidInput(WRONG_ONE_TIME, fields={"one_time_password": WRONG_ONE_TIME})
+    account = work.db.get(Account, user.account_id) if user.account_id else None
+    set_password(work, user, account, new_password)
+    otp.used_at = work.now
+    revoke(work, "password_reset", user_ids=[user.id])
+    work.audit("password_reset", account_id=user.account_id, target_user_id=user.id, actor_email=user.email)
+    work.mail(mails.password_changed(user))
+    work.commit()
+    return {"changed": True}
+
+
+def change_password(work: Work, current_password: str | None, new_password: str) -> dict[str, Any]:
+    """Ends every session of the user and returns a fresh one for the caller (the token changes)."""
+    session = current_session(work)
+    user = work.db.get(User, session.user_id)
+    account = work.db.get(Account, user.account_id) if user.account_id else None
+    forced = bool(restrictions(work, user, account, session.password_change_required))
+    if not forced:
+        check_throttle(work, user.email, user)
+        if not current_password or not verify_password(user.password_hash, current_password):
+            record_failure(work, user.email, user, "wrong_current_password")
+            work.commit()
+            raise InvalidInput(WRONG_CURRENT, fields={"current_password": WRONG_CURRENT})
+    set_password(work, user, account, new_password)
+    revoke(work, "password_changed", user_ids=[user.id])
+    work.audit("password_changed", account_id=user.account_id, target_user_id=user.id, actor_email=user.email,
+               forced=forced)
+    result = open_session(work, user, account, False, "password_change")
+    work.mail(mails.password_changed(user))
+    work.commit()
+    return result
