@@ -50,6 +50,7 @@ FORMAT = "pressroom-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 MANIFEST_MAX_BYTES = 1 << 20
+MAX_MEMBERS = 64  # a backup has one file per service and the manifest; extra files are named and refused later
 DEFAULT_MAX_SIZE = 20 << 30  # refuse archives (and their unpacked content) above 20 GiB unless told otherwise
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
@@ -427,22 +428,21 @@ def unpack(archive: str | Path, work: str | Path, max_size: int = DEFAULT_MAX_SI
 
     found: dict[str, tuple[int, str]] = {}  # name -> (size, sha256)
     total = 0
-    max_members = len(SERVICES) + 1
     try:
         with tarfile.open(archive, mode="r|gz") as tar:
             for member in tar:
                 name = member.name
-                if len(found) >= max_members:
-                    raise BackupError(f"archive {archive} has more files than a Pressroom backup can have")
                 if member.type not in (tarfile.REGTYPE, tarfile.AREGTYPE):
                     kind = ("a symlink" if member.issym() else "a hard link" if member.islnk() else
-                            "a directory" if member.isdir() else "a device" if member.isdev() else
-                            "a FIFO" if member.isfifo() else f"of type {member.type!r}")
+                            "a directory" if member.isdir() else "a FIFO" if member.isfifo() else
+                            "a device" if member.isdev() else f"of type {member.type!r}")
                     raise BackupError(f"archive {archive} contains {_one_line(repr(name), 120)}, which is {kind}, "
                                       f"not a plain file; refusing it")
                 if not SAFE_NAME.fullmatch(name):
                     raise BackupError(f"archive {archive} contains an unsafe file name "
                                       f"{_one_line(repr(name), 120)}; refusing it")
+                if len(found) >= MAX_MEMBERS:
+                    raise BackupError(f"archive {archive} has more than {MAX_MEMBERS} files: not a Pressroom backup")
                 if name in found:
                     raise BackupError(f"archive {archive} contains {name} twice; refusing it")
                 if name == MANIFEST and member.size > MANIFEST_MAX_BYTES:
