@@ -6,10 +6,12 @@ fast; bodies are parsed when someone looks at a message.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
-from email.parser import BytesHeaderParser, BytesParser
+from email.parser import BytesParser, HeaderParser
+from email.policy import compat32
 from email.utils import getaddresses
 from typing import Any
 
@@ -43,7 +45,8 @@ class SinkMessage(EmailMessage):
 
 
 POLICY = policy.default.clone(message_factory=SinkMessage)
-_header_parser = BytesHeaderParser(policy=policy.default)
+_quick_parser = HeaderParser(policy=compat32)
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
 
 
 def header_block(raw: bytes) -> bytes:
@@ -55,27 +58,25 @@ def header_block(raw: bytes) -> bytes:
     return raw
 
 
-def _header(msg, name: str) -> str:
-    value = msg.get(name)
-    if value is None:
-        return ""
+def decode_header(name: str, value: str) -> str:
+    """A header value unfolded, encoded words decoded. Plain ASCII (the common case) skips the email package's
+    header parser, which costs half a millisecond a message."""
+    value = _FOLD.sub("", value).strip()
+    if value.isascii() and "=?" not in value:
+        return value
     try:
-        return str(value)
-    except Exception:  # a header so broken that the parser's object cannot render it
-        return str(msg.get_all(name, failobj=[""])[0])
+        return str(policy.default.header_factory(name, value))
+    except Exception:  # noqa: BLE001 - a header too broken to parse is shown as it is
+        return value
 
 
 def summarize(raw: bytes) -> dict[str, str]:
-    """From, To, Cc, Subject and Message-ID, decoded (encoded words, UTF-8 headers), from the header block only."""
-    msg = _header_parser.parsebytes(header_block(raw))
-    return {
-        "from": _header(msg, "From"),
-        "to": _header(msg, "To"),
-        "cc": _header(msg, "Cc"),
-        "subject": _header(msg, "Subject"),
-        "message_id": _header(msg, "Message-ID"),
-        "return_path": _header(msg, "Return-Path"),
-    }
+    """From, To, Cc, Subject, Message-ID and Return-Path, decoded, from the header block only (UTF-8 headers of
+    SMTPUTF8 mail included)."""
+    msg = _quick_parser.parsestr(header_block(raw).decode("utf-8", "replace"))
+    fields = {"from": "From", "to": "To", "cc": "Cc", "subject": "Subject", "message_id": "Message-ID",
+              "return_path": "Return-Path"}
+    return {key: decode_header(name, str(msg.get(name, ""))) for key, name in fields.items()}
 
 
 def addresses(*fields: str) -> list[str]:

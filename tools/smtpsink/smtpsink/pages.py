@@ -30,6 +30,7 @@ a{color:#1f5fbf}
 input[type=search]{width:22em;padding:.3em}
 button{padding:.3em .8em;cursor:pointer}
 .muted{color:#6b7385}
+.warn{color:#b5651d}
 .notice{background:#fff4d6;border:1px solid #e9c46a;padding:.5em .8em;margin-bottom:1em}
 .pager{margin:1em 0;display:flex;gap:1em}
 pre{background:#fff;border:1px solid #e3e6eb;padding:.8em;white-space:pre-wrap;word-break:break-word}
@@ -44,6 +45,7 @@ h2{font-size:1.1em;margin-top:1.5em}
 .actions form{margin:0}
 """
 
+WARN_MARK = ' <span class="warn" title="accepted, but a real relay might not: see the message">⚠</span>'
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
@@ -109,7 +111,8 @@ def list_page(metas: list[Meta], total: int, page: int, pages: int, q: str, stat
     rows = "".join(
         f'<tr><td class="num" title="{e(utc_time(m.received))}">{e(local_time(m.received))}</td>'
         f"<td>{e(m.from_ or m.mail_from)}</td><td>{e(m.to or ', '.join(m.rcpt_to))}</td>"
-        f'<td><a href="/messages/{e(m.id)}">{e(m.subject) or "<span class=muted>(no subject)</span>"}</a></td>'
+        f'<td><a href="/messages/{e(m.id)}">{e(m.subject) or "<span class=muted>(no subject)</span>"}</a>'
+        f"{WARN_MARK if m.warnings else ''}</td>"
         f'<td class="num">{e(human_size(m.size))}</td></tr>'
         for m in metas
     )
@@ -142,12 +145,15 @@ def message_page(meta: Meta, detail: dict[str, Any], stats: dict[str, Any]) -> s
     if meta.auth_user:
         facts.append(("AUTH user", meta.auth_user))
     dl = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in facts if v)
+    warnings = "".join(f"<li>{e(w)}</li>" for w in meta.warnings)
     parts = [
         f'<p><a href="/">← all messages</a></p><h1>{e(meta.subject) or "(no subject)"}</h1><dl>{dl}</dl>',
         f'<div class="actions"><a href="/messages/{mid}/raw">Raw source</a>'
         f'<a href="/messages/{mid}/raw?download=1">Download .eml</a>'
         f'<form method="post" action="/messages/{mid}/delete"><button>Delete</button></form></div>',
     ]
+    if warnings:
+        parts.append(f'<div class="notice">Accepted, but a real relay might not:<ul>{warnings}</ul></div>')
     if detail["text"] is not None:
         parts.append(f"<h2>Text</h2><pre>{linkify(detail['text'])}</pre>")
     if detail["html"] is not None:

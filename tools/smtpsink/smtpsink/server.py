@@ -21,7 +21,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from .mime import SinkMessage
 from .rules import Rules
-from .smtp import Handler, SinkController
+from .smtp import DATA_SIZE_LIMIT, Handler, SinkController
 from .store import Store
 from .web import create_app
 
@@ -39,12 +39,14 @@ class _QuietHandler(WSGIRequestHandler):
 
 class SinkServer:
     def __init__(self, store_dir: str | os.PathLike, smtp_host: str = "127.0.0.1", smtp_port: int = 0,
-                 web_host: str = "127.0.0.1", web_port: int = 0, discard: bool = False, log_messages: bool = True):
+                 web_host: str = "127.0.0.1", web_port: int = 0, discard: bool = False, log_messages: bool = True,
+                 max_message_size: int = DATA_SIZE_LIMIT):
         self.store = Store(store_dir, discard=discard)
         self.rules_ = Rules()
         self.smtp_host, self.smtp_port = smtp_host, smtp_port
         self.web_host, self.web_port = web_host, web_port
         self.log_messages = log_messages
+        self.max_message_size = max_message_size
         self._controller: SinkController | None = None
         self._httpd: _ThreadingWSGIServer | None = None
         self._web_thread: threading.Thread | None = None
@@ -54,7 +56,7 @@ class SinkServer:
     def start(self) -> SinkServer:
         self.store.open()
         controller = SinkController(Handler(self.store, self.rules_, self.log_messages), self.smtp_host,
-                                    self.smtp_port)
+                                    self.smtp_port, data_size_limit=self.max_message_size)
         try:
             controller.start()
         except BaseException:

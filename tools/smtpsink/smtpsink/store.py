@@ -56,6 +56,7 @@ class Meta:
     size: int = 0
     smtputf8: bool = False
     auth_user: str | None = None
+    warnings: list[str] = field(default_factory=list)
     addresses: frozenset[str] = field(default=frozenset(), repr=False)  # lower-cased envelope + To/Cc, for ?to=
 
     def __post_init__(self) -> None:
@@ -72,6 +73,7 @@ class Meta:
             "id": self.id, "received_at": self.received_at, "mail_from": self.mail_from, "rcpt_to": self.rcpt_to,
             "from": self.from_, "to": self.to, "cc": self.cc, "subject": self.subject,
             "message_id": self.message_id, "size": self.size, "smtputf8": self.smtputf8, "auth_user": self.auth_user,
+            "warnings": self.warnings,
         }
 
     @classmethod
@@ -81,6 +83,7 @@ class Meta:
             rcpt_to=list(data.get("rcpt_to") or []), from_=data.get("from", ""), to=data.get("to", ""),
             cc=data.get("cc", ""), subject=data.get("subject", ""), message_id=data.get("message_id", ""),
             size=int(data.get("size", 0)), smtputf8=bool(data.get("smtputf8")), auth_user=data.get("auth_user"),
+            warnings=list(data.get("warnings") or []),
         )
 
     def search_text(self) -> str:
@@ -120,7 +123,6 @@ class Store:
             return self
         self.directory.mkdir(parents=True, exist_ok=True)
         metas = self._load()
-        metas.sort(key=lambda m: (m.received, m.id))
         self._order = metas
         self._by_id = {m.id: m for m in metas}
         self.count = len(metas)
@@ -160,6 +162,7 @@ class Store:
                 meta = self._recover(mid, Path(entry.path), entry.stat().st_mtime)
             if meta is not None:
                 metas.append(meta)
+        metas.sort(key=lambda m: (m.received, m.id))
         for entry in os.scandir(self.directory):  # leftovers of a crash between write and rename
             if entry.name.endswith(".tmp"):
                 os.unlink(entry.path)
@@ -188,7 +191,7 @@ class Store:
     # --- writing ----------------------------------------------------------------------------------------------
 
     def add(self, raw: bytes, mail_from: str, rcpt_to: list[str], smtputf8: bool = False,
-            auth_user: str | None = None) -> Meta | None:
+            auth_user: str | None = None, warnings: list[str] | None = None) -> Meta | None:
         """Keep one received message (or, in discard mode, only count it)."""
         now = time.time()
         if self.discard:
@@ -202,7 +205,7 @@ class Store:
         meta = Meta(
             id=new_id(now), received=now, mail_from=mail_from, rcpt_to=list(rcpt_to), from_=summary["from"],
             to=summary["to"], cc=summary["cc"], subject=summary["subject"], message_id=summary["message_id"],
-            size=len(raw), smtputf8=smtputf8, auth_user=auth_user,
+            size=len(raw), smtputf8=smtputf8, auth_user=auth_user, warnings=list(warnings or []),
         )
         path = self.path(meta.id)
         tmp = path.with_suffix(".tmp")

@@ -221,3 +221,65 @@ def test_wait_for_times_out_with_what_arrived(smtp_sink, smtp):
     assert len(smtp_sink.wait_for(1, to="b@example.com", timeout=2)) == 1
     with pytest.raises(TimeoutError, match="only one"):
         smtp_sink.wait_for(2, timeout=0.2)
+
+
+@pytest.mark.parametrize("body", [
+    b"",  # smtplib sends an empty line
+    b"Subject: one line\r\n",
+    b"Subject: no CRLF at the end",  # smtplib appends one
+    b".starts with a dot\r\nSubject: x\r\n\r\n.\r\n..\r\n.x\r\nend.\r\n.\r\n",  # lone dots: stuffed on the wire
+    b"Subject: no blank line, ends in a dot.\r\n",
+    b"Subject: x\r\n\r\n" + b"line.\r\n" * 3000,
+])
+def test_data_edge_cases_keep_the_bytes(smtp_sink, body):
+    with smtplib.SMTP("127.0.0.1", smtp_sink.smtp_port, timeout=10) as client:
+        client.ehlo()
+        client.mail("a@example.com")
+        client.rcpt("b@example.com")
+        code, _ = client.data(body)  # smtplib dot-stuffs and appends the end marker
+        assert code == 250
+        client.sendmail("a@example.com", ["b@example.com"], b"Subject: next in the same session\r\n\r\nx\r\n")
+    first, second = smtp_sink.wait_for(2)
+    assert first.raw == (body if body.endswith(b"\r\n") else body + b"\r\n")
+    assert second["Subject"] == "next in the same session"
+
+
+def test_empty_data(smtp_sink, smtp):
+    smtp.ehlo()
+    smtp.mail("a@example.com")
+    smtp.rcpt("b@example.com")
+    assert smtp.docmd("DATA")[0] == 354
+    smtp.send(b".\r\n")  # the end marker right away: no content at all
+    assert smtp.getreply()[0] == 250
+    [msg] = smtp_sink.wait_for(1)
+    assert msg.raw == b"" and msg.size == 0
+
+
+def test_too_much_data_is_refused_without_size(tmp_path):
+    from smtpsink.server import SinkServer
+
+    with SinkServer(tmp_path / "mail", max_message_size=10_000) as sink:
+        with smtplib.SMTP("127.0.0.1", sink.smtp_port, timeout=10) as client:
+            client.ehlo()
+            client.mail("a@example.com")  # no SIZE= (sendmail() would announce it and be refused at once)
+            client.rcpt("b@example.com")
+            code, reply = client.data(b"Subject: x\r\n\r\n" + (b"y" * 100 + b".\r\n") * 200)
+            assert code == 552, reply
+            client.mail("a@example.com")
+            client.rcpt("b@example.com")
+            code, reply = client.data(b"Subject: x\r\n\r\n" + (b"y" * 100 + b"\r\n") * 200)  # no dot to stop at
+            assert code == 552, reply
+            assert client.sendmail("a@example.com", ["b@example.com"], b"Subject: small\r\n\r\nok\r\n") == {}
+        assert [m["Subject"] for m in sink.wait_for(1)] == ["small"]
+
+
+def test_bare_lf_and_long_lines_are_accepted_with_warnings(smtp_sink, smtp, http):
+    smtp.sendmail("a@example.com", ["b@example.com"], b"Subject: bare LF\nTo: b@example.com\n\nline one\nline two\n")
+    smtp.sendmail("a@example.com", ["b@example.com"], b"Subject: long\r\n\r\n" + b"z" * 5000 + b"\r\n")
+    smtp.sendmail("a@example.com", ["b@example.com"], b"Subject: fine\r\n\r\n" + b"z" * 998 + b"\r\n")
+    long_, bare = http.get("/api/messages?subject=l").json()
+    assert bare["subject"] == "bare LF" and "bare LF" in bare["warnings"][0]
+    assert http.get(f"/api/messages/{bare['id']}").json()["text"].startswith("line one\nline two\n")
+    assert len(long_["warnings"]) == 1 and "998" in long_["warnings"][0]
+    assert http.get("/api/messages?subject=fine").json()[0]["warnings"] == []
+    assert "a real relay might not" in http.get(f"/messages/{bare['id']}").text
