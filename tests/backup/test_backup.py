@@ -444,3 +444,20 @@ def test_unusual_urls():
         backup.libpq_target("crm", "postgresql+psycopg://app@localhost")
     with pytest.raises(backup.BackupError, match="not a PostgreSQL URL"):
         backup.libpq_target("crm", "sqlite:///x.db")
+
+
+def test_a_failing_pg_dump_leaves_no_partial_archive(source, tmp_path, monkeypatch, capsys):
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    fake = fake_bin / "pg_dump"
+    fake.write_text('#!/bin/sh\necho "pg_dump: error: simulated failure" >&2\nexit 1\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake_bin}{os.pathsep}{os.environ['PATH']}")
+    out_dir = tmp_path / "out"
+
+    rc, out, err = _run(capsys, "dump", "--dir", str(out_dir))
+
+    assert rc == 1 and out == ""
+    database = make_url(source["urls"]["identity"]).database
+    assert f"pg_dump failed for database {database} (service identity): pg_dump: error: simulated failure" in err
+    assert list(out_dir.iterdir()) == []  # neither dumps nor a half-written archive

@@ -330,9 +330,10 @@ def dump(directory: str | Path, services: Iterable[str] = SERVICES) -> Path:
     if final.exists():
         raise BackupError(f"{final} already exists (one backup per second at most)")
 
-    work = Path(tempfile.mkdtemp(prefix=".pressroom-backup-", dir=directory))  # same filesystem as the archive
     partial = directory / f".{final.name}.partial-{os.getpid()}"
+    work = None
     try:
+        work = Path(tempfile.mkdtemp(prefix=".pressroom-backup-", dir=directory))  # same filesystem as the archive
         entries = [_dump_one(pg_dump, t, work) for t in targets]
         manifest = {
             "format": FORMAT,
@@ -352,12 +353,18 @@ def dump(directory: str | Path, services: Iterable[str] = SERVICES) -> Path:
                     tar.add(work / entry["file"], arcname=entry["file"], recursive=False, filter=_tar_filter)
             raw.flush()
             os.fsync(raw.fileno())
-        os.replace(partial, final)
+        try:
+            os.link(partial, final)  # unlike a rename, never replaces an archive another dump just finished
+        except FileExistsError:
+            raise BackupError(f"{final} already exists (one backup per second at most)") from None
+        except OSError:  # a filesystem without hard links
+            os.replace(partial, final)
         _fsync_dir(directory)
     except OSError as exc:
         raise BackupError(f"cannot write the archive in {directory}: {exc.strerror or exc}") from None
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
         try:
             partial.unlink()
         except FileNotFoundError:
@@ -607,6 +614,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"restored {len(restored)} database{'s' if len(restored) != 1 else ''} from {args.archive}")
     except BackupError as exc:
         print(f"backup {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # e.g. no space left for the temporary files
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"backup {args.command}: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"backup {args.command}: interrupted", file=sys.stderr)
