@@ -11,6 +11,8 @@ import threading
 
 from .server import SinkServer
 
+log = logging.getLogger("smtpsink")
+
 
 def _env_port(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
@@ -55,13 +57,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"smtpsink: cannot start: {exc}", file=sys.stderr)
         return 1
     where = "discarding everything" if args.discard else f"{len(sink.store)} message(s) in {args.store}"
-    logging.info("SMTP on %s:%d, web on %s (%s)", args.smtp_host, sink.smtp_port, sink.web_url, where)
+    log.info("SMTP on %s:%d, web on %s (%s)", args.smtp_host, sink.smtp_port, sink.web_url, where)
     try:
         while not stop.wait(0.5):
             pass
     finally:
         sink.stop()
-        logging.info("stopped")
+        log.info("stopped")
     return 0
 
 

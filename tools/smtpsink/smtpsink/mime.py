@@ -134,11 +134,12 @@ def part_filename(part: EmailMessage, n: int) -> str:
 def describe(msg: SinkMessage) -> dict[str, Any]:
     """Headers, text, html and the attachments of a parsed message, ready for JSON and the message page."""
     header_list = []
-    for name, value in msg.items():
+    for name, raw_value in msg.raw_items():
         try:
-            header_list.append([name, str(value)])
-        except Exception:
-            header_list.append([name, ""])
+            value = str(msg.policy.header_fetch_parse(name, raw_value))
+        except Exception:  # noqa: BLE001 - a header too broken to parse is shown as received
+            value = raw_value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        header_list.append([name, value])
     headers: dict[str, str] = {}
     for name, value in header_list:
         headers.setdefault(name, value)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timezone, UTC
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -148,9 +148,9 @@ def message_page(meta: Meta, detail: dict[str, Any], stats: dict[str, Any]) -> s
     warnings = "".join(f"<li>{e(w)}</li>" for w in meta.warnings)
     parts = [
         f'<p><a href="/">← all messages</a></p><h1>{e(meta.subject) or "(no subject)"}</h1><dl>{dl}</dl>',
-        f'<div class="actions"><a href="/messages/{mid}/raw">Raw source</a>'
-        f'<a href="/messages/{mid}/raw?download=1">Download .eml</a>'
-        f'<form method="post" action="/messages/{mid}/delete"><button>Delete</button></form></div>',
+        (f'<div class="actions"><a href="/messages/{mid}/raw">Raw source</a>'
+         f'<a href="/messages/{mid}/raw?download=1">Download .eml</a>'
+         f'<form method="post" action="/messages/{mid}/delete"><button>Delete</button></form></div>'),
     ]
     if warnings:
         parts.append(f'<div class="notice">Accepted, but a real relay might not:<ul>{warnings}</ul></div>')

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import socketserver
 import threading
 import time
@@ -30,6 +31,10 @@ log = logging.getLogger(__name__)
 
 class _ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
     daemon_threads = True
+
+
+class _ThreadingWSGIServer6(_ThreadingWSGIServer):
+    address_family = socket.AF_INET6
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -65,7 +70,8 @@ class SinkServer:
         self._controller, self.smtp_port = controller, controller.port
         try:
             self._httpd = make_server(self.web_host, self.web_port, create_app(self.store, self.rules_),
-                                      server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+                                      server_class=_ThreadingWSGIServer6 if ":" in self.web_host
+                                      else _ThreadingWSGIServer, handler_class=_QuietHandler)
         except BaseException:
             self.stop()
             raise
