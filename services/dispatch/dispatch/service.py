@@ -1,4 +1,8 @@
-"""The dispatch nameko service: dependency declarations and thin entrypoints."""
+"""The dispatch nameko service: dependency declarations; the entrypoints live in ``entrypoints/`` by noun.
+
+Processes of dispatch: this service (RPC, events, outbox relay, housekeeping), the sender workers
+(``dispatch.sender``) and the bounce endpoint (``dispatch.bounces``).
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,31 @@ from nameko.web.handlers import http
 from svckit import health
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
+from svckit.outbox import Outbox
+from svckit.rpc import ServiceRpc
 
 from . import __version__
+from .db.models import outbox as outbox_table
+from .entrypoints.deps import Background, Settings
+from .entrypoints.mailings import MailingEntrypoints
+from .entrypoints.other import (
+    EventEntrypoints, SuppressionEntrypoints, TrackingEntrypoints, TransactionalEntrypoints,
+)
+from .entrypoints.senders import SenderEntrypoints
 
 
-class DispatchService:
+class DispatchService(SenderEntrypoints, MailingEntrypoints, SuppressionEntrypoints, TransactionalEntrypoints,
+                      TrackingEntrypoints, EventEntrypoints):
     name = "dispatch"
 
     db = Database()
     auth = Auth()
     config = Config()
+    settings = Settings()
+    outbox = Outbox(outbox_table)
+    background = Background()
+    crm_rpc = ServiceRpc("crm", timeout=30)
+    pressbase_rpc = ServiceRpc("pressbase", timeout=30)
 
     @rpc
     def health(self) -> dict:

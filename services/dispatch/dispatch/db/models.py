@@ -1,21 +1,44 @@
-"""The dispatch service's tables (SQLAlchemy 2 typed models; constraints named by svckit's convention)."""
+"""The dispatch service's tables (SQLAlchemy 2 typed models; constraints named by svckit's convention).
+
+The heart is ``deliveries``: one row per recipient of a mailing (and per transactional mail). Sender workers claim
+rows with ``FOR UPDATE SKIP LOCKED``; a row's ``state`` moves queued -> sending -> sent | deferred | failed, and
+``delivery_events`` keeps every step as the recipient's timeline.
+"""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import BigInteger, Identity, String, UniqueConstraint
+from sqlalchemy import (
+    ARRAY, BigInteger, Boolean, CheckConstraint, ForeignKey, Identity, Index, Integer, LargeBinary, SmallInteger,
+    String, Text, UniqueConstraint, text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from svckit.models import created_at, make_base
+from svckit.entitlements import entitlements_table
+from svckit.models import created_at, make_base, updated_at, uuid_pk
 from svckit.outbox import outbox_table
 
 Base = make_base()
 outbox = outbox_table(Base.metadata)
+account_entitlements = entitlements_table(Base.metadata)
+
+# lanes, in the order they are served
+TRANSACTIONAL, PREMIUM, STANDARD = 0, 1, 2
+LANE_NAMES = {TRANSACTIONAL: "transactional", PREMIUM: "premium", STANDARD: "standard"}
+LANES = {v: k for k, v in LANE_NAMES.items()}
+
+# delivery states
+QUEUED, SENDING, SENT, DEFERRED, FAILED, BOUNCED, CANCELLED = (
+    "queued", "sending", "sent", "deferred", "failed", "bounced", "cancelled")
+OPEN_STATES = (QUEUED, SENDING, DEFERRED)
+FINAL_STATES = (SENT, FAILED, BOUNCED, CANCELLED)
 
 
 class Suppression(Base):
-    """An address (or a whole domain) that an account never mails again."""
+    """An address (or a whole domain, ``@example.com``) that an account never mails again."""
 
     __tablename__ = "suppressions"
 
@@ -24,5 +47,190 @@ class Suppression(Base):
     address: Mapped[str] = mapped_column(String(320))
     reason: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[created_at]
+    detail: Mapped[dict] = mapped_column(JSONB, server_default="{}")
 
-    __table_args__ = (UniqueConstraint("account_id", "address"),)
+    __table_args__ = (
+        UniqueConstraint("account_id", "address"),
+        CheckConstraint("reason IN ('blacklist', 'unsubscribed', 'hard_bounce', 'soft_bounces', 'complaint')",
+                        name="reason"),
+    )
+
+
+class SenderDomain(Base):
+    """A domain an account sends from, with the DKIM keys we generated for it (private keys encrypted at rest)."""
+
+    __tablename__ = "sender_domains"
+
+    id: Mapped[uuid_pk]
+    account_id: Mapped[uuid.UUID | None]  # NULL: the system domain of transactional mail
+    domain: Mapped[str] = mapped_column(String(253))
+    rsa_selector: Mapped[str] = mapped_column(String(63))
+    ed25519_selector: Mapped[str] = mapped_column(String(63))
+    rsa_private: Mapped[bytes] = mapped_column(LargeBinary)
+    ed25519_private: Mapped[bytes] = mapped_column(LargeBinary)
+    rsa_public: Mapped[str] = mapped_column(Text)       # base64 DER SubjectPublicKeyInfo (the p= of the record)
+    ed25519_public: Mapped[str] = mapped_column(Text)   # base64 raw 32 bytes
+    dkim_ok: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    allow_unverified: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    check: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+    checked_at: Mapped[datetime | None]
+    created_at: Mapped[created_at]
+
+    __table_args__ = (
+        Index("uq_sender_domains_account_domain", "account_id", "domain", unique=True,
+              postgresql_where=text("account_id IS NOT NULL")),
+        Index("uq_sender_domains_system_domain", "domain", unique=True,
+              postgresql_where=text("account_id IS NULL")),
+    )
+
+
+class SenderAccount(Base):
+    """From name and address (and reply-to) that an administrator set up and assigned to users."""
+
+    __tablename__ = "sender_accounts"
+
+    id: Mapped[uuid_pk]
+    account_id: Mapped[uuid.UUID]
+    domain_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sender_domains.id", ondelete="CASCADE"))
+    from_name: Mapped[str] = mapped_column(String(200))
+    from_address: Mapped[str] = mapped_column(String(320))
+    reply_to: Mapped[str | None] = mapped_column(String(320))
+    user_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(UUID(as_uuid=True)), server_default="{}")
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+
+    __table_args__ = (UniqueConstraint("account_id", "from_address"),)
+
+
+class Mailing(Base):
+    __tablename__ = "mailings"
+
+    id: Mapped[uuid_pk]
+    account_id: Mapped[uuid.UUID]
+    client_id: Mapped[uuid.UUID]
+    created_by: Mapped[uuid.UUID | None]
+    sender_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sender_accounts.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(String(200), server_default="")
+    subject: Mapped[str] = mapped_column(String(998), server_default="")
+    html: Mapped[str | None] = mapped_column(Text)
+    text_body: Mapped[str | None] = mapped_column(Text)
+    lane: Mapped[str] = mapped_column(String(20), server_default="standard")
+    language: Mapped[str] = mapped_column(String(2), server_default="de")
+    sources: Mapped[list] = mapped_column(JSONB, server_default="[]")
+    state: Mapped[str] = mapped_column(String(20), server_default="draft")
+    scheduled_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    left_out: Mapped[list] = mapped_column(JSONB, server_default="[]")
+    total: Mapped[int] = mapped_column(Integer, server_default="0")
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+
+    __table_args__ = (
+        CheckConstraint("state IN ('draft', 'scheduled', 'sending', 'finished', 'cancelled')", name="state"),
+        CheckConstraint("lane IN ('standard', 'premium')", name="lane"),
+        Index("ix_mailings_account_client", "account_id", "client_id", "created_at"),
+    )
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+
+    id: Mapped[uuid_pk]
+    account_id: Mapped[uuid.UUID]
+    mailing_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("mailings.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(127))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    source: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+    created_at: Mapped[created_at]
+
+
+class Delivery(Base):
+    """One mail to one recipient: a mailing's recipient row or a transactional mail."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    account_id: Mapped[uuid.UUID | None]
+    mailing_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("mailings.id", ondelete="CASCADE"))
+    lane: Mapped[int] = mapped_column(SmallInteger)
+    email: Mapped[str] = mapped_column(String(320))
+    domain: Mapped[str] = mapped_column(String(253))
+    contact_id: Mapped[uuid.UUID | None]
+    recipient: Mapped[dict] = mapped_column(JSONB, server_default="{}")   # personalisation fields / the mail
+    state: Mapped[str] = mapped_column(String(20), server_default=QUEUED)
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    first_attempt_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]
+    leased_by: Mapped[str | None] = mapped_column(String(80))
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    last_code: Mapped[int | None] = mapped_column(Integer)
+    last_reply: Mapped[str | None] = mapped_column(Text)
+    bounce: Mapped[str | None] = mapped_column(String(10))   # hard | soft
+    size: Mapped[int | None] = mapped_column(Integer)
+    sent_at: Mapped[datetime | None]
+    final_at: Mapped[datetime | None]
+    usage_batch: Mapped[int | None] = mapped_column(BigInteger)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    resend_of: Mapped[int | None] = mapped_column(BigInteger)
+    corrected_email: Mapped[str | None] = mapped_column(String(320))
+    in_doubt: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))   # sent? the answer was lost
+    reported: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))   # in a mailing_sent event
+    created_at: Mapped[created_at]
+
+    __table_args__ = (
+        CheckConstraint("state IN ('queued', 'sending', 'sent', 'deferred', 'failed', 'bounced', 'cancelled')",
+                        name="state"),
+        CheckConstraint("lane IN (0, 1, 2)", name="lane"),
+        # the claim query: due work by lane
+        Index("ix_deliveries_due", "lane", "next_attempt_at", "id",
+              postgresql_where=text("state IN ('queued', 'deferred', 'sending')")),
+        Index("ix_deliveries_mailing_state", "mailing_id", "state"),
+        Index("uq_deliveries_mailing_email", "mailing_id", "email", unique=True,
+              postgresql_where=text("mailing_id IS NOT NULL")),
+        Index("uq_deliveries_idempotency_key", "idempotency_key", unique=True,
+              postgresql_where=text("idempotency_key IS NOT NULL")),
+        Index("ix_deliveries_account_email", "account_id", "email"),
+        Index("ix_deliveries_usage_pending", "id", postgresql_where=text("state = 'sent' AND usage_batch IS NULL")),
+    )
+
+
+class DeliveryEvent(Base):
+    """A recipient's timeline: queued, attempt, sent, deferred, failed, bounced, opened, clicked, unsubscribed."""
+
+    __tablename__ = "delivery_events"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"))
+    mailing_id: Mapped[uuid.UUID | None]
+    kind: Mapped[str] = mapped_column(String(30))
+    machine: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    detail: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+
+    __table_args__ = (
+        Index("ix_delivery_events_delivery", "delivery_id", "at"),
+        Index("ix_delivery_events_mailing_kind", "mailing_id", "kind"),
+    )
+
+
+class ExportJob(Base):
+    """A long job (the Excel report of a mailing) with progress the client polls."""
+
+    __tablename__ = "export_jobs"
+
+    id: Mapped[uuid_pk]
+    account_id: Mapped[uuid.UUID]
+    mailing_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("mailings.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(20), server_default="running")
+    done: Mapped[int] = mapped_column(Integer, server_default="0")
+    total: Mapped[int] = mapped_column(Integer, server_default="0")
+    language: Mapped[str] = mapped_column(String(2), server_default="de")
+    filename: Mapped[str | None] = mapped_column(String(255))
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    error: Mapped[dict | None] = mapped_column(JSONB)
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]

@@ -1,0 +1,1 @@
+"""Pure rules of dispatch: templates, MIME, DKIM, tokens, bounces, retries, scanners. No nameko, no SQLAlchemy."""

@@ -1,0 +1,171 @@
+"""From a claimed delivery to signed bytes: personalise, add tracking and unsubscribe, build MIME, DKIM-sign.
+
+Per mailing, everything that is the same for every recipient (compiled templates, sender, DKIM keys, encoded
+attachments) is loaded once and cached; per recipient only rendering, MIME assembly and the signatures remain.
+"""
+
+from __future__ import annotations
+
+import base64
+import html as html_lib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from ..db.models import TRANSACTIONAL
+from ..domain import dkim, tokens
+from ..domain.mime import EncodedAttachment, Mail
+from ..domain.templates import CompiledTemplates, compile_templates, context_for, rewrite_links
+from ..settings import DispatchSettings
+from .store import Claimed
+
+HONEYPOT_URL = "https://pressroom.invalid/hp"
+
+NOTICE_TEXT = {"de": "Versendet mit Pressroom", "en": "Sent with Pressroom"}
+UNSUB_TEXT = {"de": "Keine weiteren Mails erhalten: {url}", "en": "Stop receiving these mails: {url}"}
+UNSUB_HTML = {"de": "Keine weiteren Mails erhalten", "en": "Unsubscribe"}
+
+
+@dataclass
+class MailingContext:
+    mailing_id: Any
+    account_id: Any
+    premium: bool
+    language: str
+    templates: CompiledTemplates
+    from_name: str
+    from_address: str
+    reply_to: str | None
+    signer: dkim.Signer | None
+    attachments: list[EncodedAttachment]
+
+
+class Composer:
+    def __init__(self, settings: DispatchSettings):
+        self.settings = settings
+        self._mailings: dict[Any, MailingContext] = {}
+        self._signers: dict[str, dkim.Signer | None] = {}
+
+    def forget(self, mailing_id) -> None:
+        self._mailings.pop(mailing_id, None)
+
+    # --- loading ----------------------------------------------------------------------------------------------
+
+    def _signer(self, session: Session, domain_row) -> dkim.Signer | None:
+        if domain_row is None:
+            return None
+        key = str(domain_row.id)
+        if key not in self._signers:
+            rsa_key, ed_key = dkim.load_private_keys(self.settings.dkim_key_secret, domain_row.rsa_private,
+                                                     domain_row.ed25519_private)
+            self._signers[key] = dkim.Signer(domain_row.domain, domain_row.rsa_selector, rsa_key,
+                                             domain_row.ed25519_selector, ed_key)
+        return self._signers[key]
+
+    def mailing(self, session: Session, mailing_id) -> MailingContext:
+        ctx = self._mailings.get(mailing_id)
+        if ctx is not None:
+            return ctx
+        m = session.execute(text("""
+            SELECT m.id, m.account_id, m.subject, m.html, m.text_body, m.lane, m.language,
+                   s.from_name, s.from_address, s.reply_to, s.domain_id
+            FROM mailings m LEFT JOIN sender_accounts s ON s.id = m.sender_id WHERE m.id = :id"""),
+            {"id": mailing_id}).one()
+        domain = None
+        if m.domain_id is not None:
+            domain = session.execute(text("SELECT * FROM sender_domains WHERE id = :id"), {"id": m.domain_id}).one()
+        atts = session.execute(text("SELECT filename, content_type, data FROM attachments WHERE mailing_id = :id "
+                                    "ORDER BY created_at, id"), {"id": mailing_id}).all()
+        ctx = MailingContext(
+            mailing_id=m.id, account_id=m.account_id, premium=m.lane == "premium", language=m.language,
+            templates=compile_templates(m.subject, m.html, m.text_body),
+            from_name=m.from_name or self.settings.mail_from_name,
+            from_address=m.from_address or self.settings.mail_from, reply_to=m.reply_to,
+            signer=self._signer(session, domain),
+            attachments=[EncodedAttachment.build(a.filename, a.content_type, bytes(a.data)) for a in atts],
+        )
+        self._mailings[mailing_id] = ctx
+        return ctx
+
+    def system_signer(self, session: Session) -> dkim.Signer | None:
+        domain = self.settings.mail_from.rpartition("@")[2].lower()
+        if ("system", domain) not in self._signers:
+            row = session.execute(text("SELECT * FROM sender_domains WHERE account_id IS NULL AND domain = :d"),
+                                  {"d": domain}).first()
+            self._signers[("system", domain)] = self._signer(session, row) if row else None  # type: ignore[index]
+        return self._signers[("system", domain)]  # type: ignore[index]
+
+    # --- per recipient ----------------------------------------------------------------------------------------
+
+    def return_path(self, row: Claimed) -> str:
+        return tokens.verp_address(self.settings.tracking_secret, row.id, self.settings.verp_domain)
+
+    def compose(self, session: Session, row: Claimed, now: datetime) -> bytes:
+        if row.lane == TRANSACTIONAL or row.mailing_id is None:
+            return self._transactional(session, row, now)
+        ctx = self.mailing(session, row.mailing_id)
+        s = self.settings
+        secret, base = s.tracking_secret, s.public_base_url
+        rcpt = dict(row.recipient or {})
+        rcpt.setdefault("email", row.email)
+        lang = "en" if (rcpt.get("language") or ctx.language) == "en" else "de"
+        subject, html, text_body = ctx.templates.render(context_for(rcpt, ctx.language))
+        unsub_url = f"{base}/u/{tokens.delivery_token(secret, row.id, 'u')}"
+        unsub_mailto = tokens.verp_address(secret, row.id, s.verp_domain, kind=tokens.UNSUB_PREFIX)
+        # footer: the unsubscribe line for everyone, the Pressroom notice only for standard dispatch
+        text_footer = "\n\n-- \n" + UNSUB_TEXT[lang].format(url=unsub_url)
+        html_footer = (f'<p style="font-size:11px;color:#777"><a href="{html_lib.escape(unsub_url)}">'
+                       f"{UNSUB_HTML[lang]}</a>")
+        if not ctx.premium:
+            text_footer += "\n" + NOTICE_TEXT[lang]
+            html_footer += f"<br>{NOTICE_TEXT[lang]}"
+        html_footer += "</p>"
+        text_body = text_body.rstrip("\n") + text_footer + "\n"
+        if html is not None:
+            html = rewrite_links(html, lambda url: f"{base}/t/c/{tokens.click_token(secret, row.id, url)}")
+            pixel = (f'<img src="{base}/t/o/{tokens.delivery_token(secret, row.id, "o")}.gif" width="1" '
+                     f'height="1" alt="" style="display:block;border:0">')
+            honeypot = (f'<a href="{base}/t/c/{tokens.click_token(secret, row.id, HONEYPOT_URL)}" '
+                        f'style="display:none" aria-hidden="true" tabindex="-1"></a>')
+            extra = html_footer + honeypot + pixel
+            lower = html.lower()
+            at = lower.rfind("</body>")
+            html = html[:at] + extra + html[at:] if at >= 0 else html + extra
+        mail = Mail(
+            from_name=ctx.from_name, from_address=ctx.from_address, to_address=row.email,
+            to_name=" ".join(p for p in (rcpt.get("first_name"), rcpt.get("last_name")) if p) or None,
+            subject=subject, text=text_body, html=html, reply_to=ctx.reply_to, message_id=row.message_id, date=now,
+            headers=[
+                ("List-Unsubscribe", f"<{unsub_url}>, <mailto:{unsub_mailto}?subject=unsubscribe>"),
+                ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+                ("Feedback-ID", f"{str(ctx.mailing_id)[:8]}:{str(ctx.account_id)[:8]}:pressroom"),
+            ],
+            attachments=ctx.attachments,
+        )
+        raw = mail.to_bytes()
+        return ctx.signer.sign(raw) if ctx.signer else raw
+
+    def _transactional(self, session: Session, row: Claimed, now: datetime) -> bytes:
+        p = row.recipient or {}
+        atts = [EncodedAttachment.build(a["filename"], a["content_type"], base64.b64decode(a["content_b64"]))
+                for a in p.get("attachments") or []]
+        sender = p.get("sender") or {}   # a mailing's test send carries its sender
+        mail = Mail(
+            from_name=sender.get("from_name") or self.settings.mail_from_name,
+            from_address=sender.get("from_address") or self.settings.mail_from, to_address=row.email,
+            to_name=p.get("to_name"), subject=p.get("subject", ""), text=p.get("text", ""), html=p.get("html"),
+            reply_to=sender.get("reply_to"), message_id=row.message_id, date=now,
+            headers=[("Auto-Submitted", "auto-generated"), ("X-Pressroom-Category", p.get("category", "notice"))],
+            attachments=atts,
+        )
+        raw = mail.to_bytes()
+        if sender.get("domain_id"):
+            row_d = session.execute(text("SELECT * FROM sender_domains WHERE id = :id"),
+                                    {"id": sender["domain_id"]}).first()
+            signer = self._signer(session, row_d)
+        else:
+            signer = self.system_signer(session)
+        return signer.sign(raw) if signer else raw

@@ -1,0 +1,129 @@
+"""Mailings: edit, attach, preview, test, volume, start, cancel, progress, report, recipients, re-send, export."""
+
+from __future__ import annotations
+
+import base64
+
+from svckit.entrypoints import rpc
+
+from ..usecases import mailings, reports
+from ..usecases.recipients import RpcResolver
+
+
+class MailingEntrypoints:
+    def _resolver(self) -> RpcResolver:
+        return RpcResolver(self.crm_rpc, self.pressbase_rpc)
+
+    @rpc
+    def create_mailing(self, data: dict) -> dict:
+        result = mailings.create(self.db, self.auth.principal, data)
+        self.db.commit()
+        return result
+
+    @rpc
+    def update_mailing(self, mailing_id: str, data: dict) -> dict:
+        result = mailings.update_(self.db, self.auth.principal, mailing_id, data)
+        self.db.commit()
+        return result
+
+    @rpc
+    def get_mailing(self, mailing_id: str) -> dict:
+        return mailings.get(self.db, self.auth.principal, mailing_id)
+
+    @rpc
+    def list_mailings(self, filters: dict | None = None) -> list:
+        return mailings.list_(self.db, self.auth.principal, filters)
+
+    @rpc
+    def delete_mailing(self, mailing_id: str) -> None:
+        mailings.delete(self.db, self.auth.principal, mailing_id)
+        self.db.commit()
+
+    @rpc
+    def add_attachment(self, mailing_id: str, data: dict) -> dict:
+        result = mailings.add_attachment(self.db, self.auth.principal, mailing_id, data, self.settings,
+                                         fetch_file=None)  # mediacenter files: once crm serves them
+        self.db.commit()
+        return result
+
+    @rpc
+    def delete_attachment(self, mailing_id: str, attachment_id: str) -> None:
+        mailings.delete_attachment(self.db, self.auth.principal, mailing_id, attachment_id)
+        self.db.commit()
+
+    @rpc
+    def preview_mailing(self, mailing_id: str, data: dict | None = None) -> dict:
+        return mailings.preview(self.db, self.auth.principal, mailing_id, data or {}, self._resolver())
+
+    @rpc
+    def test_send_mailing(self, mailing_id: str, data: dict) -> dict:
+        result = mailings.test_send(self.db, self.auth.principal, mailing_id, data, self._resolver())
+        self.db.commit()
+        return result
+
+    @rpc
+    def get_mailing_volume(self, mailing_id: str) -> dict:
+        return mailings.volume(self.db, self.auth.principal, mailing_id, self._resolver())
+
+    @rpc
+    def start_mailing(self, mailing_id: str, data: dict | None = None) -> dict:
+        """Resolve, de-duplicate and filter the recipients, enforce entitlements, write one row per recipient."""
+        result = mailings.start(self.db, self.auth.principal, mailing_id, data or {}, self._resolver())
+        self.db.commit()
+        return result
+
+    @rpc
+    def cancel_mailing(self, mailing_id: str) -> dict:
+        result = mailings.cancel(self.db, self.auth.principal, mailing_id)
+        self.db.commit()
+        return result
+
+    @rpc
+    def get_mailing_progress(self, mailing_id: str) -> dict:
+        return reports.progress(self.db, self.auth.principal, mailing_id)
+
+    @rpc
+    def get_mailing_report(self, mailing_id: str) -> dict:
+        return reports.report(self.db, self.auth.principal, mailing_id)
+
+    @rpc
+    def list_mailing_recipients(self, mailing_id: str, query: dict | None = None) -> dict:
+        return reports.recipients(self.db, self.auth.principal, mailing_id, query)
+
+    @rpc
+    def get_recipient_timeline(self, mailing_id: str, delivery_id) -> dict:
+        return reports.timeline(self.db, self.auth.principal, mailing_id, delivery_id)
+
+    @rpc
+    def list_undeliverable(self, mailing_id: str) -> list:
+        return mailings.undeliverable(self.db, self.auth.principal, mailing_id)
+
+    @rpc
+    def resend_mailing(self, mailing_id: str, data: dict | None = None) -> dict:
+        result = mailings.resend(self.db, self.auth.principal, mailing_id, data or {})
+        self.db.commit()
+        return result
+
+    @rpc
+    def start_export(self, mailing_id: str) -> dict:
+        """The Excel report as a job: poll ``get_export`` for progress, then ``download_export``."""
+        p = self.auth.principal
+        job = reports.start_export(self.db, p, mailing_id)
+        data = reports.report(self.db, p, mailing_id)
+        self.db.commit()
+        self.background.spawn(reports.run_export, job["id"], data)
+        return job
+
+    @rpc
+    def get_export(self, job_id: str) -> dict:
+        return reports.job_view(reports.load_job(self.db, self.auth.principal, job_id))
+
+    @rpc
+    def download_export(self, job_id: str) -> dict:
+        job = reports.load_job(self.db, self.auth.principal, job_id)
+        if job.state != "done":
+            from svckit.errors import Conflict
+            from svckit.i18n import Text
+            raise Conflict(Text("Der Export ist noch nicht fertig.", "The export is not finished yet."))
+        return {"filename": job.filename, "content_b64": base64.b64encode(job.data).decode(),
+                "content_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

@@ -1,0 +1,52 @@
+"""The sender worker: its own nameko service (``nameko run dispatch.sender``), separately scalable and killable.
+
+It talks to PostgreSQL and the SMTP relay only; no RabbitMQ on the sending path, so a broker outage does not stop
+delivery (the events it writes wait in the outbox until the dispatch service's relay publishes them).
+"""
+
+from __future__ import annotations
+
+from nameko.extensions import DependencyProvider
+from nameko.web.handlers import http
+
+from svckit.db import make_engine
+from svckit.settings import database_url
+
+from .engine.engine import Engine, Runner
+from .settings import DispatchSettings
+
+
+class SenderEngine(DependencyProvider):
+    def setup(self) -> None:
+        config = self.container.config
+        self.settings = DispatchSettings.load(config)
+        url = (config.get("DB_URIS") or {}).get("dispatch") or database_url("dispatch")
+        self.db = make_engine(url, pool_size=self.settings.smtp_connections + 4, application_name="dispatch-sender")
+        self.runner = Runner(Engine(self.db, self.settings))
+
+    def start(self) -> None:
+        self.runner.start(spawn=lambda fn: self.container.spawn_managed_thread(fn))
+
+    def stop(self) -> None:
+        self.runner.stop()
+        self.db.dispose()
+
+    def kill(self) -> None:
+        self.runner.running = False
+        self.db.dispose()
+
+    def get_dependency(self, worker_ctx) -> Runner:
+        return self.runner
+
+
+class DispatchSender:
+    name = "dispatch_sender"
+
+    sender = SenderEngine()
+
+    @http("GET", "/health")
+    def health_http(self, request):
+        import json
+
+        return 200, {"Content-Type": "application/json"}, json.dumps(
+            {"service": self.name, "ok": self.sender.running, "worker": self.sender.engine.worker_id})

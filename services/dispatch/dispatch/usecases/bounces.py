@@ -1,0 +1,75 @@
+"""Mail arriving at our VERP domain: bounces (DSN and others), auto-replies, and mailto unsubscribes."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from ..domain import bounce as bounce_parser
+from ..domain import tokens
+from ..settings import DispatchSettings
+from . import tracking
+from .suppression import record_bounce
+
+
+def _event(session: Session, d, kind: str, now: datetime, detail: dict) -> None:
+    session.execute(text("INSERT INTO delivery_events (delivery_id, mailing_id, kind, at, detail) "
+                         "VALUES (:d, :m, :k, :at, CAST(:detail AS jsonb))"),
+                    {"d": d.id, "m": d.mailing_id, "k": kind, "at": now, "detail": json.dumps(detail)})
+
+
+def process(session: Session, rcpt_tos: list[str], raw: bytes, settings: DispatchSettings,
+            now: datetime | None = None) -> list[dict]:
+    """Handle one received message for each of its envelope recipients. Commits. Unknown addresses are ignored
+    (answered 550 by the SMTP endpoint before DATA)."""
+    now = now or datetime.now(timezone.utc)
+    results = []
+    report = None
+    for rcpt in rcpt_tos:
+        parsed = tokens.parse_verp(settings.tracking_secret, rcpt, settings.verp_domain)
+        if parsed is None:
+            results.append({"rcpt": rcpt, "result": "unknown_address"})
+            continue
+        kind, delivery_id = parsed
+        if kind == tokens.UNSUB_PREFIX:
+            try:
+                tracking.unsubscribe(session, None, {"user_agent": "mailto"}, settings.tracking_secret,
+                                     delivery_id=delivery_id, via="mailto", now=now)
+                results.append({"rcpt": rcpt, "result": "unsubscribed"})
+            except Exception:  # NotFound: a deleted delivery
+                results.append({"rcpt": rcpt, "result": "unknown_delivery"})
+            continue
+        d = session.execute(text("SELECT id, account_id, mailing_id, email, state FROM deliveries WHERE id = :id "
+                                 "FOR UPDATE"), {"id": delivery_id}).first()
+        if d is None:
+            results.append({"rcpt": rcpt, "result": "unknown_delivery"})
+            continue
+        report = report or bounce_parser.parse(raw)
+        detail = {"status": report.status, "reason": report.reason[:300], "hard": report.hard}
+        if report.kind == bounce_parser.BOUNCE:
+            if d.state == "bounced":
+                results.append({"rcpt": rcpt, "result": "duplicate"})
+                continue
+            session.execute(text("""
+                UPDATE deliveries SET state = CASE WHEN state IN ('sent', 'failed') THEN 'bounced' ELSE state END,
+                       bounce = :b, last_reply = :reason, final_at = COALESCE(final_at, :now) WHERE id = :id"""),
+                {"b": "hard" if report.hard else "soft", "reason": report.reason[:1000], "now": now, "id": d.id})
+            _event(session, d, "bounced", now, detail)
+            suppressed = record_bounce(session, {"account_id": d.account_id, "email": d.email,
+                                                 "mailing_id": d.mailing_id}, report.hard, report.status,
+                                       report.reason, now, settings.soft_bounce_limit)
+            results.append({"rcpt": rcpt, "result": "bounce", "hard": report.hard, "suppressed": suppressed})
+        elif report.kind == bounce_parser.DELAYED:
+            _event(session, d, "delayed", now, detail)
+            results.append({"rcpt": rcpt, "result": "delayed"})
+        elif report.kind == bounce_parser.AUTO_REPLY:
+            _event(session, d, "auto_reply", now, {"subject": report.reason[:300]})
+            results.append({"rcpt": rcpt, "result": "auto_reply"})
+        else:
+            _event(session, d, "reply_unreadable", now, detail)
+            results.append({"rcpt": rcpt, "result": "unknown"})
+    session.commit()
+    return results

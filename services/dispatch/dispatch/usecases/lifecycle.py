@@ -1,0 +1,70 @@
+"""Events from other services: entitlements, corrected addresses, GDPR erasure, account purge."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from svckit import entitlements
+
+from .. import events
+from ..db import outbox
+from ..db.models import account_entitlements
+
+
+def store_entitlements(session: Session, payload: dict) -> bool:
+    changed = entitlements.store(session, account_entitlements, payload)
+    session.commit()
+    return changed
+
+
+def email_corrected(session: Session, payload: dict) -> int:
+    """crm says a contact's address was wrong: offer the re-send for that contact's undeliverable mails."""
+    n = session.execute(text("""
+        UPDATE deliveries SET corrected_email = :new
+        WHERE account_id = :a AND contact_id = :c AND lower(email) = lower(:old)
+          AND state IN ('failed', 'bounced') AND mailing_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.resend_of = deliveries.id)"""),
+        {"a": payload["account_id"], "c": payload["contact_id"], "old": payload["old_email"],
+         "new": payload["new_email"]}).rowcount
+    session.commit()
+    return n
+
+
+def erase_person(session: Session, payload: dict) -> int:
+    """GDPR erasure: anonymise that person's deliveries and timelines, drop their suppressions except the
+    blacklist entry the customer set on purpose; then tell everyone (``person_erased``)."""
+    account_id = payload["account_id"]
+    emails = [e.strip().lower() for e in payload.get("emails") or [] if e]
+    contact_id = payload.get("contact_id")
+    ids = session.execute(text("""
+        SELECT id FROM deliveries WHERE account_id = :a
+          AND (lower(email) = ANY(:emails) OR (CAST(:c AS uuid) IS NOT NULL AND contact_id = CAST(:c AS uuid)))"""),
+        {"a": account_id, "emails": emails, "c": contact_id}).scalars().all()
+    if ids:
+        session.execute(text("""
+            UPDATE deliveries SET email = 'erased-' || id || '@erased.invalid', recipient = '{}'::jsonb,
+                   contact_id = NULL, last_reply = NULL, corrected_email = NULL
+            WHERE id = ANY(:ids)"""), {"ids": ids})
+        session.execute(text("UPDATE delivery_events SET detail = '{}'::jsonb WHERE delivery_id = ANY(:ids)"),
+                        {"ids": ids})
+    session.execute(text("DELETE FROM suppressions WHERE account_id = :a AND address = ANY(:emails) "
+                         "AND reason <> 'blacklist'"), {"a": account_id, "emails": emails})
+    outbox.add(session, events.PERSON_ERASED, events.person_erased(account_id, contact_id))
+    session.commit()
+    return len(ids)
+
+
+def purge_account(session: Session, account_id: str) -> None:
+    """Everything the account has here goes; ``account_purged`` through the outbox. Idempotent."""
+    for table in ("deliveries", "export_jobs", "mailings", "sender_accounts", "sender_domains", "suppressions",
+                  "account_entitlements"):
+        session.execute(text(f"DELETE FROM {table} WHERE account_id = :a"), {"a": account_id})
+    outbox.add(session, events.ACCOUNT_PURGED, events.account_purged(account_id))
+    session.commit()
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)

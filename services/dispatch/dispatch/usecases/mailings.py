@@ -1,0 +1,439 @@
+"""Mailings: drafts, attachments, preview, test send, volume, start (recipient rows), cancel, re-send."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from svckit import entitlements
+from svckit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge, QuotaExceeded
+from svckit.i18n import Text
+from svckit.principal import Principal
+from svckit.validation import parse, parse_uuid
+
+from .. import schemas
+from ..db.models import (
+    LANES, PREMIUM, STANDARD, TRANSACTIONAL, Attachment, Delivery, Mailing, SenderDomain, account_entitlements,
+)
+from ..domain.mime import EncodedAttachment, Mail
+from ..domain.templates import SAMPLE_RECIPIENT, TemplateProblem, compile_templates, context_for
+from ..settings import DispatchSettings
+from .common import load_mailing, load_sender
+from .recipients import RecipientResolver, resolve
+
+NOT_DRAFT = Text("Das Mailing ist bereits gestartet und kann nicht mehr geändert werden.",
+                 "The mailing has already started and can no longer be changed.")
+NO_SENDER = Text("Bitte einen Absender wählen.", "Please choose a sender.")
+NO_SUBJECT = Text("Bitte einen Betreff eingeben.", "Please enter a subject.")
+NO_BODY = Text("Bitte einen Text (HTML oder Text) eingeben.", "Please enter a body (HTML or text).")
+NO_SOURCES = Text("Bitte Empfänger wählen (Verteiler, Kontakte, Selektion oder Adressen).",
+                  "Please choose recipients (lists, contacts, a selection or addresses).")
+NO_RECIPIENTS = Text("Nach dem Abgleich bleibt kein Empfänger übrig.", "No recipient is left after checking.")
+DKIM_MISSING = Text("Der DKIM-Eintrag der Absenderdomain {domain} fehlt im DNS. Bitte veröffentlichen und prüfen "
+                    "lassen – oder der Administrator erlaubt den Versand ohne Prüfung.",
+                    "The DKIM record of the sender domain {domain} is missing from DNS. Please publish and check "
+                    "it, or have the administrator allow sending without it.")
+TOO_MANY = Text("Höchstens {limit} Empfänger pro Mailing in Ihrem Abonnement ({count} gewählt).",
+                "At most {limit} recipients per mailing in your subscription ({count} chosen).")
+PREMIUM_NEEDED = Text("Premium-Versand ist eine Zusatzoption Ihres Abonnements.",
+                      "Premium dispatch is an add-on to your subscription.")
+NOT_USABLE = Text("Ihr Abonnement ist beendet.", "Your subscription has ended.")
+PAST = Text("Der Zeitpunkt liegt in der Vergangenheit.", "The time is in the past.")
+TOO_BIG = Text("Die Anhänge dürfen zusammen höchstens {mb} MB groß sein.",
+               "Attachments may be at most {mb} MB in total.")
+BAD_B64 = Text("Der Inhalt ist nicht gültig Base64-kodiert.", "The content is not valid base64.")
+ATT_NOT_FOUND = Text("Anhang nicht gefunden.", "Attachment not found.")
+NOT_UNDELIVERABLE = Text("Dieser Empfänger ist nicht unzustellbar.", "This recipient is not undeliverable.")
+NOT_IN_LIST = Text("Dieser Empfänger gehört nicht zu den Empfängern.", "This address is not among the recipients.")
+NOT_CANCELLABLE = Text("Das Mailing ist bereits abgeschlossen.", "The mailing has already finished.")
+NO_FILES = Text("Die Mediathek ist noch nicht angebunden; bitte die Datei direkt hochladen.",
+                "The mediacenter is not connected yet; please upload the file directly.")
+
+
+def view(m: Mailing, attachments: list[Attachment] | None = None) -> dict[str, Any]:
+    return {
+        "id": str(m.id), "client_id": str(m.client_id), "name": m.name, "subject": m.subject, "html": m.html,
+        "text": m.text_body, "sender_id": str(m.sender_id) if m.sender_id else None, "lane": m.lane,
+        "language": m.language, "sources": m.sources, "state": m.state, "total": m.total,
+        "scheduled_at": _iso(m.scheduled_at), "started_at": _iso(m.started_at), "finished_at": _iso(m.finished_at),
+        "created_at": _iso(m.created_at),
+        "attachments": [{"id": str(a.id), "filename": a.filename, "content_type": a.content_type, "size": a.size}
+                        for a in attachments or []],
+    }
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _attachments(session: Session, mailing_id) -> list[Attachment]:
+    return list(session.scalars(select(Attachment).where(Attachment.mailing_id == mailing_id)
+                                .order_by(Attachment.created_at, Attachment.id)))
+
+
+def _check_templates(subject: str, html: str | None, text_body: str | None) -> None:
+    try:
+        compiled = compile_templates(subject or "", html, text_body)
+        compiled.render(context_for(SAMPLE_RECIPIENT))
+    except TemplateProblem as exc:
+        field = getattr(exc, "field", "html")
+        raise InvalidInput(fields={field: Text(exc.de, exc.en)}) from None
+
+
+def create(session: Session, p: Principal, data) -> dict:
+    account = p.require_account()
+    inp = parse(schemas.MailingIn, data)
+    client = parse_uuid(inp.client_id, "client_id")
+    p.check_client(str(client), write=True)
+    if inp.sender_id:
+        load_sender(session, p, inp.sender_id)
+    _check_templates(inp.subject, inp.html, inp.text)
+    m = Mailing(account_id=parse_uuid(account, "account_id"), client_id=client,
+                created_by=parse_uuid(p.user_id, "user_id") if p.user_id else None,
+                sender_id=parse_uuid(inp.sender_id, "sender_id") if inp.sender_id else None, name=inp.name,
+                subject=inp.subject, html=inp.html, text_body=inp.text, lane=inp.lane, language=inp.language,
+                sources=[s.model_dump() for s in inp.sources], state="draft")
+    session.add(m)
+    session.flush()
+    session.refresh(m)
+    return view(m, [])
+
+
+def update_(session: Session, p: Principal, mailing_id, data) -> dict:
+    m = load_mailing(session, p, mailing_id, write=True, lock=True)
+    if m.state != "draft":
+        raise Conflict(NOT_DRAFT)
+    inp = parse(schemas.MailingUpdate, data)
+    fields = inp.model_fields_set
+    if "sender_id" in fields:
+        if inp.sender_id:
+            load_sender(session, p, inp.sender_id)
+        m.sender_id = parse_uuid(inp.sender_id, "sender_id") if inp.sender_id else None
+    for name in ("name", "subject", "lane", "language"):
+        if name in fields and getattr(inp, name) is not None:
+            setattr(m, name, getattr(inp, name))
+    if "html" in fields:
+        m.html = inp.html
+    if "text" in fields:
+        m.text_body = inp.text
+    if "sources" in fields and inp.sources is not None:
+        m.sources = [s.model_dump() for s in inp.sources]
+    _check_templates(m.subject, m.html, m.text_body)
+    session.flush()
+    return view(m, _attachments(session, m.id))
+
+
+def get(session: Session, p: Principal, mailing_id) -> dict:
+    m = load_mailing(session, p, mailing_id)
+    return view(m, _attachments(session, m.id))
+
+
+def list_(session: Session, p: Principal, filters: dict | None) -> list[dict]:
+    account = parse_uuid(p.require_account(), "account_id")
+    filters = filters or {}
+    visible = [parse_uuid(c, "client_id") for c in p.visible_client_ids()]
+    stmt = select(Mailing).where(Mailing.account_id == account, Mailing.client_id.in_(visible))
+    if filters.get("client_id"):
+        stmt = stmt.where(Mailing.client_id == parse_uuid(filters["client_id"], "client_id"))
+    if filters.get("state"):
+        stmt = stmt.where(Mailing.state == str(filters["state"])[:20])
+    rows = session.scalars(stmt.order_by(Mailing.created_at.desc()).limit(500)).all()
+    return [view(m) for m in rows]
+
+
+def delete(session: Session, p: Principal, mailing_id) -> None:
+    m = load_mailing(session, p, mailing_id, write=True, lock=True)
+    if m.state not in ("draft", "finished", "cancelled"):
+        raise Conflict(NOT_CANCELLABLE)
+    session.delete(m)
+    session.flush()
+
+
+# --- attachments ----------------------------------------------------------------------------------------------------
+
+def add_attachment(session: Session, p: Principal, mailing_id, data, settings: DispatchSettings,
+                   fetch_file=None) -> dict:
+    m = load_mailing(session, p, mailing_id, write=True, lock=True)
+    if m.state != "draft":
+        raise Conflict(NOT_DRAFT)
+    inp = parse(schemas.AttachmentIn, data)
+    source: dict = {}
+    if inp.file_id is not None:
+        if fetch_file is None:
+            raise InvalidInput(fields={"file_id": NO_FILES})
+        f = fetch_file(inp.file_id)
+        raw = base64.b64decode(f["content_b64"])
+        filename, content_type = f.get("filename") or inp.filename, f.get("content_type") or inp.content_type
+        source = {"crm_file_id": inp.file_id}
+    else:
+        try:
+            raw = base64.b64decode(inp.content_b64 or "", validate=True)
+        except (binascii.Error, ValueError):
+            raise InvalidInput(fields={"content_b64": BAD_B64}) from None
+        filename, content_type = inp.filename, inp.content_type
+    used = session.execute(select(func.coalesce(func.sum(Attachment.size), 0))
+                           .where(Attachment.mailing_id == m.id)).scalar() or 0
+    if used + len(raw) > settings.max_attachment_bytes:
+        mb = settings.max_attachment_bytes // (1024 * 1024)
+        raise PayloadTooLarge(TOO_BIG.format(mb=mb), fields={"content_b64": TOO_BIG.format(mb=mb)})
+    a = Attachment(account_id=m.account_id, mailing_id=m.id, filename=filename, content_type=content_type,
+                   size=len(raw), data=raw, source=source)
+    session.add(a)
+    session.flush()
+    return {"id": str(a.id), "filename": a.filename, "content_type": a.content_type, "size": a.size}
+
+
+def delete_attachment(session: Session, p: Principal, mailing_id, attachment_id) -> None:
+    m = load_mailing(session, p, mailing_id, write=True, lock=True)
+    if m.state != "draft":
+        raise Conflict(NOT_DRAFT)
+    a = session.get(Attachment, parse_uuid(attachment_id, "attachment_id"))
+    if a is None or a.mailing_id != m.id:
+        raise NotFound(ATT_NOT_FOUND)
+    session.delete(a)
+    session.flush()
+
+
+# --- preview, volume, test send -------------------------------------------------------------------------------------
+
+def _sources(m: Mailing) -> list[dict]:
+    if not m.sources:
+        raise InvalidInput(NO_SOURCES, fields={"sources": NO_SOURCES})
+    return list(m.sources)
+
+
+def _render_for(m: Mailing, recipient: dict) -> dict:
+    try:
+        compiled = compile_templates(m.subject or "", m.html, m.text_body)
+        subject, html, text_body = compiled.render(context_for(recipient, m.language))
+    except TemplateProblem as exc:
+        raise InvalidInput(fields={getattr(exc, "field", "html"): Text(exc.de, exc.en)}) from None
+    return {"subject": subject, "html": html, "text": text_body}
+
+
+def preview(session: Session, p: Principal, mailing_id, data, resolver: RecipientResolver) -> dict:
+    m = load_mailing(session, p, mailing_id)
+    inp = parse(schemas.PreviewIn, data)
+    recipient = None
+    if m.sources:
+        resolved = resolve(session, m.account_id, list(m.sources), resolver)
+        pool = resolved.recipients + [x for x in resolved.left_out if x["reason"] != "invalid_address"]
+        if inp.email:
+            recipient = next((r for r in resolved.recipients if r["email"].lower() == inp.email.lower()), None)
+            if recipient is None:
+                raise InvalidInput(fields={"email": NOT_IN_LIST})
+        elif resolved.recipients:
+            recipient = resolved.recipients[0]
+        del pool
+    recipient = recipient or dict(SAMPLE_RECIPIENT)
+    rendered = _render_for(m, recipient)
+    return {"recipient": {k: recipient.get(k) for k in ("email", "first_name", "last_name", "contact_id")},
+            **rendered}
+
+
+def _mail_size(m: Mailing, attachments: list[Attachment], rendered: dict) -> int:
+    mail = Mail(from_name="x" * 30, from_address="sender@example.com", to_address="recipient@example.com",
+                subject=rendered["subject"], text=rendered["text"], html=rendered["html"],
+                attachments=[EncodedAttachment.build(a.filename, a.content_type, bytes(a.data)) for a in attachments])
+    return len(mail.to_bytes()) + 1600  # + DKIM signatures, tracking and unsubscribe headers and footer
+
+
+def volume(session: Session, p: Principal, mailing_id, resolver: RecipientResolver) -> dict:
+    m = load_mailing(session, p, mailing_id)
+    resolved = resolve(session, m.account_id, _sources(m), resolver)
+    rendered = _render_for(m, resolved.recipients[0] if resolved.recipients else dict(SAMPLE_RECIPIENT))
+    size = _mail_size(m, _attachments(session, m.id), rendered)
+    ent = entitlements.load(session, account_entitlements, str(m.account_id))
+    return {**resolved.summary(), "left_out_detail": resolved.left_out[:1000], "bytes_per_mail": size,
+            "total_bytes": size * len(resolved.recipients), "max_recipients": ent.max_recipients_per_mailing,
+            "premium_allowed": ent.premium_dispatch,
+            "within_limit": ent.max_recipients_per_mailing is None
+            or len(resolved.recipients) <= ent.max_recipients_per_mailing}
+
+
+def test_send(session: Session, p: Principal, mailing_id, data, resolver: RecipientResolver) -> dict:
+    m = load_mailing(session, p, mailing_id, write=True)
+    inp = parse(schemas.TestSendIn, data)
+    if m.sender_id is None:
+        raise InvalidInput(NO_SENDER, fields={"sender_id": NO_SENDER})
+    sender = load_sender(session, p, m.sender_id)
+    recipient = dict(SAMPLE_RECIPIENT)
+    if inp.email and m.sources:
+        resolved = resolve(session, m.account_id, list(m.sources), resolver)
+        found = next((r for r in resolved.recipients if r["email"].lower() == inp.email.lower()), None)
+        if found is None:
+            raise InvalidInput(fields={"email": NOT_IN_LIST})
+        recipient = found
+    rendered = _render_for(m, recipient)
+    atts = [{"filename": a.filename, "content_type": a.content_type,
+             "content_b64": base64.b64encode(bytes(a.data)).decode()} for a in _attachments(session, m.id)]
+    ids = []
+    for to in inp.to:
+        payload = {"subject": "[Test] " + rendered["subject"], "text": rendered["text"], "html": rendered["html"],
+                   "category": "test", "attachments": atts,
+                   "sender": {"from_name": sender.from_name, "from_address": sender.from_address,
+                              "reply_to": sender.reply_to, "domain_id": str(sender.domain_id)}}
+        d = Delivery(account_id=m.account_id, mailing_id=None, lane=TRANSACTIONAL, email=to,
+                     domain=to.rpartition("@")[2].lower(), recipient=payload,
+                     idempotency_key=f"test:{m.id}:{uuid.uuid4().hex}")
+        session.add(d)
+        session.flush()
+        ids.append(d.id)
+    return {"queued": len(ids), "to": inp.to}
+
+
+# --- start, cancel ----------------------------------------------------------------------------------------------------
+
+def check_sender(session: Session, p: Principal, m: Mailing) -> None:
+    if m.sender_id is None:
+        raise InvalidInput(NO_SENDER, fields={"sender_id": NO_SENDER})
+    sender = load_sender(session, p, m.sender_id)
+    domain = session.get(SenderDomain, sender.domain_id)
+    if domain is None or not (domain.dkim_ok or domain.allow_unverified):
+        msg = DKIM_MISSING.format(domain=domain.domain if domain else "?")
+        raise Conflict(msg, fields={"sender_id": msg}, reason="dkim_missing")
+
+
+def check_entitlements(session: Session, m: Mailing, count: int) -> None:
+    ent = entitlements.load(session, account_entitlements, str(m.account_id))
+    if not ent.usable:
+        raise QuotaExceeded(NOT_USABLE, phase=ent.phase)
+    if m.lane == "premium" and not ent.premium_dispatch:
+        raise QuotaExceeded(PREMIUM_NEEDED, fields={"lane": PREMIUM_NEEDED}, addon="premium_dispatch")
+    limit = ent.max_recipients_per_mailing
+    if limit is not None and count > limit:
+        raise QuotaExceeded(TOO_MANY.format(limit=limit, count=count), limit=limit, recipients=count)
+
+
+def start(session: Session, p: Principal, mailing_id, data, resolver: RecipientResolver,
+          now: datetime | None = None) -> dict:
+    now = now or datetime.now(timezone.utc)
+    inp = parse(schemas.StartIn, data)
+    m = load_mailing(session, p, mailing_id, write=True, lock=True)
+    if m.state != "draft":
+        raise Conflict(NOT_DRAFT)
+    if not (m.subject or "").strip():
+        raise InvalidInput(NO_SUBJECT, fields={"subject": NO_SUBJECT})
+    if not (m.html or m.text_body):
+        raise InvalidInput(NO_BODY, fields={"html": NO_BODY})
+    _check_templates(m.subject, m.html, m.text_body)
+    check_sender(session, p, m)
+    if inp.scheduled_at is not None and inp.scheduled_at < now:
+        raise InvalidInput(PAST, fields={"scheduled_at": PAST})
+    resolved = resolve(session, m.account_id, _sources(m), resolver)
+    if not resolved.recipients:
+        raise InvalidInput(NO_RECIPIENTS, fields={"sources": NO_RECIPIENTS}, left_out=len(resolved.left_out))
+    check_entitlements(session, m, len(resolved.recipients))
+    due = inp.scheduled_at or now
+    write_recipients(session, m, resolved.recipients, due)
+    m.state = "scheduled" if inp.scheduled_at and inp.scheduled_at > now else "sending"
+    m.scheduled_at = inp.scheduled_at
+    m.started_at = now
+    m.total = len(resolved.recipients)
+    m.left_out = resolved.left_out[:10_000]
+    session.flush()
+    return {"mailing": view(m), **resolved.summary(), "left_out_detail": resolved.left_out[:1000]}
+
+
+def write_recipients(session: Session, m: Mailing, recipients: list[dict], due: datetime) -> int:
+    lane = PREMIUM if m.lane == "premium" else STANDARD
+    rows = [{"account_id": m.account_id, "mailing_id": m.id, "lane": lane, "email": r["email"],
+             "domain": r["email"].rpartition("@")[2].lower(), "contact_id": _uuid_or_none(r.get("contact_id")),
+             "recipient": {k: v for k, v in r.items() if k != "email_valid"}, "next_attempt_at": due}
+            for r in recipients]
+    for i in range(0, len(rows), 2000):
+        session.execute(insert(Delivery), rows[i:i + 2000])
+    return len(rows)
+
+
+def _uuid_or_none(value):
+    if not value:
+        return None
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def cancel(session: Session, p: Principal, mailing_id, now: datetime | None = None) -> dict:
+    now = now or datetime.now(timezone.utc)
+    m = load_mailing(session, p, mailing_id, write=True, lock=True)
+    if m.state not in ("scheduled", "sending"):
+        raise Conflict(NOT_CANCELLABLE)
+    n = session.execute(update(Delivery).where(Delivery.mailing_id == m.id,
+                                               Delivery.state.in_(("queued", "deferred")))
+                        .values(state="cancelled", final_at=now)).rowcount
+    m.state = "cancelled"
+    m.finished_at = now
+    session.flush()
+    return {"mailing": view(m), "cancelled": n}
+
+
+# --- undeliverable and re-send ------------------------------------------------------------------------------------------
+
+def undeliverable(session: Session, p: Principal, mailing_id) -> list[dict]:
+    m = load_mailing(session, p, mailing_id)
+    rows = session.execute(text("""
+        SELECT d.id, d.email, d.contact_id, d.state, d.bounce, d.last_code, d.last_reply, d.final_at,
+               d.corrected_email,
+               EXISTS (SELECT 1 FROM deliveries r WHERE r.resend_of = d.id) AS resent
+        FROM deliveries d WHERE d.mailing_id = :m AND d.state IN ('failed', 'bounced') ORDER BY d.id"""),
+        {"m": m.id}).mappings().all()
+    return [{**{k: (str(v) if k == "contact_id" and v else v) for k, v in r.items()},
+             "final_at": _iso(r["final_at"])} for r in rows]
+
+
+def resend(session: Session, p: Principal, mailing_id, data, now: datetime | None = None) -> dict:
+    """Send again to just the undeliverable recipients whose address was corrected (here, or in crm)."""
+    now = now or datetime.now(timezone.utc)
+    m = load_mailing(session, p, mailing_id, write=True, lock=True)
+    if m.state == "draft":
+        raise Conflict(NOT_DRAFT)
+    inp = parse(schemas.ResendIn, data)
+    for i, c in enumerate(inp.corrections):
+        d = session.get(Delivery, c.delivery_id)
+        if d is None or d.mailing_id != m.id:
+            raise InvalidInput(fields={f"corrections.{i}.delivery_id": NOT_UNDELIVERABLE})
+        if d.state not in ("failed", "bounced"):
+            raise InvalidInput(fields={f"corrections.{i}.delivery_id": NOT_UNDELIVERABLE})
+        d.corrected_email = c.email
+    session.flush()
+    todo = session.execute(text("""
+        SELECT d.* FROM deliveries d WHERE d.mailing_id = :m AND d.state IN ('failed', 'bounced')
+          AND d.corrected_email IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.resend_of = d.id)"""), {"m": m.id}).mappings().all()
+    from .suppression import suppressed
+
+    blocked = suppressed(session, m.account_id, [r["corrected_email"] for r in todo])
+    existing = set(session.scalars(select(func.lower(Delivery.email)).where(Delivery.mailing_id == m.id)))
+    lane = PREMIUM if m.lane == "premium" else STANDARD
+    created, skipped = [], []
+    for r in todo:
+        email = r["corrected_email"]
+        if email.lower() in blocked or email.lower() in existing:
+            skipped.append({"delivery_id": r["id"], "email": email,
+                            "reason": blocked.get(email.lower(), "duplicate")})
+            continue
+        existing.add(email.lower())
+        recipient = dict(r["recipient"] or {})
+        recipient["email"] = email
+        d = Delivery(account_id=m.account_id, mailing_id=m.id, lane=lane, email=email,
+                     domain=email.rpartition("@")[2].lower(), contact_id=r["contact_id"], recipient=recipient,
+                     resend_of=r["id"], next_attempt_at=now)
+        session.add(d)
+        created.append(email)
+    if created:
+        m.state = "sending"
+        m.finished_at = None
+        m.total = (m.total or 0) + len(created)
+    session.flush()
+    return {"resent": len(created), "skipped": skipped, "emails": created}
+
+
+LANE_OF = LANES

@@ -1,0 +1,190 @@
+"""Per-mailing figures, recipients with their timelines, and the Excel export (openpyxl write-only)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from svckit.errors import NotFound
+from svckit.i18n import Text
+from svckit.principal import Principal
+from svckit.validation import parse, parse_uuid
+
+from .. import schemas
+from ..db.models import ExportJob
+from .common import load_mailing
+
+JOB_NOT_FOUND = Text("Export nicht gefunden.", "Export not found.")
+
+COUNTS = text("""
+SELECT count(*) AS total,
+       count(*) FILTER (WHERE state IN ('sent', 'bounced')) AS sent,
+       count(*) FILTER (WHERE state = 'sent') AS delivered,
+       count(*) FILTER (WHERE state = 'deferred') AS deferred,
+       count(*) FILTER (WHERE state IN ('queued', 'sending')) AS queued,
+       count(*) FILTER (WHERE state IN ('failed', 'bounced') AND bounce = 'hard') AS bounced_hard,
+       count(*) FILTER (WHERE state IN ('failed', 'bounced') AND bounce = 'soft') AS bounced_soft,
+       count(*) FILTER (WHERE state = 'cancelled') AS cancelled
+FROM deliveries WHERE mailing_id = :m
+""")
+
+ENGAGEMENT = text("""
+SELECT count(DISTINCT delivery_id) FILTER (WHERE kind = 'opened' AND NOT machine) AS opened,
+       count(DISTINCT delivery_id) FILTER (WHERE kind = 'clicked' AND NOT machine) AS clicked,
+       count(DISTINCT delivery_id) FILTER (WHERE kind = 'unsubscribed') AS unsubscribed,
+       count(*) FILTER (WHERE kind = 'opened' AND machine) AS machine_opens,
+       count(*) FILTER (WHERE kind = 'clicked' AND machine) AS machine_clicks,
+       count(*) FILTER (WHERE kind = 'opened' AND NOT machine) AS opens_total,
+       count(*) FILTER (WHERE kind = 'clicked' AND NOT machine) AS clicks_total
+FROM delivery_events WHERE mailing_id = :m
+""")
+
+
+def report(session: Session, p: Principal, mailing_id) -> dict[str, Any]:
+    m = load_mailing(session, p, mailing_id)
+    counts = dict(session.execute(COUNTS, {"m": m.id}).mappings().one())
+    engagement = dict(session.execute(ENGAGEMENT, {"m": m.id}).mappings().one())
+    return {"mailing_id": str(m.id), "state": m.state, "subject": m.subject, "lane": m.lane,
+            "left_out": len(m.left_out or []), **counts, **engagement}
+
+
+def progress(session: Session, p: Principal, mailing_id) -> dict[str, Any]:
+    m = load_mailing(session, p, mailing_id)
+    counts = dict(session.execute(COUNTS, {"m": m.id}).mappings().one())
+    done = counts["total"] - counts["queued"] - counts["deferred"]
+    return {"state": m.state, "done": done, "total": counts["total"], **counts}
+
+
+def recipients(session: Session, p: Principal, mailing_id, query) -> dict[str, Any]:
+    m = load_mailing(session, p, mailing_id)
+    inp = parse(schemas.PageIn, query or {})
+    params: dict[str, Any] = {"m": m.id, "after": inp.cursor or 0, "limit": inp.limit}
+    where = "d.mailing_id = :m AND d.id > :after"
+    if inp.state:
+        where += " AND d.state = :state"
+        params["state"] = inp.state
+    if inp.q:
+        where += " AND d.email ILIKE :q"
+        params["q"] = f"%{inp.q}%"
+    rows = session.execute(text(f"""
+        SELECT d.id, d.email, d.contact_id, d.state, d.bounce, d.attempts, d.last_code, d.last_reply, d.sent_at,
+               d.final_at, d.next_attempt_at,
+               (SELECT count(*) FROM delivery_events e WHERE e.delivery_id = d.id AND e.kind = 'opened'
+                 AND NOT e.machine) AS opens,
+               (SELECT count(*) FROM delivery_events e WHERE e.delivery_id = d.id AND e.kind = 'clicked'
+                 AND NOT e.machine) AS clicks
+        FROM deliveries d WHERE {where} ORDER BY d.id LIMIT :limit"""), params).mappings().all()
+    items = [_row(r) for r in rows]
+    return {"items": items, "next_cursor": items[-1]["id"] if len(items) == inp.limit else None}
+
+
+def _row(r) -> dict[str, Any]:
+    out = {}
+    for k, v in r.items():
+        if hasattr(v, "isoformat"):
+            v = v.isoformat()
+        elif k == "contact_id" and v is not None:
+            v = str(v)
+        out[k] = v
+    return out
+
+
+def timeline(session: Session, p: Principal, mailing_id, delivery_id) -> dict[str, Any]:
+    m = load_mailing(session, p, mailing_id)
+    d = session.execute(text("SELECT id, email, state, created_at FROM deliveries WHERE id = :d AND mailing_id = :m"),
+                        {"d": int(delivery_id) if str(delivery_id).isdigit() else -1, "m": m.id}).mappings().first()
+    if d is None:
+        raise NotFound(Text("Empfänger nicht gefunden.", "Recipient not found."))
+    events = session.execute(text("SELECT kind, machine, at, detail FROM delivery_events WHERE delivery_id = :d "
+                                  "ORDER BY at, id"), {"d": d["id"]}).mappings().all()
+    return {"id": d["id"], "email": d["email"], "state": d["state"],
+            "events": [{"kind": "queued", "machine": False, "at": d["created_at"].isoformat(), "detail": {}}]
+            + [_row(e) for e in events]}
+
+
+# --- Excel export (a job with progress) ---------------------------------------------------------------------------
+
+HEAD = {
+    "de": ["E-Mail", "Status", "Bounce", "Versuche", "Code", "Antwort", "Versendet", "Öffnungen", "Klicks",
+           "Abgemeldet"],
+    "en": ["E-mail", "State", "Bounce", "Attempts", "Code", "Reply", "Sent", "Opens", "Clicks", "Unsubscribed"],
+}
+STATES = {"de": {"queued": "wartet", "sending": "wird gesendet", "sent": "zugestellt", "deferred": "verzögert",
+                 "failed": "fehlgeschlagen", "bounced": "unzustellbar", "cancelled": "abgebrochen"},
+          "en": {}}
+SUMMARY = {"de": {"total": "Empfänger", "sent": "Versendet", "delivered": "Zugestellt", "deferred": "Verzögert",
+                  "queued": "Wartend", "bounced_hard": "Unzustellbar (hart)", "bounced_soft": "Unzustellbar (weich)",
+                  "opened": "Geöffnet", "clicked": "Geklickt", "unsubscribed": "Abgemeldet",
+                  "machine_opens": "Öffnungen durch Scanner", "machine_clicks": "Klicks durch Scanner"},
+           "en": {"total": "Recipients", "sent": "Sent", "delivered": "Delivered", "deferred": "Deferred",
+                  "queued": "Waiting", "bounced_hard": "Bounced (hard)", "bounced_soft": "Bounced (soft)",
+                  "opened": "Opened", "clicked": "Clicked", "unsubscribed": "Unsubscribed",
+                  "machine_opens": "Opens by scanners", "machine_clicks": "Clicks by scanners"}}
+
+
+def start_export(session: Session, p: Principal, mailing_id) -> dict[str, Any]:
+    m = load_mailing(session, p, mailing_id)
+    total = session.execute(text("SELECT count(*) FROM deliveries WHERE mailing_id = :m"), {"m": m.id}).scalar()
+    job = ExportJob(account_id=m.account_id, mailing_id=m.id, state="running", done=0, total=total,
+                    language=p.lang if p.lang in ("de", "en") else "de")
+    session.add(job)
+    session.flush()
+    return job_view(job)
+
+
+def job_view(job: ExportJob) -> dict[str, Any]:
+    return {"id": str(job.id), "mailing_id": str(job.mailing_id), "state": job.state, "done": job.done,
+            "total": job.total, "filename": job.filename, "error": job.error}
+
+
+def load_job(session: Session, p: Principal, job_id) -> ExportJob:
+    job = session.get(ExportJob, parse_uuid(job_id, "job_id"))
+    if job is None or str(job.account_id) != str(p.require_account()):
+        raise NotFound(JOB_NOT_FOUND)
+    load_mailing(session, p, job.mailing_id)  # the client must still be visible
+    return job
+
+
+def run_export(session: Session, job_id, report_data: dict[str, Any], chunk: int = 2000) -> None:
+    """Write the workbook (write-only: constant memory), updating progress as it goes. Commits."""
+    from openpyxl import Workbook
+
+    job = session.get(ExportJob, job_id)
+    lang = job.language
+    wb = Workbook(write_only=True)
+    summary = wb.create_sheet("Übersicht" if lang == "de" else "Summary")
+    summary.append([report_data.get("subject", "")])
+    for key, label in SUMMARY[lang].items():
+        summary.append([label, report_data.get(key, 0)])
+    sheet = wb.create_sheet("Empfänger" if lang == "de" else "Recipients")
+    sheet.append(HEAD[lang])
+    after, done = 0, 0
+    while True:
+        rows = session.execute(text("""
+            SELECT d.id, d.email, d.state, d.bounce, d.attempts, d.last_code, d.last_reply, d.sent_at,
+                   count(e.id) FILTER (WHERE e.kind = 'opened' AND NOT e.machine) AS opens,
+                   count(e.id) FILTER (WHERE e.kind = 'clicked' AND NOT e.machine) AS clicks,
+                   bool_or(e.kind = 'unsubscribed') AS unsub
+            FROM deliveries d LEFT JOIN delivery_events e ON e.delivery_id = d.id
+            WHERE d.mailing_id = :m AND d.id > :after GROUP BY d.id ORDER BY d.id LIMIT :n"""),
+            {"m": job.mailing_id, "after": after, "n": chunk}).all()
+        if not rows:
+            break
+        for r in rows:
+            sheet.append([r.email, STATES[lang].get(r.state, r.state), r.bounce or "", r.attempts, r.last_code,
+                          (r.last_reply or "")[:300], r.sent_at.replace(tzinfo=None) if r.sent_at else None,
+                          r.opens, r.clicks, ("ja" if lang == "de" else "yes") if r.unsub else ""])
+        after = rows[-1].id
+        done += len(rows)
+        job.done = done
+        session.commit()
+    buf = io.BytesIO()
+    wb.save(buf)
+    job.data = buf.getvalue()
+    job.filename = f"mailing-{str(job.mailing_id)[:8]}.xlsx"
+    job.state = "done"
+    job.done = done
+    session.commit()
