@@ -1,4 +1,4 @@
-"""The crm nameko service: dependency declarations and thin entrypoints."""
+"""The crm nameko service: dependency declarations; the entrypoints live in crm.rpc, one module per noun."""
 
 from __future__ import annotations
 
@@ -8,16 +8,24 @@ from nameko.web.handlers import http
 from svckit import health
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
+from svckit.outbox import Outbox
 
 from . import __version__
+from .db.models import outbox
+from .rpc.contacts import ContactEntrypoints
+from .rpc.handlers import EventHandlers
+from .rpc.lists import ListEntrypoints
+from .storage import StorageProvider
 
 
-class CrmService:
+class CrmService(ContactEntrypoints, ListEntrypoints, EventHandlers):
     name = "crm"
 
     db = Database()
     auth = Auth()
     config = Config()
+    outbox = Outbox(outbox)
+    storage = StorageProvider()
 
     @rpc
     def health(self) -> dict:

@@ -1,0 +1,1 @@
+"""Models and repositories (queries that never commit)."""

@@ -1,0 +1,69 @@
+"""Contacts, custom fields, history and recipients."""
+
+from __future__ import annotations
+
+from svckit.entrypoints import rpc
+from svckit.validation import parse
+
+from ..schemas import ContactCreate, ContactFilter, ContactUpdate, CustomFieldIn, HistoryIn, Page
+from ..usecases import contacts, customfields, history, recipients
+from .base import Entrypoints
+
+
+class ContactEntrypoints(Entrypoints):
+    @rpc
+    def create_contact(self, data: dict) -> dict:
+        result, events = contacts.create(self.db, self.auth.principal, parse(ContactCreate, data))
+        self.commit(events)
+        return result
+
+    @rpc
+    def get_contact(self, contact_id: str) -> dict:
+        return contacts.get(self.db, self.auth.principal, contact_id)
+
+    @rpc
+    def update_contact(self, contact_id: str, data: dict) -> dict:
+        result, events = contacts.update_contact(self.db, self.auth.principal, contact_id, parse(ContactUpdate, data))
+        self.commit(events)
+        return result
+
+    @rpc
+    def delete_contact(self, contact_id: str) -> None:
+        contacts.delete_contact(self.db, self.auth.principal, contact_id)
+        self.commit()
+
+    @rpc
+    def search_contacts(self, filter: dict | None = None, cursor: str | None = None, limit: int = 50) -> dict:
+        return contacts.search(self.db, self.auth.principal, parse(ContactFilter, filter or {}),
+                               parse(Page, {"cursor": cursor, "limit": limit}))
+
+    @rpc
+    def list_custom_fields(self) -> list:
+        return customfields.all_fields(self.db, self.auth.principal)
+
+    @rpc
+    def create_custom_field(self, data: dict) -> dict:
+        result = customfields.create(self.db, self.auth.principal, parse(CustomFieldIn, data))
+        self.commit()
+        return result
+
+    @rpc
+    def delete_custom_field(self, key: str) -> None:
+        customfields.delete_field(self.db, self.auth.principal, key)
+        self.commit()
+
+    @rpc
+    def add_history(self, contact_id: str, data: dict) -> dict:
+        result = history.add(self.db, self.auth.principal, contact_id, parse(HistoryIn, data))
+        self.commit()
+        return result
+
+    @rpc
+    def list_history(self, contact_id: str, cursor: str | None = None, limit: int = 50, kind: str | None = None) -> dict:
+        return history.entries(self.db, self.auth.principal, contact_id, parse(Page, {"cursor": cursor, "limit": limit}),
+                               kind)
+
+    @rpc
+    def resolve_recipients(self, source: dict, cursor: str | None = None, limit: int = 1000) -> dict:
+        """dispatch: a list's or some contacts' recipients, a page at a time (docs/contracts.md)."""
+        return recipients.resolve(self.db, self.auth.principal, source, cursor, limit)

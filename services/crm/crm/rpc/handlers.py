@@ -1,0 +1,47 @@
+"""Events from other services. Every handler is idempotent: events arrive at least once."""
+
+from __future__ import annotations
+
+import logging
+
+from nameko.events import event_handler
+
+from svckit.principal import Principal
+
+from .. import events
+from ..usecases import history, lifecycle
+from .base import Entrypoints
+
+log = logging.getLogger(__name__)
+
+
+class EventHandlers(Entrypoints):
+    @event_handler("dispatch", "recipient_bounced")
+    def on_recipient_bounced(self, payload: dict) -> None:
+        n = lifecycle.recipient_bounced(self.db, payload)
+        self.commit()
+        log.info("bounce marked %s addresses invalid", n)
+
+    @event_handler("dispatch", "mailing_sent")
+    def on_mailing_sent(self, payload: dict) -> None:
+        history.record_mailing(self.db, payload)
+        self.commit()
+
+    @event_handler("identity", "client_deleted")
+    def on_client_deleted(self, payload: dict) -> None:
+        lifecycle.delete_client(self.db, self.storage, payload)
+        self.commit()
+
+    @event_handler("billing", "account_purge_requested")
+    def on_account_purge_requested(self, payload: dict) -> None:
+        account_id = payload.get("account_id")
+        if lifecycle.purge_account(self.db, self.storage, account_id):
+            with self.auth.acting_as(Principal.system("crm", account_id=str(account_id))):
+                self.commit([(events.ACCOUNT_PURGED, events.account_purged(account_id))])
+        else:
+            self.db.rollback()
+
+    @event_handler("billing", "entitlements_changed")
+    def on_entitlements_changed(self, payload: dict) -> None:
+        lifecycle.entitlements_changed(self.db, payload)
+        self.commit()

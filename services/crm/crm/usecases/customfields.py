@@ -1,0 +1,55 @@
+"""Per-account typed custom fields (administrators define them; every client of the account uses them)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from svckit.errors import Conflict, NotFound
+from svckit.i18n import Text
+from svckit.principal import ADMINISTRATOR, LICENSE_MANAGER, Principal
+
+from ..db.models import Contact, CustomField
+from ..schemas import CustomFieldIn
+from .common import NOT_FOUND
+
+EXISTS = Text("Ein Zusatzfeld mit diesem Schlüssel gibt es schon.", "A custom field with this key exists already.")
+
+
+def serialise(d: CustomField) -> dict:
+    return {"key": d.key, "label_de": d.label_de, "label_en": d.label_en, "type": d.type, "choices": d.choices}
+
+
+def all_fields(session: Session, principal: Principal) -> list[dict]:
+    account = uuid.UUID(principal.require_account())
+    return [serialise(d) for d in session.scalars(select(CustomField).where(CustomField.account_id == account)
+                                                  .order_by(CustomField.key))]
+
+
+def create(session: Session, principal: Principal, data: CustomFieldIn) -> dict:
+    principal.require_role(ADMINISTRATOR, LICENSE_MANAGER)
+    account = uuid.UUID(principal.require_account())
+    d = CustomField(id=uuid.uuid4(), account_id=account, **data.model_dump())
+    session.add(d)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(EXISTS, fields={"key": EXISTS}) from None
+    return serialise(d)
+
+
+def delete_field(session: Session, principal: Principal, key: str) -> None:
+    """Removes the definition and the values stored under it on every contact of the account."""
+    principal.require_role(ADMINISTRATOR, LICENSE_MANAGER)
+    account = uuid.UUID(principal.require_account())
+    d = session.scalar(select(CustomField).where(CustomField.account_id == account, CustomField.key == str(key)[:60]))
+    if d is None:
+        raise NotFound(NOT_FOUND["custom_field"])
+    session.execute(update(Contact).where(Contact.account_id == account, Contact.custom.has_key(d.key))
+                    .values(custom=Contact.custom - d.key))
+    session.delete(d)
+    session.flush()

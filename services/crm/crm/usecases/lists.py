@@ -1,0 +1,174 @@
+"""Distribution lists: static (members) and dynamic (a saved filter, evaluated whenever the list is used)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from svckit.errors import Conflict, InvalidInput
+from svckit.i18n import Text
+from svckit.principal import Principal
+
+from ..db import contacts as repo
+from ..db.models import Contact, ContactEmail, DistributionList, ListMember
+from ..schemas import ContactFilter, IdList, ListCreate, ListUpdate, Page
+from .common import decode_cursor, encode_cursor, iso, load, user_uuid
+from .contacts import summary, visible_contacts
+
+DYNAMIC_NO_MEMBERS = Text("Ein dynamischer Verteiler hat keine festen Mitglieder; ändern Sie seinen Filter.",
+                          "A dynamic list has no fixed members; change its filter instead.")
+OTHER_CLIENT = Text("Der Kontakt gehört zu einem anderen Mandanten als der Verteiler.",
+                    "The contact belongs to another client than the list.")
+NESTED_DYNAMIC = Text("Ein Filter kann nur auf statische Verteiler verweisen.",
+                      "A filter can only refer to static lists.")
+
+
+def serialise(l: DistributionList, members: int | None = None) -> dict[str, Any]:
+    return {"id": str(l.id), "client_id": str(l.client_id), "name": l.name, "description": l.description,
+            "kind": l.kind, "filter": l.filter, "members": members, "created_at": iso(l.created_at),
+            "updated_at": iso(l.updated_at)}
+
+
+def visible_list(session: Session, principal: Principal, list_id: Any, write: bool = False) -> DistributionList:
+    return load(session, DistributionList, list_id, principal, "list", field="list_id", write=write)
+
+
+def _check_filter(session: Session, principal: Principal, f: ContactFilter | None, client_id: uuid.UUID) -> dict | None:
+    if f is None:
+        return None
+    if f.client_ids and any(c != client_id for c in f.client_ids):
+        raise InvalidInput(fields={"filter.client_ids": OTHER_CLIENT})
+    if f.list_id is not None:
+        inner = visible_list(session, principal, f.list_id)
+        if inner.kind != "static":
+            raise InvalidInput(fields={"filter.list_id": NESTED_DYNAMIC})
+    return f.model_dump(mode="json", exclude_defaults=True)
+
+
+def member_conditions(session: Session, l: DistributionList) -> list:
+    """The WHERE parts selecting a list's contacts: membership for static lists, the filter for dynamic ones.
+    Always limited to the list's own client."""
+    if l.kind == "static":
+        conds = repo.conditions(l.account_id, [l.client_id], None)
+        conds.append(Contact.id.in_(select(ListMember.contact_id).where(ListMember.list_id == l.id)))
+        return conds
+    return repo.conditions(l.account_id, [l.client_id], l.filter or {})
+
+
+def count_members(session: Session, l: DistributionList) -> int:
+    if l.kind == "static":
+        return session.scalar(select(func.count()).select_from(ListMember).where(ListMember.list_id == l.id)) or 0
+    return session.scalar(select(func.count()).select_from(Contact).where(*member_conditions(session, l))) or 0
+
+
+def create(session: Session, principal: Principal, data: ListCreate) -> dict:
+    principal.check_client(str(data.client_id), write=True)
+    l = DistributionList(id=uuid.uuid4(), account_id=uuid.UUID(principal.require_account()), client_id=data.client_id,
+                         name=data.name, description=data.description, kind=data.kind,
+                         filter=_check_filter(session, principal, data.filter, data.client_id),
+                         created_by=user_uuid(principal))
+    session.add(l)
+    session.flush()
+    return serialise(l, count_members(session, l))
+
+
+def get(session: Session, principal: Principal, list_id: Any) -> dict:
+    l = visible_list(session, principal, list_id)
+    return serialise(l, count_members(session, l))
+
+
+def update_list(session: Session, principal: Principal, list_id: Any, data: ListUpdate) -> dict:
+    l = visible_list(session, principal, list_id, write=True)
+    changes = data.model_dump(exclude_unset=True)
+    if "name" in changes and data.name is not None:
+        l.name = data.name
+    if "description" in changes and data.description is not None:
+        l.description = data.description
+    if "filter" in changes:
+        if l.kind != "dynamic":
+            raise InvalidInput(fields={"filter": Text("Ein statischer Verteiler hat keinen Filter.",
+                                                       "A static list has no filter.")})
+        if data.filter is None:
+            raise InvalidInput(fields={"filter": Text("Ein dynamischer Verteiler braucht einen Filter.",
+                                                       "A dynamic list needs a filter.")})
+        l.filter = _check_filter(session, principal, data.filter, l.client_id)
+    session.flush()
+    return serialise(l, count_members(session, l))
+
+
+def delete_list(session: Session, principal: Principal, list_id: Any) -> None:
+    l = visible_list(session, principal, list_id, write=True)
+    session.delete(l)
+    session.flush()
+
+
+def search(session: Session, principal: Principal, client_id: Any, q: str, page: Page) -> dict:
+    from .common import Scope
+    scope = Scope(principal)
+    query = select(DistributionList).where(DistributionList.account_id == scope.account_id)
+    if client_id:
+        from svckit.validation import parse_uuid
+        cid = parse_uuid(client_id, "client_id")
+        principal.check_client(str(cid))
+        query = query.where(DistributionList.client_id == cid)
+    elif scope.clients is not None:
+        query = query.where(DistributionList.client_id.in_(scope.clients))
+    if q:
+        query = query.where(DistributionList.name.ilike(f"%{q.replace('%', '')}%"))
+    after = decode_cursor(page.cursor, 2)
+    if after:
+        query = query.where((DistributionList.name, DistributionList.id) > (after[0], uuid.UUID(after[1])))  # type: ignore
+    rows = session.scalars(query.order_by(DistributionList.name, DistributionList.id).limit(page.limit + 1)).all()
+    more = len(rows) > page.limit
+    rows = rows[:page.limit]
+    return {"items": [serialise(l) for l in rows],
+            "next_cursor": encode_cursor(rows[-1].name, rows[-1].id) if more and rows else None}
+
+
+def add_members(session: Session, principal: Principal, list_id: Any, data: IdList) -> dict:
+    l = visible_list(session, principal, list_id, write=True)
+    if l.kind != "static":
+        raise Conflict(DYNAMIC_NO_MEMBERS)
+    contacts = visible_contacts(session, principal, list(dict.fromkeys(data.contact_ids)))
+    for c in contacts:
+        if c.client_id != l.client_id:
+            raise InvalidInput(fields={"contact_ids": OTHER_CLIENT}, contact_id=str(c.id))
+    if contacts:
+        stmt = insert(ListMember).values([{"list_id": l.id, "contact_id": c.id, "account_id": l.account_id}
+                                          for c in contacts]).on_conflict_do_nothing()
+        session.execute(stmt)
+    session.flush()
+    return {"members": count_members(session, l)}
+
+
+def remove_members(session: Session, principal: Principal, list_id: Any, data: IdList) -> dict:
+    l = visible_list(session, principal, list_id, write=True)
+    if l.kind != "static":
+        raise Conflict(DYNAMIC_NO_MEMBERS)
+    session.execute(delete(ListMember).where(ListMember.list_id == l.id,
+                                             ListMember.contact_id.in_(data.contact_ids)))
+    session.flush()
+    return {"members": count_members(session, l)}
+
+
+def members(session: Session, principal: Principal, list_id: Any, page: Page) -> dict:
+    l = visible_list(session, principal, list_id)
+    principal.check_client(str(l.client_id))
+    conds = member_conditions(session, l)
+    after = decode_cursor(page.cursor, 1)
+    if after:
+        try:
+            conds.append(Contact.id > uuid.UUID(after[0]))
+        except ValueError:
+            raise InvalidInput(fields={"cursor": Text("Ungültiger Cursor.", "Invalid cursor.")}) from None
+    rows = session.execute(select(Contact, ContactEmail.email, ContactEmail.state)
+                           .select_from(repo.primary_email_join()).where(*conds)
+                           .order_by(Contact.id).limit(page.limit + 1)).all()
+    more = len(rows) > page.limit
+    rows = rows[:page.limit]
+    return {"items": [summary(c, e, s) for c, e, s in rows],
+            "next_cursor": encode_cursor(rows[-1][0].id) if more and rows else None}

@@ -1,0 +1,65 @@
+"""Recipients for dispatch: a list or a set of contacts, streamed in pages by id cursor (docs/contracts.md)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from svckit.errors import InvalidInput
+from svckit.i18n import Text
+from svckit.principal import Principal
+from svckit.validation import parse, parse_uuid
+
+from ..db import contacts as repo
+from ..db.models import Contact, ContactEmail
+from ..domain import salutation
+from ..schemas import RecipientSource
+from .common import Scope, decode_cursor, encode_cursor
+from .contacts import person_of
+from .lists import member_conditions, visible_list
+
+LIMIT = Text("Das Limit muss zwischen 1 und 1000 liegen.", "The limit must be between 1 and 1000.")
+
+
+def recipient(c: Contact, email: str | None, state: str | None) -> dict[str, Any]:
+    return {"contact_id": str(c.id), "client_id": str(c.client_id), "email": email,
+            "email_valid": bool(email) and state != "invalid",
+            "salutation": salutation.salutation_word(c.gender, c.language),
+            "letter_salutation": salutation.letter_salutation(person_of(c)),
+            "gender": c.gender, "title": c.title, "first_name": c.first_name, "last_name": c.last_name,
+            "organisation": c.org_name if c.kind == "organisation" else c.organisation, "position": c.position,
+            "language": c.language, "country": c.country, "custom": dict(c.custom or {})}
+
+
+def source_conditions(session: Session, principal: Principal, source: Any) -> list:
+    src = parse(RecipientSource, source, prefix="source")
+    if src.list_id is not None:
+        l = visible_list(session, principal, src.list_id)
+        return member_conditions(session, l)
+    scope = Scope(principal)
+    conds = repo.conditions(scope.account_id, scope.clients, None)
+    conds.append(Contact.id.in_(list(dict.fromkeys(src.contact_ids))))
+    return conds
+
+
+def resolve(session: Session, principal: Principal, source: Any, cursor: str | None, limit: Any) -> dict:
+    try:
+        limit = int(limit)
+    except (TypeError, ValueError):
+        raise InvalidInput(fields={"limit": LIMIT}) from None
+    if not 1 <= limit <= 1000:
+        raise InvalidInput(fields={"limit": LIMIT})
+    conds = source_conditions(session, principal, source)
+    after = decode_cursor(cursor, 1)
+    if after:
+        conds.append(Contact.id > parse_uuid(after[0], "cursor"))
+    rows = session.execute(select(Contact, ContactEmail.email, ContactEmail.state)
+                           .select_from(repo.primary_email_join()).where(*conds)
+                           .order_by(Contact.id).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"recipients": [recipient(c, e, s) for c, e, s in rows],
+            "next_cursor": encode_cursor(rows[-1][0].id) if more and rows else None}
