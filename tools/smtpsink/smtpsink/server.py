@@ -47,7 +47,7 @@ class SinkServer:
                  web_host: str = "127.0.0.1", web_port: int = 0, discard: bool = False, log_messages: bool = True,
                  max_message_size: int = DATA_SIZE_LIMIT):
         self.store = Store(store_dir, discard=discard)
-        self.rules_ = Rules()
+        self.rule_set = Rules()
         self.smtp_host, self.smtp_port = smtp_host, smtp_port
         self.web_host, self.web_port = web_host, web_port
         self.log_messages = log_messages
@@ -60,7 +60,7 @@ class SinkServer:
 
     def start(self) -> SinkServer:
         self.store.open()
-        controller = SinkController(Handler(self.store, self.rules_, self.log_messages), self.smtp_host,
+        controller = SinkController(Handler(self.store, self.rule_set, self.log_messages), self.smtp_host,
                                     self.smtp_port, data_size_limit=self.max_message_size)
         try:
             controller.start()
@@ -68,8 +68,9 @@ class SinkServer:
             self.store.close()
             raise
         self._controller, self.smtp_port = controller, controller.port
+        controller.handler.live = True  # from now on connect rules apply (not to aiosmtpd's own start-up probe)
         try:
-            self._httpd = make_server(self.web_host, self.web_port, create_app(self.store, self.rules_),
+            self._httpd = make_server(self.web_host, self.web_port, create_app(self.store, self.rule_set),
                                       server_class=_ThreadingWSGIServer6 if ":" in self.web_host
                                       else _ThreadingWSGIServer, handler_class=_QuietHandler)
         except BaseException:
@@ -162,13 +163,13 @@ class SinkServer:
             data["message"] = message
         if times is not None:
             data["times"] = times
-        return self.rules_.add(data).to_json()
+        return self.rule_set.add(data).to_json()
 
     def rules(self) -> list[dict[str, Any]]:
-        return self.rules_.list()
+        return self.rule_set.list()
 
     def delete_rule(self, rule_id: int) -> bool:
-        return self.rules_.delete(rule_id)
+        return self.rule_set.delete(rule_id)
 
     def clear_rules(self) -> int:
-        return self.rules_.clear()
+        return self.rule_set.clear()

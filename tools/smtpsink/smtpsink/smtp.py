@@ -45,6 +45,7 @@ class Handler:
         self.store = store
         self.rules = rules
         self.log_messages = log_messages
+        self.live = False  # set once the controller has started: its own probe connection is no client
 
     async def _apply(self, rule: Rule | None) -> str | None:
         """The reply a matching rule dictates, after its delay; None to carry on normally."""
@@ -108,7 +109,7 @@ class SinkSMTP(SMTP):
 
     async def _handle_client(self) -> None:
         peer = self.session.peer[0] if self.session and self.session.peer else ""
-        rule = self.rules.match("connect", str(peer))
+        rule = self.rules.match("connect", str(peer)) if self.event_handler.live else None
         if rule is not None:
             reply = await self.event_handler._apply(rule)
             if reply is not None:

@@ -130,3 +130,12 @@ def test_rule_delete_and_list_page_notice(smtp_sink, http):
     assert "Fault injection is active" in http.get("/").text
     assert http.delete(f"/api/rules/{rule['id']}").json() == {"deleted": 1}
     assert "Fault injection is active" not in http.get("/").text
+
+
+def test_connect_rule_survives_a_restart_of_the_sink(smtp_sink):
+    smtp_sink.add_rule(code=421, stage="connect", times=1)
+    smtp_sink.stop()
+    smtp_sink.start()  # aiosmtpd's own start-up probe must not use up the rule
+    with pytest.raises(smtplib.SMTPConnectError):
+        smtplib.SMTP("127.0.0.1", smtp_sink.smtp_port, timeout=10)
+    assert smtp_sink.rules()[0]["hits"] == 1
