@@ -29,7 +29,7 @@ def create_app(rpc: RpcClient | None = None, settings: Settings | None = None,
                extra_middleware: list | None = None) -> falcon.App:
     settings = settings or Settings.from_env()
     rpc = rpc or RpcClient(settings.amqp_uri, settings.principal_secret, settings.rpc_timeout)
-    middleware = [RequestContext(), Authentication(rpc), *(extra_middleware or []), BodyLimit(settings.max_json_bytes),
+    middleware = [RequestContext(), Authentication(rpc, settings), *(extra_middleware or []), BodyLimit(settings.max_json_bytes),
                   AccessLog()]
     app = falcon.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True

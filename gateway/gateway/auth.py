@@ -1,66 +1,151 @@
-"""Authentication on every request: session token -> identity -> principal.
+"""Authentication on every request: session token -> (cache | identity) -> principal; CSRF; operator audit.
 
 The token comes from ``Authorization: Bearer <token>`` or the ``pressroom_session`` cookie. identity's
-``authenticate(token, client)`` returns the caller's *current* principal (roles and client rights as they are now,
-so a change of rights takes effect on the next request) or raises Unauthenticated (unknown, expired, revoked).
+``authenticate(token, client)`` returns the caller's *current* principal (roles and client rights as they are now)
+or raises Unauthenticated (unknown, expired, revoked).
 
-Resources are protected unless they say ``auth_required = False``. A session that may do only one thing first
-(``restrictions``: e.g. an expired password must be changed) reaches only resources that declare
-``allowed_when_restricted = True``.
+Principal cache: identity's answer is kept in Redis under the token's SHA-256 for at most ``cache_seconds``
+(identity decides, never past the session's end). identity bumps the session's generation after every commit that
+changes what the session may do (logout, revocation, password change, deactivation, rights, roles), and the
+gateway only uses an entry whose generation is current (``svckit.authcache``), so a change of rights or a revoked
+session takes effect on the next request. Without Redis every request asks identity.
+
+Resources are protected unless they say ``auth_required = False``; on such public resources a stale or unknown
+token is ignored (the caller is anonymous), so an old cookie never blocks logging in again. A session that may do
+only one thing first (``restrictions``: an expired or one-time password must be changed) reaches only resources
+that declare ``allowed_when_restricted = True``.
+
+CSRF: a state-changing request (POST, PUT, PATCH, DELETE) authenticated by the cookie must carry the header
+``X-Requested-With`` (any value; a cross-site form cannot set it and cross-origin scripts need a CORS preflight the
+gateway never grants) or an ``Origin`` equal to ``PUBLIC_BASE_URL``'s. Bearer-token requests are not affected.
+
+Every request an operator makes is written to identity's audit log (method, path, status).
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+from urllib.parse import urlsplit
+
 import falcon
 
-from svckit.errors import Forbidden, Unauthenticated
+from svckit.authcache import PrincipalCache
+from svckit.errors import Forbidden, Unauthenticated, Unavailable
 from svckit.i18n import Text
 from svckit.principal import Principal
 
 from .rpc import RpcClient
 
+log = logging.getLogger(__name__)
+
 COOKIE = "pressroom_session"
+CSRF_HEADER = "X-Requested-With"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 RESTRICTED = {
     "password_change_required": Text("Bitte legen Sie zuerst ein neues Passwort fest.",
                                      "Please set a new password first."),
 }
+CSRF = Text("Anfrage abgelehnt: Bei Anmeldung per Cookie braucht eine ändernde Anfrage den Kopf "
+            "X-Requested-With (Schutz vor Cross-Site-Request-Forgery).",
+            "Request refused: with cookie login, a request that changes something needs the header "
+            "X-Requested-With (protection against cross-site request forgery).")
 
 
-def token_from(req: falcon.Request) -> str | None:
+def token_and_source(req: falcon.Request) -> tuple[str | None, str | None]:
     header = req.get_header("Authorization") or ""
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
+        return value.strip(), "bearer"
     cookie = req.get_cookie_values(COOKIE)
-    return cookie[0] if cookie else None
+    return (cookie[0], "cookie") if cookie else (None, None)
+
+
+def token_from(req: falcon.Request) -> str | None:
+    return token_and_source(req)[0]
+
+
+def client_of(req: falcon.Request) -> dict:
+    return {"ip": req.access_route[0] if req.access_route else req.remote_addr,
+            "user_agent": (req.user_agent or "")[:300]}
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 class Authentication:
-    def __init__(self, rpc: RpcClient):
+    def __init__(self, rpc: RpcClient, settings=None, cache: PrincipalCache | None = None):
         self.rpc = rpc
+        self.public_origin = _origin(settings.public_base_url) if settings is not None else None
+        if cache is None and settings is not None and getattr(settings, "auth_cache", False):
+            cache = PrincipalCache(getattr(settings, "redis_url", None))
+        self.cache = cache
+
+    def _answer(self, req: falcon.Request, token: str) -> dict:
+        token_hex = hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+        answer, generation = self.cache.lookup(token_hex) if self.cache is not None else (None, None)
+        if answer is None:
+            answer = self.rpc.call("identity", "authenticate", token, client_of(req),
+                                   principal=req.context.principal, request_id=req.context.request_id)
+            if self.cache is not None:
+                self.cache.store(token_hex, generation, answer, float(answer.get("cache_seconds") or 0))
+        return answer
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         req.context.restrictions = []
-        token = token_from(req)
-        if not token or len(token) > 512:
+        req.context.auth_error = None
+        token, source = token_and_source(req)
+        req.context.token_source = source
+        if not token:
             return
-        result = self.rpc.call("identity", "authenticate", token,
-                               {"ip": req.access_route[0] if req.access_route else req.remote_addr,
-                                "user_agent": (req.user_agent or "")[:300]},
-                               principal=req.context.principal, request_id=req.context.request_id)
-        principal = Principal.from_dict(result["principal"])
+        if len(token) > 512:
+            req.context.auth_error = Unauthenticated()
+            return
+        try:
+            answer = self._answer(req, token)
+        except Unauthenticated as exc:
+            req.context.auth_error = exc  # raised in process_resource, only where the resource needs a login
+            return
+        principal = Principal.from_dict(answer["principal"])
         req.context.principal = principal
-        req.context.restrictions = list(result.get("restrictions") or [])
+        req.context.restrictions = list(answer.get("restrictions") or [])
         if not req.get_param("lang"):
             req.context.lang = principal.lang
 
+    def _csrf_ok(self, req: falcon.Request) -> bool:
+        if req.get_header(CSRF_HEADER):
+            return True
+        origin = req.get_header("Origin")
+        return bool(origin and self.public_origin and origin.lower().rstrip("/") == self.public_origin)
+
     def process_resource(self, req: falcon.Request, resp, resource, params) -> None:
-        if resource is None or not getattr(resource, "auth_required", True):
+        if resource is None:
             return
-        if req.context.principal.kind == "anonymous":
-            raise Unauthenticated()
+        authenticated = req.context.principal.kind != "anonymous"
+        if authenticated and req.context.get("token_source") == "cookie" and req.method not in SAFE_METHODS \
+                and not self._csrf_ok(req):
+            raise Forbidden(CSRF, reason="csrf")
+        if not getattr(resource, "auth_required", True):
+            return
+        if not authenticated:
+            raise req.context.get("auth_error") or Unauthenticated()
         for restriction in req.context.get("restrictions") or []:
             if not getattr(resource, "allowed_when_restricted", False):
                 raise Forbidden(RESTRICTED.get(restriction, RESTRICTED["password_change_required"]),
                                 restriction=restriction)
+
+    def process_response(self, req: falcon.Request, resp: falcon.Response, resource, req_succeeded) -> None:
+        principal = req.context.get("principal")
+        if principal is None or principal.kind != "operator" or resource is None:
+            return
+        status = int(str(resp.status).split()[0]) if resp.status else 0
+        try:
+            self.rpc.call("identity", "record_operator_action",
+                          {"method": req.method, "path": req.path[:500], "status": status,
+                           "request_id": req.context.get("request_id")},
+                          principal=principal, request_id=req.context.get("request_id"))
+        except (Unavailable, Exception):  # noqa: BLE001 - the answer is already decided; log loudly instead
+            log.error("could not audit operator request %s %s", req.method, req.path, exc_info=True)

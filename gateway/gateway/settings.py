@@ -16,6 +16,9 @@ class Settings:
     max_json_bytes: int = int(env("MAX_JSON_BYTES", str(1024 * 1024)))
     public_base_url: str = env("PUBLIC_BASE_URL", "http://localhost:8080")
     services: tuple[str, ...] = ("identity", "crm", "dispatch", "pressbase", "billing")
+    # principal cache (gateway.auth, svckit.authcache): Redis, on unless AUTH_CACHE=0
+    redis_url: str = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+    auth_cache: bool = env("AUTH_CACHE", "1") != "0"
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
