@@ -1,23 +1,39 @@
-"""The billing nameko service: dependency declarations and thin entrypoints."""
+"""The billing nameko service: dependency declarations; the entrypoints live in ``billing.api`` by noun."""
 
 from __future__ import annotations
 
 from nameko.dependency_providers import Config
+from nameko.events import EventDispatcher
 from nameko.web.handlers import http
 
 from svckit import health
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
+from svckit.mail import TransactionalMailer
+from svckit.outbox import Outbox
+from svckit.rpc import ServiceRpc
 
 from . import __version__
+from .api.backoffice import BackOfficeApi
+from .api.invoices import InvoicesApi
+from .api.jobs import JobsApi
+from .api.orders import OrdersApi
+from .api.subscriptions import SubscriptionsApi
+from .clock import Clock
+from .db.models import outbox as outbox_table
 
 
-class BillingService:
+class BillingService(OrdersApi, SubscriptionsApi, InvoicesApi, BackOfficeApi, JobsApi):
     name = "billing"
 
     db = Database()
     auth = Auth()
     config = Config()
+    clock = Clock()
+    outbox = Outbox(outbox_table)
+    dispatch = EventDispatcher()
+    mailer = TransactionalMailer()
+    identity_rpc = ServiceRpc("identity", timeout=20)
 
     @rpc
     def health(self) -> dict:

@@ -158,9 +158,10 @@ def usage_lines(cat: Catalogue, month: date, mails_standard: int, mails_premium:
     if excess > 0:
         gb = -(-excess // (1024 ** 3))
         price = int(storage["per_gb_month_cents"])
-        detail = Text("Höchststand {gb_used} GB, davon {gb} GB über dem Inklusivvolumen",
-                      "peak {gb_used} GB, {gb} GB above the included volume").format(
-            gb_used=f"{storage_peak_bytes / 1024 ** 3:.2f}", gb=gb)
+        used = f"{storage_peak_bytes / 1024 ** 3:.2f}"
+        detail = Text("Höchststand {used_de} GB, davon {gb} angefangene GB über dem Inklusivvolumen",
+                      "peak {used_en} GB, {gb} started GB above the included volume").format(
+            used_de=used.replace(".", ","), used_en=used, gb=gb)
         lines.append(Line("storage", cat.usage_name("storage"), gb * price, first, last, quantity=Decimal(gb),
                           unit_cents=price, detail=detail))
     return lines

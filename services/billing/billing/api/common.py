@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import sessionmaker
+
+from svckit.errors import Forbidden, NotFound
+from svckit.i18n import Text
+from svckit.principal import LICENSE_MANAGER, Principal
+from svckit.validation import parse_uuid
+
+from ..domain.catalogue import load
+
+OWN_ACCOUNT_ONLY = Text("Nicht gefunden.", "Not found.")
+
+
+class Base:
+    """Helpers shared by the mixins (the dependencies themselves are declared on the service)."""
+
+    @property
+    def cat(self):
+        return load()
+
+    def stage(self, session, event: str, payload: dict) -> None:
+        self.outbox.add(session, event, payload)
+
+    def session_factory(self):
+        return sessionmaker(bind=self.db.get_bind(), expire_on_commit=False)
+
+    def license_manager_account(self) -> str:
+        p: Principal = self.auth.principal
+        account = p.require_account()
+        p.require_role(LICENSE_MANAGER)
+        return account
+
+    def account_for(self, account_id: Any, operator_roles=("back_office", "support"), own_roles=()) -> str:
+        """Operators: any account; users: only their own (another account's is simply not there)."""
+        p: Principal = self.auth.principal
+        p.require_authenticated()
+        if p.is_operator:
+            p.require_operator(*operator_roles)
+            return str(parse_uuid(account_id, "account_id"))
+        own = p.require_account()
+        if account_id is None:
+            if own_roles:
+                p.require_role(*own_roles)
+            return own
+        wanted = str(parse_uuid(account_id, "account_id"))
+        if p.is_service:
+            return wanted
+        if wanted != own:
+            raise NotFound(OWN_ACCOUNT_ONLY)
+        if own_roles:
+            p.require_role(*own_roles)
+        return own
+
+    def operator(self, *roles: str) -> Principal:
+        p: Principal = self.auth.principal
+        p.require_authenticated()
+        if not p.is_operator and not p.is_service:
+            raise Forbidden(Text("Nur für Mitarbeiter des Betreibers.", "Only for the operator's staff."))
+        return p.require_operator(*roles)

@@ -1,0 +1,56 @@
+"""Compute, store and publish an account's entitlements (``entitlements_changed``, monotonic version)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from svckit.entitlements import EVENT, unknown
+
+from ..db import models as m
+from ..db import repo
+from ..domain import rights
+from ..domain.catalogue import Catalogue
+
+Stage = Callable[[Session, str, dict], None]
+
+
+def computed(session: Session, cat: Catalogue, row: m.Subscription, today: date, entries=None) -> dict:
+    sub = repo.to_domain(session, row, entries)
+    return rights.compute(cat, str(row.account_id), sub.status, list(sub.entries), today).to_payload()
+
+
+def refresh(session: Session, cat: Catalogue, account_id, today: date, stage: Stage) -> dict | None:
+    """Publish (through the outbox) when what the account may do changed; returns the new payload or None."""
+    row = repo.subscription_row(session, account_id)
+    if row is None or row.state == "purged":
+        return None
+    payload = computed(session, cat, row, today)
+    session.execute(insert(m.EntitlementState).values(account_id=row.account_id, version=0, payload={})
+                    .on_conflict_do_nothing())
+    state = session.execute(select(m.EntitlementState).where(m.EntitlementState.account_id == row.account_id)
+                            .with_for_update()).scalar_one()
+    if state.version > 0 and rights.comparable(state.payload) == rights.comparable(payload):
+        return None
+    state.version += 1
+    payload["version"] = state.version
+    state.payload = payload
+    stage(session, EVENT, payload)
+    return payload
+
+
+def current(session: Session, cat: Catalogue, account_id, today: date, stage: Stage) -> dict:
+    refresh(session, cat, account_id, today, stage)
+    state = session.get(m.EntitlementState, account_id)
+    if state is None or state.version == 0:
+        return unknown(str(account_id)).to_payload()
+    return dict(state.payload)
+
+
+def stored_payloads(session: Session) -> list[dict]:
+    return [dict(p) for p in session.execute(select(m.EntitlementState.payload)
+                                             .where(m.EntitlementState.version > 0)).scalars()]
