@@ -40,7 +40,9 @@ def address(name: str | None, addr: str) -> str:
 
 def qp(text: str) -> bytes:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return quoprimime.body_encode(text, maxlinelen=76, eol="\r\n").encode("ascii")
+    # body_encode works on characters as octets: hand it the UTF-8 bytes as latin-1 characters
+    return quoprimime.body_encode(text.encode("utf-8").decode("latin-1"), maxlinelen=76,
+                                  eol="\r\n").encode("ascii")
 
 
 @dataclass

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, nodes
-from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
+from jinja2 import TemplateSyntaxError, Undefined, nodes
+from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 MAX_TEMPLATE_CHARS = 500_000
@@ -51,7 +51,7 @@ class _Env(ImmutableSandboxedEnvironment):
 
 def _env(autoescape: bool) -> _Env:
     env = _Env(autoescape=autoescape, undefined=_Lenient, loader=None, auto_reload=False,
-               trim_blocks=False, lstrip_blocks=False)
+               trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
     env.globals.clear()  # no range(), lipsum(), dict(), cycler ... : fields and filters are enough
     return env
 
@@ -101,6 +101,10 @@ def _compile(env: _Env, source: str, field: str):
     for node in ast.find_all(_FORBIDDEN_NODES):
         raise TemplateProblem("Vorlagen dürfen keine anderen Vorlagen oder Dateien laden und keine Makros "
                               "definieren.", "Templates may not load other templates or files, nor define macros.")
+    for node in ast.find_all(nodes.Filter):
+        if node.name == "attr":  # attribute access by string: the way around the Getattr check below
+            raise TemplateProblem("Der Filter attr ist in Vorlagen nicht erlaubt.",
+                                  "The attr filter is not allowed in templates.")
     for node in ast.find_all(nodes.Getattr):
         if node.attr.startswith("_"):
             raise TemplateProblem("Die Vorlage versucht etwas Unerlaubtes.",
