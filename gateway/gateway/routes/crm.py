@@ -90,19 +90,19 @@ def a_body(res, req, params):
 
 
 def a_id(name):
-    return lambda res, req, params: (params[name],), {}
+    return lambda res, req, params: ((params[name],), {})
 
 
 def a_id_body(name):
-    return lambda res, req, params: (params[name], res.body(req)), {}
+    return lambda res, req, params: ((params[name], res.body(req)), {})
 
 
 def a_ids_body(*names):
-    return lambda res, req, params: (*[params[n] for n in names], res.body(req)), {}
+    return lambda res, req, params: ((*[params[n] for n in names], res.body(req)), {})
 
 
 def a_ids(*names):
-    return lambda res, req, params: tuple(params[n] for n in names), {}
+    return lambda res, req, params: (tuple(params[n] for n in names), {})
 
 
 def a_search_contacts(res, req, params):
@@ -118,9 +118,11 @@ def a_client_page(res, req, params):
     return (), kwargs
 
 
-def a_id_page(name, *extra):
+def a_id_page(name, *extra, lang: bool = False):
     def build(res, req, params):
         kwargs = _page(req)
+        if lang:
+            kwargs["lang"] = req.context.lang
         for e in extra:
             if req.get_param(e):
                 kwargs[e] = req.get_param(e)
@@ -133,7 +135,7 @@ def a_body_opt(res, req, params):
 
 
 def a_id_body_opt(name):
-    return lambda res, req, params: (params[name], res.body(req, required=False)), {}
+    return lambda res, req, params: ((params[name], res.body(req, required=False)), {})
 
 
 # --- streams -----------------------------------------------------------------------------------------------------
@@ -285,6 +287,27 @@ ROUTES: list[Route] = [
       body="Object", response="Object"),
     R("/events/{event_id}/participants/{contact_id}", "delete", "remove_participant",
       a_ids("event_id", "contact_id"), status=204, tag="events", summary="Remove a participant"),
+    # import wizard
+    R("/imports", "post", "start_import", a_none, status=201, tag="import",
+      summary="Upload an .xlsx or CSV file (raw body, streamed): sheets, header row and a column mapping are "
+              "suggested", upload_limit=IMPORT_MAX_BYTES, response="Object", timeout=RPC_TIMEOUT_SLOW),
+    R("/imports/{import_id}", "get", "get_import", a_id("import_id"), tag="import", summary="An import's state",
+      response="Object"),
+    R("/imports/{import_id}/mapping", "put", "set_import_mapping", a_id_body("import_id"), tag="import",
+      summary="Choose sheet, header row and the field of each column", body="Object", response="Object"),
+    R("/imports/{import_id}/dry-run", "post", "dry_run_import", a_id_body("import_id"), status=202, tag="import",
+      summary="Dry run as a job: a report per row, nothing is written", body="Object", response="Job"),
+    R("/imports/{import_id}/run", "post", "run_import", a_id_body("import_id"), status=202, tag="import",
+      summary="Import into a client (and list) with a duplicate strategy, as a job; re-runs create nothing twice",
+      body="Object", response="Job"),
+    R("/imports/{import_id}/report", "get", "import_report", a_id_page("import_id", "run", "outcome", lang=True),
+      tag="import", summary="The per-row report of the dry run (run=dry) or the import (run=real)",
+      query=("run", "outcome") + PAGE_Q, response="Page"),
+    # jobs
+    R("/jobs/{job_id}", "get", "get_job", a_id("job_id"), tag="jobs", summary="A job's state and progress",
+      response="Job"),
+    R("/jobs/{job_id}/file", "get", "download_job_file", a_id("job_id"), tag="jobs",
+      summary="The file a finished job produced (export, archive), streamed", download=True),
 ]
 
 

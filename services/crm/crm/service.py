@@ -14,11 +14,13 @@ from . import __version__
 from .db.models import outbox
 from .rpc.contacts import ContactEntrypoints
 from .rpc.handlers import EventHandlers
+from .rpc.jobs import JobEntrypoints
 from .rpc.lists import ListEntrypoints
+from .jobs import JobRunner
 from .storage import StorageProvider
 
 
-class CrmService(ContactEntrypoints, ListEntrypoints, EventHandlers):
+class CrmService(ContactEntrypoints, ListEntrypoints, JobEntrypoints, EventHandlers):
     name = "crm"
 
     db = Database()
@@ -26,6 +28,7 @@ class CrmService(ContactEntrypoints, ListEntrypoints, EventHandlers):
     config = Config()
     outbox = Outbox(outbox)
     storage = StorageProvider()
+    jobs = JobRunner()
 
     @rpc
     def health(self) -> dict:

@@ -95,3 +95,22 @@ def publish(amqp_uri):
         dispatch(service, event_type, payload)
 
     return send
+
+
+@pytest.fixture
+def api(crm_service, gateway):
+    """``api(principal)``: a falcon TestClient of the real gateway acting as ``principal`` against the real crm."""
+    from gateway.testing import ActAs
+
+    def make(principal):
+        return gateway(extra_middleware=[ActAs(principal)])
+
+    return make
+
+
+def wait_job(client, job: dict, timeout: float = 60.0) -> dict:
+    """Poll a job through the API until it is done or failed."""
+    def finished():
+        body = client.simulate_get(f"/api/v1/crm/jobs/{job['id']}").json
+        return body if body.get("state") in ("done", "failed") else None
+    return wait_for(finished, timeout=timeout, what=f"job {job['id']}")

@@ -1,0 +1,55 @@
+"""The import wizard and jobs."""
+
+from __future__ import annotations
+
+from svckit.entrypoints import rpc
+from svckit.validation import parse
+
+from ..schemas import ImportMapping, ImportRun, Page
+from ..usecases import imports, jobs
+from .base import Entrypoints
+
+
+class JobEntrypoints(Entrypoints):
+    @rpc
+    def start_import(self, upload: dict) -> dict:
+        """Take a spooled upload, refuse what is not a readable spreadsheet, analyse sheets and headers."""
+        result = imports.start(self.db, self.auth.principal, self.storage, self.config, upload)
+        self.commit()
+        return result
+
+    @rpc
+    def get_import(self, import_id: str) -> dict:
+        return imports.get(self.db, self.auth.principal, import_id)
+
+    @rpc
+    def set_import_mapping(self, import_id: str, data: dict) -> dict:
+        result = imports.set_mapping(self.db, self.auth.principal, import_id, parse(ImportMapping, data))
+        self.commit()
+        return result
+
+    @rpc
+    def dry_run_import(self, import_id: str, data: dict) -> dict:
+        result = imports.start_run(self.db, self.auth.principal, self.jobs, import_id, parse(ImportRun, data), True)
+        self.commit()
+        return result
+
+    @rpc
+    def run_import(self, import_id: str, data: dict) -> dict:
+        result = imports.start_run(self.db, self.auth.principal, self.jobs, import_id, parse(ImportRun, data), False)
+        self.commit()
+        return result
+
+    @rpc
+    def import_report(self, import_id: str, run: str = "dry", outcome: str | None = None, cursor: str | None = None,
+                      limit: int = 100, lang: str | None = None) -> dict:
+        return imports.report(self.db, self.auth.principal, import_id, run, outcome,
+                              parse(Page, {"cursor": cursor, "limit": limit}), lang)
+
+    @rpc
+    def get_job(self, job_id: str) -> dict:
+        return jobs.get(self.db, self.auth.principal, job_id)
+
+    @rpc
+    def download_job_file(self, job_id: str) -> dict:
+        return jobs.download(self.db, self.auth.principal, self.storage, self.config, job_id)

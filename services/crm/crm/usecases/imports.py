@@ -1,0 +1,201 @@
+"""The import wizard: upload -> analysis (sheets, header row, mapping by synonyms) -> the user changes the mapping
+-> dry run with a report per row -> import into a client (and list) with a duplicate strategy, as a job."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from svckit.errors import Conflict, InvalidInput, NotFound
+from svckit.i18n import Text
+from svckit.principal import Principal
+from svckit.validation import parse_uuid
+
+from ..db.models import CustomField, DistributionList, Import, ImportRow, StoredFile
+from ..domain import importing
+from ..importer.reader import Workbook, is_blank
+from ..importer.sniff import sniff
+from ..schemas import ImportMapping, ImportRun, Page
+from .common import NOT_FOUND, decode_cursor, encode_cursor, iso, load, user_uuid
+from .uploads import spooled, store
+
+SAMPLE_ROWS = 30
+MAX_SHEETS = 20
+UNKNOWN_FIELD = Text("Unbekanntes Feld: {f}", "Unknown field: {f}")
+BAD_COLUMN = Text("Spaltennummer erwartet.", "Column number expected.")
+DOUBLE_FIELD = Text("Feld {f} ist mehreren Spalten zugeordnet.", "Field {f} is mapped to several columns.")
+NO_NAME_FIELD = Text("Ordnen Sie mindestens Nachname, Vorname oder Firma zu.",
+                     "Map at least last name, first name or organisation.")
+LIST_CLIENT = Text("Der Verteiler gehört zu einem anderen Mandanten.", "The list belongs to another client.")
+LIST_DYNAMIC = Text("In einen dynamischen Verteiler kann nicht importiert werden.",
+                    "Cannot import into a dynamic list.")
+RUNNING = Text("Für diesen Import läuft schon ein Auftrag.", "A job is already running for this import.")
+
+
+def custom_labels(session: Session, account_id) -> tuple[dict[str, str], dict[str, tuple[str, list]]]:
+    labels, defs = {}, {}
+    for d in session.scalars(select(CustomField).where(CustomField.account_id == account_id)):
+        for label in (d.label_de, d.label_en, d.key):
+            labels[importing.header_key(label)] = d.key
+        defs[d.key] = (d.type, d.choices or [])
+    return labels, defs
+
+
+def _visible_import(session: Session, principal: Principal, import_id: Any) -> Import:
+    imp = session.get(Import, parse_uuid(import_id, "import_id"))
+    if imp is None or str(imp.account_id) != str(principal.require_account()):
+        raise NotFound(NOT_FOUND["import"])
+    if not principal.is_service and imp.user_id and str(imp.user_id) != str(principal.user_id):
+        raise NotFound(NOT_FOUND["import"])   # an upload is its uploader's until it is imported
+    return imp
+
+
+def serialise(imp: Import) -> dict[str, Any]:
+    return {"id": str(imp.id), "filename": imp.filename, "format": imp.format, "state": imp.state,
+            "sheets": imp.analysis.get("sheets", []), "sheet": imp.sheet, "header_row": imp.header_row,
+            "mapping": imp.mapping, "fields": list(importing.FIELDS), "summary": imp.summary,
+            "created_at": iso(imp.created_at)}
+
+
+def analyse(wb: Workbook, labels: dict[str, str]) -> list[dict]:
+    sheets = []
+    for name in wb.sheets()[:MAX_SHEETS]:
+        rows = []
+        for _row_no, values in wb.rows(name):
+            rows.append(values)
+            if len(rows) >= SAMPLE_ROWS:
+                break
+        header_idx = importing.detect_header(rows, labels)
+        header = rows[header_idx] if rows else []
+        data = [r for r in rows[header_idx + 1:] if not is_blank(r)]
+        sheets.append({"name": name, "header_row": header_idx + 1,
+                       "columns": [importing.cell_text(c) for c in header],
+                       "mapping": importing.suggest_mapping(header, labels),
+                       "sample": [[importing.cell_text(c) for c in r] for r in data[:5]],
+                       "rows_estimate": wb.estimate(name)})
+    return sheets
+
+
+def start(session: Session, principal: Principal, storage, config: dict, raw_upload: Any) -> dict:
+    account_id = uuid.UUID(principal.require_account())
+    upload, path = spooled(config, raw_upload)
+    fmt, encoding = sniff(path)
+    labels, _defs = custom_labels(session, account_id)
+    with Workbook(path, fmt, encoding) as wb:
+        sheets = analyse(wb, labels)
+        delimiter = wb.delimiter
+    # the best sheet: the one whose header names most fields
+    best = max(sheets, key=lambda s: sum(1 for f in s["mapping"].values() if f)) if sheets else None
+    f = store(session, storage, path, account_id=account_id, client_id=None, purpose="import", name=upload.filename,
+              content_type=upload.content_type, size=upload.size, sha256=upload.sha256,
+              created_by=user_uuid(principal))
+    imp = Import(id=uuid.uuid4(), account_id=account_id, user_id=user_uuid(principal), file_id=f.id,
+                 filename=upload.filename, format=fmt, encoding=encoding, delimiter=delimiter,
+                 analysis={"sheets": sheets}, sheet=best["name"] if best else None,
+                 header_row=best["header_row"] if best else 1, mapping=best["mapping"] if best else {},
+                 state="analysed")
+    session.add(imp)
+    session.flush()
+    return serialise(imp)
+
+
+def get(session: Session, principal: Principal, import_id: Any) -> dict:
+    return serialise(_visible_import(session, principal, import_id))
+
+
+def set_mapping(session: Session, principal: Principal, import_id: Any, data: ImportMapping) -> dict:
+    imp = _visible_import(session, principal, import_id)
+    sheets = {s["name"]: s for s in imp.analysis.get("sheets", [])}
+    if data.sheet is not None:
+        if data.sheet not in sheets:
+            raise InvalidInput(fields={"sheet": Text("Diese Tabelle gibt es nicht: {n}",
+                                                     "There is no such sheet: {n}").format(n=data.sheet)})
+        imp.sheet = data.sheet
+    if data.header_row is not None:
+        imp.header_row = data.header_row
+    _, defs = custom_labels(session, imp.account_id)
+    allowed = set(importing.FIELDS) | {f"custom:{k}" for k in defs} | {""}
+    errors: dict[str, Text] = {}
+    used: dict[str, str] = {}
+    mapping: dict[str, str] = {}
+    for col, field in data.mapping.items():
+        if not col.isdigit() or not 1 <= int(col) <= 1000:
+            errors[f"mapping.{col}"] = BAD_COLUMN
+            continue
+        if field not in allowed:
+            errors[f"mapping.{col}"] = UNKNOWN_FIELD.format(f=field)
+            continue
+        if field and field in used:
+            errors[f"mapping.{col}"] = DOUBLE_FIELD.format(f=field)
+            continue
+        if field:
+            used[field] = col
+        mapping[str(int(col))] = field
+    if not errors and not {"last_name", "first_name", "organisation"} & set(used):
+        errors["mapping"] = NO_NAME_FIELD
+    if errors:
+        raise InvalidInput(fields=errors)
+    imp.mapping = mapping
+    imp.state = "mapped"
+    session.flush()
+    return serialise(imp)
+
+
+def start_run(session: Session, principal: Principal, jobs, import_id: Any, data: ImportRun, dry: bool) -> dict:
+    imp = _visible_import(session, principal, import_id)
+    principal.check_client(str(data.client_id), write=not dry)
+    if data.list_id is not None:
+        l = session.get(DistributionList, data.list_id)
+        if l is None or l.account_id != imp.account_id:
+            raise NotFound(NOT_FOUND["list"], fields={"list_id": NOT_FOUND["list"]})
+        principal.check_row(l.account_id, l.client_id, write=not dry, not_found=NOT_FOUND["list"])
+        if l.client_id != data.client_id:
+            raise InvalidInput(fields={"list_id": LIST_CLIENT})
+        if l.kind != "static":
+            raise InvalidInput(fields={"list_id": LIST_DYNAMIC})
+    if not {"last_name", "first_name", "organisation"} & set(imp.mapping.values()):
+        raise InvalidInput(fields={"mapping": NO_NAME_FIELD})
+    from ..db.models import Job
+    busy = session.scalar(select(Job.id).where(Job.account_id == imp.account_id, Job.kind.in_(("import_dry", "import")),
+                                               Job.state.in_(("queued", "running")),
+                                               Job.params["import_id"].astext == str(imp.id)))
+    if busy:
+        raise Conflict(RUNNING, job_id=str(busy))
+    params = {"import_id": str(imp.id), "client_id": str(data.client_id), "strategy": data.strategy,
+              "list_id": str(data.list_id) if data.list_id else None, "dry": dry}
+    job = jobs.enqueue(session, "import_dry" if dry else "import", principal, params, client_id=data.client_id)
+    imp.state = "dry_run" if dry else "importing"
+    session.flush()
+    from ..jobs import serialise as job_json
+    return job_json(job)
+
+
+def report(session: Session, principal: Principal, import_id: Any, run: str, outcome: str | None, page: Page,
+           lang: str | None = None) -> dict:
+    imp = _visible_import(session, principal, import_id)
+    if run not in ("dry", "real"):
+        raise InvalidInput(fields={"run": Text("Erlaubt sind: dry, real.", "Allowed values: dry, real.")})
+    query = select(ImportRow).where(ImportRow.import_id == imp.id, ImportRow.run == run)
+    if outcome:
+        query = query.where(ImportRow.outcome == outcome)
+    after = decode_cursor(page.cursor, 1)
+    if after:
+        try:
+            query = query.where(ImportRow.row_no > int(after[0]))
+        except ValueError:
+            raise InvalidInput(fields={"cursor": Text("Ungültiger Cursor.", "Invalid cursor.")}) from None
+    rows = session.scalars(query.order_by(ImportRow.row_no).limit(page.limit + 1)).all()
+    more = len(rows) > page.limit
+    rows = rows[:page.limit]
+    lang = lang if lang in ("de", "en") else principal.lang
+    items = [{"row": r.row_no, "outcome": r.outcome, "contact_id": iso(r.contact_id),
+              "reasons": [Text.from_wire(x).pick(lang) for x in r.reasons]} for r in rows]
+    return {"items": items, "summary": (imp.summary or {}).get(run),
+            "next_cursor": encode_cursor(rows[-1].row_no) if more and rows else None}
+
+
+def file_of(session: Session, imp: Import) -> StoredFile:
+    return session.get(StoredFile, imp.file_id)

@@ -1,0 +1,48 @@
+"""Jobs as the caller sees them: state and progress, and the file a finished job produced."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from svckit.errors import Conflict, NotFound
+from svckit.i18n import Text
+from svckit.principal import Principal
+from svckit.validation import parse_uuid
+
+from ..db.models import Job, StoredFile
+from ..jobs import serialise
+from .common import NOT_FOUND
+from .uploads import offer
+
+NOT_READY = Text("Der Auftrag ist noch nicht fertig.", "The job has not finished yet.")
+NO_FILE = Text("Dieser Auftrag hat keine Datei erzeugt.", "This job produced no file.")
+
+
+def visible_job(session: Session, principal: Principal, job_id: Any) -> Job:
+    job = session.get(Job, parse_uuid(job_id, "job_id"))
+    if job is None or str(job.account_id) != str(principal.require_account()):
+        raise NotFound(NOT_FOUND["job"])
+    if not principal.is_service:
+        if job.client_id is not None and not principal.can_see_client(str(job.client_id)):
+            raise NotFound(NOT_FOUND["job"])
+        own = job.user_id is None or str(job.user_id) == str(principal.user_id)
+        if not own and not principal.has_role("administrator", "license_manager"):
+            raise NotFound(NOT_FOUND["job"])
+    return job
+
+
+def get(session: Session, principal: Principal, job_id: Any) -> dict:
+    return serialise(visible_job(session, principal, job_id))
+
+
+def download(session: Session, principal: Principal, storage, config: dict, job_id: Any) -> dict:
+    job = visible_job(session, principal, job_id)
+    if job.state != "done":
+        raise Conflict(NOT_READY)
+    file_id = (job.result or {}).get("file_id")
+    f = session.get(StoredFile, parse_uuid(file_id, "file_id")) if file_id else None
+    if f is None:
+        raise NotFound(NO_FILE)
+    return offer(config, storage, f)
