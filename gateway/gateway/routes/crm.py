@@ -303,6 +303,10 @@ ROUTES: list[Route] = [
     R("/imports/{import_id}/report", "get", "import_report", a_id_page("import_id", "run", "outcome", lang=True),
       tag="import", summary="The per-row report of the dry run (run=dry) or the import (run=real)",
       query=("run", "outcome") + PAGE_Q, response="Page"),
+    # exports
+    R("/exports", "post", "start_export", a_body, status=202, tag="exports",
+      summary="Excel export (mail merge: salutation line, DIN 5008 address block) of a list, an event's "
+              "participants, a mailing's recipients or chosen contacts, as a job", body="Object", response="Job"),
     # jobs
     R("/jobs/{job_id}", "get", "get_job", a_id("job_id"), tag="jobs", summary="A job's state and progress",
       response="Job"),

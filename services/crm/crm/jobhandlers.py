@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from .exporter import run_export
 from .importer.run import run_import
 
 HANDLERS = {
     "import_dry": run_import,
     "import": run_import,
+    "export": run_export,
 }

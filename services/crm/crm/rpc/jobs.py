@@ -5,7 +5,9 @@ from __future__ import annotations
 from svckit.entrypoints import rpc
 from svckit.validation import parse
 
-from ..schemas import ImportMapping, ImportRun, Page
+from .. import exporter
+from ..jobs import serialise as job_json
+from ..schemas import ExportIn, ExportSource, ImportMapping, ImportRun, Page
 from ..usecases import imports, jobs
 from .base import Entrypoints
 
@@ -53,3 +55,14 @@ class JobEntrypoints(Entrypoints):
     @rpc
     def download_job_file(self, job_id: str) -> dict:
         return jobs.download(self.db, self.auth.principal, self.storage, self.config, job_id)
+
+    @rpc
+    def start_export(self, data: dict) -> dict:
+        """An .xlsx of a list, an event's participants, a mailing's recipients or chosen contacts, as a job."""
+        request = parse(ExportIn, data)
+        source = parse(ExportSource, request.source, prefix="source").model_dump(mode="json", exclude_none=True)
+        principal = self.auth.principal
+        exporter.check_source(self.db, principal, source)
+        job = self.jobs.enqueue(self.db, "export", principal, {"source": source, "language": request.language})
+        self.commit()
+        return job_json(job)

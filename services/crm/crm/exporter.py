@@ -1,0 +1,176 @@
+"""Excel exports ready for mail merge: lists, event participants, a mailing's recipients, chosen contacts.
+
+Written with openpyxl's ``write_only`` mode (rows streamed to disk, flat memory) from keyset pages of 1,000
+contacts. Every page is scoped by the principal the job was started with: contacts of clients the user cannot
+see are never read, so they cannot leak into a file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from svckit.errors import NotFound
+from svckit.i18n import Text
+from svckit.principal import Principal
+
+from .db import contacts as repo
+from .db.models import Contact, ContactEmail, HistoryEntry, Participant, StoredFile
+from .domain import salutation
+from .jobs import JobContext
+from .usecases.common import NOT_FOUND, Scope
+from .usecases.contacts import person_of
+
+PAGE = 1000
+COLUMNS = [
+    ("salutation", Text("Anrede", "Salutation")), ("title", Text("Titel", "Title")),
+    ("first_name", Text("Vorname", "First name")), ("last_name", Text("Nachname", "Last name")),
+    ("organisation", Text("Organisation", "Organisation")), ("position", Text("Position", "Position")),
+    ("department", Text("Abteilung", "Department")), ("email", Text("E-Mail", "E-mail")),
+    ("email_valid", Text("E-Mail gültig", "E-mail valid")), ("phone", Text("Telefon", "Phone")),
+    ("street", Text("Straße", "Street")), ("address_extra", Text("Adresszusatz", "Address line 2")),
+    ("postal_code", Text("PLZ", "Postal code")), ("city", Text("Ort", "City")), ("country", Text("Land", "Country")),
+    ("language", Text("Sprache", "Language")), ("letter_salutation", Text("Briefanrede", "Letter salutation")),
+    ("address_block", Text("Adressblock", "Address block")), ("tags", Text("Schlagworte", "Tags")),
+]
+STATUS_COLUMN = ("status", Text("Status", "Status"))
+STATUS_TEXT = {"invited": Text("eingeladen", "invited"), "registered": Text("angemeldet", "registered"),
+               "declined": Text("abgesagt", "declined"), "attended": Text("teilgenommen", "attended")}
+SHEET = Text("Kontakte", "Contacts")
+YES_NO = (Text("ja", "yes"), Text("nein", "no"))
+
+
+def source_query(session: Session, principal: Principal, source: dict) -> tuple[list, Any, str]:
+    """(WHERE parts, extra column or None, a name for the file) for an export source."""
+    from .usecases.lists import member_conditions, visible_list
+    from .usecases.press_events import visible_event
+
+    scope = Scope(principal)
+    if source.get("list_id"):
+        l = visible_list(session, principal, source["list_id"])
+        return member_conditions(session, l), None, l.name
+    if source.get("event_id"):
+        e = visible_event(session, principal, source["event_id"])
+        conds = repo.conditions(scope.account_id, scope.clients, None)
+        conds += [Contact.client_id == e.client_id, Participant.event_id == e.id]
+        if source.get("status"):
+            conds.append(Participant.status == source["status"])
+        return conds, Participant.status, e.name
+    if source.get("mailing_id"):
+        conds = repo.conditions(scope.account_id, scope.clients, None)
+        conds.append(Contact.id.in_(select(HistoryEntry.contact_id).where(
+            HistoryEntry.account_id == scope.account_id, HistoryEntry.ref == f"mailing:{source['mailing_id']}")))
+        return conds, None, f"Mailing {source['mailing_id']}"
+    conds = repo.conditions(scope.account_id, scope.clients, None)
+    conds.append(Contact.id.in_([uuid.UUID(str(i)) for i in source.get("contact_ids") or []]))
+    return conds, None, "Kontakte"
+
+
+def _row(c: Contact, email: str | None, state: str | None, lang: str, status: str | None) -> list[Any]:
+    org = c.org_name if c.kind == "organisation" else c.organisation
+    block = salutation.address_block(gender=c.gender, title=c.title, first_name=c.first_name, last_name=c.last_name,
+                                     organisation=org, department=c.department, street=c.street,
+                                     address_extra=c.address_extra, postal_code=c.postal_code, city=c.city,
+                                     country=c.country, language=lang, kind=c.kind)
+    phones = ", ".join(p.get("number", "") for p in c.phones or [])
+    values = {
+        "salutation": salutation.salutation_word(c.gender, lang), "title": c.title, "first_name": c.first_name,
+        "last_name": c.last_name, "organisation": org, "position": c.position, "department": c.department,
+        "email": email or "", "email_valid": (YES_NO[0] if email and state != "invalid" else YES_NO[1]).pick(lang),
+        "phone": phones, "street": c.street, "address_extra": c.address_extra, "postal_code": c.postal_code,
+        "city": c.city, "country": c.country, "language": c.language,
+        "letter_salutation": salutation.letter_salutation(person_of(c)), "address_block": "\n".join(block),
+        "tags": ", ".join(c.tags or []),
+    }
+    row = [values[k] for k, _ in COLUMNS]
+    if status is not None:
+        row.append(STATUS_TEXT[status].pick(lang))
+    return row
+
+
+def write_xlsx(session: Session, principal: Principal, source: dict, lang: str, path: str,
+               progress=None) -> tuple[int, str]:
+    conds, extra, name = source_query(session, principal, source)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(SHEET.pick(lang))
+    header = [t.pick(lang) for _, t in COLUMNS] + ([STATUS_COLUMN[1].pick(lang)] if extra is not None else [])
+    bold = Font(bold=True)
+    cells = []
+    for title in header:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font = bold
+        cells.append(cell)
+    ws.append(cells)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    block_col = [k for k, _ in COLUMNS].index("address_block")
+    rows = 0
+    after: uuid.UUID | None = None
+    join = repo.primary_email_join()
+    if extra is not None:
+        join = join.join(Participant.__table__, Participant.contact_id == Contact.id)
+    cols = [Contact, ContactEmail.email, ContactEmail.state] + ([extra] if extra is not None else [])
+    while True:
+        page_conds = list(conds) + ([Contact.id > after] if after else [])
+        page = session.execute(select(*cols).select_from(join).where(*page_conds).order_by(Contact.id)
+                               .limit(PAGE)).all()
+        for r in page:
+            values = _row(r[0], r[1], r[2], lang, r[3] if extra is not None else None)
+            block = WriteOnlyCell(ws, value=values[block_col])
+            block.alignment = wrap
+            values[block_col] = block
+            ws.append(values)
+        rows += len(page)
+        if progress:
+            progress(rows)
+        if len(page) < PAGE:
+            break
+        after = page[-1][0].id
+        session.expunge_all()
+    wb.save(path)
+    return rows, name
+
+
+def run_export(ctx: JobContext) -> dict:
+    """Job ``export``: the file lands in storage; the client downloads it from /jobs/{id}/file."""
+    p = ctx.params
+    lang = p.get("language") or ctx.principal.lang
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=getattr(ctx.storage, "root", None))
+    os.close(fd)
+    try:
+        rows, name = write_xlsx(ctx.session, ctx.principal, p["source"], lang, tmp,
+                                progress=lambda n: ctx.progress(n))
+        size = os.path.getsize(tmp)
+        import hashlib
+        digest = hashlib.sha256()
+        with open(tmp, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+                digest.update(chunk)
+        file_id = uuid.uuid4()
+        key = f"{ctx.account_id}/export/{file_id}"
+        from pathlib import Path
+        ctx.storage.put_file(key, Path(tmp), move=True)
+        safe = "".join(ch for ch in name if ch.isalnum() or ch in " -_äöüÄÖÜß")[:80].strip() or "Export"
+        ctx.session.add(StoredFile(id=file_id, account_id=ctx.account_id, client_id=None, purpose="export",
+                                   name=f"{safe}.xlsx", size=size, sha256=digest.hexdigest(), storage_key=key,
+                                   content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                   created_by=ctx.user_id))
+        ctx.session.commit()
+        return {"file_id": str(file_id), "rows": rows, "filename": f"{safe}.xlsx"}
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def check_source(session: Session, principal: Principal, source: dict) -> None:
+    """Validate the source before queueing (unknown or hidden list/event -> 404 now, not in a failed job)."""
+    source_query(session, principal, source)
+    if source.get("contact_ids") is not None and not source["contact_ids"]:
+        raise NotFound(NOT_FOUND["contact"])
