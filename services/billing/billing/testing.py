@@ -52,10 +52,16 @@ class Billing:
             return getattr(rpc.billing, method)(*args, **kwargs)
 
     def order(self, start: date, activate: bool = True, **kwargs) -> dict:
-        placed = self.call("place_order", order_payload(start, **kwargs))
-        if activate:
-            return self.call("activate_order", placed["id"], principal=OPERATOR)
-        return placed
+        """Place (and activate) an order on its start day; the clock is put back afterwards."""
+        before = self.clock.fixed
+        self.clock.fixed = start
+        try:
+            placed = self.call("place_order", order_payload(start, **kwargs))
+            if activate:
+                return self.call("activate_order", placed["id"], principal=OPERATOR)
+            return placed
+        finally:
+            self.clock.fixed = before
 
     def run(self, today: date) -> dict:
         return self.call("run_due_jobs", today.isoformat(), principal=SYSTEM)

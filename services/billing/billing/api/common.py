@@ -40,14 +40,14 @@ class Base:
         if p.is_operator:
             p.require_operator(*operator_roles)
             return str(parse_uuid(account_id, "account_id"))
+        if p.is_service and account_id is not None:
+            return str(parse_uuid(account_id, "account_id"))
         own = p.require_account()
         if account_id is None:
             if own_roles:
                 p.require_role(*own_roles)
             return own
         wanted = str(parse_uuid(account_id, "account_id"))
-        if p.is_service:
-            return wanted
         if wanted != own:
             raise NotFound(OWN_ACCOUNT_ONLY)
         if own_roles:
