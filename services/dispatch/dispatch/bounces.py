@@ -49,6 +49,13 @@ class BounceHandler:
         return "250 OK"
 
 
+class _Controller(Controller):
+    def _trigger_server(self) -> None:
+        # bound by now: learn the real port (port 0 = a free one) before aiosmtpd connects to itself
+        self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
+
+
 class BounceServer:
     def __init__(self, db, settings: DispatchSettings, host: str | None = None, port: int | None = None):
         self.handler = BounceHandler(db, settings)
@@ -57,11 +64,11 @@ class BounceServer:
         self.controller: Controller | None = None
 
     def start(self) -> "BounceServer":
-        self.controller = Controller(self.handler, hostname=self.host, port=self.port,
+        self.controller = _Controller(self.handler, hostname=self.host, port=self.port,
                                      server_hostname=self.handler.settings.verp_domain, ident="pressroom-bounces",
                                      decode_data=False, data_size_limit=20 * 1024 * 1024)
         self.controller.start()
-        self.port = self.controller.server.sockets[0].getsockname()[1]
+        self.port = self.controller.port
         return self
 
     def stop(self) -> None:
@@ -81,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     db = make_engine(database_url("dispatch"), pool_size=4, application_name="dispatch-bounces")
     server = BounceServer(db, settings, args.host, args.port).start()
     log.info("bounce endpoint for %s on %s:%d", settings.verp_domain, server.host, server.port)
+    print(f"listening on {server.host}:{server.port}", flush=True)  # tests start it with --port 0
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: stop.set())
     signal.signal(signal.SIGINT, lambda *a: stop.set())

@@ -190,6 +190,7 @@ class TrackingIn(Input):
     user_agent: str | None = Field(default=None, max_length=1000)
     method: str = Field(default="GET", max_length=10)
     ip: str | None = Field(default=None, max_length=64)
+    via: Literal["web", "one_click", "mailto"] | None = None
 
 
 class TransactionalIn(Input):

@@ -82,3 +82,84 @@ def insert_mailing(conn, account_id: str, n: int, lane: str = "standard", domain
         "FROM generate_series(1, :n) g RETURNING id"),
         {"a": account_id, "m": mailing_id, "lane": lane_no, "p": prefix, "d": domain, "n": n}).scalars().all()
     return mailing_id, list(ids)
+
+
+class DnsServer:
+    """A small authoritative DNS server on loopback (UDP, a free port) serving TXT records from a dict; tests
+    change ``records`` while it runs. Names without the trailing dot."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, list[list[str]]] = {}
+        self.queries: list[str] = []
+        self._sock = None
+        self._thread = None
+        self.port = 0
+
+    def publish(self, name: str, *values: str | list[str]) -> None:
+        self.records[name.lower().rstrip(".")] = [[v] if isinstance(v, str) else list(v) for v in values]
+
+    def start(self) -> "DnsServer":
+        import socket
+        import threading
+
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.settimeout(0.2)
+        self.port = self._sock.getsockname()[1]
+        self._running = True
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+        return self
+
+    def _serve(self) -> None:
+        import dns.message
+        import dns.rcode
+        import dns.rdataclass
+        import dns.rdatatype
+        import dns.rrset
+
+        while self._running:
+            try:
+                data, addr = self._sock.recvfrom(4096)
+            except OSError:
+                continue
+            try:
+                query = dns.message.from_wire(data)
+            except Exception:
+                continue
+            response = dns.message.make_response(query)
+            response.flags |= 0x0400  # authoritative
+            for question in query.question:
+                name = question.name.to_text().lower().rstrip(".")
+                self.queries.append(name)
+                values = self.records.get(name)
+                if values is None:
+                    response.set_rcode(dns.rcode.NXDOMAIN)
+                elif question.rdtype == dns.rdatatype.TXT:
+                    texts = [" ".join('"' + s.replace('"', '\\"') + '"' for s in strings) for strings in values]
+                    response.answer.append(dns.rrset.from_text(question.name, 60, dns.rdataclass.IN,
+                                                               dns.rdatatype.TXT, *texts))
+            self._sock.sendto(response.to_wire(), addr)
+
+    def stop(self) -> None:
+        self._running = False
+        if self._thread is not None:
+            self._thread.join(2)
+        if self._sock is not None:
+            self._sock.close()
+
+    def dkim_dnsfunc(self):
+        """A dnsfunc for dkimpy that asks this server through dnspython (a real lookup)."""
+        import dns.resolver
+
+        resolver = dns.resolver.Resolver(configure=False)
+        resolver.nameservers = ["127.0.0.1"]
+        resolver.port = self.port
+
+        def lookup(name: bytes, timeout: int = 5):
+            try:
+                answer = resolver.resolve(name.decode().rstrip("."), "TXT")
+            except Exception:
+                return None
+            return b"".join(b"".join(r.strings) for r in answer)
+        return lookup

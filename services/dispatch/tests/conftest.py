@@ -34,3 +34,12 @@ def dispatch_config(smtp_sink):  # noqa: F811
 def dispatch(run_services, dispatch_config):
     """dispatch (RPC, events, outbox, housekeeping) and one sender worker, on the sink."""
     return run_services(DispatchService, DispatchSender, config=dispatch_config, db_services=("dispatch",))
+
+
+@pytest.fixture
+def dns_server():
+    from dispatch.testing import DnsServer
+
+    server = DnsServer().start()
+    yield server
+    server.stop()
