@@ -82,7 +82,8 @@ def store(session: Session, table: Table, payload: dict[str, Any]) -> bool:
         set_={"version": stmt.excluded.version, "data": stmt.excluded.data, "updated_at": func.now()},
         where=table.c.version < stmt.excluded.version,
     )
-    return session.execute(stmt).rowcount > 0
+    # RETURNING, not rowcount: through an ORM Session an INSERT's rowcount is -1 (SQLAlchemy 2.1, psycopg 3)
+    return session.execute(stmt.returning(table.c.account_id)).first() is not None
 
 
 def load(session: Session, table: Table, account_id: str) -> Entitlements:

@@ -11,7 +11,6 @@ import logging
 import uuid
 import weakref
 from contextlib import contextmanager
-from functools import partial
 from typing import Iterator
 
 from nameko.amqp.publish import Publisher
@@ -61,9 +60,15 @@ class _Rpc(Rpc):
     rpc_consumer = _RpcConsumer()
 
 
-#: the rpc decorator of every service: wire errors are expected outcomes (logged as such, not as crashes);
-#: replies are published transient and without confirms (see _ReplyPublisher)
-rpc = partial(_Rpc.decorator, expected_exceptions=WIRE_ERRORS)
+def rpc(*args, **kwargs):
+    """The rpc decorator of every service, bare (``@rpc``) or with options (``@rpc(sensitive_arguments=...)``):
+    wire errors are expected outcomes (logged as such, not as crashes); replies are published transient and
+    without confirms (see _ReplyPublisher). (nameko's own decorator drops every keyword when used bare, so a
+    ``partial`` with ``expected_exceptions`` lost it on ``@rpc``.)"""
+    kwargs.setdefault("expected_exceptions", WIRE_ERRORS)
+    if len(args) == 1 and callable(args[0]):
+        return _Rpc.decorator(**kwargs)(args[0])
+    return _Rpc.decorator(*args, **kwargs)
 
 
 class AuthContext:
