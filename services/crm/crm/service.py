@@ -16,11 +16,12 @@ from .rpc.contacts import ContactEntrypoints
 from .rpc.handlers import EventHandlers
 from .rpc.jobs import JobEntrypoints
 from .rpc.lists import ListEntrypoints
+from .rpc.media import MediaEntrypoints
 from .jobs import JobRunner
 from .storage import StorageProvider
 
 
-class CrmService(ContactEntrypoints, ListEntrypoints, JobEntrypoints, EventHandlers):
+class CrmService(ContactEntrypoints, ListEntrypoints, JobEntrypoints, MediaEntrypoints, EventHandlers):
     name = "crm"
 
     db = Database()
