@@ -337,6 +337,16 @@ ROUTES: list[Route] = [
     R("/exports", "post", "start_export", a_body, status=202, tag="exports",
       summary="Excel export (mail merge: salutation line, DIN 5008 address block) of a list, an event's "
               "participants, a mailing's recipients or chosen contacts, as a job", body="Object", response="Job"),
+    # GDPR
+    R("/contacts/{contact_id}/gdpr-export", "get", "export_person", a_id("contact_id"), tag="gdpr",
+      summary="Art. 15: everything the CRM stores about this person", response="Object"),
+    R("/contacts/{contact_id}/erasure", "post", "erase_person", a_id("contact_id"), tag="gdpr",
+      summary="Art. 17: erase this person here and tell every other service", response="Object"),
+    R("/account-exports", "get", "list_account_exports", a_none, tag="gdpr",
+      summary="Whole-account export archives (also the one prepared at contract end)", response="Array"),
+    R("/account-exports", "post", "start_account_export", a_none, status=202, tag="gdpr",
+      summary="Export the whole account (every service's part, xlsx and JSON) as a job; download from "
+              "/jobs/{id}/file", response="Job"),
     # jobs
     R("/jobs/{job_id}", "get", "get_job", a_id("job_id"), tag="jobs", summary="A job's state and progress",
       response="Job"),

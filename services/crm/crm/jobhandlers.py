@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .archive import run_account_export
 from .exporter import run_export
 from .importer.run import run_import
 
@@ -9,4 +10,5 @@ HANDLERS = {
     "import_dry": run_import,
     "import": run_import,
     "export": run_export,
+    "account_export": run_account_export,
 }

@@ -13,6 +13,7 @@ from svckit.outbox import Outbox
 from . import __version__
 from .db.models import outbox
 from .rpc.contacts import ContactEntrypoints
+from .rpc.gdpr import GdprEntrypoints
 from .rpc.handlers import EventHandlers
 from .rpc.jobs import JobEntrypoints
 from .rpc.lists import ListEntrypoints
@@ -21,7 +22,8 @@ from .jobs import JobRunner
 from .storage import StorageProvider
 
 
-class CrmService(ContactEntrypoints, ListEntrypoints, JobEntrypoints, MediaEntrypoints, EventHandlers):
+class CrmService(ContactEntrypoints, ListEntrypoints, JobEntrypoints, MediaEntrypoints, GdprEntrypoints,
+                 EventHandlers):
     name = "crm"
 
     db = Database()

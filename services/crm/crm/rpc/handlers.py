@@ -43,5 +43,11 @@ class EventHandlers(Entrypoints):
 
     @event_handler("billing", "entitlements_changed")
     def on_entitlements_changed(self, payload: dict) -> None:
+        """Keeps the newest entitlements; at contract end the account's export archive is prepared and offered
+        (GET /api/v1/crm/account-exports) before the purge four weeks later."""
         lifecycle.entitlements_changed(self.db, payload)
+        if payload.get("phase") == "ended" and payload.get("account_id"):
+            system = Principal.system("crm", account_id=str(payload["account_id"]))
+            self.jobs.enqueue(self.db, "account_export", system, {"reason": "contract_end"},
+                              dedupe_key="contract-end-archive")
         self.commit()

@@ -1,0 +1,50 @@
+"""GDPR: Art. 15 export of one person, Art. 17 erasure, the whole-account export archive."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from svckit.entrypoints import rpc
+from svckit.principal import ADMINISTRATOR, LICENSE_MANAGER
+
+from ..db.models import Job
+from ..jobs import serialise as job_json
+from ..usecases import gdpr
+from .base import Entrypoints
+
+
+class GdprEntrypoints(Entrypoints):
+    @rpc
+    def export_person(self, contact_id: str) -> dict:
+        return gdpr.person_export(self.db, self.auth.principal, contact_id)
+
+    @rpc
+    def erase_person(self, contact_id: str) -> dict:
+        result, events = gdpr.erase_person(self.db, self.auth.principal, self.storage, contact_id)
+        self.commit(events)
+        return result
+
+    @rpc
+    def export_account_data(self, account_id: str, cursor: str | None = None) -> dict:
+        """The crm's part of the whole-account export (docs/contracts.md), one table page per call."""
+        return gdpr.export_account_data(self.db, self.auth.principal, account_id, cursor)
+
+    @rpc
+    def start_account_export(self) -> dict:
+        """The whole account in one archive (every service's part), as a job; administrators and license managers."""
+        principal = self.auth.principal
+        principal.require_role(ADMINISTRATOR, LICENSE_MANAGER)
+        job = self.jobs.enqueue(self.db, "account_export", principal, {})
+        self.commit()
+        return job_json(job)
+
+    @rpc
+    def list_account_exports(self) -> list:
+        principal = self.auth.principal
+        principal.require_role(ADMINISTRATOR, LICENSE_MANAGER)
+        account = uuid.UUID(principal.require_account())
+        jobs = self.db.scalars(select(Job).where(Job.account_id == account, Job.kind == "account_export")
+                               .order_by(Job.created_at.desc()).limit(50))
+        return [job_json(j) for j in jobs]
