@@ -19,6 +19,7 @@ from .api.invoices import InvoicesApi
 from .api.jobs import JobsApi
 from .api.orders import OrdersApi
 from .api.subscriptions import SubscriptionsApi
+from .background import Background
 from .clock import Clock
 from .db.models import outbox as outbox_table
 
@@ -34,6 +35,7 @@ class BillingService(OrdersApi, SubscriptionsApi, InvoicesApi, BackOfficeApi, Jo
     dispatch = EventDispatcher()
     mailer = TransactionalMailer()
     identity_rpc = ServiceRpc("identity", timeout=20)
+    background = Background()
 
     @rpc
     def health(self) -> dict:

@@ -248,3 +248,20 @@ class Setting(Base):
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[Any] = mapped_column(JSONB)
     updated_at: Mapped[updated_at]
+
+
+class JobRun(Base):
+    """A run of the due jobs started from the back office: a long job whose progress the client polls."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (CheckConstraint("state IN ('running', 'done', 'failed')", name="state"),)
+
+    id: Mapped[uuid_pk]
+    today: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(10), default="running")
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    started_by: Mapped[str | None] = mapped_column(String(64))
+    started_at: Mapped[created_at]
+    finished_at: Mapped[datetime | None]

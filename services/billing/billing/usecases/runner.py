@@ -75,7 +75,8 @@ class Runner:
         self.now = now or (lambda: datetime.now(timezone.utc))
 
     # --- the run ----------------------------------------------------------------------------------------------------
-    def run_due(self, today: date, account_ids: list | None = None) -> Report:
+    def run_due(self, today: date, account_ids: list | None = None,
+                progress: Callable[[int, int], None] | None = None) -> Report:
         report = Report(today.isoformat())
         with self.session_factory() as session:
             stmt = select(m.Subscription).where(m.Subscription.state != "purged")
@@ -99,7 +100,12 @@ class Runner:
                     stale.append(row.account_id)
         order = {k: i for i, k in enumerate(KINDS)}
         work.sort(key=lambda w: (order[w[0]], w[1]))
-        for kind, period, arg, account_id in work:
+        total = len(work) + len(stale)
+        if progress:
+            progress(0, total)
+        for n, (kind, period, arg, account_id) in enumerate(work, start=1):
+            if progress and n % 50 == 0:
+                progress(n, total)
             try:
                 if self._job(kind, period, arg, account_id, today, report):
                     report.jobs[kind] += 1
@@ -111,6 +117,8 @@ class Runner:
                 if entitlements.refresh(session, self.cat, account_id, today, self.stage):
                     report.entitlements += 1
                 session.commit()
+        if progress:
+            progress(total, total)
         if self.render:
             report.documents = invoicing.render_pending(self.session_factory)
             if self.deliver and self.send_mail is not None:
