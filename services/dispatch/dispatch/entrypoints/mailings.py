@@ -42,7 +42,7 @@ class MailingEntrypoints:
     @rpc
     def add_attachment(self, mailing_id: str, data: dict) -> dict:
         result = mailings.add_attachment(self.db, self.auth.principal, mailing_id, data, self.settings,
-                                         fetch_file=None)  # mediacenter files: once crm serves them
+                                         fetch_file=lambda file_id: self.crm_rpc.get_attachments([file_id])[0])
         self.db.commit()
         return result
 
@@ -100,9 +100,25 @@ class MailingEntrypoints:
 
     @rpc
     def resend_mailing(self, mailing_id: str, data: dict | None = None) -> dict:
-        result = mailings.resend(self.db, self.auth.principal, mailing_id, data or {})
+        result = mailings.resend(self.db, self.auth.principal, mailing_id, data or {},
+                                 correct_contact=self._correct_in_crm)
         self.db.commit()
         return result
+
+    def _correct_in_crm(self, contact_id: str, old: str, new: str) -> None:
+        """The user corrected an undeliverable address here: the contact in crm gets it too (crm then publishes
+        contact_email_corrected). The caller's rights on the contact's client apply."""
+        contact = self.crm_rpc.get_contact(contact_id)
+        emails, found = [], False
+        for e in contact.get("emails") or []:
+            if e["email"].lower() == old.lower():
+                found = True
+                e = {**e, "email": new, "state": "valid"}
+            emails.append({"email": e["email"], "label": e.get("label") or "", "primary": bool(e.get("primary")),
+                           "state": e.get("state") or "valid"})
+        if not found:
+            emails.append({"email": new, "label": "", "primary": not emails, "state": "valid"})
+        self.crm_rpc.update_contact(contact_id, {"emails": emails})
 
     @rpc
     def start_export(self, mailing_id: str) -> dict:

@@ -389,8 +389,10 @@ def undeliverable(session: Session, p: Principal, mailing_id) -> list[dict]:
              "final_at": _iso(r["final_at"])} for r in rows]
 
 
-def resend(session: Session, p: Principal, mailing_id, data, now: datetime | None = None) -> dict:
-    """Send again to just the undeliverable recipients whose address was corrected (here, or in crm)."""
+def resend(session: Session, p: Principal, mailing_id, data, now: datetime | None = None,
+           correct_contact=None) -> dict:
+    """Send again to just the undeliverable recipients whose address was corrected (here, or in crm). A
+    correction made here is written to the crm contact too (``correct_contact``), before anything is queued."""
     now = now or datetime.now(timezone.utc)
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state == "draft":
@@ -403,6 +405,8 @@ def resend(session: Session, p: Principal, mailing_id, data, now: datetime | Non
         if d.state not in ("failed", "bounced"):
             raise InvalidInput(fields={f"corrections.{i}.delivery_id": NOT_UNDELIVERABLE})
         d.corrected_email = c.email
+        if correct_contact is not None and d.contact_id is not None:
+            correct_contact(str(d.contact_id), d.email, c.email)
     session.flush()
     todo = session.execute(text("""
         SELECT d.* FROM deliveries d WHERE d.mailing_id = :m AND d.state IN ('failed', 'bounced')
