@@ -337,6 +337,21 @@ ROUTES: list[Route] = [
     R("/exports", "post", "start_export", a_body, status=202, tag="exports",
       summary="Excel export (mail merge: salutation line, DIN 5008 address block) of a list, an event's "
               "participants, a mailing's recipients or chosen contacts, as a job", body="Object", response="Job"),
+    # IMAP archive
+    R("/mailboxes", "get", "list_mailboxes", a_none, tag="mailboxes", summary="The caller's connected mailboxes",
+      response="Array"),
+    R("/mailboxes", "post", "create_mailbox", a_body, status=201, tag="mailboxes",
+      summary="Connect a mailbox (host, port, TLS, login; the password is stored encrypted, never returned)",
+      body="Object", response="Object"),
+    R("/mailboxes/{mailbox_id}", "get", "get_mailbox", a_id("mailbox_id"), tag="mailboxes", summary="One mailbox",
+      response="Object"),
+    R("/mailboxes/{mailbox_id}", "patch", "update_mailbox", a_id_body("mailbox_id"), tag="mailboxes",
+      summary="Change a mailbox (folders, login ...)", body="Object", response="Object"),
+    R("/mailboxes/{mailbox_id}", "delete", "delete_mailbox", a_id("mailbox_id"), status=204, tag="mailboxes",
+      summary="Disconnect a mailbox"),
+    R("/mailboxes/{mailbox_id}/sync", "post", "sync_mailbox", a_id("mailbox_id"), status=202, tag="mailboxes",
+      summary="Fetch new messages now and archive them into the matching contacts' history (a job)",
+      response="Job"),
     # GDPR
     R("/contacts/{contact_id}/gdpr-export", "get", "export_person", a_id("contact_id"), tag="gdpr",
       summary="Art. 15: everything the CRM stores about this person", response="Object"),

@@ -17,13 +17,14 @@ from .rpc.gdpr import GdprEntrypoints
 from .rpc.handlers import EventHandlers
 from .rpc.jobs import JobEntrypoints
 from .rpc.lists import ListEntrypoints
+from .rpc.mailboxes import MailboxEntrypoints
 from .rpc.media import MediaEntrypoints
 from .jobs import JobRunner
 from .storage import StorageProvider
 
 
 class CrmService(ContactEntrypoints, ListEntrypoints, JobEntrypoints, MediaEntrypoints, GdprEntrypoints,
-                 EventHandlers):
+                 MailboxEntrypoints, EventHandlers):
     name = "crm"
 
     db = Database()

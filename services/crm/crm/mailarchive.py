@@ -1,0 +1,287 @@
+"""IMAP archive: a user's mailbox, its new messages matched to contacts by address and archived into history.
+
+- The mailbox password is stored encrypted (Fernet; the key derives from CRM_SECRET_KEY) and never returned.
+- Per folder, UIDVALIDITY and the last archived UID are kept: a sync fetches only UIDs above it; when the server
+  changes UIDVALIDITY the folder is read again from the start, and the Message-ID keeps that from archiving
+  anything twice (per account: ``archived_messages``; per contact: the history row's ``ref``).
+- Matching: every address in From, To and Cc except the mailbox's own; only contacts in clients the mailbox owner
+  may write get the entry. Attachments are stored once per client and linked to each history entry.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import imaplib
+import re
+import socket
+import ssl
+import uuid
+from datetime import datetime, timezone
+from email import policy
+from email.parser import BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+from html import unescape
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from svckit.errors import InvalidInput, NotFound, Unavailable
+from svckit.i18n import Text
+from svckit.principal import Principal
+from svckit.settings import env
+
+from .db.models import ArchivedMessage, ContactEmail, HistoryEntry, HistoryFile, Mailbox, MailboxFolder, StoredFile
+from .jobs import JobContext
+from .schemas import MailboxIn, MailboxUpdate
+from .usecases.common import NOT_FOUND, iso, user_uuid
+
+FETCH_BATCH = 50
+MAX_MESSAGE_BYTES = 25 * 1024 * 1024
+CANNOT_CONNECT = Text("Das Postfach ist nicht erreichbar: {reason}", "The mailbox cannot be reached: {reason}")
+LOGIN_FAILED = Text("Anmeldung am Postfach fehlgeschlagen (Benutzername oder Passwort).",
+                    "Login to the mailbox failed (user name or password).")
+NO_KEY = Text("Für Postfächer ist kein Schlüssel konfiguriert (CRM_SECRET_KEY).",
+              "No key is configured for mailboxes (CRM_SECRET_KEY).")
+
+
+# --- the password --------------------------------------------------------------------------------------------------
+
+def fernet(config: dict) -> Fernet:
+    secret = config.get("CRM_SECRET_KEY") or env("CRM_SECRET_KEY")
+    if not secret:
+        raise Unavailable(NO_KEY)
+    key = base64.urlsafe_b64encode(hashlib.sha256(("pressroom-crm-mailbox:" + secret).encode()).digest())
+    return Fernet(key)
+
+
+def encrypt(config: dict, password: str) -> str:
+    return fernet(config).encrypt(password.encode()).decode()
+
+
+def decrypt(config: dict, token: str) -> str:
+    try:
+        return fernet(config).decrypt(token.encode()).decode()
+    except InvalidToken:
+        raise Unavailable(Text("Das gespeicherte Passwort kann nicht entschlüsselt werden; bitte neu eingeben.",
+                               "The stored password cannot be decrypted; please enter it again.")) from None
+
+
+# --- mailboxes (use cases) -------------------------------------------------------------------------------------------
+
+def serialise(m: Mailbox) -> dict[str, Any]:
+    return {"id": str(m.id), "host": m.host, "port": m.port, "security": m.security, "username": m.username,
+            "folders": list(m.folders), "last_sync_at": iso(m.last_sync_at), "last_error": m.last_error,
+            "password_set": bool(m.password_enc)}
+
+
+def own_mailbox(session: Session, principal: Principal, mailbox_id: Any) -> Mailbox:
+    from svckit.validation import parse_uuid
+    m = session.get(Mailbox, parse_uuid(mailbox_id, "mailbox_id"))
+    if m is None or str(m.account_id) != str(principal.require_account()) or \
+            (not principal.is_service and str(m.user_id) != str(principal.user_id)):
+        raise NotFound(NOT_FOUND["mailbox"])
+    return m
+
+
+def create(session: Session, principal: Principal, config: dict, data: MailboxIn) -> dict:
+    user = user_uuid(principal)
+    if user is None:
+        raise InvalidInput(fields={"user": Text("Nur für Benutzer.", "Only for users.")})
+    m = Mailbox(id=uuid.uuid4(), account_id=uuid.UUID(principal.require_account()), user_id=user, host=data.host,
+                port=data.port, security=data.security, username=data.username,
+                password_enc=encrypt(config, data.password), folders=list(dict.fromkeys(data.folders)),
+                principal=principal.to_dict())
+    session.add(m)
+    session.flush()
+    return serialise(m)
+
+
+def update(session: Session, principal: Principal, config: dict, mailbox_id: Any, data: MailboxUpdate) -> dict:
+    m = own_mailbox(session, principal, mailbox_id)
+    for key, value in data.model_dump(exclude_unset=True, exclude={"password"}).items():
+        if value is not None:
+            setattr(m, key, value)
+    if data.password:
+        m.password_enc = encrypt(config, data.password)
+    m.principal = principal.to_dict()     # the owner's rights as of now
+    session.flush()
+    return serialise(m)
+
+
+def mailboxes(session: Session, principal: Principal) -> list[dict]:
+    rows = session.scalars(select(Mailbox).where(Mailbox.account_id == uuid.UUID(principal.require_account()),
+                                                 Mailbox.user_id == user_uuid(principal)).order_by(Mailbox.created_at))
+    return [serialise(m) for m in rows]
+
+
+# --- IMAP ------------------------------------------------------------------------------------------------------------
+
+def connect(m: Mailbox, password: str, timeout: float = 30) -> imaplib.IMAP4:
+    try:
+        if m.security == "ssl":
+            imap = imaplib.IMAP4_SSL(m.host, m.port, ssl_context=ssl.create_default_context(), timeout=timeout)
+        else:
+            imap = imaplib.IMAP4(m.host, m.port, timeout=timeout)
+            if m.security == "starttls":
+                imap.starttls(ssl_context=ssl.create_default_context())
+    except (OSError, socket.timeout, imaplib.IMAP4.error, ssl.SSLError) as exc:
+        raise Unavailable(CANNOT_CONNECT.format(reason=str(exc)[:200] or type(exc).__name__)) from None
+    try:
+        imap.login(m.username, password)
+    except imaplib.IMAP4.error:
+        try:
+            imap.shutdown()
+        except OSError:
+            pass
+        raise InvalidInput(LOGIN_FAILED, fields={"password": LOGIN_FAILED}) from None
+    return imap
+
+
+def _quote(folder: str) -> str:
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _text_body(msg) -> str:
+    part = msg.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    try:
+        content = part.get_content()
+    except (LookupError, UnicodeDecodeError):
+        content = part.get_payload(decode=True).decode("utf-8", "replace")
+    if part.get_content_type() == "text/html":
+        content = unescape(re.sub(r"<[^>]+>", " ", re.sub(r"(?is)<(script|style).*?</\1>", " ", content)))
+    return re.sub(r"[ \t]+\n", "\n", content).strip()[:200000]
+
+
+def _addresses(msg, header: str) -> list[str]:
+    return [a.lower() for _n, a in getaddresses(msg.get_all(header, [])) if "@" in a]
+
+
+def archive_message(session: Session, storage, m: Mailbox, writable: list[uuid.UUID] | None, raw: bytes,
+                    folder: str) -> int:
+    """Archive one message into the history of every matching contact; returns how many contacts got it."""
+    msg = BytesParser(policy=policy.default).parsebytes(raw)
+    message_id = (msg.get("Message-ID") or "").strip()
+    if not message_id:
+        message_id = "<sha256:" + hashlib.sha256(raw).hexdigest() + ">"
+    message_id = message_id[:390]
+    if session.get(ArchivedMessage, (m.account_id, message_id)) is not None:
+        return 0
+    own = m.username.lower()
+    senders, to, cc = _addresses(msg, "From"), _addresses(msg, "To"), _addresses(msg, "Cc")
+    others = [a for a in dict.fromkeys(senders + to + cc) if a != own]
+    if not others:
+        return 0
+    query = select(ContactEmail.contact_id, ContactEmail.client_id).where(
+        ContactEmail.account_id == m.account_id, ContactEmail.email_norm.in_(others))
+    if writable is not None:
+        query = query.where(ContactEmail.client_id.in_(writable))
+    matches = dict(session.execute(query).all())
+    if not matches:
+        return 0
+    try:
+        when = parsedate_to_datetime(msg["Date"]) if msg["Date"] else datetime.now(timezone.utc)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+    except (TypeError, ValueError):
+        when = datetime.now(timezone.utc)
+    body = _text_body(msg)
+    direction = "out" if own in senders else "in"
+    files_by_client: dict[uuid.UUID, list[uuid.UUID]] = {}
+    attachments = [p for p in msg.iter_attachments()]
+    for client_id in set(matches.values()):
+        ids = []
+        for part in attachments:
+            data = part.get_payload(decode=True) or b""
+            file_id = uuid.uuid4()
+            key = f"{m.account_id}/attachment/{file_id}"
+            storage.put_bytes(key, data)
+            session.add(StoredFile(id=file_id, account_id=m.account_id, client_id=client_id, purpose="attachment",
+                                   name=(part.get_filename() or "attachment")[:255],
+                                   content_type=part.get_content_type()[:150], size=len(data),
+                                   sha256=hashlib.sha256(data).hexdigest(), storage_key=key, created_by=m.user_id))
+            ids.append(file_id)
+        files_by_client[client_id] = ids
+    session.flush()
+    ref = f"msgid:{message_id}"
+    for contact_id, client_id in matches.items():
+        hid = uuid.uuid4()
+        inserted = session.execute(insert(HistoryEntry).values(
+            id=hid, account_id=m.account_id, client_id=client_id, contact_id=contact_id, kind="email",
+            occurred_at=when, subject=str(msg.get("Subject") or "")[:500], body=body, ref=ref,
+            created_by=m.user_id,
+            data={"message_id": message_id, "from": senders, "to": to, "cc": cc, "direction": direction,
+                  "folder": folder, "mailbox_id": str(m.id)},
+        ).on_conflict_do_nothing(index_elements=["contact_id", "ref"], index_where=HistoryEntry.ref.isnot(None)))
+        if inserted.rowcount:
+            for file_id in files_by_client.get(client_id, []):
+                session.add(HistoryFile(history_id=hid, file_id=file_id, account_id=m.account_id))
+    session.add(ArchivedMessage(account_id=m.account_id, message_id=message_id, contacts=len(matches)))
+    session.flush()
+    return len(matches)
+
+
+def sync(ctx: JobContext) -> dict:
+    """Job ``imap_sync``: fetch what is new in the mailbox's folders and archive it."""
+    s = ctx.session
+    m = s.get(Mailbox, uuid.UUID(ctx.params["mailbox_id"]))
+    if m is None:
+        return {"archived": 0, "contacts": 0}
+    owner = Principal.from_dict(m.principal or {})
+    writable = [uuid.UUID(c) for c in owner.writable_client_ids()]
+    password = decrypt(ctx.config, m.password_enc)
+    stats = {"messages": 0, "archived": 0, "contacts": 0, "folders": {}}
+    try:
+        imap = connect(m, password)
+    except Exception as exc:
+        m.last_error = str(exc)[:500]
+        s.commit()
+        raise
+    try:
+        for folder in m.folders:
+            typ, _data = imap.select(_quote(folder), readonly=True)
+            if typ != "OK":
+                stats["folders"][folder] = "missing"
+                continue
+            uidvalidity = int((imap.response("UIDVALIDITY")[1] or [b"0"])[0])
+            state = s.get(MailboxFolder, (m.id, folder))
+            if state is None or state.uidvalidity != uidvalidity:
+                if state is None:
+                    state = MailboxFolder(mailbox_id=m.id, folder=folder, uidvalidity=uidvalidity, last_uid=0)
+                    s.add(state)
+                state.uidvalidity, state.last_uid = uidvalidity, 0
+                s.flush()
+            typ, data = imap.uid("SEARCH", None, f"UID {state.last_uid + 1}:*")
+            uids = sorted(int(u) for u in (data[0] or b"").split() if int(u) > state.last_uid)
+            for i in range(0, len(uids), FETCH_BATCH):
+                chunk = uids[i:i + FETCH_BATCH]
+                typ, fetched = imap.uid("FETCH", ",".join(map(str, chunk)), "(UID RFC822.SIZE BODY.PEEK[])")
+                for item in fetched:
+                    if not isinstance(item, tuple):
+                        continue
+                    meta, raw = item
+                    if len(raw) > MAX_MESSAGE_BYTES:
+                        continue
+                    stats["messages"] += 1
+                    n = archive_message(s, ctx.storage, m, writable, raw, folder)
+                    if n:
+                        stats["archived"] += 1
+                        stats["contacts"] += n
+                state.last_uid = max(chunk)
+                s.commit()
+                ctx.progress(stats["messages"])
+            stats["folders"][folder] = state.last_uid
+        m.last_sync_at = datetime.now(timezone.utc)
+        m.last_error = None
+        s.commit()
+    finally:
+        try:
+            imap.logout()
+        except (OSError, imaplib.IMAP4.error):
+            pass
+    return stats
