@@ -7,6 +7,7 @@ import base64
 from svckit.entrypoints import rpc
 
 from ..usecases import mailings, reports
+from ..usecases.common import remote
 from ..usecases.recipients import RpcResolver
 
 
@@ -42,7 +43,7 @@ class MailingEntrypoints:
     @rpc
     def add_attachment(self, mailing_id: str, data: dict) -> dict:
         result = mailings.add_attachment(self.db, self.auth.principal, mailing_id, data, self.settings,
-                                         fetch_file=lambda file_id: self.crm_rpc.get_attachments([file_id])[0])
+                                         fetch_file=self._media_file)
         self.db.commit()
         return result
 
@@ -105,10 +106,15 @@ class MailingEntrypoints:
         self.db.commit()
         return result
 
+    def _media_file(self, file_id: str) -> dict:
+        with remote("crm"):
+            return self.crm_rpc.get_attachments([file_id])[0]
+
     def _correct_in_crm(self, contact_id: str, old: str, new: str) -> None:
         """The user corrected an undeliverable address here: the contact in crm gets it too (crm then publishes
         contact_email_corrected). The caller's rights on the contact's client apply."""
-        contact = self.crm_rpc.get_contact(contact_id)
+        with remote("crm"):
+            contact = self.crm_rpc.get_contact(contact_id)
         emails, found = [], False
         for e in contact.get("emails") or []:
             if e["email"].lower() == old.lower():
@@ -118,7 +124,8 @@ class MailingEntrypoints:
                            "state": e.get("state") or "valid"})
         if not found:
             emails.append({"email": new, "label": "", "primary": not emails, "state": "valid"})
-        self.crm_rpc.update_contact(contact_id, {"emails": emails})
+        with remote("crm"):
+            self.crm_rpc.update_contact(contact_id, {"emails": emails})
 
     @rpc
     def start_export(self, mailing_id: str) -> dict:

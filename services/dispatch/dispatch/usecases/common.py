@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from svckit.errors import NotFound
+from svckit.errors import NotFound, Unavailable
 from svckit.i18n import Text
 from svckit.principal import ADMINISTRATOR, Principal
 from svckit.validation import parse_uuid
@@ -15,6 +17,18 @@ from ..db.models import Mailing, SenderAccount, SenderDomain
 MAILING_NOT_FOUND = Text("Mailing nicht gefunden.", "Mailing not found.")
 DOMAIN_NOT_FOUND = Text("Absenderdomain nicht gefunden.", "Sender domain not found.")
 SENDER_NOT_FOUND = Text("Absender nicht gefunden.", "Sender not found.")
+
+
+@contextmanager
+def remote(service: str):
+    """Another service that is not running is "unavailable" (503), not an internal error."""
+    from nameko.exceptions import UnknownService
+
+    try:
+        yield
+    except UnknownService:
+        raise Unavailable(Text("Der Dienst {service} antwortet nicht.", "The {service} service does not answer.")
+                          .format(service=service), service=service) from None
 
 
 def load_mailing(session: Session, p: Principal, mailing_id, write: bool = False, lock: bool = False) -> Mailing:

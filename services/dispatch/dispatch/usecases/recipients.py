@@ -47,15 +47,18 @@ class RpcResolver:
             return
         if kind == "selection":
             yield from self._follow(lambda cursor: self.pressbase.resolve_selection(
-                source["selection_id"], cursor, self.page))
+                source["selection_id"], cursor, self.page), "pressbase")
             return
         raise ValueError(f"unknown source {kind!r}")
 
     @staticmethod
-    def _follow(call) -> Iterator[list[dict[str, Any]]]:
+    def _follow(call, service: str = "crm") -> Iterator[list[dict[str, Any]]]:
+        from .common import remote
+
         cursor = None
         for _ in range(100_000):
-            page = call(cursor)
+            with remote(service):
+                page = call(cursor)
             yield list(page.get("recipients") or [])
             cursor = page.get("next_cursor")
             if not cursor:
