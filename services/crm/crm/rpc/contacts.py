@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from nameko.events import event_handler
+
 from svckit.entrypoints import rpc
+from svckit.principal import Principal
 from svckit.validation import parse
 
 from ..schemas import ContactCreate, ContactFilter, ContactUpdate, CustomFieldIn, HistoryIn, Page
-from ..usecases import contacts, customfields, history, recipients
+from ..usecases import contacts, customfields, duplicates, history, pressbase, recipients
 from .base import Entrypoints
 
 
@@ -67,3 +70,49 @@ class ContactEntrypoints(Entrypoints):
     def resolve_recipients(self, source: dict, cursor: str | None = None, limit: int = 1000) -> dict:
         """dispatch: a list's or some contacts' recipients, a page at a time (docs/contracts.md)."""
         return recipients.resolve(self.db, self.auth.principal, source, cursor, limit)
+
+    @rpc
+    def find_duplicates(self, client_id: str, limit: int = 100) -> dict:
+        """Pairs in one client with the same e-mail or a similar name and organisation."""
+        return duplicates.find(self.db, self.auth.principal, client_id, limit)
+
+    @rpc
+    def merge_contacts(self, contact_id: str, data: dict) -> dict:
+        result = duplicates.merge(self.db, self.auth.principal, contact_id, (data or {}).get("other_id"))
+        self.commit()
+        return result
+
+    @rpc
+    def import_pressbase_contacts(self, client_id: str, records: list) -> list:
+        """pressbase's transfer (docs/contracts.md): create or link by pressbase_id / e-mail; idempotent."""
+        result = pressbase.import_contacts(self.db, self.auth.principal, client_id, records)
+        self.commit()
+        return result
+
+    @rpc
+    def receive_pressbase_updates(self, records: list) -> dict:
+        """pressbase: new versions of records; linked contacts keep the differences for their users to apply."""
+        n = pressbase.receive_updates(self.db, self.auth.principal, records)
+        self.commit()
+        return {"contacts_with_changes": n}
+
+    @event_handler("pressbase", "journalist_changed")
+    def on_journalist_changed(self, payload: dict) -> None:
+        with self.auth.acting_as(Principal.system("crm")):
+            pressbase.receive_updates(self.db, self.auth.principal, [payload.get("record") or {}])
+        self.commit()
+
+    @rpc
+    def get_pressbase_changes(self, contact_id: str) -> dict:
+        return pressbase.pending(self.db, self.auth.principal, contact_id)
+
+    @rpc
+    def apply_pressbase_changes(self, contact_id: str, data: dict | None = None) -> dict:
+        result, events = pressbase.apply(self.db, self.auth.principal, contact_id, (data or {}).get("fields"))
+        self.commit(events)
+        return result
+
+    @rpc
+    def dismiss_pressbase_changes(self, contact_id: str) -> None:
+        pressbase.dismiss(self.db, self.auth.principal, contact_id)
+        self.commit()

@@ -1,0 +1,121 @@
+"""Duplicate detection (same e-mail; similar name and organisation, by trigram similarity) and merging."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from svckit.errors import InvalidInput
+from svckit.i18n import Text
+from svckit.principal import Principal
+from svckit.validation import parse_uuid
+
+from ..db import contacts as repo
+from ..db.models import Contact, ContactEmail, ContactFile, HistoryEntry, ListMember, Participant
+from .common import load, user_uuid
+from .contacts import refresh_derived, serialise, summary
+
+SAME = Text("Ein Kontakt kann nicht mit sich selbst zusammengeführt werden.", "A contact cannot be merged with itself.")
+OTHER_CLIENT = Text("Nur Kontakte desselben Mandanten können zusammengeführt werden.",
+                    "Only contacts of the same client can be merged.")
+NAME_SIMILARITY = 0.6
+
+_SQL = text("""
+WITH same_email AS (
+    SELECT LEAST(a.contact_id, b.contact_id) AS a, GREATEST(a.contact_id, b.contact_id) AS b,
+           'same_email' AS reason, 1.0::float AS score
+    FROM contact_emails a JOIN contact_emails b
+      ON b.account_id = a.account_id AND b.client_id = a.client_id AND b.email_norm = a.email_norm
+     AND b.contact_id > a.contact_id
+    WHERE a.account_id = :account AND a.client_id = :client
+), similar_name AS (
+    SELECT a.id AS a, b.id AS b, 'similar_name' AS reason, similarity(a.name_key, b.name_key)::float AS score
+    FROM contacts a JOIN contacts b
+      ON b.account_id = a.account_id AND b.client_id = a.client_id AND b.id > a.id AND b.kind = a.kind
+     AND b.name_key % a.name_key
+    WHERE a.account_id = :account AND a.client_id = :client AND a.name_key <> ''
+      AND (a.org_key = b.org_key OR a.org_key = '' OR b.org_key = '' OR similarity(a.org_key, b.org_key) > 0.5)
+)
+SELECT a, b, array_agg(DISTINCT reason) AS reasons, max(score) AS score
+FROM (SELECT * FROM same_email UNION ALL SELECT * FROM similar_name) pairs
+GROUP BY a, b ORDER BY max(score) DESC, a, b LIMIT :limit
+""")
+
+
+def find(session: Session, principal: Principal, client_id: Any, limit: int = 100) -> dict:
+    cid = parse_uuid(client_id, "client_id")
+    principal.check_client(str(cid))
+    account = uuid.UUID(principal.require_account())
+    limit = max(1, min(int(limit or 100), 500))
+    session.execute(text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
+                    {"t": str(NAME_SIMILARITY)})
+    pairs = session.execute(_SQL, {"account": account, "client": cid, "limit": limit}).all()
+    ids = {i for p in pairs for i in (p.a, p.b)}
+    rows = {c.id: (c, e, s) for c, e, s in session.execute(
+        select(Contact, ContactEmail.email, ContactEmail.state).select_from(repo.primary_email_join())
+        .where(Contact.id.in_(ids))).all()} if ids else {}
+    return {"items": [{"a": summary(*rows[p.a]), "b": summary(*rows[p.b]), "reasons": sorted(p.reasons),
+                       "score": round(p.score, 3)} for p in pairs if p.a in rows and p.b in rows]}
+
+
+def merge(session: Session, principal: Principal, keep_id: Any, other_id: Any) -> dict:
+    """Everything of ``other`` moves to ``keep`` (addresses, phones, tags, custom values, empty fields, history,
+    lists, events, files); ``other`` is deleted."""
+    keep = load(session, Contact, keep_id, principal, "contact", field="contact_id", write=True, lock=True)
+    other = load(session, Contact, other_id, principal, "contact", field="other_id", write=True, lock=True)
+    if keep.id == other.id:
+        raise InvalidInput(fields={"other_id": SAME})
+    if keep.client_id != other.client_id:
+        raise InvalidInput(fields={"other_id": OTHER_CLIENT})
+    for col in ("gender", "title", "first_name", "last_name", "org_name", "org_type", "organisation",
+                "organisation_id", "position", "department", "street", "address_extra", "postal_code", "city",
+                "letter_salutation", "informed_at"):
+        mine = getattr(keep, col)
+        if mine in (None, "", "unknown") and getattr(other, col) not in (None, "", "unknown"):
+            setattr(keep, col, getattr(other, col))
+    keep.tags = list(dict.fromkeys(list(keep.tags or []) + list(other.tags or [])))
+    numbers = {p.get("number") for p in keep.phones or []}
+    keep.phones = list(keep.phones or []) + [p for p in other.phones or [] if p.get("number") not in numbers]
+    keep.custom = {**(other.custom or {}), **(keep.custom or {})}
+    if other.notes:
+        keep.notes = (keep.notes + "\n\n" + other.notes).strip()
+    pressbase_id = other.pressbase_id
+    emails = repo.emails_of(session, [keep.id, other.id])
+    have = {e.email_norm for e in emails[keep.id]}
+    has_primary = any(e.is_primary for e in emails[keep.id])
+    for e in emails[other.id]:
+        if e.email_norm not in have:
+            session.add(ContactEmail(contact_id=keep.id, account_id=keep.account_id, client_id=keep.client_id,
+                                     email=e.email, email_norm=e.email_norm, label=e.label, state=e.state,
+                                     invalid_reason=e.invalid_reason, invalid_at=e.invalid_at,
+                                     is_primary=e.is_primary and not has_primary))
+            has_primary = has_primary or e.is_primary
+            have.add(e.email_norm)
+    # history: entries with a ref the kept contact has already are duplicates (same mailing, same e-mail)
+    kept_refs = select(HistoryEntry.ref).where(HistoryEntry.contact_id == keep.id, HistoryEntry.ref.isnot(None))
+    session.execute(delete(HistoryEntry).where(HistoryEntry.contact_id == other.id, HistoryEntry.ref.in_(kept_refs)))
+    session.execute(update(HistoryEntry).where(HistoryEntry.contact_id == other.id).values(contact_id=keep.id))
+    for model, key in ((ListMember, "list_id"), (Participant, "event_id"), (ContactFile, "file_id")):
+        rows = session.execute(select(getattr(model, key)).where(model.contact_id == other.id)).scalars().all()
+        if rows:
+            values = [{key: r, "contact_id": keep.id, "account_id": keep.account_id} for r in rows]
+            if model is Participant:
+                statuses = dict(session.execute(select(Participant.event_id, Participant.status)
+                                                .where(Participant.contact_id == other.id)).all())
+                for v in values:
+                    v["status"] = statuses[v["event_id"]]
+            session.execute(insert(model).values(values).on_conflict_do_nothing())
+    session.execute(update(Contact).where(Contact.organisation_id == other.id).values(organisation_id=keep.id))
+    session.delete(other)
+    session.flush()
+    if keep.pressbase_id is None and pressbase_id:
+        keep.pressbase_id = pressbase_id
+    keep.updated_by = user_uuid(principal)
+    final = repo.emails_of(session, [keep.id])[keep.id]
+    refresh_derived(keep, [e.email for e in final])
+    session.flush()
+    return serialise(keep, final)

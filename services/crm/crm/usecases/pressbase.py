@@ -1,0 +1,166 @@
+"""Contacts that came from pressbase: the transfer (create or link, idempotent) and later changes the user can apply.
+
+- ``crm.import_pressbase_contacts(client_id, records)`` (docs/contracts.md): a contact with that pressbase_id in the
+  client is linked again (created false); else one with the record's e-mail is linked; else a new contact is made
+  (source pressbase, legitimate interest, Art. 14 notice still to be given).
+- When pressbase's record changes, pressbase sends the new record (event ``journalist_changed`` {pressbase_id,
+  record, changed_at} or RPC ``crm.receive_pressbase_updates(records)``); every linked contact (in any account) keeps
+  the differences as pending changes until its user applies (all or some fields) or dismisses them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from svckit.errors import Conflict, Forbidden, InvalidInput
+from svckit.i18n import Text
+from svckit.principal import Principal
+from svckit.validation import parse, to_invalid_input
+
+from .. import events
+from ..db import contacts as repo
+from ..db.models import Contact, ContactEmail
+from ..schemas import PressbaseImport, PressbaseRecord
+from .common import load, user_uuid
+from .contacts import refresh_derived, serialise, set_emails
+
+FIELDS = ("gender", "title", "first_name", "last_name", "organisation", "position", "department", "street",
+          "postal_code", "city", "country", "language")
+NOTHING_PENDING = Text("Es liegen keine Änderungen aus der Mediendatenbank vor.",
+                       "There are no changes from the media database.")
+ONLY_SERVICES = Text("Nur für Dienste.", "Only for services.")
+
+
+def _records(raw: list[dict]) -> list[PressbaseRecord]:
+    out, errors = [], {}
+    for i, r in enumerate(raw):
+        try:
+            out.append(PressbaseRecord.model_validate(r))
+        except ValidationError as exc:
+            errors.update(to_invalid_input(exc, prefix=f"records.{i}").fields)
+    if errors:
+        raise InvalidInput(fields=errors)
+    return out
+
+
+def import_contacts(session: Session, principal: Principal, client_id: Any, raw_records: Any) -> list[dict]:
+    data = parse(PressbaseImport, {"client_id": client_id, "records": raw_records})
+    principal.check_client(str(data.client_id), write=True)
+    account = uuid.UUID(principal.require_account())
+    records = _records(data.records)
+    ids = [r.pressbase_id for r in records]
+    linked = dict(session.execute(select(Contact.pressbase_id, Contact.id).where(
+        Contact.account_id == account, Contact.client_id == data.client_id, Contact.pressbase_id.in_(ids))).all())
+    by_email = repo.contacts_with_email(session, account, data.client_id,
+                                        [str(r.email).lower() for r in records if r.email])
+    out = []
+    for r in records:
+        if r.pressbase_id in linked:
+            out.append({"pressbase_id": r.pressbase_id, "contact_id": str(linked[r.pressbase_id]), "created": False})
+            continue
+        match = by_email.get(str(r.email).lower()) if r.email else None
+        if match is not None:
+            c = session.get(Contact, match)
+            if c.pressbase_id is None:
+                c.pressbase_id = r.pressbase_id
+                linked[r.pressbase_id] = c.id
+                out.append({"pressbase_id": r.pressbase_id, "contact_id": str(c.id), "created": False})
+                continue
+        c = Contact(id=uuid.uuid4(), account_id=account, client_id=data.client_id, kind="person",
+                    **{k: getattr(r, k) for k in FIELDS}, tags=list(dict.fromkeys(r.tags)),
+                    phones=[{"number": r.phone, "label": "work"}] if r.phone else [], pressbase_id=r.pressbase_id,
+                    source_kind="pressbase", data_source="Mediendatenbank (pressbase)",
+                    legal_basis="legitimate_interest", created_by=user_uuid(principal), updated_by=user_uuid(principal))
+        if not (c.first_name or c.last_name):
+            c.kind, c.org_name, c.organisation = "organisation", r.organisation or r.pressbase_id, ""
+        session.add(c)
+        session.flush()
+        set_emails(session, c, [{"email": str(r.email), "primary": True}] if r.email else [])
+        refresh_derived(c, [str(r.email)] if r.email else [])
+        linked[r.pressbase_id] = c.id
+        out.append({"pressbase_id": r.pressbase_id, "contact_id": str(c.id), "created": True})
+    session.flush()
+    return out
+
+
+def _diff(c: Contact, primary: str | None, r: PressbaseRecord) -> dict[str, dict]:
+    changes = {}
+    for k in FIELDS:
+        new = getattr(r, k)
+        if new not in (None, "") and new != getattr(c, k):
+            changes[k] = {"old": getattr(c, k), "new": new}
+    if r.email and (primary or "").lower() != str(r.email).lower():
+        changes["email"] = {"old": primary, "new": str(r.email)}
+    return changes
+
+
+def receive_updates(session: Session, principal: Principal, raw_records: Any) -> int:
+    """pressbase sent new versions of records: keep the differences on every linked contact (all accounts)."""
+    if not principal.is_service:
+        raise Forbidden(ONLY_SERVICES)
+    if not isinstance(raw_records, list) or len(raw_records) > 500:
+        raise InvalidInput(fields={"records": Text("Höchstens 500 Datensätze.", "At most 500 records.")})
+    records = {r.pressbase_id: r for r in _records(raw_records)}
+    if not records:
+        return 0
+    n = 0
+    contacts = session.scalars(select(Contact).where(Contact.pressbase_id.in_(list(records)))).all()
+    primaries = dict(session.execute(select(ContactEmail.contact_id, ContactEmail.email).where(
+        ContactEmail.contact_id.in_([c.id for c in contacts]), ContactEmail.is_primary)).all())
+    now = datetime.now(timezone.utc).isoformat()
+    for c in contacts:
+        r = records[c.pressbase_id]
+        changes = _diff(c, primaries.get(c.id), r)
+        c.pressbase_pending = {"changes": changes, "received_at": now} if changes else None
+        n += bool(changes)
+    session.flush()
+    return n
+
+
+def pending(session: Session, principal: Principal, contact_id: Any) -> dict:
+    c = load(session, Contact, contact_id, principal, "contact", field="contact_id")
+    return {"contact_id": str(c.id), "pressbase_id": c.pressbase_id, **(c.pressbase_pending or {"changes": {}})}
+
+
+def apply(session: Session, principal: Principal, contact_id: Any, fields: Any) -> tuple[dict, list]:
+    c = load(session, Contact, contact_id, principal, "contact", field="contact_id", write=True, lock=True)
+    changes = (c.pressbase_pending or {}).get("changes") or {}
+    if not changes:
+        raise Conflict(NOTHING_PENDING)
+    chosen = list(changes) if fields in (None, [], "all") else list(fields)
+    unknown = [f for f in chosen if f not in changes]
+    if unknown:
+        raise InvalidInput(fields={"fields": Text("Keine Änderung für: {f}", "No change for: {f}").format(
+            f=", ".join(map(str, unknown)))})
+    out_events = []
+    for f in chosen:
+        if f == "email":
+            emails = repo.emails_of(session, [c.id])[c.id]
+            new = changes[f]["new"]
+            kept = [{"email": e.email, "label": e.label, "state": e.state} for e in emails
+                    if e.email_norm != new.lower() and not e.is_primary]
+            old, new_primary = set_emails(session, c, [{"email": new, "primary": True}] + kept)
+            if old and old.lower() != new.lower():
+                out_events.append((events.CONTACT_EMAIL_CORRECTED,
+                                   events.contact_email_corrected(c.account_id, c.id, old, new_primary)))
+        else:
+            setattr(c, f, changes[f]["new"])
+    rest = {k: v for k, v in changes.items() if k not in chosen}
+    c.pressbase_pending = {**c.pressbase_pending, "changes": rest} if rest else None
+    c.updated_by = user_uuid(principal)
+    emails = repo.emails_of(session, [c.id])[c.id]
+    refresh_derived(c, [e.email for e in emails])
+    session.flush()
+    return serialise(c, emails), out_events
+
+
+def dismiss(session: Session, principal: Principal, contact_id: Any) -> None:
+    c = load(session, Contact, contact_id, principal, "contact", field="contact_id", write=True)
+    c.pressbase_pending = None
+    session.flush()
