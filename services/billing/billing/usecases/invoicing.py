@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
 
@@ -87,13 +88,23 @@ def to_data(session: Session, inv: m.Invoice) -> InvoiceData:
     )
 
 
-def render_pending(session_factory: Callable[[], Session], limit: int = 500) -> int:
+def render_pending(session_factory: Callable[[], Session], batch: int = 500) -> int:
     """Render the PDF/XML of invoices that have none yet, one transaction each; concurrent runners skip the rows
-    another one is rendering (SKIP LOCKED)."""
+    another one is rendering (SKIP LOCKED). Batch after batch until a batch renders nothing."""
+    total = 0
+    while True:
+        done = _render_batch(session_factory, batch)
+        total += done
+        if done == 0:
+            return total
+
+
+def _render_batch(session_factory: Callable[[], Session], limit: int) -> int:
     done = 0
     with session_factory() as session:
         ids = repo.invoices_without_document(session, limit)
     for invoice_id in ids:
+        time.sleep(0)  # a PDF takes tens of ms of CPU: let the service's other greenthreads run in between
         with session_factory() as session:
             inv = session.execute(text(
                 "SELECT i.id FROM invoices i WHERE i.id = :id AND NOT EXISTS "
@@ -144,8 +155,19 @@ def invoice_mail(inv: m.Invoice, pdf: bytes, to: str) -> TransactionalMail:
 
 
 def deliver_pending(session_factory: Callable[[], Session], send: Callable[[TransactionalMail], Any],
-                    limit: int = 200) -> int:
-    """Mail invoices with a document whose e-mail is not sent yet (SKIP LOCKED: concurrent runners share the work)."""
+                    batch: int = 200) -> int:
+    """Mail invoices with a document whose e-mail is not sent yet (SKIP LOCKED: concurrent runners share the work),
+    batch after batch until a batch sends nothing (a failing relay: the next run tries again)."""
+    total = 0
+    while True:
+        sent = _deliver_batch(session_factory, send, batch)
+        total += sent
+        if sent == 0:
+            return total
+
+
+def _deliver_batch(session_factory: Callable[[], Session], send: Callable[[TransactionalMail], Any],
+                   limit: int) -> int:
     sent = 0
     with session_factory() as session:
         ids = repo.pending_deliveries(session, limit)
