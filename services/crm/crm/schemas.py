@@ -368,6 +368,7 @@ class PressbaseRecord(Input):
     last_name: Name = ""
     email: EmailStr | None = None
     phone: Annotated[str, Field(max_length=50)] | None = None
+    mobile: Annotated[str, Field(max_length=50)] | None = None
     organisation: Short = ""
     position: Annotated[str, Field(max_length=150)] = ""
     department: Annotated[str, Field(max_length=150)] = ""

@@ -90,6 +90,13 @@ class ContactEntrypoints(Entrypoints):
         return result
 
     @rpc
+    def update_pressbase_contacts(self, client_id: str, updates: list) -> list:
+        """pressbase applies the changes its user chose (docs/contracts.md): [{contact_id, updated}]."""
+        result, events = pressbase.update_contacts(self.db, self.auth.principal, client_id, updates)
+        self.commit(events)
+        return result
+
+    @rpc
     def receive_pressbase_updates(self, records: list) -> dict:
         """pressbase: new versions of records; linked contacts keep the differences for their users to apply."""
         n = pressbase.receive_updates(self.db, self.auth.principal, records)

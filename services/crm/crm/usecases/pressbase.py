@@ -74,7 +74,7 @@ def import_contacts(session: Session, principal: Principal, client_id: Any, raw_
                 continue
         c = Contact(id=uuid.uuid4(), account_id=account, client_id=data.client_id, kind="person",
                     **{k: getattr(r, k) for k in FIELDS}, tags=list(dict.fromkeys(r.tags)),
-                    phones=[{"number": r.phone, "label": "work"}] if r.phone else [], pressbase_id=r.pressbase_id,
+                    phones=_phones(r.phone, r.mobile), pressbase_id=r.pressbase_id,
                     source_kind="pressbase", data_source="Mediendatenbank (pressbase)",
                     legal_basis="legitimate_interest", created_by=user_uuid(principal), updated_by=user_uuid(principal))
         if not (c.first_name or c.last_name):
@@ -87,6 +87,73 @@ def import_contacts(session: Session, principal: Principal, client_id: Any, raw_
         out.append({"pressbase_id": r.pressbase_id, "contact_id": str(c.id), "created": True})
     session.flush()
     return out
+
+
+def _phones(phone: str | None, mobile: str | None) -> list[dict]:
+    return ([{"number": phone, "label": "work"}] if phone else []) + \
+        ([{"number": mobile, "label": "mobile"}] if mobile else [])
+
+
+UPDATABLE = set(FIELDS) | {"email", "phone", "mobile"}
+
+
+def update_contacts(session: Session, principal: Principal, client_id: Any, updates: Any) -> tuple[list, list]:
+    """``crm.update_pressbase_contacts`` (docs/contracts.md): pressbase applies the changes its user chose to
+    contacts still linked to that pressbase_id; returns [{contact_id, updated}] and the events to publish."""
+    from svckit.validation import parse_uuid
+    cid = parse_uuid(client_id, "client_id")
+    principal.check_client(str(cid), write=True)
+    if not isinstance(updates, list) or not 1 <= len(updates) <= 500:
+        raise InvalidInput(fields={"updates": Text("1 bis 500 Änderungen erwartet.", "1 to 500 updates expected.")})
+    account = uuid.UUID(principal.require_account())
+    errors: dict[str, Text] = {}
+    wanted = []
+    for i, u in enumerate(updates):
+        fields = (u or {}).get("fields") if isinstance(u, dict) else None
+        try:
+            contact_id = uuid.UUID(str(u.get("contact_id")))
+        except (ValueError, AttributeError):
+            errors[f"updates.{i}.contact_id"] = Text("Ungültige Kennung.", "Invalid identifier.")
+            continue
+        if not isinstance(fields, dict) or set(fields) - UPDATABLE:
+            errors[f"updates.{i}.fields"] = Text("Unbekannte Felder.", "Unknown fields.")
+            continue
+        try:
+            record = PressbaseRecord.model_validate({"pressbase_id": str(u.get("pressbase_id") or "x"), **fields})
+        except ValidationError as exc:
+            errors.update(to_invalid_input(exc, prefix=f"updates.{i}.fields").fields)
+            continue
+        wanted.append((contact_id, str(u.get("pressbase_id") or ""), fields, record))
+    if errors:
+        raise InvalidInput(fields=errors)
+    out, out_events = [], []
+    for contact_id, pb_id, fields, record in wanted:
+        c = session.get(Contact, contact_id)
+        if c is None or c.account_id != account or c.client_id != cid or c.pressbase_id != pb_id:
+            out.append({"contact_id": str(contact_id), "updated": False})
+            continue
+        for k in FIELDS:
+            if k in fields:
+                setattr(c, k, getattr(record, k))
+        if "phone" in fields or "mobile" in fields:
+            others = [p for p in c.phones or [] if p.get("label") not in
+                      (["work"] if "phone" in fields else []) + (["mobile"] if "mobile" in fields else [])]
+            c.phones = others + _phones(record.phone if "phone" in fields else None,
+                                        record.mobile if "mobile" in fields else None)
+        if "email" in fields and record.email:
+            emails = repo.emails_of(session, [c.id])[c.id]
+            new = str(record.email)
+            kept = [{"email": e.email, "label": e.label, "state": e.state} for e in emails
+                    if e.email_norm != new.lower() and not e.is_primary]
+            old, new_primary = set_emails(session, c, [{"email": new, "primary": True}] + kept)
+            if old and old.lower() != new.lower():
+                out_events.append((events.CONTACT_EMAIL_CORRECTED,
+                                   events.contact_email_corrected(c.account_id, c.id, old, new_primary)))
+        c.updated_by = user_uuid(principal)
+        refresh_derived(c, [e.email for e in repo.emails_of(session, [c.id])[c.id]])
+        out.append({"contact_id": str(c.id), "updated": True})
+    session.flush()
+    return out, out_events
 
 
 def _diff(c: Contact, primary: str | None, r: PressbaseRecord) -> dict[str, dict]:

@@ -102,3 +102,30 @@ def test_duplicates_found_and_merged(crm_service, rpc_as, tenant):
             rpc.crm.merge_contacts(a["id"], {"other_id": a["id"]})
         with pytest.raises(NotFound):
             rpc.crm.find_duplicates(tenant.hidden)
+
+
+def test_update_pressbase_contacts_changes_only_linked_contacts(crm_service, rpc_as, tenant, crm_db):
+    with rpc_as(tenant.user()) as rpc:
+        first = rpc.crm.import_pressbase_contacts(tenant.full, [{**RECORDS[0], "mobile": "+49 170 1"}])
+        petra = first[0]["contact_id"]
+        plain = rpc.crm.create_contact({"client_id": tenant.full, "last_name": "Ohne Link"})
+        result = rpc.crm.update_pressbase_contacts(tenant.full, [
+            {"contact_id": petra, "pressbase_id": "pb-1",
+             "fields": {"city": "Bonn", "email": "neu@zeitung.example", "mobile": "+49 170 2"}},
+            {"contact_id": plain["id"], "pressbase_id": "pb-1", "fields": {"city": "Bonn"}},
+            {"contact_id": petra, "pressbase_id": "pb-other", "fields": {"city": "Essen"}},
+        ])
+        assert [r["updated"] for r in result] == [True, False, False]
+        after = rpc.crm.get_contact(petra)
+        assert after["city"] == "Bonn" and after["emails"][0]["email"] == "neu@zeitung.example"
+        assert after["phones"] == [{"number": "+49 170 2", "label": "mobile"}]
+        assert rpc.crm.get_contact(plain["id"])["city"] == ""
+        with pytest.raises(InvalidInput) as exc:
+            rpc.crm.update_pressbase_contacts(tenant.full, [{"contact_id": petra, "pressbase_id": "pb-1",
+                                                             "fields": {"shoe_size": 44}}])
+        assert "updates.0.fields" in exc.value.fields
+        with pytest.raises(Forbidden):
+            rpc.crm.update_pressbase_contacts(tenant.read, [{"contact_id": petra, "pressbase_id": "pb-1",
+                                                             "fields": {"city": "X"}}])
+    with crm_db.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM outbox WHERE event_type = 'contact_email_corrected'")).scalar() == 1
