@@ -1,23 +1,38 @@
-"""The pressbase nameko service: dependency declarations and thin entrypoints."""
+"""The pressbase nameko service: dependency declarations; the entrypoints live in pressbase.rpc, one module per
+noun (search, selections, jobs, feeds, events, GDPR)."""
 
 from __future__ import annotations
 
 from nameko.dependency_providers import Config
+from nameko.events import EventDispatcher
 from nameko.web.handlers import http
 
 from svckit import health
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
+from svckit.outbox import Outbox
+from svckit.rpc import ServiceRpc
 
 from . import __version__
+from .db.models import outbox
+from .rpc.feeds import FeedEntrypoints
+from .rpc.gdpr import GdprEntrypoints
+from .rpc.handlers import EventHandlers
+from .rpc.jobs import JobEntrypoints
+from .rpc.search import SearchEntrypoints
+from .rpc.selections import SelectionEntrypoints
 
 
-class PressbaseService:
+class PressbaseService(SearchEntrypoints, SelectionEntrypoints, JobEntrypoints, FeedEntrypoints, GdprEntrypoints,
+                       EventHandlers):
     name = "pressbase"
 
     db = Database()
     auth = Auth()
     config = Config()
+    outbox = Outbox(outbox)
+    event_dispatcher = EventDispatcher()
+    crm_rpc = ServiceRpc("crm", timeout=60)
 
     @rpc
     def health(self) -> dict:

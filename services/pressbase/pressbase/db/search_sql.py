@@ -1,0 +1,224 @@
+"""The search queries on ``journalist_search`` / ``outlet_search`` (see the migration and db/indexer.py).
+
+- words -> stems and typo corrections (``word_forms``): one round trip for the stems (cached per process), one to
+  check which exist in the lexicon, and only for unknown words a trigram lookup in ``search_words``;
+- a page (``page``): keyset pagination for every sort order; relevance walks the tiers A, AB, anywhere;
+- counts (``counts``): total and facet counts in one pass over the matches. When the 1/16 sample says there are
+  more than ``exact_limit`` matches, total and facets are counted on the sample and scaled (``estimated``: true);
+  a facet group with an active filter is counted without its own filter (disjunctive facets: the user can add
+  a second media type and sees how many that adds).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from ..domain.query import TIERS, ParsedQuery, WordForms, to_tsquery, words_of
+from .indexer import SAMPLE_FACTOR
+
+_FORMS_CACHE: "OrderedDict[str, tuple[list[str], str]]" = OrderedDict()
+_FORMS_CACHE_SIZE = 20_000
+MIN_SIMILARITY = 0.45
+
+
+def word_forms(session: Session, words: list[str]) -> dict[str, WordForms]:
+    """Stems of each word in both languages, and corrections for words that occur nowhere in the data."""
+    missing = [w for w in words if w not in _FORMS_CACHE]
+    if missing:
+        rows = session.execute(text("""
+SELECT t.word,
+       ARRAY(SELECT DISTINCT unnest(tsvector_to_array(to_tsvector('pressbase_de', pressbase_fold(t.word)))
+                                    || tsvector_to_array(to_tsvector('pressbase_en', pressbase_fold(t.word))))),
+       pressbase_sortkey(t.word)
+  FROM unnest(CAST(:words AS text[])) AS t(word)"""), {"words": missing}).all()
+        for word, lexemes, plain in rows:
+            _FORMS_CACHE[word] = (list(lexemes), plain)
+            if len(_FORMS_CACHE) > _FORMS_CACHE_SIZE:
+                _FORMS_CACHE.popitem(last=False)
+    forms = {w: WordForms(lexemes=list(_FORMS_CACHE[w][0]), plain=_FORMS_CACHE[w][1]) for w in words}
+    return forms
+
+
+def correct_typos(session: Session, query: ParsedQuery, forms: dict[str, WordForms]) -> list[dict[str, Any]]:
+    """Replace the stems of words the data does not contain by the nearest words of the lexicon (pg_trgm)."""
+    prefix_words = {t.words[-1] for t in query.terms if t.prefix}
+    candidates = [w for w in forms if forms[w].lexemes and len(forms[w].plain) >= 4]
+    if not candidates:
+        return []
+    lexemes = sorted({x for w in candidates for x in forms[w].lexemes})
+    known = set(session.execute(text("SELECT word FROM search_words WHERE word = ANY(CAST(:l AS text[]))"),
+                                {"l": lexemes}).scalars())
+    corrections = []
+    for word in candidates:
+        f = forms[word]
+        if known.intersection(f.lexemes):
+            continue
+        if word in prefix_words and session.execute(
+                text("SELECT EXISTS (SELECT 1 FROM search_words WHERE word LIKE :p)"),
+                {"p": f.plain.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"}).scalar():
+            continue
+        near = session.execute(text("""
+SELECT word FROM (
+  SELECT word, similarity(word, :w) AS sim, ndoc FROM search_words WHERE word % :w
+) s WHERE sim >= :min ORDER BY sim DESC, ndoc DESC LIMIT 3"""), {"w": f.plain, "min": MIN_SIMILARITY}).scalars().all()
+        if near:
+            f.corrected = list(near)
+            corrections.append({"word": word, "used": list(near)})
+    return corrections
+
+
+@dataclass
+class Conditions:
+    """WHERE clauses shared by page and count queries; ``filters`` keeps each facet group's clause apart."""
+
+    base: list[str] = field(default_factory=list)
+    filters: dict[str, str] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def sql(self, without: str | None = None, extra: list[str] | None = None) -> str:
+        clauses = self.base + [c for g, c in self.filters.items() if g != without] + (extra or [])
+        return " AND ".join(clauses) if clauses else "true"
+
+
+def conditions(datasets: list[str], tsquery: str | None, filters: dict[str, list[str]],
+               prefixes: dict[str, str]) -> Conditions:
+    cond = Conditions()
+    cond.base.append("s.dataset = ANY(CAST(:datasets AS text[]))")
+    cond.params["datasets"] = list(datasets)
+    if tsquery:
+        cond.base.append("s.tsv @@ CAST(:q AS tsquery)")
+        cond.params["q"] = tsquery
+    for group, values in filters.items():
+        if not values:
+            continue
+        name = f"f_{group}"
+        cond.filters[group] = f"s.facets && CAST(:{name} AS text[])"
+        cond.params[name] = [f"{prefixes[group]}:{v}" for v in values]
+    return cond
+
+
+def page(session: Session, table: str, cond: Conditions, sort: str, query: ParsedQuery | None,
+         forms: dict[str, WordForms] | None, cursor: dict[str, Any] | None, limit: int) -> tuple[list[int], Any]:
+    """Ids of one page in order, and the cursor of the next page (None at the end)."""
+    where = cond.sql()
+    params = dict(cond.params)
+    if sort == "name":
+        keyset = ["(s.sort_name, s.id) > (:ck, :cid)"] if cursor else []
+        if cursor:
+            params.update(ck=cursor["k"], cid=cursor["id"])
+        rows = session.execute(text(
+            f"SELECT s.id, s.sort_name FROM {table} s WHERE {where}{' AND ' + keyset[0] if keyset else ''} "
+            f"ORDER BY s.sort_name, s.id LIMIT :n"), {**params, "n": limit + 1}).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        nxt = {"s": "name", "k": rows[-1][1], "id": rows[-1][0]} if more else None
+        return [r[0] for r in rows], nxt
+    if sort == "reach":
+        return _by_reach(session, table, where, params, cursor, limit, sort="reach", tier=None)
+
+    # relevance: tier by tier, each ordered by reach
+    ids: list[int] = []
+    start_tier = cursor["t"] if cursor else 0
+    remaining = limit
+    for tier in range(start_tier, len(TIERS)):
+        tier_q = to_tsquery(query, forms, TIERS[tier])
+        extra = [] if tier_q is None else ["s.tsv @@ CAST(:tq AS tsquery)"]
+        tier_params = {**params, "tq": tier_q}
+        if tier > 0:
+            prev_q = to_tsquery(query, forms, TIERS[tier - 1])
+            if prev_q is not None:
+                extra.append("NOT (s.tsv @@ CAST(:pq AS tsquery))")
+                tier_params["pq"] = prev_q
+        tier_where = " AND ".join([where] + extra)
+        tier_cursor = cursor if (cursor and tier == start_tier) else None
+        got, nxt = _by_reach(session, table, tier_where, tier_params, tier_cursor, remaining, sort="relevance",
+                             tier=tier)
+        ids.extend(got)
+        remaining -= len(got)
+        if nxt is not None:
+            return ids, nxt
+        if remaining == 0:
+            # this tier is exhausted exactly at the page end: the next page starts with the next tier
+            if tier + 1 < len(TIERS):
+                return ids, {"s": "relevance", "t": tier + 1, "k": 2 ** 31 - 1, "id": 2 ** 62}
+            return ids, None
+    return ids, None
+
+
+def _by_reach(session: Session, table: str, where: str, params: dict, cursor: dict | None, limit: int, sort: str,
+              tier: int | None) -> tuple[list[int], Any]:
+    keyset = ""
+    if cursor:
+        keyset = " AND (s.reach, s.id) < (:ck, :cid)"
+        params = {**params, "ck": cursor["k"], "cid": cursor["id"]}
+    rows = session.execute(text(
+        f"SELECT s.id, s.reach FROM {table} s WHERE {where}{keyset} ORDER BY s.reach DESC, s.id DESC LIMIT :n"),
+        {**params, "n": limit + 1}).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    nxt = None
+    if more:
+        nxt = {"s": sort, "k": rows[-1][1], "id": rows[-1][0]}
+        if tier is not None:
+            nxt["t"] = tier
+    return [r[0] for r in rows], nxt
+
+
+def counts(session: Session, table: str, cond: Conditions, exact_limit: int, top: dict[str, int],
+           prefixes: dict[str, str]) -> dict[str, Any]:
+    """Total and facet counts (exact, or from the sample and marked estimated)."""
+    sample_total = session.execute(text(f"SELECT count(*) FROM {table}_sample s WHERE {cond.sql()}"),
+                                   cond.params).scalar()
+    estimated = sample_total * SAMPLE_FACTOR > exact_limit
+    source = f"{table}_sample" if estimated else table
+    factor = SAMPLE_FACTOR if estimated else 1
+    groups = {v: k for k, v in prefixes.items()}
+
+    def tally(where: str, only: list[str] | None) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+        token_filter = ""
+        params = dict(cond.params)
+        if only is not None:
+            token_filter = " WHERE split_part(f, ':', 1) = ANY(CAST(:only AS text[]))"
+            params["only"] = only
+        rows = session.execute(text(f"""
+WITH m AS MATERIALIZED (SELECT s.facets FROM {source} s WHERE {where}),
+     c AS (SELECT f, count(*) AS n FROM m, unnest(m.facets) f{token_filter} GROUP BY f),
+     r AS (SELECT f, n, row_number() OVER (PARTITION BY split_part(f, ':', 1) ORDER BY n DESC, f) AS rank FROM c)
+SELECT NULL AS f, count(*) AS n FROM m
+UNION ALL
+SELECT f, n FROM r WHERE rank <= :top"""), {**params, "top": max(top.values())}).all()
+        total = 0
+        found: dict[str, list[tuple[str, int]]] = {}
+        for f, n in rows:
+            if f is None:
+                total = n
+                continue
+            prefix, _, value = f.partition(":")
+            group = groups.get(prefix)
+            if group is None or len(found.setdefault(group, [])) >= top.get(group, 10):
+                continue
+            found[group].append((value, n * factor))
+        return total * factor, found
+
+    active = [g for g in cond.filters]
+    passive_prefixes = [prefixes[g] for g in prefixes if g not in active]
+    total, facets = tally(cond.sql(), passive_prefixes)
+    for group in active:   # disjunctive: each active group counted as if its own filter were not set
+        _, own = tally(cond.sql(without=group), [prefixes[group]])
+        facets[group] = own.get(group, [])
+    if estimated:
+        total = _round_estimate(total)
+    return {"total": total, "estimated": estimated, "facets": facets}
+
+
+def _round_estimate(n: int) -> int:
+    """An estimate should not look exact: keep two significant digits."""
+    if n < 100:
+        return n
+    digits = len(str(n)) - 2
+    return round(n, -digits)

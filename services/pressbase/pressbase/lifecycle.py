@@ -1,0 +1,69 @@
+"""Use cases of an account's life: entitlements from billing, the purge four weeks after the contract, GDPR.
+
+pressbase holds little per account: selections and their items, transfer links, the export log and files, jobs,
+and the entitlements billing sent. The media records themselves belong to the licensed vendor data, not to the
+account.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from svckit import entitlements
+
+from .db.models import account_entitlements
+
+ACCOUNT_TABLES = ("selections", "transfer_links", "exports", "jobs")
+
+
+def store_entitlements(session: Session, payload: dict[str, Any]) -> bool:
+    return entitlements.store(session, account_entitlements, payload)
+
+
+def purge_account(session: Session, account_id: str) -> dict[str, int]:
+    """Delete everything the account has here (idempotent). Caller commits."""
+    aid = uuid.UUID(str(account_id))
+    deleted = {}
+    for table in ACCOUNT_TABLES:   # selection_items go with their selections (ON DELETE CASCADE)
+        deleted[table] = session.execute(text(f"DELETE FROM {table} WHERE account_id = :a"), {"a": aid}).rowcount
+    deleted["account_entitlements"] = session.execute(
+        text("DELETE FROM account_entitlements WHERE account_id = :a"), {"a": aid}).rowcount
+    return deleted
+
+
+def erase_person(session: Session, account_id: str, contact_id: str | None) -> int:
+    """A contact the account erased in crm: forget that it came from the pressbase (no more change offers)."""
+    if not contact_id:
+        return 0
+    return session.execute(text("DELETE FROM transfer_links WHERE account_id = :a AND contact_id = :c"),
+                           {"a": uuid.UUID(str(account_id)), "c": str(contact_id)}).rowcount
+
+
+def export_account_data(session: Session, account_id: str) -> dict[str, Any]:
+    """Everything held for the account (docs/contracts.md "GDPR"), export files included."""
+    aid = uuid.UUID(str(account_id))
+
+    def rows(sql: str) -> list[dict]:
+        return [{k: (str(v) if isinstance(v, uuid.UUID) else v.isoformat() if hasattr(v, "isoformat") else v)
+                 for k, v in r.items()} for r in session.execute(text(sql), {"a": aid}).mappings()]
+
+    tables = {
+        "selections": rows("SELECT id, client_id, name, kind, target, query, created_by, created_at, updated_at "
+                           "FROM selections WHERE account_id = :a ORDER BY created_at"),
+        "selection_items": rows("SELECT i.selection_id, i.item_kind, i.item_id, i.added_at FROM selection_items i "
+                                "JOIN selections s ON s.id = i.selection_id WHERE s.account_id = :a "
+                                "ORDER BY i.selection_id, i.item_kind, i.item_id"),
+        "transfer_links": rows("SELECT client_id, journalist_id, contact_id, version, snapshot, transferred_by, "
+                               "transferred_at, applied_at FROM transfer_links WHERE account_id = :a ORDER BY id"),
+        "exports": rows("SELECT id, client_id, selection_id, selection_name, user_id, records, filename, created_at "
+                        "FROM exports WHERE account_id = :a ORDER BY created_at"),
+    }
+    files = [{"path": f"pressbase/exports/{r[0]}-{r[1]}", "content_b64": base64.b64encode(r[2]).decode()}
+             for r in session.execute(text("SELECT id, filename, content FROM exports WHERE account_id = :a "
+                                           "AND content IS NOT NULL"), {"a": aid}).all()]
+    return {"service": "pressbase", "tables": tables, "files": files}

@@ -1,0 +1,204 @@
+"""The vendor's feeds (operators only): upload in chunks, import as a job, the import history and the change log."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import uuid
+
+import eventlet
+from nameko.timer import timer
+from sqlalchemy import func, select, text
+
+from svckit.entrypoints import rpc
+from svckit.errors import WireError
+from svckit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
+from svckit.i18n import Text
+from svckit.principal import BACK_OFFICE, Principal
+from svckit.validation import parse, parse_uuid
+
+from .. import events, feeds, jobs
+from ..db.models import FeedImport, FeedUpload, FeedUploadChunk, RecordChange
+from ..domain.query import decode_cursor, encode_cursor
+from ..schemas import FeedImportStart, FeedUploadStart, Paging
+from .base import Entrypoints
+
+log = logging.getLogger(__name__)
+
+MAX_CHUNK = 4 * 1024 * 1024
+DEFAULT_MAX_FEED = 2 * 1024 ** 3
+UPLOAD_NOT_FOUND = Text("Upload nicht gefunden.", "Upload not found.")
+IMPORT_NOT_FOUND = Text("Import nicht gefunden.", "Import not found.")
+BAD_CHUNK = Text("Ungültiger Datenblock (Base64 erwartet, höchstens 4 MB).",
+                 "Invalid chunk (base64 expected, at most 4 MB).")
+OUT_OF_ORDER = Text("Datenblock {seq} erwartet.", "Chunk {seq} expected.")
+TOO_LARGE = Text("Die Datei ist größer als {mb} MB.", "The file is larger than {mb} MB.")
+ALREADY_STARTED = Text("Dieser Upload wurde bereits importiert.", "This upload has already been imported.")
+EMPTY_UPLOAD = Text("Der Upload ist leer.", "The upload is empty.")
+BAD_KIND = Text("Erlaubt sind: outlet, journalist, forward_feature.",
+                "Allowed values: outlet, journalist, forward_feature.")
+
+
+class FeedEntrypoints(Entrypoints):
+    def _operator(self) -> Principal:
+        return self.principal.require_operator(BACK_OFFICE)
+
+    def _upload(self, upload_id) -> FeedUpload:
+        upload = self.db.get(FeedUpload, parse_uuid(upload_id, "upload_id"))
+        if upload is None:
+            raise NotFound(UPLOAD_NOT_FOUND)
+        return upload
+
+    @rpc
+    def create_feed_upload(self, data: dict) -> dict:
+        operator = self._operator()
+        params = parse(FeedUploadStart, data)
+        upload = FeedUpload(id=uuid.uuid4(), created_by=operator.user_id, filename=params.filename,
+                            format=params.format)
+        self.db.add(upload)
+        self.db.commit()
+        return {"upload_id": str(upload.id), "max_chunk_bytes": MAX_CHUNK}
+
+    @rpc
+    def add_feed_chunk(self, upload_id, seq, data_b64) -> dict:
+        """Chunks arrive in order (seq 0, 1, 2 ...); the total is limited (PRESSBASE_MAX_FEED_BYTES)."""
+        self._operator()
+        upload = self._upload(upload_id)
+        if upload.complete:
+            raise Conflict(ALREADY_STARTED)
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq != upload.chunks:
+            raise InvalidInput(fields={"seq": OUT_OF_ORDER.format(seq=upload.chunks)})
+        try:
+            data = base64.b64decode(data_b64 or "", validate=True)
+        except (binascii.Error, ValueError, TypeError):
+            raise InvalidInput(fields={"data": BAD_CHUNK}) from None
+        if len(data) > MAX_CHUNK:
+            raise InvalidInput(fields={"data": BAD_CHUNK})
+        limit = int(self.config.get("PRESSBASE_MAX_FEED_BYTES", DEFAULT_MAX_FEED))
+        if upload.size + len(data) > limit:
+            raise PayloadTooLarge(TOO_LARGE.format(mb=limit // 1024 ** 2), limit=limit)
+        self.db.add(FeedUploadChunk(upload_id=upload.id, seq=seq, data=data))
+        upload.chunks += 1
+        upload.size += len(data)
+        self.db.commit()
+        return {"upload_id": str(upload.id), "chunks": upload.chunks, "size": upload.size}
+
+    @rpc
+    def start_feed_import(self, data: dict) -> dict:
+        operator = self._operator()
+        params = parse(FeedImportStart, data)
+        upload = self._upload(params.upload_id)
+        if upload.complete:
+            raise Conflict(ALREADY_STARTED)
+        if upload.size == 0:
+            raise InvalidInput(EMPTY_UPLOAD, fields={"upload_id": EMPTY_UPLOAD})
+        upload.complete = True
+        job = jobs.create(self.db, operator, "feed_import",
+                          {"upload_id": str(upload.id), "mode": params.mode, "record_type": params.record_type},
+                          total=upload.size)
+        self.db.commit()
+        return jobs.view(job, self.lang)
+
+    @rpc
+    def list_feed_imports(self, paging: dict | None = None) -> dict:
+        self._operator()
+        p = parse(Paging, paging or {})
+        cursor = decode_cursor(p.cursor, "imports") if p.cursor else None
+        stmt = select(FeedImport)
+        if cursor:
+            stmt = stmt.where(FeedImport.id < cursor["id"])
+        rows = self.db.execute(stmt.order_by(FeedImport.id.desc()).limit(p.limit + 1)).scalars().all()
+        more = len(rows) > p.limit
+        rows = rows[: p.limit]
+        return {"items": [_import_view(r, self.lang) for r in rows],
+                "next_cursor": encode_cursor({"s": "imports", "id": rows[-1].id}) if more else None}
+
+    @rpc
+    def get_feed_import(self, import_id) -> dict:
+        self._operator()
+        try:
+            row = self.db.get(FeedImport, int(import_id))
+        except (TypeError, ValueError):
+            row = None
+        if row is None:
+            raise NotFound(IMPORT_NOT_FOUND)
+        return _import_view(row, self.lang)
+
+    @rpc
+    def list_record_changes(self, query: dict | None = None) -> dict:
+        """What changed when: the change log, newest first, optionally for one record or one import."""
+        self._operator()
+        query = dict(query or {})
+        p = parse(Paging, {k: query.pop(k) for k in ("cursor", "limit") if k in query})
+        stmt = select(RecordChange)
+        if query.get("kind") is not None:
+            if query["kind"] not in ("outlet", "journalist", "forward_feature"):
+                raise InvalidInput(fields={"kind": BAD_KIND})
+            stmt = stmt.where(RecordChange.kind == query["kind"])
+        for key, column in (("record_id", RecordChange.record_id), ("import_id", RecordChange.import_id)):
+            if query.get(key) is not None:
+                try:
+                    stmt = stmt.where(column == int(query[key]))
+                except (TypeError, ValueError):
+                    raise InvalidInput(fields={key: Text("Ganze Zahl erwartet.", "Whole number expected.")}) from None
+        cursor = decode_cursor(p.cursor, "changes") if p.cursor else None
+        if cursor:
+            stmt = stmt.where(RecordChange.id < cursor["id"])
+        rows = self.db.execute(stmt.order_by(RecordChange.id.desc()).limit(p.limit + 1)).scalars().all()
+        more = len(rows) > p.limit
+        rows = rows[: p.limit]
+        return {"items": [{"id": r.id, "import_id": r.import_id, "kind": r.kind, "record_id": r.record_id,
+                           "ext_id": r.ext_id, "op": r.op, "changes": r.changes,
+                           "changed_at": r.changed_at.isoformat()} for r in rows],
+                "next_cursor": encode_cursor({"s": "changes", "id": rows[-1].id}) if more else None}
+
+    # --- the runner ---------------------------------------------------------------------------------------------
+    @timer(interval=1.0)
+    def run_feed_jobs(self) -> None:
+        engine = self.db.get_bind()
+        job = jobs.claim(engine, ("feed_import",))
+        if job is None:
+            return
+        try:
+            with self.auth.acting_as(Principal.from_dict(job["principal"])):
+                result = self._job_feed_import(job, engine)
+            jobs.finish(engine, job["id"], result)
+            self.event_dispatcher(events.FEED_IMPORTED, events.feed_imported(
+                result["import_id"], job["params"]["mode"], result["counts"]))
+        except Exception as exc:
+            if not isinstance(exc, WireError):
+                log.exception("feed import job %s failed", job["id"])
+            jobs.fail(engine, job["id"], exc)
+        finally:
+            self.db.close()
+
+    def _job_feed_import(self, job: dict, engine) -> dict:
+        params = job["params"]
+        upload_id = uuid.UUID(params["upload_id"])
+        upload = self.db.get(FeedUpload, upload_id)
+        chunks_total = upload.chunks
+
+        def chunks():
+            for seq in range(chunks_total):
+                with engine.connect() as conn:
+                    yield conn.execute(text("SELECT data FROM feed_upload_chunks WHERE upload_id = :u AND seq = :s"),
+                                       {"u": upload_id, "s": seq}).scalar()
+
+        def progress(phase: str, done: int, total):
+            jobs.progress(engine, job["id"], done if phase == "parsing" else upload.size, upload.size, phase)
+
+        result = feeds.import_feed(
+            engine, chunks(), fmt=upload.format, mode=params["mode"], record_type=params.get("record_type"),
+            filename=upload.filename, source="upload", created_by=job["params"].get("created_by") or upload.created_by,
+            job_id=job["id"], total_bytes=upload.size, progress=progress, yield_cpu=lambda: eventlet.sleep(0))
+        with engine.begin() as conn:   # the file is applied: its bytes are not needed any more
+            conn.execute(text("DELETE FROM feed_upload_chunks WHERE upload_id = :u"), {"u": upload_id})
+        return result
+
+
+def _import_view(row: FeedImport, lang: str) -> dict:
+    return {"id": row.id, "source": row.source, "filename": row.filename, "format": row.format, "mode": row.mode,
+            "state": row.state, "created_by": row.created_by, "created_at": row.created_at.isoformat(),
+            "finished_at": row.finished_at.isoformat() if row.finished_at else None, "counts": row.counts,
+            "errors": [{**e, "message": Text.from_wire(e.get("message")).pick(lang)} for e in (row.errors or [])]}

@@ -1,0 +1,60 @@
+"""Search and read the media database: journalists, outlets, forward features, reference data, the licence."""
+
+from __future__ import annotations
+
+from svckit.entrypoints import rpc
+from svckit.validation import parse
+
+from .. import search
+from ..domain import catalog
+from ..schemas import ForwardFeatureSearch, JournalistSearch, OutletSearch
+from .base import Entrypoints
+
+
+def _record_id(value, field: str) -> int:
+    from svckit.errors import InvalidInput
+    from svckit.i18n import Text
+
+    try:
+        number = int(value)
+        if number <= 0 or number >= 2 ** 63:
+            raise ValueError
+        return number
+    except (TypeError, ValueError):
+        raise InvalidInput(fields={field: Text("Ungültige Kennung.", "Invalid identifier.")}) from None
+
+
+class SearchEntrypoints(Entrypoints):
+    @rpc
+    def get_reference(self) -> dict:
+        """Codes and labels (media types, frequencies, desks, roles, languages, topics, regions) in the caller's
+        language."""
+        return catalog.reference(self.lang)
+
+    @rpc
+    def get_licence(self) -> dict:
+        """What the caller's account may see and do here (datasets, forward features, export)."""
+        return self.licence().to_dict()
+
+    @rpc
+    def search_journalists(self, query: dict | None = None) -> dict:
+        params = parse(JournalistSearch, query or {})
+        return search.search_journalists(self.db, self.licence(), self.lang, params, self.exact_limit())
+
+    @rpc
+    def search_outlets(self, query: dict | None = None) -> dict:
+        params = parse(OutletSearch, query or {})
+        return search.search_outlets(self.db, self.licence(), self.lang, params, self.exact_limit())
+
+    @rpc
+    def get_journalist(self, journalist_id) -> dict:
+        return search.get_journalist(self.db, self.licence(), self.lang, _record_id(journalist_id, "journalist_id"))
+
+    @rpc
+    def get_outlet(self, outlet_id) -> dict:
+        return search.get_outlet(self.db, self.licence(), self.lang, _record_id(outlet_id, "outlet_id"))
+
+    @rpc
+    def search_forward_features(self, query: dict | None = None) -> dict:
+        params = parse(ForwardFeatureSearch, query or {})
+        return search.search_forward_features(self.db, self.licence(), self.lang, params)

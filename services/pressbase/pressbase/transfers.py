@@ -1,0 +1,228 @@
+"""Use case: transfer journalists into an account's own CRM contacts (a chosen client), free of charge, linked.
+
+pressbase keeps one link per (account, client, journalist): the crm contact id, the pressbase version and the
+contact fields as transferred (``snapshot``). When a feed later changes the journalist, the current fields differ
+from the snapshot: ``changes`` lists those differences, ``apply`` sends the chosen ones to
+``crm.update_pressbase_contacts`` and moves the snapshot forward. Contact fields are built by one SQL projection
+(``CONTACT_FIELDS``) for both the transfer and the comparison, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Callable
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from svckit.errors import InvalidInput
+from svckit.i18n import Text
+from svckit.principal import Principal
+
+from . import selections
+from .db.copy import jsonb
+from .domain.licence import Licence
+from .domain.query import decode_cursor, encode_cursor
+from .schemas import ApplyChanges, Paging, TransferStart
+
+BATCH = 500
+NOTHING_TO_TRANSFER = Text("Keine (lizenzierten) Journalisten zum Übernehmen.",
+                           "No (licensed) journalists to transfer.")
+UNKNOWN_LINKS = Text("Unbekannte Verknüpfungen: {ids}.", "Unknown links: {ids}.")
+
+GENDER = {"f": "female", "m": "male", "d": "diverse"}
+
+# the contact fields of a journalist (docs/contracts.md "Pressbase transfer"); mobile is a PLUS field
+CONTACT_FIELDS = """
+SELECT j.id, j.version, jsonb_strip_nulls(jsonb_build_object(
+         'pressbase_id', 'J-' || j.id,
+         'gender', CASE j.gender WHEN 'f' THEN 'female' WHEN 'm' THEN 'male' WHEN 'd' THEN 'diverse' ELSE 'unknown' END,
+         'title', nullif(j.title, ''), 'first_name', nullif(j.first_name, ''), 'last_name', j.last_name,
+         'email', j.email, 'phone', j.phone,
+         'mobile', CASE WHEN :plus THEN j.plus ->> 'mobile' END,
+         'position', j.position,
+         'department', (SELECT l.de FROM labels l WHERE l.kind = 'desk' AND l.code = j.desks[1]),
+         'organisation', o.name,
+         'language', CASE WHEN j.languages = '{}' OR 'de' = ANY(j.languages) THEN 'de' ELSE 'en' END,
+         'street', o.street, 'postal_code', o.postal_code, 'city', coalesce(o.city, j.city),
+         'country', coalesce(o.country, j.country), 'website', o.website)) AS fields
+  FROM journalists j
+  LEFT JOIN LATERAL (SELECT o.* FROM journalist_outlets jo JOIN outlets o ON o.id = jo.outlet_id
+                      WHERE jo.journalist_id = j.id ORDER BY jo.ord LIMIT 1) o ON true
+ WHERE j.id = ANY(CAST(:ids AS bigint[])) AND j.dataset = ANY(CAST(:ds AS text[]))
+"""
+
+FIELD_LABELS = {
+    "gender": Text("Geschlecht", "Gender"), "title": Text("Titel", "Title"), "first_name": Text("Vorname", "First name"),
+    "last_name": Text("Nachname", "Last name"), "email": Text("E-Mail", "E-mail"), "phone": Text("Telefon", "Phone"),
+    "mobile": Text("Mobil", "Mobile"), "position": Text("Position", "Position"),
+    "department": Text("Ressort", "Desk"), "organisation": Text("Medium", "Outlet"),
+    "language": Text("Sprache", "Language"), "street": Text("Straße", "Street"),
+    "postal_code": Text("PLZ", "Postal code"), "city": Text("Ort", "City"), "country": Text("Land", "Country"),
+    "website": Text("Website", "Website"),
+}
+
+
+def contact_fields(session: Session, licence: Licence, ids: list[int]) -> dict[int, tuple[int, dict]]:
+    rows = session.execute(text(CONTACT_FIELDS), {"ids": ids, "ds": list(licence.datasets),
+                                                  "plus": licence.plus_fields}).all()
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def journalist_ids(session: Session, principal: Principal, licence: Licence, data: TransferStart) -> list[int]:
+    ids: list[int] = []
+    if data.selection_id is not None:
+        selection = selections.load(session, principal, data.selection_id)
+        after = 0
+        while True:
+            page = selections.member_ids(session, licence, selection, "journalist", after, 10_000)
+            ids.extend(page)
+            if len(page) < 10_000:
+                break
+            after = page[-1]
+    if data.journalist_ids:
+        visible = set(session.execute(text(
+            "SELECT id FROM journalists WHERE id = ANY(CAST(:ids AS bigint[])) AND dataset = ANY(CAST(:ds AS text[]))"),
+            {"ids": data.journalist_ids, "ds": list(licence.datasets)}).scalars())
+        unknown = [i for i in data.journalist_ids if i not in visible]
+        if unknown:
+            raise InvalidInput(fields={"journalist_ids": selections.UNKNOWN_IDS.format(
+                ids=", ".join(map(str, unknown[:20])))})
+        ids.extend(data.journalist_ids)
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        raise InvalidInput(NOTHING_TO_TRANSFER, fields={"selection_id": NOTHING_TO_TRANSFER})
+    return ids
+
+
+def run(session: Session, principal: Principal, licence: Licence, client_id: str, ids: list[int],
+        import_contacts: Callable[[str, list[dict]], list[dict]], progress: Callable[[int], None],
+        commit: Callable[[], None]) -> dict[str, Any]:
+    """Transfer in batches of 500: crm creates or links the contacts, pressbase records the links (committed per
+    batch, so a failure later keeps what crm already created linked)."""
+    created = linked = 0
+    account = principal.require_account()
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start:start + BATCH]
+        fields = contact_fields(session, licence, batch)
+        records = [fields[i][1] for i in batch if i in fields]
+        if not records:
+            continue
+        results = import_contacts(client_id, records)
+        links = []
+        for r in results or []:
+            pid = r.get("pressbase_id") or ""
+            jid = int(pid[2:]) if pid.startswith("J-") and pid[2:].isdigit() else None
+            if jid is None or jid not in fields or not r.get("contact_id"):
+                continue
+            created += 1 if r.get("created") else 0
+            linked += 0 if r.get("created") else 1
+            links.append({"j": jid, "c": str(r["contact_id"]), "v": fields[jid][0], "s": fields[jid][1]})
+        if links:
+            session.execute(text("""
+INSERT INTO transfer_links (account_id, client_id, journalist_id, contact_id, version, snapshot, transferred_by)
+SELECT :a, :cl, (l ->> 'j')::bigint, l ->> 'c', (l ->> 'v')::int, l -> 's', :u
+  FROM jsonb_array_elements(CAST(:links AS jsonb)) l
+ON CONFLICT (account_id, client_id, journalist_id) DO UPDATE
+   SET contact_id = excluded.contact_id, version = excluded.version, snapshot = excluded.snapshot,
+       transferred_by = excluded.transferred_by, transferred_at = now(), applied_at = NULL"""),
+                            {"a": account, "cl": client_id, "links": jsonb(links),
+                             "u": principal.user_id if principal.is_user else None})
+        commit()
+        progress(min(len(ids), start + BATCH))
+    return {"transferred": created + linked, "created": created, "linked": linked, "requested": len(ids)}
+
+
+def _diff(old: dict, new: dict | None) -> dict[str, dict[str, Any]]:
+    if new is None:
+        return {}
+    keys = [k for k in FIELD_LABELS if old.get(k) != new.get(k)]
+    return {k: {"old": old.get(k), "new": new.get(k)} for k in keys}
+
+
+def changes(session: Session, principal: Principal, licence: Licence, client_id: str, paging: Paging) -> dict:
+    """Transferred journalists of a client whose pressbase record changed (or was deleted) since the transfer."""
+    principal.check_client(client_id)
+    account = principal.require_account()
+    cursor = decode_cursor(paging.cursor, "changes") if paging.cursor else {"id": 0}
+    items: list[dict] = []
+    after = cursor["id"]
+    scanned_to = after
+    # scan links in id order; only differing ones are returned, so scan in bounded rounds
+    for _ in range(50):
+        links = session.execute(text(
+            "SELECT id, journalist_id, contact_id, version, snapshot, transferred_at, applied_at FROM transfer_links "
+            "WHERE account_id = :a AND client_id = :c AND id > :after ORDER BY id LIMIT 500"),
+            {"a": account, "c": client_id, "after": after}).mappings().all()
+        if not links:
+            return {"items": items, "next_cursor": None}
+        current = contact_fields(session, licence, [link["journalist_id"] for link in links])
+        for link in links:
+            scanned_to = link["id"]
+            now = current.get(link["journalist_id"])
+            if now is not None and now[1] == link["snapshot"]:
+                continue
+            items.append(_change_view(link, now, principal.lang))
+            if len(items) >= paging.limit:
+                return {"items": items, "next_cursor": encode_cursor({"s": "changes", "id": scanned_to})}
+        after = links[-1]["id"]
+    return {"items": items, "next_cursor": encode_cursor({"s": "changes", "id": scanned_to})}
+
+
+def _change_view(link, now: tuple[int, dict] | None, lang: str) -> dict:
+    diff = _diff(link["snapshot"], now[1] if now else None)
+    return {
+        "link_id": link["id"], "contact_id": link["contact_id"], "journalist_id": link["journalist_id"],
+        "pressbase_id": f"J-{link['journalist_id']}",
+        "name": " ".join(p for p in (link["snapshot"].get("first_name"), link["snapshot"].get("last_name")) if p),
+        "state": "deleted" if now is None else "changed",
+        "transferred_version": link["version"], "current_version": now[0] if now else None,
+        "transferred_at": link["transferred_at"].isoformat(),
+        "changes": [{"field": k, "label": FIELD_LABELS[k].pick(lang), **v} for k, v in diff.items()],
+    }
+
+
+def apply(session: Session, principal: Principal, licence: Licence, data: ApplyChanges,
+          update_contacts: Callable[[str, list[dict]], list[dict]]) -> dict:
+    """Send the current fields of the chosen links to crm; links of deleted records are closed."""
+    client_id = str(data.client_id)
+    principal.check_client(client_id, write=True)
+    account = principal.require_account()
+    links = session.execute(text(
+        "SELECT id, journalist_id, contact_id, snapshot FROM transfer_links "
+        "WHERE account_id = :a AND client_id = :c AND id = ANY(CAST(:ids AS bigint[]))"),
+        {"a": account, "c": client_id, "ids": data.link_ids}).mappings().all()
+    found = {link["id"] for link in links}
+    unknown = [i for i in data.link_ids if i not in found]
+    if unknown:
+        raise InvalidInput(fields={"link_ids": UNKNOWN_LINKS.format(ids=", ".join(map(str, unknown[:20])))})
+    current = contact_fields(session, licence, [link["journalist_id"] for link in links])
+    updates, closed, by_contact = [], [], {}
+    for link in links:
+        now = current.get(link["journalist_id"])
+        if now is None:
+            closed.append(link["id"])
+            continue
+        diff = _diff(link["snapshot"], now[1])
+        if not diff:
+            continue
+        updates.append({"contact_id": link["contact_id"], "pressbase_id": f"J-{link['journalist_id']}",
+                        "fields": {k: v["new"] for k, v in diff.items()}})
+        by_contact[link["contact_id"]] = (link, now)
+    applied = 0
+    if updates:
+        for r in update_contacts(client_id, updates) or []:
+            entry = by_contact.get(str(r.get("contact_id")))
+            if entry is None:
+                continue
+            link, now = entry
+            if r.get("updated"):
+                applied += 1
+                session.execute(text("UPDATE transfer_links SET version = :v, snapshot = CAST(:s AS jsonb), "
+                                     "applied_at = now() WHERE id = :i"),
+                                {"v": now[0], "s": jsonb(now[1]), "i": link["id"]})
+            else:
+                closed.append(link["id"])   # the contact is gone or no longer linked
+    if closed:
+        session.execute(text("DELETE FROM transfer_links WHERE id = ANY(CAST(:ids AS bigint[]))"), {"ids": closed})
+    return {"applied": applied, "closed": len(closed), "unchanged": len(links) - applied - len(closed)}

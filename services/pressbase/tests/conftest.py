@@ -1,0 +1,1 @@
+from pressbase.testing import billing, pressbase_db, pressbase_service, sample, tenant  # noqa: F401
