@@ -13,15 +13,13 @@ from svckit.outbox import Outbox
 
 from . import __version__
 from .db.models import outbox
-from .entrypoints.accounts import AccountEntrypoints
-from .entrypoints.auth import AuthEntrypoints
-from .entrypoints.clients import ClientEntrypoints
-from .entrypoints.me import MeEntrypoints
-from .entrypoints.users import UserEntrypoints
+# modules, not classes: `nameko run identity.service` takes every class with entrypoints in this module for a service
+from .entrypoints import accounts as _accounts, auth as _auth, clients as _clients, me as _me, users as _users
 from .work import AuthCache, Clock
 
 
-class IdentityService(AuthEntrypoints, MeEntrypoints, UserEntrypoints, ClientEntrypoints, AccountEntrypoints):
+class IdentityService(_auth.AuthEntrypoints, _me.MeEntrypoints, _users.UserEntrypoints, _clients.ClientEntrypoints,
+                      _accounts.AccountEntrypoints):
     name = "identity"
 
     db = Database()

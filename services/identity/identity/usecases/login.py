@@ -14,6 +14,7 @@ from svckit.errors import Forbidden, InvalidInput, TooManyRequests, Unauthentica
 from svckit.i18n import Text
 
 from .. import mails
+from ..db import queries
 from ..db.models import Account, BackupCode, LoginChallenge, LoginFailure, OneTimePassword, User
 from ..domain import codes, passwords, throttle
 from ..work import Work
@@ -71,12 +72,16 @@ def throttle_wait(work: Work, email: str) -> float:
 def check_throttle(work: Work, email: str, user: User | None) -> None:
     wait = throttle_wait(work, email)
     if wait > 0:
-        seconds = max(1, math.ceil(wait))
-        if user is not None:
-            work.audit("login_throttled", account_id=user.account_id, target_user_id=user.id, actor_email=user.email,
-                       retry_after=seconds)
-            work.commit()
-        raise TooManyRequests(THROTTLED.format(seconds=seconds), retry_after=seconds)
+        refuse_throttled(work, user, wait)
+
+
+def refuse_throttled(work: Work, user: User | None, wait: float) -> None:
+    seconds = max(1, math.ceil(wait))
+    if user is not None:
+        work.audit("login_throttled", account_id=user.account_id, target_user_id=user.id, actor_email=user.email,
+                   retry_after=seconds)
+        work.commit()
+    raise TooManyRequests(THROTTLED.format(seconds=seconds), retry_after=seconds)
 
 
 def record_failure(work: Work, email: str, user: User | None, reason: str) -> None:
@@ -117,9 +122,14 @@ def _matching_one_time_password(work: Work, user: User, secret: str) -> OneTimeP
 
 def login(work: Work, email: str, password: str, kind: str = "user") -> dict[str, Any]:
     email = email.strip().lower()
-    user = work.db.execute(select(User).where(func.lower(User.email) == email, User.kind == kind)
-                           ).scalar_one_or_none()
-    check_throttle(work, email, user)
+    ekey, ikey = throttle.email_key(email), throttle.ip_key(work.ip)
+    user, account, failures = queries.login_lookup(work.db, email, kind, [k for k in (ekey, ikey) if k],
+                                                   work.now - throttle.WINDOW)
+    wait = throttle.wait_seconds(failures[ekey], throttle.EMAIL_RULE, work.now)
+    if ikey:
+        wait = max(wait, throttle.wait_seconds(failures[ikey], throttle.IP_RULE, work.now))
+    if wait > 0:
+        refuse_throttled(work, user, wait)
     ok = verify_password(user.password_hash if user else None, password)
     one_time = None
     if not ok and user is not None:
@@ -129,13 +139,11 @@ def login(work: Work, email: str, password: str, kind: str = "user") -> dict[str
         record_failure(work, email, user, "wrong_password")
         work.commit()
         raise Unauthenticated(WRONG_CREDENTIALS)
-    account = work.db.get(Account, user.account_id) if user.account_id else None
     if not user.active:
         work.audit("login_refused", account_id=user.account_id, target_user_id=user.id, actor_email=user.email,
                    reason="deactivated")
         work.commit()
         raise Forbidden(DEACTIVATED)
-    work.db.execute(delete(LoginFailure).where(LoginFailure.key == throttle.email_key(email)))
     if one_time is not None:
         one_time.used_at = work.now
     elif passwords.needs_rehash(user.password_hash):
@@ -145,8 +153,11 @@ def login(work: Work, email: str, password: str, kind: str = "user") -> dict[str
     if one_time is not None and method == "email":
         method = None  # the one-time password came by mail: the mailbox is already proven
     if method is None:
-        result = open_session(work, user, account, must_change, "one_time_password" if one_time else "password")
+        result = open_session(work, user, account, must_change, "one_time_password" if one_time else "password",
+                              clear_failures=bool(failures[ekey]))
     else:
+        if failures[ekey]:
+            work.db.execute(delete(LoginFailure).where(LoginFailure.key == ekey))
         result = start_challenge(work, user, method, must_change)
     work.commit()
     return result

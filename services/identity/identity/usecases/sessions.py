@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from svckit.errors import NotFound, Unauthenticated
 from svckit.i18n import Text
 from svckit.validation import parse_uuid
 
 from ..db.models import Account, User, UserSession
-from ..domain import codes, passwords, sessions as rules
+from ..db import queries
+from ..domain import codes, passwords, sessions as rules, throttle
 from ..work import Work
 from .common import iso, principal_of, user_dict
 
@@ -37,18 +40,20 @@ def restrictions(work: Work, user: User, account: Account | None, session_flag: 
 
 
 def open_session(work: Work, user: User, account: Account | None, password_change_required: bool,
-                 method: str) -> dict[str, Any]:
+                 method: str, clear_failures: bool = False) -> dict[str, Any]:
+    """A new session, its audit entry and the user's last login: one statement (the login hot path)."""
     token = codes.new_token()
-    session = UserSession(id=uuid.uuid4(), token_hash=codes.token_hash(token), user_id=user.id,
-                          account_id=user.account_id, created_at=work.now, last_seen_at=work.now,
-                          expires_at=rules.expires_at(work.now, lifetime_hours(account)),
-                          password_change_required=password_change_required, ip=work.ip, user_agent=work.user_agent)
-    work.db.add(session)
-    user.last_login_at = work.now
-    work.audit("login_succeeded", account_id=user.account_id, target_user_id=user.id,
-               actor=principal_of(work, user, account, session.id), actor_email=user.email, method=method)
-    return {"status": "authenticated", "token": token, "session_id": str(session.id),
-            "expires_at": iso(session.expires_at), "idle_timeout_minutes": idle_minutes(account),
+    session_id = uuid.uuid4()
+    expires = rules.expires_at(work.now, lifetime_hours(account))
+    queries.record_login(
+        work.db, session_id=session_id, token_hash=codes.token_hash(token), user_id=user.id,
+        account_id=user.account_id, now=work.now, expires_at=expires, pcr=password_change_required, ip=work.ip,
+        user_agent=work.user_agent, kind=user.kind, actor_id=str(user.id), email=user.email,
+        details=json.dumps({"method": method, "session_id": str(session_id)}), clear=clear_failures,
+        email_key=throttle.email_key(user.email))
+    set_committed_value(user, "last_login_at", work.now)  # written by the statement above; no second UPDATE
+    return {"status": "authenticated", "token": token, "session_id": str(session_id),
+            "expires_at": iso(expires), "idle_timeout_minutes": idle_minutes(account),
             "restrictions": restrictions(work, user, account, password_change_required),
             "user": user_dict(user, account)}
 
