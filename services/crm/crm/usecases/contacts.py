@@ -214,15 +214,16 @@ def search(session: Session, principal: Principal, f: ContactFilter, page: Page)
         from .lists import visible_list
         visible_list(session, principal, f.list_id)
     conds = repo.conditions(scope.account_id, clients, f)
+    sort_key = Contact.name_key
     after = decode_cursor(page.cursor, 2)
     if after:
         try:
-            conds.append(tuple_(Contact.name_key, Contact.id) > tuple_(after[0], uuid.UUID(after[1])))
+            conds.append(tuple_(sort_key, Contact.id) > tuple_(after[0], uuid.UUID(after[1])))
         except ValueError:
             raise InvalidInput(fields={"cursor": Text("Ungültiger Cursor.", "Invalid cursor.")}) from None
     query = (select(Contact, ContactEmail.email, ContactEmail.state)
              .select_from(repo.primary_email_join()).where(*conds)
-             .order_by(Contact.name_key, Contact.id).limit(page.limit + 1))
+             .order_by(sort_key, Contact.id).limit(page.limit + 1))
     rows = session.execute(query).all()
     more = len(rows) > page.limit
     rows = rows[:page.limit]
