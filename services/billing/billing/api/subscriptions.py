@@ -10,7 +10,7 @@ from svckit.validation import parse
 
 from ..db import repo
 from ..schemas import AffiliateInput, ChangeInput
-from ..usecases import entitlements, invoicing, subscriptions
+from ..usecases import entitlements, export, invoicing, subscriptions
 from .common import Base
 
 
@@ -68,6 +68,15 @@ class SubscriptionsApi(Base):
         payload = entitlements.current(self.db, self.cat, account, self.clock.today(), self.stage)
         self.db.commit()
         return payload
+
+    @rpc
+    def export_account_data(self, account_id: str, cursor: str | None = None) -> dict:
+        """billing's part of the whole-account export (GDPR): tables, then the invoice PDFs page by page."""
+        p = self.auth.principal
+        if not p.is_service:
+            p.require_role("administrator", "license_manager")
+        account = self.account_for(account_id)
+        return export.export(self.db, account, cursor)
 
     @event_handler("dispatch", "usage_recorded")
     def on_dispatch_usage(self, payload: dict) -> None:

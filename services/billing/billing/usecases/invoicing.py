@@ -112,8 +112,13 @@ def _render_batch(session_factory: Callable[[], Session], limit: int) -> int:
                 {"id": invoice_id}).scalar()
             if inv is None:
                 continue
-            render_one(session, session.get(m.Invoice, invoice_id))
-            session.commit()
+            try:
+                render_one(session, session.get(m.Invoice, invoice_id))
+                session.commit()
+            except Exception:  # one broken document must not stop the others; the next run tries again
+                log.exception("rendering invoice %s failed", invoice_id)
+                session.rollback()
+                continue
             done += 1
     return done
 

@@ -123,3 +123,27 @@ def test_reads_are_scoped_to_the_callers_account(billing):
         billing.call("get_account_overview", b, principal=lm_a)
     overview = billing.call("get_account_overview", b, principal=OPERATOR)
     assert overview["account_id"] == b and len(overview["invoices"]) == 1
+
+
+def test_account_export_has_the_tables_and_every_invoice_pdf(billing):
+    account = billing.order(D(2027, 2, 10))["account_id"]
+    billing.run(D(2027, 7, 1))
+    lm = billing.license_manager(account)
+    first = billing.call("export_account_data", account, principal=lm)
+    assert first["service"] == "billing" and first["next_cursor"] == "1"
+    assert [s["account_id"] for s in first["tables"]["subscriptions"]] == [account]
+    assert first["tables"]["orders"][0]["terms_version"] == "AGB-2027-01"
+    assert len(first["tables"]["invoices"]) == 2
+    second = billing.call("export_account_data", account, first["next_cursor"], principal=lm)
+    assert second["next_cursor"] is None
+    assert [f["path"] for f in second["files"]] == ["billing/invoices/2027-000001.pdf",
+                                                    "billing/invoices/2027-000002.pdf"]
+    assert base64.b64decode(second["files"][0]["content_b64"]).startswith(b"%PDF")
+    other = billing.license_manager(billing.order(D(2027, 2, 10))["account_id"])
+    with pytest.raises(NotFound):
+        billing.call("export_account_data", account, principal=other)
+    with pytest.raises(Forbidden):
+        billing.call("export_account_data", account,
+                     principal=Principal(kind="user", account_id=account, user_id="u", roles=("user",)))
+    with pytest.raises(InvalidInput):
+        billing.call("export_account_data", account, "-3", principal=lm)
