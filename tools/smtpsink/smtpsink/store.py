@@ -96,7 +96,7 @@ def new_id(now: float) -> str:
 
 
 def valid_id(value: str) -> bool:
-    return 0 < len(value) <= 64 and all(c.isalnum() or c == "-" for c in value)
+    return 0 < len(value) <= 64 and value.isascii() and all(c.isalnum() or c in "-_" for c in value)
 
 
 class Store:
