@@ -33,6 +33,7 @@ class SenderEngine(DependencyProvider):
 
     def kill(self) -> None:
         self.runner.running = False
+        self.runner.engine.marks.dispose()
         self.db.dispose()
 
     def get_dependency(self, worker_ctx) -> Runner:

@@ -22,6 +22,7 @@ from typing import Callable
 
 import eventlet
 from eventlet.greenpool import GreenPool
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.orm import Session
 
@@ -45,6 +46,13 @@ class Engine:
                  limiter: DomainLimiter | None = None, reconciler: Reconciler | None = None,
                  clock: Callable[[], datetime] = utcnow, worker_id: str | None = None):
         self.db = db
+        # Outcomes are committed without waiting for the WAL flush: a crash of the *worker* loses nothing (the
+        # commit is in PostgreSQL already); a crash of PostgreSQL itself may lose the last fraction of a second
+        # of marks, and those rows come back as "in doubt" and are reconciled like any other. Claims (the
+        # attempt recorded before sending) stay fully synchronous.
+        self.marks = create_engine(db.url, pool_size=settings.smtp_connections + 2, max_overflow=4,
+                                   pool_pre_ping=True, connect_args={"options": "-c synchronous_commit=off",
+                                                                     "application_name": "dispatch-sender"})
         self.settings = settings
         self.pool = pool or SmtpPool(settings.smtp_host, settings.smtp_port, size=settings.smtp_connections,
                                      timeout=settings.smtp_timeout, starttls=settings.smtp_starttls,
@@ -59,6 +67,10 @@ class Engine:
         self.composer = Composer(settings)
         self.greens = GreenPool(max(1, settings.smtp_connections))
         self.window = timedelta(hours=settings.retry_window_hours)
+
+    def close(self) -> None:
+        self.pool.close()
+        self.marks.dispose()
 
     def run_once(self) -> int:
         """Claim one batch and deliver it; returns how many rows were claimed (0: nothing due)."""
@@ -87,7 +99,7 @@ class Engine:
 
     def process(self, row: store.Claimed) -> None:
         s = self.settings
-        with Session(self.db, expire_on_commit=False) as session:
+        with Session(self.marks, expire_on_commit=False) as session:
             now = self.clock()
             if row.in_doubt and self.reconciler is not None:
                 known = self.reconciler.delivered(row.message_id, row.email)
@@ -174,4 +186,4 @@ class Runner:
                 self._gt.wait()
             except Exception:
                 pass
-        self.engine.pool.close()
+        self.engine.close()

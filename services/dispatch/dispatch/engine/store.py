@@ -69,13 +69,20 @@ _GUARD = "WHERE id = :id AND state = 'sending' AND leased_by = :worker"
 
 def mark_sent(session: Session, row: Claimed, worker: str, now: datetime, code: int | None, reply: str,
               size: int | None, reconciled: bool = False) -> bool:
+    """One round trip: the row and its timeline event together (a CTE), then the commit."""
+    import json
+
+    detail = {"code": code, "reply": reply[:300], "attempt": row.attempts, **({"reconciled": True} if reconciled
+                                                                              else {})}
     done = session.execute(text(f"""
-        UPDATE deliveries SET state = 'sent', sent_at = :now, final_at = :now, last_code = :code,
-               last_reply = :reply, size = :size, lease_until = NULL, in_doubt = false {_GUARD}"""),
-        {"id": row.id, "worker": worker, "now": now, "code": code, "reply": reply[:1000], "size": size}).rowcount
-    if done:
-        _event(session, row, "sent", now, {"code": code, "reply": reply[:300], "attempt": row.attempts,
-                                           **({"reconciled": True} if reconciled else {})})
+        WITH u AS (
+            UPDATE deliveries SET state = 'sent', sent_at = :now, final_at = :now, last_code = :code,
+                   last_reply = :reply, size = :size, lease_until = NULL, in_doubt = false {_GUARD}
+            RETURNING id, mailing_id)
+        INSERT INTO delivery_events (delivery_id, mailing_id, kind, at, detail)
+        SELECT id, mailing_id, 'sent', :now, CAST(:detail AS jsonb) FROM u"""),
+        {"id": row.id, "worker": worker, "now": now, "code": code, "reply": reply[:1000], "size": size,
+         "detail": json.dumps(detail)}).rowcount
     session.commit()
     return bool(done)
 

@@ -23,13 +23,19 @@ def db(databases):
 
 @pytest.fixture
 def make_engine(db, smtp_sink):
+    made = []
+
     def make(clock=None, connections=1, batch=10, per_minute=0, reconcile=True, **kw):
         settings = DispatchSettings(smtp_host="127.0.0.1", smtp_port=smtp_sink.smtp_port, smtp_connections=connections,
                                     batch_size=batch, verp_domain="bounces.test", mail_from="no-reply@pressroom.test",
                                     domain_rate_per_minute=per_minute, **kw)
-        return Engine(db, settings, clock=clock or FakeClock(),
-                      reconciler=SinkReconciler(smtp_sink.web_url) if reconcile else None)
-    return make
+        engine = Engine(db, settings, clock=clock or FakeClock(),
+                        reconciler=SinkReconciler(smtp_sink.web_url) if reconcile else None)
+        made.append(engine)
+        return engine
+    yield make
+    for engine in made:
+        engine.close()
 
 
 def states(db, mailing_id=None) -> dict[str, int]:
