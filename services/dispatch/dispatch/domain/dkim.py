@@ -105,8 +105,11 @@ _FOLD = re.compile(rb"\r\n(?=[ \t])")
 
 
 def relaxed_body(body: bytes) -> bytes:
-    body = _WSP.sub(b" ", body)
-    body = _TRAIL.sub(b"\r\n", body)
+    # fast path: quoted-printable and base64 bodies (ours) have no runs of blanks and none before a line end
+    if b"\t" in body or b"  " in body:
+        body = _WSP.sub(b" ", body)
+    if b" \r\n" in body:
+        body = _TRAIL.sub(b"\r\n", body)
     body = body.rstrip(b"\r\n")
     if body.endswith((b" ", b"\t")):
         body = body.rstrip(b" \t")
@@ -152,19 +155,12 @@ class Signer:
         """``raw`` with DKIM-Signature headers prepended (Ed25519 first, then RSA)."""
         headers, body = split_message(raw)
         bh = base64.b64encode(hashlib.sha256(relaxed_body(body)).digest()).decode()
-        present = {n.strip().lower() for n, _ in headers}
-        names = [h for h in SIGNED_HEADERS if h.encode() in present]
-        # the header data hashed by both signatures (bottom-most instance of each name, RFC 6376 5.4.2)
-        canon: list[bytes] = []
-        used: dict[bytes, int] = {}
-        for name in names:
-            key = name.encode()
-            matches = [i for i, (n, _) in enumerate(headers) if n.strip().lower() == key]
-            k = used.get(key, 0)
-            if k < len(matches):
-                idx = matches[len(matches) - 1 - k]
-                used[key] = k + 1
-                canon.append(relaxed_header(*headers[idx]) + b"\r\n")
+        # the header data hashed by both signatures: the bottom-most instance of each name (RFC 6376 5.4.2)
+        last: dict[bytes, int] = {}
+        for i, (n, _) in enumerate(headers):
+            last[n.strip().lower()] = i
+        names = [h for h in SIGNED_HEADERS if h.encode() in last]
+        canon = [relaxed_header(*headers[last[name.encode()]]) + b"\r\n" for name in names]
         stamp = int(time.time() if now is None else now)
         out = []
         if self.ed25519_key is not None and self.ed25519_selector:
