@@ -30,8 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import loadgen  # noqa: E402
-from bench.common import BIN, child, free_port, vhost, wait_until  # noqa: E402
+from bench import loadgen
+from bench.common import BIN, child, free_port, vhost, wait_until
 
 CLK = os.sysconf("SC_CLK_TCK")
 

@@ -29,7 +29,6 @@ import logging
 from urllib.parse import urlsplit
 
 import falcon
-
 from svckit.authcache import PrincipalCache
 from svckit.errors import Forbidden, Unauthenticated, Unavailable
 from svckit.i18n import Text
@@ -147,5 +146,5 @@ class Authentication:
                           {"method": req.method, "path": req.path[:500], "status": status,
                            "request_id": req.context.get("request_id")},
                           principal=principal, request_id=req.context.get("request_id"))
-        except (Unavailable, Exception):  # noqa: BLE001 - the answer is already decided; log loudly instead
-            log.error("could not audit operator request %s %s", req.method, req.path, exc_info=True)
+        except (Unavailable, Exception):
+            log.exception("could not audit operator request %s %s", req.method, req.path)

@@ -8,8 +8,6 @@ import uuid
 
 import pytest
 import redis
-
-from identity.testing import OTP
 from svckit.authcache import prefix, redis_url
 
 P = "/api/v1"

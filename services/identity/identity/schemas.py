@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import EmailStr, Field, field_validator
-
 from svckit.validation import Input
 
 Language = Literal["de", "en"]
@@ -21,8 +20,8 @@ class Credentials(Input):
 
 
 class ClientInfo(Input):
-    ip: Optional[str] = Field(default=None, max_length=64)
-    user_agent: Optional[str] = Field(default=None, max_length=300)
+    ip: str | None = Field(default=None, max_length=64)
+    user_agent: str | None = Field(default=None, max_length=300)
 
 
 class SecondFactor(Input):
@@ -45,7 +44,7 @@ class Reset(Input):
 
 
 class ChangePassword(Input):
-    current_password: Optional[str] = Field(default=None, max_length=1024)
+    current_password: str | None = Field(default=None, max_length=1024)
     new_password: str = Field(min_length=1, max_length=1024)
 
 
@@ -53,8 +52,8 @@ class Person(Input):
     email: EmailStr
     first_name: str = Name
     last_name: str = Name
-    language: Optional[Language] = None
-    salutation: Optional[str] = Field(default=None, max_length=20)
+    language: Language | None = None
+    salutation: str | None = Field(default=None, max_length=20)
 
 
 class AccountInput(Input):
@@ -82,19 +81,19 @@ class NewUser(Person):
 
 
 class UserChanges(Input):
-    email: Optional[EmailStr] = None
-    first_name: Optional[str] = Field(default=None, max_length=100)
-    last_name: Optional[str] = Field(default=None, max_length=100)
-    salutation: Optional[str] = Field(default=None, max_length=20)
-    language: Optional[Language] = None
-    two_factor_by_mail: Optional[bool] = None
+    email: EmailStr | None = None
+    first_name: str | None = Field(default=None, max_length=100)
+    last_name: str | None = Field(default=None, max_length=100)
+    salutation: str | None = Field(default=None, max_length=20)
+    language: Language | None = None
+    two_factor_by_mail: bool | None = None
 
 
 class ProfileChanges(Input):
-    first_name: Optional[str] = Field(default=None, max_length=100)
-    last_name: Optional[str] = Field(default=None, max_length=100)
-    salutation: Optional[str] = Field(default=None, max_length=20)
-    language: Optional[Language] = None
+    first_name: str | None = Field(default=None, max_length=100)
+    last_name: str | None = Field(default=None, max_length=100)
+    salutation: str | None = Field(default=None, max_length=20)
+    language: Language | None = None
 
 
 class Rights(Input):
@@ -112,27 +111,27 @@ class NewClient(Input):
 
 
 class ClientChanges(Input):
-    name: Optional[str] = Field(default=None, min_length=1, max_length=200)
-    description: Optional[str] = Field(default=None, max_length=2000)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=2000)
 
 
 class Settings(Input):
-    password_min_length: Optional[int] = Field(default=None, ge=8, le=128)
-    password_max_length: Optional[int] = Field(default=None, ge=64, le=1024)
-    password_max_age_days: Optional[int] = Field(default=None, ge=1, le=3650)
-    two_factor_required: Optional[bool] = None
-    idle_timeout_minutes: Optional[int] = Field(default=None, ge=5, le=1440)
-    session_lifetime_hours: Optional[int] = Field(default=None, ge=1, le=720)
-    name: Optional[str] = Field(default=None, min_length=1, max_length=200)
-    language: Optional[Language] = None
+    password_min_length: int | None = Field(default=None, ge=8, le=128)
+    password_max_length: int | None = Field(default=None, ge=64, le=1024)
+    password_max_age_days: int | None = Field(default=None, ge=1, le=3650)
+    two_factor_required: bool | None = None
+    idle_timeout_minutes: int | None = Field(default=None, ge=5, le=1440)
+    session_lifetime_hours: int | None = Field(default=None, ge=1, le=720)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    language: Language | None = None
 
 
 class AuditFilter(Input):
-    event: Optional[list[str]] = Field(default=None, max_length=50)
-    user_id: Optional[uuid.UUID] = None
-    since: Optional[datetime] = None
-    until: Optional[datetime] = None
-    cursor: Optional[int] = Field(default=None, ge=1)
+    event: list[str] | None = Field(default=None, max_length=50)
+    user_id: uuid.UUID | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    cursor: int | None = Field(default=None, ge=1)
     limit: int = Field(default=50, ge=1, le=500)
 
     @field_validator("event", mode="before")
@@ -150,7 +149,7 @@ class Code(Input):
 
 
 class Password(Input):
-    password: Optional[str] = Field(default=None, max_length=1024)
+    password: str | None = Field(default=None, max_length=1024)
 
 
 class NewOperator(Input):
@@ -167,7 +166,7 @@ class OperatorAction(Input):
     method: str = Field(max_length=10)
     path: str = Field(max_length=500)
     status: int
-    request_id: Optional[str] = Field(default=None, max_length=64)
+    request_id: str | None = Field(default=None, max_length=64)
 
 
 def changes(model: Input) -> dict:

@@ -15,12 +15,11 @@ Writes the login hint to ``var/demo-login.txt`` (``PRESSROOM_VAR_DIR`` overrides
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.orm import Session
-
 from svckit.outbox import OutboxWriter
 from svckit.principal import Principal
 from svckit.settings import database_url
@@ -46,7 +45,7 @@ class _Discard:
 
 
 def _work(session: Session, principal: Principal) -> Work:
-    return Work(session, datetime.now(timezone.utc), principal, outbox=OutboxWriter(outbox, None, None),
+    return Work(session, datetime.now(UTC), principal, outbox=OutboxWriter(outbox, None, None),
                 mailer=_Discard(), invalidator=None)
 
 
@@ -58,11 +57,11 @@ def _known_password(session: Session, user: User, password: str) -> None:
     """Set the demo password once (no forced change); later runs leave a changed password alone."""
     if user.password_hash is None or user.must_change_password:
         user.password_hash = passwords.hash_password(password)
-        user.password_changed_at = datetime.now(timezone.utc)
+        user.password_changed_at = datetime.now(UTC)
         user.must_change_password = False
         session.execute(update(OneTimePassword).where(OneTimePassword.user_id == user.id,
                                                       OneTimePassword.used_at.is_(None))
-                        .values(used_at=datetime.now(timezone.utc)))
+                        .values(used_at=datetime.now(UTC)))
 
 
 def seed(session: Session) -> dict:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from nameko.dependency_providers import Config
 from nameko.web.handlers import http
-
 from svckit import health
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
@@ -13,8 +12,13 @@ from svckit.outbox import Outbox
 
 from . import __version__
 from .db.models import outbox
+
 # modules, not classes: `nameko run identity.service` takes every class with entrypoints in this module for a service
-from .entrypoints import accounts as _accounts, auth as _auth, clients as _clients, me as _me, users as _users
+from .entrypoints import accounts as _accounts
+from .entrypoints import auth as _auth
+from .entrypoints import clients as _clients
+from .entrypoints import me as _me
+from .entrypoints import users as _users
 from .work import AuthCache, Clock
 
 

@@ -10,13 +10,14 @@ import re
 import time
 import uuid
 
+from svckit.principal import Principal
+
 from identity.service import IdentityService
 from identity.work import Clock
-from svckit.principal import Principal
 
 BILLING = Principal.system("billing")
 OTP = re.compile(r"(?:Einmal-Passwort|One-time password): (\S+)")
-CODE = re.compile(r"^\s+(\d{6})\s*$", re.M)
+CODE = re.compile(r"^\s+(\d{6})\s*$", re.MULTILINE)
 
 
 class Identity:

@@ -9,15 +9,13 @@ commit: events (written to the outbox in the same transaction), mails and princi
 from __future__ import annotations
 
 import logging
-
-import eventlet
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import eventlet
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
 from svckit.authcache import Invalidator
 from svckit.mail import TransactionalMail
 from svckit.principal import Principal
@@ -37,7 +35,7 @@ class Clock(DependencyProvider):
         self.offset += timedelta(**delta)
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc) + self.offset
+        return datetime.now(UTC) + self.offset
 
     def get_dependency(self, worker_ctx):
         return self.now
@@ -128,5 +126,5 @@ class Work:
     def _send(self, mail: TransactionalMail) -> None:
         try:
             self.mailer.send(mail)
-        except Exception:  # noqa: BLE001 - the change is committed; a lost mail is logged, not a failed call
+        except Exception:
             log.exception("could not send %s mail to %s", mail.category, mail.to)

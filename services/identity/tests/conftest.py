@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from identity.testing import Identity, make_identity, make_tenant
 
 try:  # the root conftest registers smtpsink.testing; until it does, take the fixture from there directly

@@ -22,7 +22,8 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .settings import env
 

@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from sqlalchemy import delete, func, select
-
 from svckit import entitlements
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.i18n import Text
@@ -14,10 +13,20 @@ from svckit.validation import parse_uuid
 
 from .. import events, mails
 from ..db.models import (
-    Account, AuditEntry, BackupCode, Client, LoginChallenge, LoginFailure, OneTimePassword, PasswordHistory, User,
-    UserSession, account_entitlements,
+    Account,
+    AuditEntry,
+    BackupCode,
+    Client,
+    LoginChallenge,
+    LoginFailure,
+    OneTimePassword,
+    PasswordHistory,
+    User,
+    UserSession,
+    account_entitlements,
 )
-from ..domain import seats as seat_rules, throttle
+from ..domain import seats as seat_rules
+from ..domain import throttle
 from ..work import Work
 from .clients import add_client
 from .common import ACCOUNT_NOT_FOUND, account_of, active_users, effective_seats, iso, require_admin, roles_of

@@ -12,15 +12,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-
 from svckit.errors import Conflict, NotFound
 from svckit.i18n import Text
+from svckit.validation import parse_uuid
 
 from .. import events
 from ..db.models import Account, Client, ClientRight, User
 from ..work import Work
 from .common import CLIENT_NOT_FOUND, account_of, client_dict, require_admin, user_in_account
-from svckit.validation import parse_uuid
 
 NAME_TAKEN = Text("Einen Mandanten mit diesem Namen gibt es schon.", "A client with this name already exists.")
 LAST_CLIENT = Text("Der letzte Mandant eines Kontos kann nicht gelöscht werden.",

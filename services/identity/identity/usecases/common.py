@@ -7,7 +7,6 @@ import uuid
 from typing import Any
 
 from sqlalchemy import func, select
-
 from svckit import entitlements
 from svckit.errors import Forbidden, NotFound
 from svckit.i18n import Text

@@ -9,7 +9,6 @@ from typing import Any
 
 from eventlet import tpool
 from sqlalchemy import delete, func, select
-
 from svckit.errors import Forbidden, InvalidInput, TooManyRequests, Unauthenticated
 from svckit.i18n import Text
 

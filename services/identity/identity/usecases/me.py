@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from sqlalchemy import delete
-
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.i18n import Text
 
@@ -44,7 +43,7 @@ def get_me(work: Work) -> dict[str, Any]:
 
 
 def update_me(work: Work, changes: dict[str, Any]) -> dict[str, Any]:
-    user, account = _me(work)
+    user, _ = _me(work)
     for key in ("first_name", "last_name", "salutation", "language"):
         if key in changes:
             setattr(user, key, changes[key])
@@ -62,7 +61,7 @@ def _check_password(work: Work, user: User, password: str | None) -> None:
 
 def set_mail_codes(work: Work, enabled: bool) -> dict[str, Any]:
     """The user's own choice of codes by mail (the account's policy may require them anyway)."""
-    user, account = _me(work)
+    user, _ = _me(work)
     if not enabled and user.kind == "operator":
         raise Conflict(REQUIRED_BY_ACCOUNT)
     user.two_factor = "email" if enabled else "none"
@@ -81,7 +80,7 @@ def start_totp(work: Work) -> dict[str, Any]:
 
 
 def confirm_totp(work: Work, code: str) -> dict[str, Any]:
-    user, account = _me(work)
+    user, _ = _me(work)
     if not user.totp_pending_secret:
         raise Conflict(NO_PENDING_TOTP)
     counter = codes.totp_counter(user.totp_pending_secret, code, work.now, None)
@@ -95,7 +94,7 @@ def confirm_totp(work: Work, code: str) -> dict[str, Any]:
 
 
 def disable_totp(work: Work, password: str | None) -> dict[str, Any]:
-    user, account = _me(work)
+    user, _ = _me(work)
     if not user.totp_secret:
         raise Conflict(NO_TOTP)
     _check_password(work, user, password)

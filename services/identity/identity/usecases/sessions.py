@@ -8,14 +8,14 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
-
 from svckit.errors import NotFound, Unauthenticated
 from svckit.i18n import Text
 from svckit.validation import parse_uuid
 
-from ..db.models import Account, User, UserSession
 from ..db import queries
-from ..domain import codes, passwords, sessions as rules, throttle
+from ..db.models import Account, User, UserSession
+from ..domain import codes, passwords, throttle
+from ..domain import sessions as rules
 from ..work import Work
 from .common import iso, principal_of, user_dict
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-
 from svckit.errors import Conflict, Forbidden, InvalidInput, QuotaExceeded
 from svckit.i18n import Text
 from svckit.principal import ADMINISTRATOR, LICENSE_MANAGER
@@ -18,7 +17,15 @@ from ..db.models import Account, ClientRight, User
 from ..domain import seats as seat_rules
 from ..work import Work
 from .common import (
-    ADMIN_ONLY, account_of, active_users, client_in_account, effective_seats, require_admin, rights_of, roles_of, user_dict,
+    ADMIN_ONLY,
+    account_of,
+    active_users,
+    client_in_account,
+    effective_seats,
+    require_admin,
+    rights_of,
+    roles_of,
+    user_dict,
     user_in_account,
 )
 from .passwords import issue_one_time_password

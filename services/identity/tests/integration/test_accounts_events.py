@@ -4,10 +4,9 @@ import time
 
 import pyotp
 import pytest
+from identity.testing import BILLING
 from nameko.events import event_handler
 from nameko.standalone.events import event_dispatcher
-
-from identity.testing import BILLING
 from svckit.errors import Forbidden, InvalidInput, Unauthenticated
 from svckit.principal import Principal
 

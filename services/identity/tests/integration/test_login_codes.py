@@ -2,7 +2,6 @@
 moved, nothing sleeps), five attempts at most, resends rate-limited."""
 
 import pytest
-
 from svckit.errors import InvalidInput, TooManyRequests, Unauthenticated
 from svckit.principal import Principal
 
@@ -11,7 +10,7 @@ PASSWORD = "Kaffeebohnen-Sommer-42"
 
 @pytest.fixture
 def mail_2fa_user(identity, tenant):
-    user, _token, principal = identity.add_user(tenant["admin"], two_factor_by_mail=True)
+    user, _token, _principal = identity.add_user(tenant["admin"], two_factor_by_mail=True)
     identity.sink.clear()
     return user
 

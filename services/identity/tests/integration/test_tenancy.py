@@ -4,7 +4,6 @@ not found; hidden clients are invisible; read only cannot write (identity's endp
 import uuid
 
 import pytest
-
 from svckit.errors import Forbidden, InvalidInput, NotFound
 
 
@@ -92,7 +91,7 @@ def test_hidden_clients_are_invisible_and_read_only_cannot_write(identity, tenan
 def test_rights_change_applies_to_the_next_call(identity, tenant):
     admin = tenant["admin"]
     konzern, tochter = tenant["ids"]["client_ids"]
-    user, token, reader = identity.add_user(admin, rights={konzern: "read"})
+    user, token, _reader = identity.add_user(admin, rights={konzern: "read"})
     identity.call("set_client_rights", tochter, {user["id"]: "full"}, principal=admin)
     identity.call("set_user_rights", user["id"], {konzern: "hidden"}, principal=admin)
     now = identity.principal(token)  # same session, no new login

@@ -1,13 +1,12 @@
 """Pure rules: no database, no broker; time is an argument."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
-
 from identity.domain import codes, passwords, seats, sessions, throttle
 
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 # --- passwords -----------------------------------------------------------------------------------------------------

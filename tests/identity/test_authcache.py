@@ -1,0 +1,34 @@
+"""The principal cache's protocol against the real Redis: an answer stored under an old generation is never used,
+including the race where identity commits a change while the gateway is still asking."""
+
+import uuid
+
+from svckit.authcache import Invalidator, PrincipalCache
+
+
+def test_generation_protocol_and_the_race():
+    prefix = f"pressroom:test{uuid.uuid4().hex[:8]}:"
+    cache, identity = PrincipalCache(key_prefix=prefix), Invalidator(key_prefix=prefix)
+    token = uuid.uuid4().hex
+    answer, gen = cache.lookup(token)
+    assert answer is None and gen == 0
+    cache.store(token, gen, {"principal": {"kind": "user", "clients": {"c": "full"}}}, ttl=30)
+    assert cache.lookup(token) == ({"principal": {"kind": "user", "clients": {"c": "full"}}}, 0)
+    # identity commits a change (e.g. rights) and bumps: the entry is stale at once
+    assert identity.bump([bytes.fromhex(token)]) is True
+    answer, gen = cache.lookup(token)
+    assert answer is None and gen == 1
+    # the race: the gateway noted generation 1, asked identity and got the OLD rights; meanwhile identity
+    # committed again and bumped; the late store under generation 1 must never be served
+    identity.bump([token])
+    cache.store(token, gen, {"principal": {"kind": "user", "clients": {"c": "full"}}}, ttl=30)
+    assert cache.lookup(token) == (None, 2)
+    cache._r().delete(f"{prefix}p:{token}", f"{prefix}g:{token}")
+
+
+def test_redis_down_means_asking_identity_every_time():
+    cache = PrincipalCache(url="redis://127.0.0.1:1/0", key_prefix="pressroom:nowhere:", backoff=60)
+    assert cache.lookup("ab" * 32) == (None, None)      # no exception, no caching
+    cache.store("ab" * 32, 0, {"principal": {}}, ttl=30)  # a no-op
+    assert cache.available is False
+    assert Invalidator(url="redis://127.0.0.1:1/0").bump([b"\x01"]) is False
