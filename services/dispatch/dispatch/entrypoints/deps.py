@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import eventlet
 from nameko.extensions import DependencyProvider
@@ -31,7 +32,14 @@ class Background(DependencyProvider):
         self._running = False
 
     def setup(self) -> None:
-        self.settings = DispatchSettings.load(self.container.config)
+        from svckit.settings import env
+
+        from ..imap import MailboxSettings
+
+        config = self.container.config
+        self.settings = DispatchSettings.load(config)
+        self.mailbox = MailboxSettings.load(lambda name, default=None: config.get(name) or env(name) or default)
+        self.mailbox_interval = float(config.get("BOUNCE_IMAP_INTERVAL") or env("BOUNCE_IMAP_INTERVAL") or 60)
 
     def _engine(self):
         provider = next(d for d in self.container.dependencies if d.attr_name == self.database_attr)
@@ -54,12 +62,20 @@ class Background(DependencyProvider):
                 session.commit()
         except Exception:
             log.exception("could not prepare the system sender domain")
+        next_mailbox = 0.0
         while self._running:
             try:
                 with Session(self._engine()) as session:
                     housekeeping.run(session)
             except Exception:
                 log.exception("housekeeping failed; retrying")
+            if self.mailbox is not None and time.monotonic() >= next_mailbox:
+                next_mailbox = time.monotonic() + self.mailbox_interval
+                try:
+                    from ..imap import poll
+                    poll(self._engine(), self.mailbox, self.settings)
+                except Exception:
+                    log.exception("reading the bounce mailbox failed; trying again later")
             eventlet.sleep(self.settings.housekeeping_interval)
 
     def spawn(self, fn, *args) -> None:
