@@ -23,7 +23,7 @@ from svckit.i18n import Text
 from svckit.principal import Principal
 
 from .db import contacts as repo
-from .db.models import Contact, ContactEmail, HistoryEntry, Participant, StoredFile
+from .db.models import Contact, ContactEmail, HistoryEntry, ListMember, Participant, StoredFile
 from .domain import salutation
 from .jobs import JobContext
 from .usecases.common import NOT_FOUND, Scope
@@ -50,28 +50,32 @@ YES_NO = (Text("ja", "yes"), Text("nein", "no"))
 
 def source_query(session: Session, principal: Principal, source: dict) -> tuple[list, Any, str]:
     """(WHERE parts, extra column or None, a name for the file) for an export source."""
-    from .usecases.lists import member_conditions, visible_list
+    from .usecases.lists import visible_list
     from .usecases.press_events import visible_event
 
     scope = Scope(principal)
     if source.get("list_id"):
         l = visible_list(session, principal, source["list_id"])
-        return member_conditions(session, l), None, l.name
+        if l.kind == "static":
+            conds = repo.conditions(l.account_id, [l.client_id], None)
+            conds += [Contact.id == ListMember.contact_id, ListMember.list_id == l.id]
+            return conds, None, l.name, ListMember
+        return repo.conditions(l.account_id, [l.client_id], l.filter or {}), None, l.name, None
     if source.get("event_id"):
         e = visible_event(session, principal, source["event_id"])
         conds = repo.conditions(scope.account_id, scope.clients, None)
         conds += [Contact.client_id == e.client_id, Participant.event_id == e.id]
         if source.get("status"):
             conds.append(Participant.status == source["status"])
-        return conds, Participant.status, e.name
+        return conds, Participant.status, e.name, Participant
     if source.get("mailing_id"):
         conds = repo.conditions(scope.account_id, scope.clients, None)
         conds.append(Contact.id.in_(select(HistoryEntry.contact_id).where(
             HistoryEntry.account_id == scope.account_id, HistoryEntry.ref == f"mailing:{source['mailing_id']}")))
-        return conds, None, f"Mailing {source['mailing_id']}"
+        return conds, None, f"Mailing {source['mailing_id']}", None
     conds = repo.conditions(scope.account_id, scope.clients, None)
     conds.append(Contact.id.in_([uuid.UUID(str(i)) for i in source.get("contact_ids") or []]))
-    return conds, None, "Kontakte"
+    return conds, None, "Kontakte", None
 
 
 def _row(c: Contact, email: str | None, state: str | None, lang: str, status: str | None) -> list[Any]:
@@ -98,7 +102,7 @@ def _row(c: Contact, email: str | None, state: str | None, lang: str, status: st
 
 def write_xlsx(session: Session, principal: Principal, source: dict, lang: str, path: str,
                progress=None) -> tuple[int, str]:
-    conds, extra, name = source_query(session, principal, source)
+    conds, extra, name, driver = source_query(session, principal, source)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET.pick(lang))
     header = [t.pick(lang) for _, t in COLUMNS] + ([STATUS_COLUMN[1].pick(lang)] if extra is not None else [])
@@ -114,12 +118,14 @@ def write_xlsx(session: Session, principal: Principal, source: dict, lang: str, 
     rows = 0
     after: uuid.UUID | None = None
     join = repo.primary_email_join()
-    if extra is not None:
-        join = join.join(Participant.__table__, Participant.contact_id == Contact.id)
+    key = Contact.id
+    if driver is not None:   # a membership table drives the pages: one index range per page
+        join = join.join(driver.__table__, driver.contact_id == Contact.id)
+        key = driver.contact_id
     cols = [Contact, ContactEmail.email, ContactEmail.state] + ([extra] if extra is not None else [])
     while True:
-        page_conds = list(conds) + ([Contact.id > after] if after else [])
-        page = session.execute(select(*cols).select_from(join).where(*page_conds).order_by(Contact.id)
+        page_conds = list(conds) + ([key > after] if after else [])
+        page = session.execute(select(*cols).select_from(join).where(*page_conds).order_by(key)
                                .limit(PAGE)).all()
         for r in page:
             values = _row(r[0], r[1], r[2], lang, r[3] if extra is not None else None)
@@ -171,6 +177,6 @@ def run_export(ctx: JobContext) -> dict:
 
 def check_source(session: Session, principal: Principal, source: dict) -> None:
     """Validate the source before queueing (unknown or hidden list/event -> 404 now, not in a failed job)."""
-    source_query(session, principal, source)
+    source_query(session, principal, source)[0]
     if source.get("contact_ids") is not None and not source["contact_ids"]:
         raise NotFound(NOT_FOUND["contact"])

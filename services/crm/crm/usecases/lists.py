@@ -59,6 +59,17 @@ def member_conditions(session: Session, l: DistributionList) -> list:
     return repo.conditions(l.account_id, [l.client_id], l.filter or {})
 
 
+def member_source(l: DistributionList, base=None):
+    """(FROM clause, WHERE parts, key column) to page through a list's contacts by keyset on the key column.
+    A static list is driven from its membership rows (primary key (list_id, contact_id): each page is one index
+    range), a dynamic one from the contacts its filter selects (ordered by id)."""
+    base = base if base is not None else repo.primary_email_join()
+    if l.kind == "static":
+        conds = repo.conditions(l.account_id, [l.client_id], None) + [ListMember.list_id == l.id]
+        return base.join(ListMember.__table__, ListMember.contact_id == Contact.id), conds, ListMember.contact_id
+    return base, repo.conditions(l.account_id, [l.client_id], l.filter or {}), Contact.id
+
+
 def count_members(session: Session, l: DistributionList) -> int:
     if l.kind == "static":
         return session.scalar(select(func.count()).select_from(ListMember).where(ListMember.list_id == l.id)) or 0
@@ -158,16 +169,16 @@ def remove_members(session: Session, principal: Principal, list_id: Any, data: I
 def members(session: Session, principal: Principal, list_id: Any, page: Page) -> dict:
     l = visible_list(session, principal, list_id)
     principal.check_client(str(l.client_id))
-    conds = member_conditions(session, l)
+    source, conds, key = member_source(l)
     after = decode_cursor(page.cursor, 1)
     if after:
         try:
-            conds.append(Contact.id > uuid.UUID(after[0]))
+            conds.append(key > uuid.UUID(after[0]))
         except ValueError:
             raise InvalidInput(fields={"cursor": Text("Ungültiger Cursor.", "Invalid cursor.")}) from None
     rows = session.execute(select(Contact, ContactEmail.email, ContactEmail.state)
-                           .select_from(repo.primary_email_join()).where(*conds)
-                           .order_by(Contact.id).limit(page.limit + 1)).all()
+                           .select_from(source).where(*conds)
+                           .order_by(key).limit(page.limit + 1)).all()
     more = len(rows) > page.limit
     rows = rows[:page.limit]
     return {"items": [summary(c, e, s) for c, e, s in rows],
