@@ -33,7 +33,14 @@ IMPORT_NOT_FOUND = Text("Import nicht gefunden.", "Import not found.")
 BAD_CHUNK = Text("Ungültiger Datenblock (Base64 erwartet, höchstens 4 MB).",
                  "Invalid chunk (base64 expected, at most 4 MB).")
 OUT_OF_ORDER = Text("Datenblock {seq} erwartet.", "Chunk {seq} expected.")
-TOO_LARGE = Text("Die Datei ist größer als {mb} MB.", "The file is larger than {mb} MB.")
+TOO_LARGE = Text("Die Datei ist größer als {size}.", "The file is larger than {size}.")
+
+
+def _size(n: int) -> Text:
+    for unit, factor in (("GB", 1024 ** 3), ("MB", 1024 ** 2)):
+        if n >= factor and n % factor == 0:
+            return Text(f"{n // factor} {unit}", f"{n // factor} {unit}")
+    return Text(f"{n} Bytes", f"{n} bytes")
 ALREADY_STARTED = Text("Dieser Upload wurde bereits importiert.", "This upload has already been imported.")
 EMPTY_UPLOAD = Text("Der Upload ist leer.", "The upload is empty.")
 BAD_KIND = Text("Erlaubt sind: outlet, journalist, forward_feature.",
@@ -77,7 +84,7 @@ class FeedEntrypoints(Entrypoints):
             raise InvalidInput(fields={"data": BAD_CHUNK})
         limit = int(self.config.get("PRESSBASE_MAX_FEED_BYTES", DEFAULT_MAX_FEED))
         if upload.size + len(data) > limit:
-            raise PayloadTooLarge(TOO_LARGE.format(mb=limit // 1024 ** 2), limit=limit)
+            raise PayloadTooLarge(TOO_LARGE.format(size=_size(limit)), limit=limit)
         self.db.add(FeedUploadChunk(upload_id=upload.id, seq=seq, data=data))
         upload.chunks += 1
         upload.size += len(data)
