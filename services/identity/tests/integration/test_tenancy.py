@@ -101,3 +101,29 @@ def test_rights_change_applies_to_the_next_call(identity, tenant):
     assert row["rights"] == {konzern: "hidden", tochter: "full"}
     events = [e["event"] for e in identity.call("list_audit", {"event": "rights_changed"}, principal=admin)["entries"]]
     assert events.count("rights_changed") >= 2
+
+
+def test_administrators_filter_and_page_the_audit_log(identity, tenant):
+    admin = tenant["admin"]
+    user, _token, _principal = identity.add_user(admin)
+    identity.clock.advance(hours=1)
+    later = identity.clock.now().isoformat()
+    identity.call("deactivate_user", user["id"], principal=admin)
+    about_user = identity.call("list_audit", {"user_id": user["id"]}, principal=admin)["entries"]
+    assert {"user_created", "login_succeeded", "password_changed", "user_deactivated"} <= {e["event"] for e in about_user}
+    assert all(user["id"] in (e["target_user_id"], e["actor_id"]) for e in about_user)
+    recent = identity.call("list_audit", {"since": later}, principal=admin)["entries"]
+    assert [e["event"] for e in recent] == ["user_deactivated"]
+    assert recent[0]["actor_id"] == admin.user_id
+    older = identity.call("list_audit", {"until": later, "event": "user_created,user_deactivated"},
+                          principal=admin)["entries"]
+    assert [e["event"] for e in older] == ["user_created"]
+    page1 = identity.call("list_audit", {"limit": 3}, principal=admin)
+    page2 = identity.call("list_audit", {"limit": 3, "cursor": page1["next_cursor"]}, principal=admin)
+    assert len(page1["entries"]) == 3 and page2["entries"]
+    assert page1["entries"][-1]["id"] > page2["entries"][0]["id"]
+    with pytest.raises(InvalidInput) as bad:
+        identity.call("list_audit", {"limit": 100000, "since": "gestern"}, principal=admin)
+    assert {"limit", "since"} <= set(bad.value.fields)
+    with pytest.raises(Forbidden):  # only the administrator reads the audit log
+        identity.call("list_audit", principal=identity.add_user(admin)[2])
