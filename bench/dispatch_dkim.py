@@ -20,12 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import dkim  # noqa: E402
-from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import padding, utils  # noqa: E402
-
-from dispatch.domain import dkim as ddkim  # noqa: E402
-from dispatch.domain.mime import Mail  # noqa: E402
+import dkim
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, utils
+from dispatch.domain import dkim as ddkim
+from dispatch.domain.mime import Mail
 
 
 def mail_bytes() -> bytes:

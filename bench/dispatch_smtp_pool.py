@@ -12,19 +12,19 @@ import eventlet
 
 eventlet.monkey_patch()
 
-import argparse  # noqa: E402
-import smtplib  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import smtplib
+import sys
+import time
+from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from eventlet.greenpool import GreenPool  # noqa: E402
+from dispatch.domain.mime import Mail
+from dispatch.engine.smtp import SmtpPool
+from eventlet.greenpool import GreenPool
 
-from bench.common import BIN, child, free_port, wait_until  # noqa: E402
-from dispatch.domain.mime import Mail  # noqa: E402
-from dispatch.engine.smtp import SmtpPool  # noqa: E402
+from bench.common import BIN, child, free_port, wait_until
 
 
 def run(pool: SmtpPool, data: bytes, n: int, pooled: bool, concurrency: int) -> tuple[float, float, int]:

@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import yaml  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+import yaml
+from sqlalchemy import create_engine, text
 
-from bench.common import BIN, child, free_port, wait_until  # noqa: E402
+from bench.common import BIN, child, free_port, wait_until
 
 N = int(os.environ.get("DISPATCH_BENCH_N", "100000"))
 SENDERS = int(os.environ.get("DISPATCH_BENCH_SENDERS", "2"))
@@ -97,7 +97,6 @@ def naive_baseline(smtp_port: int, keys, n: int) -> float:
 
     import dkim
     from cryptography.hazmat.primitives import serialization
-
     from dispatch.domain.dkim import load_private_keys
     from dispatch.domain.templates import compile_templates, context_for
     from dispatch.settings import DispatchSettings

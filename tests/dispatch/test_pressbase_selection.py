@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
 from dispatch.testing import sendable_sender, wait_until
+from svckit.errors import NotFound
 from pressbase.testing import (  # noqa: F401  (fixtures)
-    billing, pressbase_db, pressbase_service, record_id, sample, tenant,
+    billing,
+    pressbase_db,
+    pressbase_service,
+    record_id,
+    sample,
+    tenant,
 )
 
 
@@ -39,8 +47,5 @@ def test_mailing_to_a_pressbase_selection(run_services, dispatch_config, billing
     assert len(anna) == 1 and anna[0].text.startswith("Sehr geehrte Frau Dr. Müller,")
     assert anna[0]["Subject"] == "Hallo Anna"
     with rpc_as(tenant.stranger()) as rpc:                # another account cannot mail that selection
-        try:
+        with pytest.raises(NotFound):
             rpc.dispatch.get_mailing(m["id"])
-            raise AssertionError("visible to another account")
-        except Exception as exc:
-            assert type(exc).__name__ == "NotFound"

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import falcon
-
 from svckit.errors import NotFound, WireError
-from svckit.i18n import Text
 
 from ..resource import Resource
 

@@ -16,7 +16,6 @@ import threading
 
 from aiosmtpd.controller import Controller
 from sqlalchemy.orm import Session
-
 from svckit.db import make_engine
 from svckit.settings import database_url
 
@@ -63,7 +62,7 @@ class BounceServer:
         self.port = settings.bounce_smtp_port if port is None else port
         self.controller: Controller | None = None
 
-    def start(self) -> "BounceServer":
+    def start(self) -> BounceServer:
         self.controller = _Controller(self.handler, hostname=self.host, port=self.port,
                                      server_hostname=self.handler.settings.verp_domain, ident="pressroom-bounces",
                                      decode_data=False, data_size_limit=20 * 1024 * 1024)

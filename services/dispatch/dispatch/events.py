@@ -5,8 +5,9 @@ Those that must never be lost (bounces, usage, history, purges) go through the o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 RECIPIENT_BOUNCED = "recipient_bounced"
 MAILING_SENT = "mailing_sent"

@@ -29,7 +29,7 @@ class MailboxSettings:
     folder: str = "INBOX"
 
     @classmethod
-    def load(cls, get) -> "MailboxSettings | None":
+    def load(cls, get) -> MailboxSettings | None:
         host = get("BOUNCE_IMAP_HOST")
         if not host:
             return None

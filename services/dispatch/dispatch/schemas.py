@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
-
 from svckit.validation import Input, invalid
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)(?!-)([a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$")
@@ -149,7 +148,7 @@ class AttachmentIn(Input):
         return value
 
     @model_validator(mode="after")
-    def one_source(self) -> "AttachmentIn":
+    def one_source(self) -> AttachmentIn:
         if (self.content_b64 is None) == (self.file_id is None):
             raise invalid("Entweder den Inhalt (content_b64) oder eine Datei der Mediathek (file_id) angeben.",
                           "Give either the content (content_b64) or a mediacenter file (file_id).")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from nameko.extensions import DependencyProvider
 from nameko.web.handlers import http
-
 from svckit.db import make_engine
 from svckit.settings import database_url
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from nameko.dependency_providers import Config
 from nameko.web.handlers import http
-
 from svckit import health
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
@@ -20,7 +19,10 @@ from .db.models import outbox as outbox_table
 from .entrypoints.deps import Background, Settings
 from .entrypoints.mailings import MailingEntrypoints
 from .entrypoints.other import (
-    EventEntrypoints, SuppressionEntrypoints, TrackingEntrypoints, TransactionalEntrypoints,
+    EventEntrypoints,
+    SuppressionEntrypoints,
+    TrackingEntrypoints,
+    TransactionalEntrypoints,
 )
 from .entrypoints.senders import SenderEntrypoints
 

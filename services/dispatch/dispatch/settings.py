@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from svckit.settings import env
 
@@ -44,7 +45,7 @@ class DispatchSettings:
     bounce_smtp_port: int = 2525
 
     @classmethod
-    def load(cls, config: Mapping[str, Any] | None = None) -> "DispatchSettings":
+    def load(cls, config: Mapping[str, Any] | None = None) -> DispatchSettings:
         config = config or {}
 
         def get(name: str, default: Any = None) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import UTC
 
 from svckit.principal import Principal
 
@@ -51,9 +52,9 @@ class FakeClock:
     """Injectable time for the engine: starts a little after now, moves only when told."""
 
     def __init__(self) -> None:
-        from datetime import datetime, timedelta, timezone
+        from datetime import datetime, timedelta
 
-        self.now = datetime.now(timezone.utc) + timedelta(seconds=1)
+        self.now = datetime.now(UTC) + timedelta(seconds=1)
 
     def __call__(self):
         return self.now
@@ -98,7 +99,7 @@ class DnsServer:
     def publish(self, name: str, *values: str | list[str]) -> None:
         self.records[name.lower().rstrip(".")] = [[v] if isinstance(v, str) else list(v) for v in values]
 
-    def start(self) -> "DnsServer":
+    def start(self) -> DnsServer:
         import socket
         import threading
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from smtpsink.testing import smtp_sink  # noqa: F401  (until the root conftest registers smtpsink.testing)
-
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
 from dispatch.testing import PUBLIC, VERP, Tenant
+from smtpsink.testing import smtp_sink  # noqa: F401  (until the root conftest registers smtpsink.testing)
 
 
 @pytest.fixture

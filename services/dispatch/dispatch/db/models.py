@@ -11,12 +11,23 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import (
-    ARRAY, BigInteger, Boolean, CheckConstraint, ForeignKey, Identity, Index, Integer, LargeBinary, SmallInteger,
-    String, Text, UniqueConstraint, text,
+    ARRAY,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
-
 from svckit.entitlements import entitlements_table
 from svckit.models import created_at, make_base, updated_at, uuid_pk
 from svckit.outbox import outbox_table

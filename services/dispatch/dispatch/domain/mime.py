@@ -10,10 +10,10 @@ from __future__ import annotations
 import base64
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email import quoprimime
 from email.header import Header
 from email.utils import encode_rfc2231, format_datetime, formataddr
-from datetime import datetime, timezone
 
 CRLF = b"\r\n"
 
@@ -53,7 +53,7 @@ class EncodedAttachment:
     size: int
 
     @classmethod
-    def build(cls, filename: str, content_type: str, data: bytes) -> "EncodedAttachment":
+    def build(cls, filename: str, content_type: str, data: bytes) -> EncodedAttachment:
         if _is_ascii(filename) and '"' not in filename:
             disp = f'attachment; filename="{filename}"'
             ctype = f'{content_type}; name="{filename}"'
@@ -88,7 +88,7 @@ class Mail:
             ("From", address(self.from_name, self.from_address)),
             ("To", address(self.to_name, self.to_address)),
             ("Subject", header_text(self.subject)),
-            ("Date", format_datetime(self.date or datetime.now(timezone.utc))),
+            ("Date", format_datetime(self.date or datetime.now(UTC))),
             ("Message-ID", self.message_id or f"<{uuid.uuid4().hex}@{self.from_address.rpartition('@')[2]}>"),
         ]
         if self.reply_to:

@@ -36,7 +36,7 @@ class TemplateProblem(Exception):
 class _Lenient(Undefined):
     """A field the recipient lacks renders as nothing (``custom.unknown`` too), but cannot be called."""
 
-    def __getattr__(self, name: str) -> "_Lenient":
+    def __getattr__(self, name: str) -> _Lenient:
         if name.startswith("__"):
             raise AttributeError(name)
         return self

@@ -20,7 +20,7 @@ from typing import Protocol
 from eventlet.queue import LightQueue
 from eventlet.semaphore import Semaphore
 
-from ..domain.retry import DEFER, FAIL, IN_DOUBT, Outcome, classify
+from ..domain.retry import DEFER, IN_DOUBT, Outcome, classify
 
 _CONN_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, socket.error, socket.timeout, ssl.SSLError,
                 EOFError)

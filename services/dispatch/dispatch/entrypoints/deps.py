@@ -87,5 +87,5 @@ class Background(DependencyProvider):
                 log.exception("background job failed")
         self.container.spawn_managed_thread(run)
 
-    def get_dependency(self, worker_ctx) -> "Background":
+    def get_dependency(self, worker_ctx) -> Background:
         return self

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from nameko.events import event_handler
 from sqlalchemy import text
-
 from svckit.entrypoints import rpc
 from svckit.errors import NotFound
 from svckit.i18n import Text

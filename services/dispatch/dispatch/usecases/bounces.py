@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from svckit.errors import NotFound
 
 from ..domain import bounce as bounce_parser
 from ..domain import tokens
@@ -25,7 +27,7 @@ def process(session: Session, rcpt_tos: list[str], raw: bytes, settings: Dispatc
             now: datetime | None = None) -> list[dict]:
     """Handle one received message for each of its envelope recipients. Commits. Unknown addresses are ignored
     (answered 550 by the SMTP endpoint before DATA)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     results = []
     report = None
     for rcpt in rcpt_tos:
@@ -39,7 +41,7 @@ def process(session: Session, rcpt_tos: list[str], raw: bytes, settings: Dispatc
                 tracking.unsubscribe(session, None, {"user_agent": "mailto"}, settings.tracking_secret,
                                      delivery_id=delivery_id, via="mailto", now=now)
                 results.append({"rcpt": rcpt, "result": "unsubscribed"})
-            except Exception:  # NotFound: a deleted delivery
+            except NotFound:  # a deleted delivery
                 results.append({"rcpt": rcpt, "result": "unknown_delivery"})
             continue
         d = session.execute(text("SELECT id, account_id, mailing_id, email, state FROM deliveries WHERE id = :id "

@@ -8,7 +8,7 @@ service replicas may run it at once and nothing is reported twice or lost.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ HISTORY_BATCH = 500
 
 
 def run(session: Session, now: datetime | None = None) -> dict[str, int]:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     stats = {"due": start_due(session, now), "finished": finish(session, now), "usage": meter(session, now)}
     return stats
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
-
 from svckit import entitlements
 from svckit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge, QuotaExceeded
 from svckit.i18n import Text
@@ -19,7 +18,15 @@ from svckit.validation import parse, parse_uuid
 
 from .. import schemas
 from ..db.models import (
-    LANES, PREMIUM, STANDARD, TRANSACTIONAL, Attachment, Delivery, Mailing, SenderDomain, account_entitlements,
+    LANES,
+    PREMIUM,
+    STANDARD,
+    TRANSACTIONAL,
+    Attachment,
+    Delivery,
+    Mailing,
+    SenderDomain,
+    account_entitlements,
 )
 from ..domain.mime import EncodedAttachment, Mail
 from ..domain.templates import SAMPLE_RECIPIENT, TemplateProblem, compile_templates, context_for
@@ -313,7 +320,7 @@ def check_entitlements(session: Session, m: Mailing, count: int) -> None:
 
 def start(session: Session, p: Principal, mailing_id, data, resolver: RecipientResolver,
           now: datetime | None = None) -> dict:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     inp = parse(schemas.StartIn, data)
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state != "draft":
@@ -362,7 +369,7 @@ def _uuid_or_none(value):
 
 
 def cancel(session: Session, p: Principal, mailing_id, now: datetime | None = None) -> dict:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state not in ("scheduled", "sending"):
         raise Conflict(NOT_CANCELLABLE)
@@ -393,7 +400,7 @@ def resend(session: Session, p: Principal, mailing_id, data, now: datetime | Non
            correct_contact=None) -> dict:
     """Send again to just the undeliverable recipients whose address was corrected (here, or in crm). A
     correction made here is written to the crm contact too (``correct_contact``), before anything is queued."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state == "draft":
         raise Conflict(NOT_DRAFT)

@@ -8,8 +8,9 @@ implementation; tests may plug in their own.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
-
 from svckit.errors import NotFound
 from svckit.i18n import Text
 from svckit.principal import Principal

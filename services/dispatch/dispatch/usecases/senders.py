@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-
 from svckit.errors import Conflict, InvalidInput
 from svckit.i18n import Text
 from svckit.principal import ADMINISTRATOR, Principal
@@ -94,7 +93,7 @@ def check_domain(session: Session, p: Principal, domain_id, settings: DispatchSe
     result = check_records(lookup, records_for(d, settings))
     d.check = result
     d.dkim_ok = result["dkim_ok"]
-    d.checked_at = datetime.now(timezone.utc)
+    d.checked_at = datetime.now(UTC)
     session.flush()
     return domain_view(d, settings)
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Iterable
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
-
 from dispatch.testing import sendable_sender, wait_until
+from sqlalchemy import text
 
 
 def test_bounce_from_the_mailbox(run_services, dispatch_config, rpc_as, tenant, smtp_sink, databases):
     from crm.testing_dovecot import dovecot
-
     from dispatch.sender import DispatchSender
     from dispatch.service import DispatchService
 

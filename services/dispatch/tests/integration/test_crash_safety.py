@@ -13,9 +13,8 @@ import uuid
 
 import pytest
 import yaml
-from sqlalchemy import text
-
 from dispatch.testing import insert_mailing, wait_until
+from sqlalchemy import text
 
 N = 600
 

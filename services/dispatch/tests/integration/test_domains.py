@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import dkim
 import pytest
-
-from svckit.errors import Conflict, Forbidden, NotFound
-
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
 from dispatch.testing import wait_until
+from svckit.errors import Conflict, Forbidden, NotFound
 
 
 @pytest.fixture

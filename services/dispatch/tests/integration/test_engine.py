@@ -6,12 +6,11 @@ import smtplib
 import uuid
 
 import pytest
-from sqlalchemy import text
-
 from dispatch.engine.engine import Engine
 from dispatch.engine.smtp import DomainLimiter, SinkReconciler
 from dispatch.settings import DispatchSettings
 from dispatch.testing import FakeClock, insert_mailing
+from sqlalchemy import text
 
 
 @pytest.fixture
@@ -48,8 +47,8 @@ def states(db, mailing_id=None) -> dict[str, int]:
 def test_premium_strictly_before_standard_and_transactional_first(db, make_engine, smtp_sink):
     account = str(uuid.uuid4())
     with db.begin() as conn:
-        std, _ = insert_mailing(conn, account, 12, "standard", prefix="std")
-        prem, _ = insert_mailing(conn, account, 6, "premium", prefix="prem")
+        insert_mailing(conn, account, 12, "standard", prefix="std")
+        insert_mailing(conn, account, 6, "premium", prefix="prem")
         conn.execute(text("INSERT INTO deliveries (lane, email, domain, recipient, idempotency_key) VALUES "
                           "(0, 'otp@zeitung.example', 'zeitung.example', "
                           "'{\"subject\": \"Code\", \"text\": \"123456\"}', 'k1')"))
@@ -57,9 +56,8 @@ def test_premium_strictly_before_standard_and_transactional_first(db, make_engin
     engine = make_engine(clock, batch=100)
     # one claim with room for everything takes the transactional and premium rows only: standard waits
     with db.connect() as conn:
-        from sqlalchemy.orm import Session
-
         from dispatch.engine import store
+        from sqlalchemy.orm import Session
         with Session(conn) as s:
             claimed = store.claim(s, "w1", 100, clock(), 300, "bounces.test")
     assert sorted(r.lane for r in claimed) == [0] + [1] * 6
@@ -91,7 +89,7 @@ def test_deferred_premium_that_is_not_due_does_not_block_standard(db, make_engin
 def test_4xx_is_retried_with_backoff_then_sent(db, make_engine, smtp_sink):
     smtp_sink.add_rule(match="^r1@", code=450, times=2)
     with db.begin() as conn:
-        mailing, [rid] = insert_mailing(conn, str(uuid.uuid4()), 1)
+        _mailing, [rid] = insert_mailing(conn, str(uuid.uuid4()), 1)
     clock = FakeClock()
     engine = make_engine(clock)
     assert engine.run_once() == 1 and states(db) == {"deferred": 1}
@@ -169,9 +167,8 @@ def test_in_doubt_row_is_reconciled_by_message_id(db, make_engine, smtp_sink):
     with db.begin() as conn:
         insert_mailing(conn, str(uuid.uuid4()), 2)
     clock = FakeClock()
-    from sqlalchemy.orm import Session
-
     from dispatch.engine import store
+    from sqlalchemy.orm import Session
     with Session(db) as s:   # the dead worker's claim: attempt recorded, Message-ID assigned
         claimed = store.claim(s, "dead-worker", 10, clock(), 30, "bounces.test")
     first = claimed[0]

@@ -4,16 +4,14 @@ account purge (all as real events through the broker)."""
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from dispatch.testing import sendable_sender, wait_until
 from nameko.events import event_handler
 from nameko.standalone.events import event_dispatcher
 from sqlalchemy import text
-
 from svckit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge, Unavailable
-
-from dispatch.testing import sendable_sender, wait_until
 
 HEARD: list[tuple[str, dict]] = []
 
@@ -57,7 +55,7 @@ def test_scheduled_mailing_waits_and_can_be_cancelled(dispatch, rpc_as, tenant, 
             raise AssertionError("a time without zone")
         except InvalidInput as exc:
             assert "scheduled_at" in exc.fields
-        soon = (datetime.now(timezone.utc) + timedelta(seconds=2)).isoformat()
+        soon = (datetime.now(UTC) + timedelta(seconds=2)).isoformat()
         started = rpc.dispatch.start_mailing(later["id"], {"scheduled_at": soon})
         assert started["mailing"]["state"] == "scheduled"
         assert smtp_sink.messages() == []
@@ -143,7 +141,7 @@ def test_erasure_and_purge(run_services, dispatch, rpc_as, tenant, other_tenant,
         with rpc_as(t.user) as rpc:
             m = new_mailing(rpc, t, sender, ["weg@zeitung.example", "bleibt@zeitung.example"])
             rpc.dispatch.start_mailing(m["id"])
-            wait_until(lambda: rpc.dispatch.get_mailing_progress(m["id"])["state"] == "finished")
+            wait_until(lambda m=m: rpc.dispatch.get_mailing_progress(m["id"])["state"] == "finished")
             rpc.dispatch.add_suppression({"address": "weg@zeitung.example"})
     engine = databases.engine("dispatch")
     publish("crm", "person_erasure_requested", {"account_id": tenant.account_id, "emails": ["weg@zeitung.example"],
@@ -171,7 +169,6 @@ def test_erasure_and_purge(run_services, dispatch, rpc_as, tenant, other_tenant,
                                 {"a": tenant.account_id}).scalar() == 0, table
         assert conn.execute(text("SELECT count(*) FROM deliveries WHERE account_id = :a"),
                             {"a": other_tenant.account_id}).scalar() == 2
-    with rpc_as(tenant.user) as rpc:
-        with pytest.raises(NotFound):
-            rpc.dispatch.get_mailing(m["id"]) if False else rpc.dispatch.get_mailing_report(
-                "00000000-0000-4000-8000-000000000000")
+    with rpc_as(tenant.user) as rpc, pytest.raises(NotFound):
+        rpc.dispatch.get_mailing(m["id"]) if False else rpc.dispatch.get_mailing_report(
+            "00000000-0000-4000-8000-000000000000")

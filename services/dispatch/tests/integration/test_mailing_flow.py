@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import dkim
-from sqlalchemy import text
-
-from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound, QuotaExceeded
-
 from dispatch.testing import VERP, sendable_sender, wait_until
+from sqlalchemy import text
+from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound, QuotaExceeded
 
 BODY = ("<html><body><p>{{ letter_salutation }}</p><p>Neues von {{ organisation }} für {{ first_name }}"
         " ({{ custom.ressort }}).</p><p><a href=\"https://acme.example/news?id=1&amp;x=2\">Mehr</a></p>"

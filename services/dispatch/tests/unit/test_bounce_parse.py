@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import UTC
 
+import pytest
 from dispatch.domain import bounce
 from dispatch.domain.retry import DEFER, FAIL, SENT, classify, next_attempt
 from dispatch.domain.scanners import is_machine
@@ -113,9 +114,9 @@ def test_smtp_classification():
 
 
 def test_backoff_ends_after_72_hours():
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
-    first = datetime(2026, 5, 1, tzinfo=timezone.utc)
+    first = datetime(2026, 5, 1, tzinfo=UTC)
     assert next_attempt(1, first, first) == first + timedelta(seconds=60)
     assert next_attempt(3, first, first + timedelta(minutes=10)) == first + timedelta(minutes=25)
     late = first + timedelta(hours=71, minutes=30)
@@ -124,9 +125,9 @@ def test_backoff_ends_after_72_hours():
 
 
 def test_scanner_detection():
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
-    now = datetime(2026, 5, 1, 12, tzinfo=timezone.utc)
+    now = datetime(2026, 5, 1, 12, tzinfo=UTC)
     sent = now - timedelta(minutes=5)
     human = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/126 Safari/537.36"
     assert is_machine("click", human, "GET", sent, now) is None

@@ -7,7 +7,6 @@ from email import policy
 
 import dkim
 import pytest
-
 from dispatch.domain import dkim as ddkim
 from dispatch.domain import tokens
 from dispatch.domain.mime import EncodedAttachment, Mail
@@ -83,7 +82,9 @@ def test_mime_parses_back(keys):
 
 def test_encrypted_keys_need_the_secret():
     kp = ddkim.generate_keys("one")
-    with pytest.raises(Exception):
+    from cryptography.fernet import InvalidToken
+
+    with pytest.raises(InvalidToken):
         ddkim.load_private_keys("two", kp.rsa_private, kp.ed25519_private)
 
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
-
 from dispatch.domain.templates import (
-    TemplateProblem, compile_templates, context_for, html_to_text, letter_salutation, rewrite_links,
+    TemplateProblem,
+    compile_templates,
+    context_for,
+    html_to_text,
+    letter_salutation,
+    rewrite_links,
 )
 
 
