@@ -67,10 +67,10 @@ def all_entries(session: Session, subscription_ids: Iterable) -> dict[Any, list[
 
 # --- jobs and numbers ----------------------------------------------------------------------------------------------
 
-def claim_job(session: Session, account_id, period: str, kind: str) -> int | None:
+def claim_job(session: Session, account_id, period: str, kind: str, invoice_id=None) -> int | None:
     """Insert the (account, period, kind) row; None when it exists (done, or being done by a concurrent run, in which
     case this waits for that transaction and then sees the conflict)."""
-    stmt = (insert(m.BillingJob).values(account_id=account_id, period=period, kind=kind)
+    stmt = (insert(m.BillingJob).values(account_id=account_id, period=period, kind=kind, invoice_id=invoice_id)
             .on_conflict_do_nothing(constraint="uq_billing_jobs_account_id_period_kind").returning(m.BillingJob.id))
     return session.execute(stmt).scalar()
 
@@ -83,9 +83,10 @@ def done_jobs(session: Session, kinds: Iterable[str]) -> set[tuple[str, str, str
 
 def next_invoice_number(session: Session, year: int) -> tuple[int, str]:
     """Gap-free: the year's counter row is locked until this transaction ends; a rollback returns the number."""
-    session.execute(insert(m.InvoiceCounter).values(year=year, last=0).on_conflict_do_nothing())
-    seq = session.execute(update(m.InvoiceCounter).where(m.InvoiceCounter.year == year)
-                          .values(last=m.InvoiceCounter.last + 1).returning(m.InvoiceCounter.last)).scalar_one()
+    stmt = insert(m.InvoiceCounter).values(year=year, last=1)
+    seq = session.execute(stmt.on_conflict_do_update(index_elements=["year"],
+                                                     set_={"last": m.InvoiceCounter.last + 1})
+                          .returning(m.InvoiceCounter.last)).scalar_one()
     return seq, f"{year}-{seq:06d}"
 
 

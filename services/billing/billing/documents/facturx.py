@@ -45,7 +45,7 @@ def add_output_intent(pdf_bytes: bytes) -> bytes:
 def render(inv: InvoiceData, check_xsd: bool = False) -> tuple[bytes, bytes]:
     """(Factur-X PDF/A-3, the embedded XML)."""
     xml = cii.build(inv)
-    visual = add_output_intent(pdf.render_visual(inv))
+    visual = pdf.render_visual(inv)  # with its sRGB output intent
     title = "Rechnung" if inv.language == "de" else "Invoice"
     if inv.doc_type == "credit_note":
         title = "Gutschrift" if inv.language == "de" else "Credit note"

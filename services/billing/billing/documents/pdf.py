@@ -85,6 +85,23 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return lines or [""]
 
 
+def _output_intent(c: canvas.Canvas) -> None:
+    """PDF/A needs an output intent naming the colour space the page is drawn in (sRGB, ICC profile from Pillow's
+    littleCMS). reportlab has no API for it; its catalog writes the keys listed in ``__NoDefault__``."""
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
+
+    from .facturx import srgb_icc
+
+    doc = c._doc
+    icc = PDFStream(dictionary=PDFDictionary({"N": 3}), content=srgb_icc(), filters=None)
+    intent = PDFDictionary({"Type": PDFName("OutputIntent"), "S": PDFName("GTS_PDFA1"),
+                            "OutputConditionIdentifier": PDFString("sRGB"), "Info": PDFString("sRGB IEC61966-2.1"),
+                            "DestOutputProfile": doc.Reference(icc)})
+    catalog = doc.Catalog
+    catalog.__NoDefault__ = [*type(catalog).__NoDefault__, "OutputIntents"]
+    catalog.OutputIntents = PDFArray([intent])
+
+
 def render_visual(inv: InvoiceData) -> bytes:
     """The human-readable PDF (before the XML is embedded)."""
     regular, bold = _fonts()
@@ -97,6 +114,7 @@ def render_visual(inv: InvoiceData) -> bytes:
     c.setAuthor(inv.seller["name"])
     c.setSubject(f"{title} {inv.number}")
     c.setCreator("Pressroom billing")
+    _output_intent(c)
     left, right = 20 * mm, width - 20 * mm
     s = inv.seller
     page = 1

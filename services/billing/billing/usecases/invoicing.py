@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
@@ -41,7 +42,7 @@ def account_no(account_id) -> str:
 def issue(session: Session, cat: Catalogue, row: m.Subscription, kind: str, lines: list[pricing.Line],
           issue_date: date, period_label: str | None = None, doc_type: str = "invoice",
           corrects: m.Invoice | None = None, reason: str | None = None, created_by: str | None = None,
-          customer: dict | None = None, treatment: tax.Treatment | None = None) -> m.Invoice:
+          customer: dict | None = None, treatment: tax.Treatment | None = None, invoice_id=None) -> m.Invoice:
     """Insert an invoice with the year's next number, in the caller's transaction (rolled back: number unused)."""
     customer = customer or customer_snapshot(row)
     treatment = treatment or tax.treatment_for(customer.get("country") or "DE", customer.get("vat_id"),
@@ -56,7 +57,7 @@ def issue(session: Session, cat: Catalogue, row: m.Subscription, kind: str, line
     if reason:
         notes.append({"de": f"Grund: {reason}", "en": f"Reason: {reason}"})
     inv = m.Invoice(
-        number=number, year=issue_date.year, seq=seq, account_id=row.account_id, kind=kind, doc_type=doc_type,
+        id=invoice_id or uuid.uuid4(), number=number, year=issue_date.year, seq=seq, account_id=row.account_id, kind=kind, doc_type=doc_type,
         period_label=period_label, issue_date=issue_date,
         due_date=issue_date + timedelta(days=cat.payment_terms_days),
         period_from=min(froms) if froms else None, period_to=max(tos) if tos else None,
@@ -66,7 +67,6 @@ def issue(session: Session, cat: Catalogue, row: m.Subscription, kind: str, line
         corrects_invoice_id=corrects.id if corrects is not None else None, reason=reason, created_by=created_by,
     )
     session.add(inv)
-    session.flush()
     channel = customer.get("delivery") or "email"
     session.add(m.InvoiceDelivery(invoice_id=inv.id, channel=channel,
                                   recipient=customer.get("email") if channel == "email" else None))

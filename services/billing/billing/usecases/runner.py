@@ -13,6 +13,7 @@ contract day), purge (the purge day).
 from __future__ import annotations
 
 import logging
+import uuid
 import time as systime
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ from . import entitlements, invoicing
 log = logging.getLogger(__name__)
 
 KINDS = ("quarterly", "usage", "renewal", "end", "purge")
+ENTITLEMENTS_CHUNK = 500
+INVOICING_KINDS = ("quarterly", "usage")
 
 
 @dataclass
@@ -114,10 +117,10 @@ class Runner:
             except Exception as exc:  # one account's failure must not stop the others; the next run retries
                 log.exception("billing job %s %s %s failed", kind, period, account_id)
                 report.errors.append(f"{kind} {period} {account_id}: {type(exc).__name__}: {exc}")
-        for account_id in stale:
+        for i in range(0, len(stale), ENTITLEMENTS_CHUNK):
             with self.session_factory() as session:
-                if entitlements.refresh(session, self.cat, account_id, today, self.stage):
-                    report.entitlements += 1
+                report.entitlements += entitlements.refresh_many(session, self.cat, stale[i:i + ENTITLEMENTS_CHUNK],
+                                                                 today, self.stage)
                 session.commit()
         if progress:
             progress(total, total)
@@ -129,30 +132,33 @@ class Runner:
 
     def _job(self, kind: str, period: str, arg: Any, account_id, today: date, report: Report) -> bool:
         with self.session_factory() as session:
-            job_id = repo.claim_job(session, account_id, period, kind)
+            invoice_id = uuid.uuid4() if kind in INVOICING_KINDS else None  # the job row names its invoice
+            job_id = repo.claim_job(session, account_id, period, kind, invoice_id)
             if job_id is None:
                 session.rollback()
                 return False
-            invoice = getattr(self, f"_{kind}")(session, account_id, arg, today)
+            invoice = getattr(self, f"_{kind}")(session, account_id, arg, today, invoice_id)
             if invoice is not None:
-                session.execute(m.BillingJob.__table__.update().where(m.BillingJob.id == job_id)
-                                .values(invoice_id=invoice.id))
                 report.invoices += 1
+            elif invoice_id is not None:  # nothing to invoice (no usage): the job is done without an invoice
+                session.execute(m.BillingJob.__table__.update().where(m.BillingJob.id == job_id)
+                                .values(invoice_id=None))
             session.commit()
             return True
 
     # --- the jobs ---------------------------------------------------------------------------------------------------
-    def _quarterly(self, session: Session, account_id, due: date, today: date):
+    def _quarterly(self, session: Session, account_id, due: date, today: date, invoice_id=None):
         row = repo.subscription_row(session, account_id, lock=True)
         sub = repo.to_domain(session, row)
         lines = sub.quarterly_lines(self.cat, due)
         if not lines:
             return None
-        inv = invoicing.issue(session, self.cat, row, "quarterly", lines, today, period_label=dates.quarter_label(due))
+        inv = invoicing.issue(session, self.cat, row, "quarterly", lines, today, period_label=dates.quarter_label(due),
+                              invoice_id=invoice_id)
         repo.save(session, row, sub.invoiced(due), entries_changed=False)
         return inv
 
-    def _usage(self, session: Session, account_id, month: date, today: date):
+    def _usage(self, session: Session, account_id, month: date, today: date, invoice_id=None):
         row = repo.subscription_row(session, account_id)
         reg = lifecycle.regular_start(row.start_date)
         if dates.month_start(reg) == month:  # the starting phase is free: count from the regular start only
@@ -172,13 +178,14 @@ class Runner:
                                     storage)
         if not lines:
             return None
-        return invoicing.issue(session, self.cat, row, "usage", lines, today, period_label=dates.month_label(month))
+        return invoicing.issue(session, self.cat, row, "usage", lines, today, period_label=dates.month_label(month),
+                               invoice_id=invoice_id)
 
-    def _renewal(self, session: Session, account_id, year: int, today: date):
+    def _renewal(self, session: Session, account_id, year: int, today: date, invoice_id=None):
         repo.audit(session, _system(account_id), "subscription.renewed", account_id, str(year))
         return None
 
-    def _end(self, session: Session, account_id, ends_on: date, today: date):
+    def _end(self, session: Session, account_id, ends_on: date, today: date, invoice_id=None):
         row = repo.subscription_row(session, account_id, lock=True)
         row.state = "ended"
         repo.audit(session, _system(account_id), "subscription.ended", account_id, ends_on.isoformat())
@@ -186,7 +193,7 @@ class Runner:
             self._offer_export(row, ends_on)
         return None
 
-    def _purge(self, session: Session, account_id, purge_on: date, today: date):
+    def _purge(self, session: Session, account_id, purge_on: date, today: date, invoice_id=None):
         """Billing keeps invoices (10 years, § 147 AO / GoBD) with their own recipient snapshot, the job ledger and
         its audit log; it deletes the orders (contact persons, terms records), the plan history, usage data,
         entitlement state and individual contract documents, and blanks the subscription's customer data."""
