@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 #
 # One image for the whole Pressroom suite. The command decides what a container is:
-#   a service      nameko run --config /app/services/<svc>/config.yml <svc>.service      (health: :8000/health)
+#   a service      nameko run --config /app/services/<svc>/config.yml <svc>.service:<Svc>Service      (health: :8000/health)
 #   migrations     python -m svckit.dbadmin migrate
 #   the gateway    gunicorn -c /app/gateway/gunicorn.conf.py 'gateway.app:get_app()'   (port 8080, the default CMD)
 #   SMTP sink      python -m smtpsink --smtp-host 0.0.0.0 --smtp-port 1025 --web-host 0.0.0.0 --web-port 8025 \

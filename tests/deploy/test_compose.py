@@ -25,7 +25,7 @@ INFRA = ("rabbitmq", "postgres", "redis")
 ALL = {*INFRA, "migrate", *SERVICES, "gateway", "smtpsink"}
 APP = {"migrate", *SERVICES, "gateway", "smtpsink"}
 COMMANDS = {
-    **{s: ["nameko", "run", "--config", f"/app/services/{s}/config.yml", f"{s}.service"] for s in SERVICES},
+    **{s: ["nameko", "run", "--config", f"/app/services/{s}/config.yml", f"{s}.service:{s.capitalize()}Service"] for s in SERVICES},
     "migrate": ["python", "-m", "svckit.dbadmin", "migrate"],
     "gateway": ["gunicorn", "-c", "/app/gateway/gunicorn.conf.py", "gateway.app:get_app()"],
     "smtpsink": ["python", "-m", "smtpsink", "--smtp-host", "0.0.0.0", "--smtp-port", "1025",

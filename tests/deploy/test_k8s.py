@@ -165,7 +165,7 @@ def test_nameko_services_run_their_service_and_probe_health_on_8000(rendered):
         assert svc in deployments, f"{name}: Deployment {svc} missing"
         assert svc in services, f"{name}: Service {svc} missing"
         (c,) = pod_spec(deployments[svc])["containers"]
-        assert c["command"] == ["nameko", "run", "--config", f"/app/services/{svc}/config.yml", f"{svc}.service"]
+        assert c["command"] == ["nameko", "run", "--config", f"/app/services/{svc}/config.yml", f"{svc}.service:{svc.capitalize()}Service"]
         for probe in ("livenessProbe", "readinessProbe"):
             assert c[probe]["httpGet"]["path"] == "/health", f"{name}: {svc} {probe}"
             assert port_number(c, c[probe]["httpGet"]["port"]) == 8000, f"{name}: {svc} {probe} port"
