@@ -86,7 +86,7 @@ class Contact(Base):
     pressbase_id: Mapped[str | None] = mapped_column(String(100))
     pressbase_pending: Mapped[dict | None] = mapped_column(JSONB)
     search_text: Mapped[str] = mapped_column(Text, server_default="")
-    name_key: Mapped[str] = mapped_column(String(300), server_default="")       # folded name: sort + duplicates
+    name_key: Mapped[str] = mapped_column(String(300, collation="C"), server_default="")  # folded: sort, duplicates
     org_key: Mapped[str] = mapped_column(String(300), server_default="")        # folded organisation name
     created_at: Mapped[created_at]
     created_by: Mapped[uuid.UUID | None]

@@ -174,3 +174,24 @@ def test_organisation_link_and_rename(crm_service, rpc_as, tenant):
         with pytest.raises(InvalidInput) as exc:
             rpc.crm.create_contact(person(tenant.full, organisation_id=p["id"]))
         assert "organisation_id" in exc.value.fields
+
+
+def test_text_search_pages_are_complete_when_matches_cluster_past_the_walk(crm_service, rpc_as, tenant, monkeypatch):
+    """Both phases of the text search (index walk, then trigram matches sorted) give one gap-free name order."""
+    from crm.usecases import contacts as uc
+
+    monkeypatch.setattr(uc, "WALK", 3)
+    with rpc_as(tenant.user()) as rpc:
+        for last in ["Albers", "Becker", "Cramer", "Dorn", "Ebert", "Funk", "Müller", "Mueller", "Muller",
+                     "Müllner", "Zander", "Zöller"]:
+            rpc.crm.create_contact({"client_id": tenant.full, "last_name": last, "first_name": "X"})
+        seen, cursor = [], None
+        while True:
+            page = rpc.crm.search_contacts({"q": "ller"}, cursor=cursor, limit=2)
+            seen += [c["last_name"] for c in page["items"]]
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        assert seen[3:] == ["Zöller"] and sorted(seen[:3]) == ["Mueller", "Muller", "Müller"], seen
+        assert len(seen) == len(set(seen))
+        assert [c["last_name"] for c in rpc.crm.search_contacts({"q": "becker"})["items"]] == ["Becker"]
