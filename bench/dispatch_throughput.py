@@ -166,8 +166,8 @@ def run(url: str) -> None:
 
         with ExitStack() as stack:
             t0 = time.perf_counter()
-            procs = [stack.enter_context(child([str(BIN / "nameko"), "run", "--config", str(cfg), "dispatch.sender"],
-                                               log_name=f"dispatch-sender{i}")) for i in range(SENDERS)]
+            command = [str(BIN / "nameko"), "run", "--config", str(cfg), "dispatch.sender:DispatchSender"]
+            procs = [stack.enter_context(child(command, log_name=f"dispatch-sender{i}")) for i in range(SENDERS)]
             last_print, done = t0, 0
             while True:
                 with engine.connect() as conn:

@@ -36,7 +36,8 @@ def start_sender(tmp_path, amqp_uri, db_url, sink) -> subprocess.Popen:
     }
     path = tmp_path / f"sender-{uuid.uuid4().hex[:6]}.yml"
     path.write_text(yaml.safe_dump(config))
-    return subprocess.Popen([sys.executable, "-m", "nameko", "run", "--config", str(path), "dispatch.sender"],
+    return subprocess.Popen([sys.executable, "-m", "nameko", "run", "--config", str(path),
+                             "dispatch.sender:DispatchSender"],
                             env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
 
