@@ -11,6 +11,7 @@ from svckit import entitlements
 from .. import events
 from ..db import outbox
 from ..db.models import account_entitlements
+from .suppression import fingerprint
 
 
 def store_entitlements(session: Session, payload: dict) -> bool:
@@ -33,8 +34,9 @@ def email_corrected(session: Session, payload: dict) -> int:
 
 
 def erase_person(session: Session, payload: dict) -> int:
-    """GDPR erasure: anonymise that person's deliveries and timelines, drop their suppressions except the
-    blacklist entry the customer set on purpose; then tell everyone (``person_erased``)."""
+    """GDPR erasure: anonymise that person's deliveries and timelines; their unsubscribe or bounce entry is kept
+    only as a hash (so the objection is still honoured), a blacklist entry the customer set stays; then tell
+    everyone (``person_erased``)."""
     account_id = payload["account_id"]
     emails = [e.strip().lower() for e in payload.get("emails") or [] if e]
     contact_id = payload.get("contact_id")
@@ -49,8 +51,14 @@ def erase_person(session: Session, payload: dict) -> int:
             WHERE id = ANY(:ids)"""), {"ids": ids})
         session.execute(text("UPDATE delivery_events SET detail = '{}'::jsonb WHERE delivery_id = ANY(:ids)"),
                         {"ids": ids})
-    session.execute(text("DELETE FROM suppressions WHERE account_id = :a AND address = ANY(:emails) "
-                         "AND reason <> 'blacklist'"), {"a": account_id, "emails": emails})
+    for email in emails:   # the address goes, the wish stays (as a hash); the customer's own blacklist stays
+        session.execute(text("""
+            UPDATE suppressions SET address = :fp, detail = '{}'::jsonb
+            WHERE account_id = :a AND address = :e AND reason <> 'blacklist'
+              AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.account_id = :a AND s.address = :fp)"""),
+            {"a": account_id, "e": email, "fp": fingerprint(email)})
+        session.execute(text("DELETE FROM suppressions WHERE account_id = :a AND address = :e "
+                             "AND reason <> 'blacklist'"), {"a": account_id, "e": email})
     outbox.add(session, events.PERSON_ERASED, events.person_erased(account_id, contact_id))
     session.commit()
     return len(ids)

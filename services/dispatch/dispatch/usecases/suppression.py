@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -20,6 +21,12 @@ def normalise(address: str) -> str:
     return address.strip().lower()
 
 
+def fingerprint(address: str) -> str:
+    """What stays of an erased person's unsubscribe or bounce: a hash, so the wish is still honoured (GDPR
+    Art. 21) without keeping the address (Art. 17)."""
+    return "#" + hashlib.sha256(normalise(address).encode()).hexdigest()
+
+
 def suppress(session: Session, account_id, address: str, reason: str, detail: dict | None = None) -> bool:
     """Add (idempotent); True when new. Caller commits."""
     return session.execute(text(
@@ -33,13 +40,13 @@ def suppressed(session: Session, account_id, emails: Iterable[str]) -> dict[str,
     emails = list({normalise(e) for e in emails})
     if not emails:
         return {}
-    keys = emails + ["@" + e.rpartition("@")[2] for e in emails]
+    keys = emails + ["@" + e.rpartition("@")[2] for e in emails] + [fingerprint(e) for e in emails]
     rows = session.execute(text("SELECT address, reason FROM suppressions WHERE account_id = :a "
                                 "AND address = ANY(:keys)"), {"a": account_id, "keys": keys}).all()
     by_key = {r.address: r.reason for r in rows}
     out = {}
     for e in emails:
-        reason = by_key.get(e) or by_key.get("@" + e.rpartition("@")[2])
+        reason = by_key.get(e) or by_key.get("@" + e.rpartition("@")[2]) or by_key.get(fingerprint(e))
         if reason:
             out[e] = reason
     return out

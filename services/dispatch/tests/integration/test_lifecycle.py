@@ -144,8 +144,11 @@ def test_erasure_and_purge(run_services, dispatch, rpc_as, tenant, other_tenant,
             wait_until(lambda m=m: rpc.dispatch.get_mailing_progress(m["id"])["state"] == "finished")
             rpc.dispatch.add_suppression({"address": "weg@zeitung.example"})
     engine = databases.engine("dispatch")
-    publish("crm", "person_erasure_requested", {"account_id": tenant.account_id, "emails": ["weg@zeitung.example"],
-                                                 "contact_id": None, "requested_by": "x"})
+    with engine.begin() as conn:   # the person had also unsubscribed once
+        conn.execute(text("INSERT INTO suppressions (account_id, address, reason) VALUES (:a, "
+                          "'abgemeldet@zeitung.example', 'unsubscribed')"), {"a": tenant.account_id})
+    publish("crm", "person_erasure_requested", {"account_id": tenant.account_id, "emails": [
+        "weg@zeitung.example", "Abgemeldet@zeitung.example"], "contact_id": None, "requested_by": "x"})
     wait_until(lambda: any(k == "person_erased" for k, _ in HEARD), what="person_erased")
     with engine.connect() as conn:
         mine = conn.execute(text("SELECT email FROM deliveries WHERE account_id = :a ORDER BY email"),
@@ -157,7 +160,12 @@ def test_erasure_and_purge(run_services, dispatch, rpc_as, tenant, other_tenant,
     assert "weg@zeitung.example" not in mine and "bleibt@zeitung.example" in mine
     assert any(e.endswith("@erased.invalid") for e in mine)
     assert theirs == 1                              # another account's data is untouched
-    assert sup == ["weg@zeitung.example"]           # a blacklist entry the customer set stays
+    assert sorted(sup)[1:] == ["weg@zeitung.example"]   # a blacklist entry the customer set stays
+    assert sorted(sup)[0].startswith("#") and "abgemeldet" not in " ".join(sup)   # the unsubscribe: a hash
+    with rpc_as(tenant.user) as rpc:   # ... that still keeps the address out
+        senders = rpc.dispatch.list_senders()
+        again = new_mailing(rpc, tenant, senders[0], ["abgemeldet@zeitung.example", "neu@zeitung.example"])
+        assert rpc.dispatch.get_mailing_volume(again["id"])["left_out_by_reason"] == {"unsubscribed": 1}
 
     publish("billing", "account_purge_requested", {"account_id": tenant.account_id, "requested_at": "2026-01-01"})
     publish("billing", "account_purge_requested", {"account_id": tenant.account_id, "requested_at": "2026-01-01"})
