@@ -13,7 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+
+Db = Session | Connection  # the engine passes plain connections; RPC code passes sessions
 
 from ..db.models import TRANSACTIONAL
 from ..domain import dkim, tokens
@@ -54,7 +57,7 @@ class Composer:
 
     # --- loading ----------------------------------------------------------------------------------------------
 
-    def _signer(self, session: Session, domain_row) -> dkim.Signer | None:
+    def _signer(self, session: Db, domain_row) -> dkim.Signer | None:
         if domain_row is None:
             return None
         key = str(domain_row.id)
@@ -65,7 +68,7 @@ class Composer:
                                              domain_row.ed25519_selector, ed_key)
         return self._signers[key]
 
-    def mailing(self, session: Session, mailing_id) -> MailingContext:
+    def mailing(self, session: Db, mailing_id) -> MailingContext:
         ctx = self._mailings.get(mailing_id)
         if ctx is not None:
             return ctx
@@ -90,7 +93,7 @@ class Composer:
         self._mailings[mailing_id] = ctx
         return ctx
 
-    def system_signer(self, session: Session) -> dkim.Signer | None:
+    def system_signer(self, session: Db) -> dkim.Signer | None:
         domain = self.settings.mail_from.rpartition("@")[2].lower()
         if ("system", domain) not in self._signers:
             row = session.execute(text("SELECT * FROM sender_domains WHERE account_id IS NULL AND domain = :d"),
@@ -103,7 +106,7 @@ class Composer:
     def return_path(self, row: Claimed) -> str:
         return tokens.verp_address(self.settings.tracking_secret, row.id, self.settings.verp_domain)
 
-    def compose(self, session: Session, row: Claimed, now: datetime) -> bytes:
+    def compose(self, session: Db, row: Claimed, now: datetime) -> bytes:
         if row.lane == TRANSACTIONAL or row.mailing_id is None:
             return self._transactional(session, row, now)
         ctx = self.mailing(session, row.mailing_id)
@@ -148,7 +151,7 @@ class Composer:
         raw = mail.to_bytes()
         return ctx.signer.sign(raw) if ctx.signer else raw
 
-    def _transactional(self, session: Session, row: Claimed, now: datetime) -> bytes:
+    def _transactional(self, session: Db, row: Claimed, now: datetime) -> bytes:
         p = row.recipient or {}
         atts = [EncodedAttachment.build(a["filename"], a["content_type"], base64.b64decode(a["content_b64"]))
                 for a in p.get("attachments") or []]

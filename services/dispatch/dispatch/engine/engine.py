@@ -50,9 +50,12 @@ class Engine:
         # commit is in PostgreSQL already); a crash of PostgreSQL itself may lose the last fraction of a second
         # of marks, and those rows come back as "in doubt" and are reconciled like any other. Claims (the
         # attempt recorded before sending) stay fully synchronous.
+        # No pre-ping (it would cost a round trip per mail): a broken connection fails its one delivery, which
+        # stays leased and is retried (in doubt, so reconciled) after the lease.
         self.marks = create_engine(db.url, pool_size=settings.smtp_connections + 2, max_overflow=4,
-                                   pool_pre_ping=True, connect_args={"options": "-c synchronous_commit=off",
-                                                                     "application_name": "dispatch-sender"})
+                                   pool_pre_ping=False, pool_recycle=600,
+                                   connect_args={"options": "-c synchronous_commit=off",
+                                                 "application_name": "dispatch-sender"})
         self.settings = settings
         self.pool = pool or SmtpPool(settings.smtp_host, settings.smtp_port, size=settings.smtp_connections,
                                      timeout=settings.smtp_timeout, starttls=settings.smtp_starttls,
@@ -99,7 +102,7 @@ class Engine:
 
     def process(self, row: store.Claimed) -> None:
         s = self.settings
-        with Session(self.marks, expire_on_commit=False) as session:
+        with self.marks.connect() as session:   # a Connection: execute + commit, none of the ORM's bookkeeping
             now = self.clock()
             if row.in_doubt and self.reconciler is not None:
                 known = self.reconciler.delivered(row.message_id, row.email)

@@ -12,7 +12,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+
+Db = Session | Connection  # the engine passes plain connections; RPC code passes sessions
 
 CLAIM = text("""
 WITH due AS (
@@ -57,7 +60,7 @@ class Claimed:
     in_doubt: bool
 
 
-def claim(session: Session, worker: str, n: int, now: datetime, lease_seconds: int, msgid_domain: str) -> list[Claimed]:
+def claim(session: Db, worker: str, n: int, now: datetime, lease_seconds: int, msgid_domain: str) -> list[Claimed]:
     rows = session.execute(CLAIM, {"now": now, "lease": now + timedelta(seconds=lease_seconds), "worker": worker,
                                    "n": n, "msgid_domain": msgid_domain}).mappings().all()
     session.commit()
@@ -67,7 +70,7 @@ def claim(session: Session, worker: str, n: int, now: datetime, lease_seconds: i
 _GUARD = "WHERE id = :id AND state = 'sending' AND leased_by = :worker"
 
 
-def mark_sent(session: Session, row: Claimed, worker: str, now: datetime, code: int | None, reply: str,
+def mark_sent(session: Db, row: Claimed, worker: str, now: datetime, code: int | None, reply: str,
               size: int | None, reconciled: bool = False) -> bool:
     """One round trip: the row and its timeline event together (a CTE), then the commit."""
     import json
@@ -87,7 +90,7 @@ def mark_sent(session: Session, row: Claimed, worker: str, now: datetime, code: 
     return bool(done)
 
 
-def mark_deferred(session: Session, row: Claimed, worker: str, now: datetime, next_at: datetime, code: int | None,
+def mark_deferred(session: Db, row: Claimed, worker: str, now: datetime, next_at: datetime, code: int | None,
                   reply: str, in_doubt: bool = False) -> bool:
     done = session.execute(text(f"""
         UPDATE deliveries SET state = 'deferred', next_attempt_at = :next, last_code = :code, last_reply = :reply,
@@ -101,7 +104,7 @@ def mark_deferred(session: Session, row: Claimed, worker: str, now: datetime, ne
     return bool(done)
 
 
-def mark_failed(session: Session, row: Claimed, worker: str, now: datetime, code: int | None, reply: str,
+def mark_failed(session: Db, row: Claimed, worker: str, now: datetime, code: int | None, reply: str,
                 hard: bool, expired: bool = False) -> bool:
     done = session.execute(text(f"""
         UPDATE deliveries SET state = 'failed', final_at = :now, last_code = :code, last_reply = :reply,
@@ -114,7 +117,7 @@ def mark_failed(session: Session, row: Claimed, worker: str, now: datetime, code
     return bool(done)  # the caller adds suppression / outbox rows in the same transaction, then commits
 
 
-def release(session: Session, row: Claimed, worker: str, next_at: datetime) -> None:
+def release(session: Db, row: Claimed, worker: str, next_at: datetime) -> None:
     """Give a claimed row back untouched (its domain is over its rate): the attempt does not count."""
     session.execute(text(f"""
         UPDATE deliveries SET state = CASE WHEN attempts > 1 THEN 'deferred' ELSE 'queued' END,
@@ -124,7 +127,7 @@ def release(session: Session, row: Claimed, worker: str, next_at: datetime) -> N
     session.commit()
 
 
-def _event(session: Session, row: Claimed, kind: str, now: datetime, detail: dict) -> None:
+def _event(session: Db, row: Claimed, kind: str, now: datetime, detail: dict) -> None:
     import json
 
     session.execute(text("INSERT INTO delivery_events (delivery_id, mailing_id, kind, at, detail) "
