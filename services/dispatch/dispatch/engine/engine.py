@@ -56,6 +56,8 @@ class Engine:
                                    pool_pre_ping=False, pool_recycle=600,
                                    connect_args={"options": "-c synchronous_commit=off",
                                                  "application_name": "dispatch-sender"})
+        # single-statement outcomes (sent, deferred, released) need no BEGIN/COMMIT round trips: autocommit
+        self.auto = self.marks.execution_options(isolation_level="AUTOCOMMIT")
         self.settings = settings
         self.pool = pool or SmtpPool(settings.smtp_host, settings.smtp_port, size=settings.smtp_connections,
                                      timeout=settings.smtp_timeout, starttls=settings.smtp_starttls,
@@ -102,7 +104,7 @@ class Engine:
 
     def process(self, row: store.Claimed) -> None:
         s = self.settings
-        with self.marks.connect() as session:   # a Connection: execute + commit, none of the ORM's bookkeeping
+        with self.auto.connect() as session:   # a Connection in autocommit: one round trip per outcome
             now = self.clock()
             if row.in_doubt and self.reconciler is not None:
                 known = self.reconciler.delivered(row.message_id, row.email)
@@ -121,8 +123,9 @@ class Engine:
             try:
                 data = self.composer.compose(session, row, now)
             except TemplateProblem as exc:
-                store.mark_failed(session, row, self.worker_id, now, None, f"template: {exc.en}", hard=False)
-                session.commit()
+                with self.marks.connect() as tx:
+                    store.mark_failed(tx, row, self.worker_id, now, None, f"template: {exc.en}", hard=False)
+                    tx.commit()
                 return
             with self.limiter.slot(row.domain):
                 outcome = self.pool.send(self.composer.return_path(row), row.email, data)
@@ -130,22 +133,24 @@ class Engine:
             if outcome.kind == SENT:
                 store.mark_sent(session, row, self.worker_id, now, outcome.code, outcome.reply, len(data))
             elif outcome.kind == FAIL:
-                if store.mark_failed(session, row, self.worker_id, now, outcome.code, outcome.reply, outcome.hard):
-                    record_bounce(session, _as_dict(row), outcome.hard, _status(outcome.reply), outcome.reply, now,
-                                  s.soft_bounce_limit)
-                session.commit()
+                self._fail(row, now, outcome.code, outcome.reply, outcome.hard)
             elif outcome.kind in (DEFER, IN_DOUBT):
                 next_at = next_attempt(row.attempts, row.first_attempt_at, now, s.retry_backoff, self.window)
                 if next_at is None:
-                    if store.mark_failed(session, row, self.worker_id, now, outcome.code,
-                                         f"gave up after {row.attempts} attempts: {outcome.reply}", hard=False,
-                                         expired=True):
-                        record_bounce(session, _as_dict(row), False, _status(outcome.reply), outcome.reply, now,
-                                      s.soft_bounce_limit)
-                    session.commit()
+                    self._fail(row, now, outcome.code, f"gave up after {row.attempts} attempts: {outcome.reply}",
+                               hard=False, expired=True)
                 else:
                     store.mark_deferred(session, row, self.worker_id, now, next_at, outcome.code, outcome.reply,
                                         in_doubt=outcome.kind == IN_DOUBT)
+
+
+    def _fail(self, row: store.Claimed, now: datetime, code: int | None, reply: str, hard: bool,
+              expired: bool = False) -> None:
+        """The failure, the suppression and the event for crm in one transaction."""
+        with self.marks.connect() as tx:
+            if store.mark_failed(tx, row, self.worker_id, now, code, reply, hard, expired=expired):
+                record_bounce(tx, _as_dict(row), hard, _status(reply), reply, now, self.settings.soft_bounce_limit)
+            tx.commit()
 
 
 def _as_dict(row: store.Claimed) -> dict:

@@ -92,14 +92,18 @@ def mark_sent(session: Db, row: Claimed, worker: str, now: datetime, code: int |
 
 def mark_deferred(session: Db, row: Claimed, worker: str, now: datetime, next_at: datetime, code: int | None,
                   reply: str, in_doubt: bool = False) -> bool:
+    import json
+
+    detail = {"code": code, "reply": reply[:300], "attempt": row.attempts, "next_attempt_at": next_at.isoformat()}
     done = session.execute(text(f"""
-        UPDATE deliveries SET state = 'deferred', next_attempt_at = :next, last_code = :code, last_reply = :reply,
-               lease_until = NULL, in_doubt = :doubt {_GUARD}"""),
-        {"id": row.id, "worker": worker, "next": next_at, "code": code, "reply": reply[:1000],
-         "doubt": in_doubt}).rowcount
-    if done:
-        _event(session, row, "deferred", now, {"code": code, "reply": reply[:300], "attempt": row.attempts,
-                                               "next_attempt_at": next_at.isoformat()})
+        WITH u AS (
+            UPDATE deliveries SET state = 'deferred', next_attempt_at = :next, last_code = :code, last_reply = :reply,
+                   lease_until = NULL, in_doubt = :doubt {_GUARD}
+            RETURNING id, mailing_id)
+        INSERT INTO delivery_events (delivery_id, mailing_id, kind, at, detail)
+        SELECT id, mailing_id, 'deferred', :now, CAST(:detail AS jsonb) FROM u"""),
+        {"id": row.id, "worker": worker, "next": next_at, "code": code, "reply": reply[:1000], "doubt": in_doubt,
+         "now": now, "detail": json.dumps(detail)}).rowcount
     session.commit()
     return bool(done)
 
