@@ -85,12 +85,15 @@ class _Search:
             result.update(total=0, estimated=False, facets={} if params.facets else None)
             return result
         cond = search_sql.conditions(datasets, tsquery, groups, self.prefixes)
-        ids, nxt = search_sql.page(self.session, self.table, cond, sort, query, forms, cursor, params.limit)
+        matches = search_sql.size(self.session, self.table, cond) if (params.facets or sort == "relevance") \
+            else None
+        ids, nxt = search_sql.page(self.session, self.table, cond, sort, query, forms, cursor, params.limit,
+                                   matches)
         result["items"] = self.items(ids)
         result["next_cursor"] = encode_cursor(nxt) if nxt else None
         if params.facets:
             counted = search_sql.counts(self.session, self.table, cond, self.exact_limit, _tops(self.prefixes),
-                                        self.prefixes)
+                                        self.prefixes, matches)
             outlet_names = self._outlet_names([int(c) for c, _ in counted["facets"].get("outlet", [])])
             result["total"] = counted["total"]
             result["estimated"] = counted["estimated"]

@@ -5,9 +5,10 @@ search rows until the import commits and the new ones after, never a mixture.
 The ids to (re)index are in the temporary tables ``aff_journalist``, ``aff_outlet`` and ``aff_ff`` (column ``id``);
 ids whose record no longer exists are removed from the search tables.
 
-Search text weights: A = the name; B = position, desks, topics, outlets (for journalists) or type, departments,
-topics, publisher (for outlets); C = places, languages and the rest. Relevance ranks by the best weight that
-matched, then by reach (see search_sql.py).
+Search text parts: A = the name; B = position, desks, topics, outlets (for journalists) or type, departments,
+topics, publisher (for outlets); C = places, languages and the rest. ``name_tsv`` = A, ``main_tsv`` = A + B,
+``tsv`` = A + B + C (weighted), each with its own GIN index: relevance ranks by the first of them that matches,
+then by reach (see search_sql.py).
 """
 
 from __future__ import annotations
@@ -17,16 +18,19 @@ from sqlalchemy.orm import Session
 
 SAMPLE_MASK = 15  # a record is in the sample when hashint8(id) & 15 = 0: one in 16
 SAMPLE_FACTOR = SAMPLE_MASK + 1
+SUB_FACTOR = SAMPLE_FACTOR * SAMPLE_FACTOR   # sub = 0 within the sample: one in 256
 
 AFFECTED = ("aff_journalist", "aff_outlet", "aff_ff")
 
-# every label as one jsonb map, computed once per statement, already folded: {"desk:politik": "politik",
-# "desk_en:politik": "politics", ..., "anc:wirtschaft.finanzen": "tp:wirtschaft tp:wirtschaft.finanzen"}
-# (a correlated lookup in ``labels`` per row costs ~30 µs; a jsonb lookup ~1 µs)
+# every label as one jsonb map, computed once per statement: {"v:desk:politik": "'polit':2 'politik':1", ...,
+# "anc:wirtschaft.finanzen": "tp:wirtschaft tp:wirtschaft.finanzen"}: the German and English stems of each label
+# as tsvector text, and each topic's ancestors as facet tokens (a correlated lookup in ``labels`` per row costs
+# ~30 µs, a jsonb lookup ~1 µs)
 LABEL_MAP = """
 lab AS (
-  SELECT jsonb_object_agg(kind || ':' || code, pressbase_fold(de))
-         || jsonb_object_agg(kind || '_en:' || code, pressbase_fold(en))
+  SELECT jsonb_object_agg('v:' || kind || ':' || code,
+                             CAST(to_tsvector('pressbase_de', pressbase_fold(de))
+                                  || to_tsvector('pressbase_en', pressbase_fold(en)) AS text))
          || coalesce((SELECT jsonb_object_agg('anc:' || code,
                                               (SELECT string_agg('tp:' || array_to_string(p[1 : n], '.'), ' ')
                                                  FROM string_to_array(code, '.') p, generate_series(1, cardinality(p)) n))
@@ -35,12 +39,15 @@ lab AS (
 )"""
 
 DE = "'pressbase_de'::regconfig"
+FREELANCE = ("(to_tsvector('pressbase_de', 'freie journalistin freier journalist') "
+             "|| to_tsvector('pressbase_en', 'freelance journalist'))")
 EN = "'pressbase_en'::regconfig"
 
 
-def _labels(kind: str, codes: str, lang: str) -> str:
-    key = kind if lang == "de" else f"{kind}_en"
-    return f"array_to_string(ARRAY(SELECT lab.m ->> ('{key}:' || x) FROM unnest({codes}) x), ' ')"
+def _vec(kind: str, codes: str) -> str:
+    """The labels' German and English stems, parsed once per statement: per row only the vectors' text is joined
+    (to_tsvector on the labels of every row cost ~4x more than the rest of the row)."""
+    return f"CAST(array_to_string(ARRAY(SELECT lab.m ->> ('v:{kind}:' || x) FROM unnest({codes}) x), ' ') AS tsvector)"
 
 
 def _topic_tokens(codes: str) -> str:
@@ -77,19 +84,13 @@ SELECT j.id,
        j.dataset,
        pressbase_sortkey(j.last_name || ' ' || j.first_name) AS sort_name,
        coalesce(o.reach, 0) AS reach,
-       pressbase_vec({DE}, pressbase_fold(concat_ws(' ', j.title, j.first_name, j.last_name)), 'A')
-       || pressbase_vec(pressbase_config(j.languages[1]), pressbase_fold(concat_ws(' ', j.position, o.names)), 'B')
-       || pressbase_vec({DE}, concat_ws(' ', {_labels('desk', 'j.desks', 'de')}, {_labels('topic', 'j.topics', 'de')},
-                                         CASE WHEN j.freelance THEN 'freie journalistin freier journalist' END), 'B')
-       || pressbase_vec({EN}, concat_ws(' ', {_labels('desk', 'j.desks', 'en')}, {_labels('topic', 'j.topics', 'en')},
-                                         CASE WHEN j.freelance THEN 'freelance journalist' END), 'B')
-       || pressbase_vec({DE}, concat_ws(' ', pressbase_fold(concat_ws(' ', j.city, o.cities, o.publishers)),
-                                         {_labels('region', 'ARRAY[j.country, j.state]', 'de')},
-                                         {_labels('media_type', 'o.types', 'de')},
-                                         {_labels('language', 'j.languages', 'de')}), 'C')
-       || pressbase_vec({EN}, concat_ws(' ', {_labels('region', 'ARRAY[j.country, j.state]', 'en')},
-                                         {_labels('media_type', 'o.types', 'en')},
-                                         {_labels('language', 'j.languages', 'en')}), 'C') AS tsv,
+       pressbase_vec({DE}, pressbase_fold(concat_ws(' ', j.title, j.first_name, j.last_name)), 'A') AS a,
+       pressbase_vec(pressbase_config(j.languages[1]), pressbase_fold(concat_ws(' ', j.position, o.names)), 'B')
+       || setweight({_vec('desk', 'j.desks')} || {_vec('topic', 'j.topics')}
+                    || CASE WHEN j.freelance THEN {FREELANCE} ELSE ''::tsvector END, 'B') AS b,
+       pressbase_vec({DE}, pressbase_fold(concat_ws(' ', j.city, o.cities, o.publishers)), 'C')
+       || setweight({_vec('region', 'ARRAY[j.country, j.state]')} || {_vec('media_type', 'o.types')}
+                    || {_vec('language', 'j.languages')}, 'C') AS c,
        ARRAY['ds:' || j.dataset, 'fl:' || CASE WHEN j.freelance THEN '1' ELSE '0' END]
        || coalesce(o.tokens, '{{}}')
        || CASE WHEN coalesce(j.country, o.country) IS NULL THEN '{{}}'::text[]
@@ -111,21 +112,13 @@ SELECT o.id,
        o.dataset,
        pressbase_sortkey(o.name) AS sort_name,
        o.reach,
-       pressbase_vec(pressbase_config(o.language), pressbase_fold(o.name), 'A')
-       || pressbase_vec(pressbase_config(o.language), pressbase_fold(o.publisher), 'B')
-       || pressbase_vec({DE}, concat_ws(' ', {_labels('media_type', 'ARRAY[o.media_type]', 'de')},
-                                         {_labels('desk', 'o.departments', 'de')},
-                                         {_labels('topic', 'o.topics', 'de')}), 'B')
-       || pressbase_vec({EN}, concat_ws(' ', {_labels('media_type', 'ARRAY[o.media_type]', 'en')},
-                                         {_labels('desk', 'o.departments', 'en')},
-                                         {_labels('topic', 'o.topics', 'en')}), 'B')
-       || pressbase_vec({DE}, concat_ws(' ', pressbase_fold(concat_ws(' ', o.city, o.website)),
-                                         {_labels('region', 'ARRAY[o.country, o.state]', 'de')},
-                                         {_labels('language', 'ARRAY[o.language]', 'de')},
-                                         {_labels('frequency', 'ARRAY[o.frequency]', 'de')}), 'C')
-       || pressbase_vec({EN}, concat_ws(' ', {_labels('region', 'ARRAY[o.country, o.state]', 'en')},
-                                         {_labels('language', 'ARRAY[o.language]', 'en')},
-                                         {_labels('frequency', 'ARRAY[o.frequency]', 'en')}), 'C') AS tsv,
+       pressbase_vec(pressbase_config(o.language), pressbase_fold(o.name), 'A') AS a,
+       pressbase_vec(pressbase_config(o.language), pressbase_fold(o.publisher), 'B')
+       || setweight({_vec('media_type', 'ARRAY[o.media_type]')} || {_vec('desk', 'o.departments')}
+                    || {_vec('topic', 'o.topics')}, 'B') AS b,
+       pressbase_vec({DE}, pressbase_fold(concat_ws(' ', o.city, o.website)), 'C')
+       || setweight({_vec('region', 'ARRAY[o.country, o.state]')} || {_vec('language', 'ARRAY[o.language]')}
+                    || {_vec('frequency', 'ARRAY[o.frequency]')}, 'C') AS c,
        ARRAY['ds:' || o.dataset, 'ty:' || o.media_type, 'co:' || o.country, 'la:' || o.language]
        || CASE WHEN o.state IS NULL THEN '{{}}'::text[] ELSE ARRAY['st:' || o.state] END
        || CASE WHEN o.frequency IS NULL THEN '{{}}'::text[] ELSE ARRAY['fr:' || o.frequency] END
@@ -136,11 +129,13 @@ SELECT o.id,
   CROSS JOIN lab
 """
 
+# name_tsv (A) answers relevance tier 0, main_tsv (A + B) tier 1, tsv (everything) tier 2 and every count
 UPSERT = """
-INSERT INTO {table} (id, dataset, sort_name, reach, tsv, facets)
-{rows}
+INSERT INTO {table} (id, dataset, sort_name, reach, name_tsv, main_tsv, tsv, facets)
+SELECT id, dataset, sort_name, reach, a, a || b, a || b || c, facets FROM ({rows}) r
 ON CONFLICT (id) DO UPDATE SET dataset = excluded.dataset, sort_name = excluded.sort_name, reach = excluded.reach,
-                               tsv = excluded.tsv, facets = excluded.facets
+                               name_tsv = excluded.name_tsv, main_tsv = excluded.main_tsv, tsv = excluded.tsv,
+                               facets = excluded.facets
 """
 
 FORWARD_FEATURES = f"""
@@ -149,29 +144,69 @@ UPDATE forward_features f
    SET dataset = o.dataset,
        topic_tokens = CASE WHEN f.topic IS NULL THEN '{{}}'::text[] ELSE {_topic_tokens('ARRAY[f.topic]')} END,
        tsv = pressbase_vec(pressbase_config(o.language), pressbase_fold(f.title), 'A')
-             || pressbase_vec({DE}, lab.m ->> ('topic:' || f.topic), 'B')
-             || pressbase_vec({EN}, lab.m ->> ('topic_en:' || f.topic), 'B')
+             || setweight({_vec('topic', 'ARRAY[f.topic]')}, 'B')
              || pressbase_vec(pressbase_config(o.language), pressbase_fold(concat_ws(' ', f.description, o.name)), 'C')
   FROM aff_ff a, outlets o, lab
  WHERE f.id = a.id AND o.id = f.outlet_id
 """
 
 
-def index(session: Session) -> dict[str, int]:
+class BulkIndexes:
+    """For a first load into empty search tables: drop their secondary indexes, fill, rebuild them (several times
+    faster than maintaining GIN indexes row by row). DROP INDEX locks the (empty) table until the load commits."""
+
+    def __init__(self, session: Session, tables: tuple[str, ...]):
+        self.session = session
+        self.tables = tables
+        self.definitions: list[str] = []
+
+    def __enter__(self) -> "BulkIndexes":
+        rows = self.session.execute(text(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "WHERE i.indrelid = ANY(CAST(:t AS regclass[])) AND NOT i.indisprimary"), {"t": list(self.tables)}).all()
+        for name, definition in rows:
+            self.definitions.append(definition)
+            self.session.execute(text(f"DROP INDEX {name}"))
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            return   # the transaction rolls back, the indexes come back with it
+        self.session.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+        for definition in self.definitions:
+            self.session.execute(text(definition))
+
+
+def search_tables_empty(session: Session) -> bool:
+    return not session.execute(text("SELECT EXISTS (SELECT 1 FROM journalist_search) "
+                                    "OR EXISTS (SELECT 1 FROM outlet_search)")).scalar()
+
+
+def index(session: Session, bulk: bool = False) -> dict[str, int]:
     """(Re)build the search rows of every affected record; returns how many rows were written per table."""
     written: dict[str, int] = {}
     for kind, rows in (("journalist", JOURNALIST_ROWS), ("outlet", OUTLET_ROWS)):
         table, affected = f"{kind}_search", f"aff_{kind}"
         session.execute(text(f"DELETE FROM {table} s USING {affected} a WHERE s.id = a.id "
                              f"AND NOT EXISTS (SELECT 1 FROM {kind}s r WHERE r.id = a.id)"))
-        written[table] = session.execute(text(UPSERT.format(table=table, rows=rows))).rowcount
-        # the sample mirrors the rows of the search table whose id hashes into it
-        session.execute(text(f"DELETE FROM {table}_sample s USING {affected} a WHERE s.id = a.id"))
-        session.execute(text(
-            f"INSERT INTO {table}_sample SELECT s.* FROM {table} s JOIN {affected} a ON a.id = s.id "
-            f"WHERE (hashint8(s.id) & {SAMPLE_MASK}) = 0"))
+        if bulk:
+            with BulkIndexes(session, (table, f"{table}_sample")):
+                written[table] = _fill(session, table, rows, affected)
+            session.execute(text(f"ANALYZE {table}"))
+        else:
+            written[table] = _fill(session, table, rows, affected)
     written["forward_features"] = session.execute(text(FORWARD_FEATURES)).rowcount
     return written
+
+
+def _fill(session: Session, table: str, rows: str, affected: str) -> int:
+    n = session.execute(text(UPSERT.format(table=table, rows=rows))).rowcount
+    # the sample mirrors the rows of the search table whose id hashes into it
+    session.execute(text(f"DELETE FROM {table}_sample s USING {affected} a WHERE s.id = a.id"))
+    session.execute(text(
+        f"INSERT INTO {table}_sample SELECT s.*, (hashint8(s.id) >> 4) & {SAMPLE_MASK} FROM {table} s "
+        f"JOIN {affected} a ON a.id = s.id WHERE (hashint8(s.id) & {SAMPLE_MASK}) = 0"))
+    return n
 
 
 def update_words(session: Session, full: bool) -> None:

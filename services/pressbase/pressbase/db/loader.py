@@ -297,7 +297,7 @@ ANALYZE aff_ff;
             session.execute(text(f"ANALYZE {table}"))
 
     progress("indexing")
-    indexer.index(session)
+    indexer.index(session, bulk=mode == "full" and indexer.search_tables_empty(session))
     indexer.update_words(session, full=(mode == "full"))
     return counts(session, import_id)
 

@@ -19,11 +19,13 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ..domain.query import TIERS, ParsedQuery, WordForms, to_tsquery, words_of
-from .indexer import SAMPLE_FACTOR
+from .indexer import SAMPLE_FACTOR, SUB_FACTOR
 
 _FORMS_CACHE: "OrderedDict[str, tuple[list[str], str]]" = OrderedDict()
 _FORMS_CACHE_SIZE = 20_000
 MIN_SIMILARITY = 0.45
+SINGLE_QUERY = 2000     # up to this many matches, relevance is one query over all of them; beyond, tier by tier
+LARGE = 200_000         # from this many matches, facets are counted on the 1/256 sample
 
 
 def word_forms(session: Session, words: list[str]) -> dict[str, WordForms]:
@@ -102,8 +104,40 @@ def conditions(datasets: list[str], tsquery: str | None, filters: dict[str, list
     return cond
 
 
+@dataclass
+class Size:
+    """How many records match, from the samples: ``sub0`` in the 1/256 sample, ``sample`` in the 1/16 one."""
+
+    sub0: int
+    sample: int | None
+
+    @property
+    def estimate(self) -> int:
+        return self.sample * SAMPLE_FACTOR if self.sample is not None else self.sub0 * SUB_FACTOR
+
+    def mode(self, exact_limit: int) -> str:
+        if self.sub0 * SUB_FACTOR >= LARGE:
+            return "sub"
+        if self.estimate > exact_limit:
+            return "sample"
+        return "exact"
+
+
+def size(session: Session, table: str, cond: Conditions) -> Size:
+    if len(cond.base) == 1 and not cond.filters:   # only the licence: certainly large, count the small sample
+        sub0 = session.execute(text(f"SELECT count(*) FROM {table}_sample s WHERE s.sub = 0 AND {cond.sql()}"),
+                               cond.params).scalar()
+        if sub0 * SUB_FACTOR >= LARGE:
+            return Size(sub0, None)
+    sub0, sample = session.execute(text(
+        f"SELECT count(*) FILTER (WHERE s.sub = 0), count(*) FROM {table}_sample s WHERE {cond.sql()}"),
+        cond.params).one()
+    return Size(sub0, sample)
+
+
 def page(session: Session, table: str, cond: Conditions, sort: str, query: ParsedQuery | None,
-         forms: dict[str, WordForms] | None, cursor: dict[str, Any] | None, limit: int) -> tuple[list[int], Any]:
+         forms: dict[str, WordForms] | None, cursor: dict[str, Any] | None, limit: int,
+         matches: Size | None = None) -> tuple[list[int], Any]:
     """Ids of one page in order, and the cursor of the next page (None at the end)."""
     where = cond.sql()
     params = dict(cond.params)
@@ -121,23 +155,24 @@ def page(session: Session, table: str, cond: Conditions, sort: str, query: Parse
     if sort == "reach":
         return _by_reach(session, table, where, params, cursor, limit, sort="reach", tier=None)
 
-    # relevance: tier by tier, each ordered by reach
+    if matches is not None and matches.estimate <= SINGLE_QUERY:
+        return _relevance_at_once(session, table, cond, cursor, limit)
+    # relevance: tier by tier (name, main fields, anywhere), each ordered by reach
     ids: list[int] = []
     start_tier = cursor["t"] if cursor else 0
     remaining = limit
+    tsquery = to_tsquery(query, forms, None)
+    # without exclusions a tier's vector decides alone; with them the full vector must hold too ("-word" anywhere)
+    negated = any(t.negated for t in query.terms)
+    base = [c for c in cond.base if negated or "s.tsv @@" not in c] + list(cond.filters.values())
     for tier in range(start_tier, len(TIERS)):
-        tier_q = to_tsquery(query, forms, TIERS[tier])
-        extra = [] if tier_q is None else ["s.tsv @@ CAST(:tq AS tsquery)"]
-        tier_params = {**params, "tq": tier_q}
+        extra = [f"s.{TIERS[tier]} @@ CAST(:q AS tsquery)"]
         if tier > 0:
-            prev_q = to_tsquery(query, forms, TIERS[tier - 1])
-            if prev_q is not None:
-                extra.append("NOT (s.tsv @@ CAST(:pq AS tsquery))")
-                tier_params["pq"] = prev_q
-        tier_where = " AND ".join([where] + extra)
+            extra.append(f"NOT (s.{TIERS[tier - 1]} @@ CAST(:q AS tsquery))")
+        tier_where = " AND ".join(base + extra)
         tier_cursor = cursor if (cursor and tier == start_tier) else None
-        got, nxt = _by_reach(session, table, tier_where, tier_params, tier_cursor, remaining, sort="relevance",
-                             tier=tier)
+        got, nxt = _by_reach(session, table, tier_where, {**params, "q": tsquery}, tier_cursor, remaining,
+                             sort="relevance", tier=tier)
         ids.extend(got)
         remaining -= len(got)
         if nxt is not None:
@@ -148,6 +183,26 @@ def page(session: Session, table: str, cond: Conditions, sort: str, query: Parse
                 return ids, {"s": "relevance", "t": tier + 1, "k": 2 ** 31 - 1, "id": 2 ** 62}
             return ids, None
     return ids, None
+
+
+def _relevance_at_once(session: Session, table: str, cond: Conditions, cursor: dict | None,
+                       limit: int) -> tuple[list[int], Any]:
+    """Few matches: classify every match into its tier in one query (same order and cursors as the tier walk)."""
+    params = dict(cond.params)
+    keyset = ""
+    if cursor:
+        keyset = "WHERE (t, -reach, -id) > (:ct, -CAST(:ck AS bigint), -CAST(:cid AS bigint))"
+        params.update(ct=cursor["t"], ck=cursor["k"], cid=cursor["id"])
+    rows = session.execute(text(f"""
+SELECT id, t, reach FROM (
+  SELECT s.id, s.reach, CASE WHEN s.name_tsv @@ CAST(:q AS tsquery) THEN 0
+                             WHEN s.main_tsv @@ CAST(:q AS tsquery) THEN 1 ELSE 2 END AS t
+    FROM {table} s WHERE {cond.sql()}) m {keyset}
+ ORDER BY t, reach DESC, id DESC LIMIT :n"""), {**params, "n": limit + 1}).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    nxt = {"s": "relevance", "t": rows[-1][1], "k": rows[-1][2], "id": rows[-1][0]} if more else None
+    return [r[0] for r in rows], nxt
 
 
 def _by_reach(session: Session, table: str, where: str, params: dict, cursor: dict | None, limit: int, sort: str,
@@ -170,13 +225,13 @@ def _by_reach(session: Session, table: str, where: str, params: dict, cursor: di
 
 
 def counts(session: Session, table: str, cond: Conditions, exact_limit: int, top: dict[str, int],
-           prefixes: dict[str, str]) -> dict[str, Any]:
-    """Total and facet counts (exact, or from the sample and marked estimated)."""
-    sample_total = session.execute(text(f"SELECT count(*) FROM {table}_sample s WHERE {cond.sql()}"),
-                                   cond.params).scalar()
-    estimated = sample_total * SAMPLE_FACTOR > exact_limit
-    source = f"{table}_sample" if estimated else table
-    factor = SAMPLE_FACTOR if estimated else 1
+           prefixes: dict[str, str], matches: Size | None = None) -> dict[str, Any]:
+    """Total and facet counts: exact, or from a sample (1/16, or 1/256 for huge results) scaled and marked."""
+    matches = matches or size(session, table, cond)
+    mode = matches.mode(exact_limit)
+    source = table if mode == "exact" else f"{table}_sample"
+    factor = {"exact": 1, "sample": SAMPLE_FACTOR, "sub": SUB_FACTOR}[mode]
+    sub_clause = ["s.sub = 0"] if mode == "sub" else []
     groups = {v: k for k, v in prefixes.items()}
 
     def tally(where: str, only: list[str] | None) -> tuple[int, dict[str, list[tuple[str, int]]]]:
@@ -207,12 +262,14 @@ SELECT f, n FROM r WHERE rank <= :top"""), {**params, "top": max(top.values())})
 
     active = [g for g in cond.filters]
     passive_prefixes = [prefixes[g] for g in prefixes if g not in active]
-    total, facets = tally(cond.sql(), passive_prefixes)
+    total, facets = tally(cond.sql(extra=sub_clause), passive_prefixes)
     for group in active:   # disjunctive: each active group counted as if its own filter were not set
-        _, own = tally(cond.sql(without=group), [prefixes[group]])
+        _, own = tally(cond.sql(without=group, extra=sub_clause), [prefixes[group]])
         facets[group] = own.get(group, [])
+    estimated = mode != "exact"
     if estimated:
         total = _round_estimate(total)
+        facets = {g: [(v, _round_estimate(n)) for v, n in values] for g, values in facets.items()}
     return {"total": total, "estimated": estimated, "facets": facets}
 
 

@@ -6,8 +6,8 @@ last word is a prefix too while the user is typing (``prefix=True``). Each word 
 
 Relevance: a record whose *name* contains all words comes first (tier 0), then one where all words are in the
 name, position, desks, topics or outlets (tier 1), then any other match (tier 2); within a tier the bigger reach
-wins. Each tier is an indexed query (GIN on the tsvector, B-tree on reach), so the first page of a common word
-costs milliseconds, not a ranking of every match.
+wins. Each tier is an indexed query on its own vector (GIN on ``name_tsv`` / ``main_tsv`` / ``tsv``, B-tree on
+reach), so the first page of a common word costs milliseconds, not a ranking of every match.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ MAX_TERMS = 12
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)([\w][\w\'’.@]*)(\*?)', re.UNICODE)
 _WORD = re.compile(r"[\w]+", re.UNICODE)
 
-TIERS = ("A", "AB", None)   # weight restriction per relevance tier; None = anywhere
+TIERS = ("name_tsv", "main_tsv", "tsv")   # the vector each relevance tier searches (see db/indexer.py)
 
 SORTS = ("relevance", "name", "reach")
 

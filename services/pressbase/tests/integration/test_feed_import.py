@@ -199,3 +199,15 @@ def test_concurrent_readers_never_see_half_a_delta(pressbase_db):
     assert result["counts"]["journalist"]["update"] == total
     assert counts <= {0, total}
     assert 0 in counts  # the reader did read while the import ran
+
+
+def test_reindex_rebuilds_every_search_row(pressbase_db):
+    from pressbase.reindex import reindex_all
+
+    load_sample(pressbase_db)
+    with pressbase_db.begin() as conn:
+        conn.execute(text("UPDATE journalist_search SET name_tsv = '', main_tsv = '', tsv = ''"))
+    written = reindex_all(pressbase_db)
+    assert written["journalist_search"] == 9 and written["outlet_search"] == 7
+    assert count(pressbase_db, "SELECT count(*) FROM journalist_search WHERE name_tsv @@ to_tsquery('simple', 'anna')"
+                 ) == 1

@@ -53,6 +53,15 @@ def test_english_words_and_labels_work_too(dach_user, rpc_as):
         assert "Dr. Anna Müller" in names(rpc.pressbase.search_journalists({"q": "Banken", "prefix": False}))
 
 
+def test_excluded_words_count_anywhere_in_every_relevance_tier(dach_user, rpc_as, relevance_strategy):
+    with rpc_as(dach_user) as rpc:
+        assert "Dr. Anna Müller" in names(rpc.pressbase.search_journalists({"q": "Anna", "prefix": False}))
+        # Anna is a name match (tier 0), but "Wirtschaft" is in her position: excluded
+        assert names(rpc.pressbase.search_journalists({"q": "Anna -Wirtschaft", "prefix": False})) == set()
+        assert names(rpc.pressbase.search_journalists({"q": "Müller -Sport", "prefix": False})) == {
+            "Dr. Anna Müller", "Lea Muller"}
+
+
 def test_prefixes_while_typing_and_typo_tolerance(dach_user, rpc_as):
     with rpc_as(dach_user) as rpc:
         assert "Dr. Anna Müller" in names(rpc.pressbase.search_journalists({"q": "Anna Mül"}))
@@ -189,9 +198,18 @@ def bigger(tenant, billing, pressbase_db, sample):
     return tenant.user()
 
 
+@pytest.fixture(params=["at once", "tier walk"])
+def relevance_strategy(request, monkeypatch):
+    """Few matches are ranked in one query, many tier by tier: both must give the same order and cursors (the
+    services run in this process, so lowering the threshold here makes them walk the tiers)."""
+    if request.param == "tier walk":
+        monkeypatch.setattr("pressbase.db.search_sql.SINGLE_QUERY", -1)
+    return request.param
+
+
 @pytest.mark.parametrize("sort,q", [("name", None), ("reach", None), ("relevance", "Redakteurin"),
                                     ("relevance", "wirtschaft")])
-def test_cursor_pages_cover_every_match_once_in_order(bigger, rpc_as, pressbase_db, sort, q):
+def test_cursor_pages_cover_every_match_once_in_order(bigger, rpc_as, pressbase_db, sort, q, relevance_strategy):
     with rpc_as(bigger) as rpc:
         first = rpc.pressbase.search_journalists({"q": q, "sort": sort, "limit": 25, "prefix": False})
         seen = [i["id"] for i in first["items"]]
@@ -225,7 +243,29 @@ def test_big_result_sets_get_estimated_counts_marked_as_such(run_services, tenan
     assert 0.5 * truth < result["total"] < 1.5 * truth
 
 
-def test_relevance_ranks_name_matches_then_role_and_topic_then_the_rest_each_by_reach(bigger, rpc_as, pressbase_db):
+def test_huge_result_sets_are_counted_on_the_1_in_256_sample(run_services, tenant, pressbase_db, rpc_as,
+                                                              monkeypatch):
+    from pressbase.db import search_sql
+    from pressbase.service import PressbaseService
+
+    feeds.load_generated(pressbase_db, generator.Plan.scaled(600, outlets=100, world_share=0.0), mode="full")
+    monkeypatch.setattr(search_sql, "LARGE", 1)
+    run_services(PressbaseService)
+    with rpc_as(tenant.user()) as rpc:
+        result = rpc.pressbase.search_journalists({"filters": {"country": ["DE", "AT", "CH"]}})
+    with pressbase_db.connect() as conn:
+        sub0 = conn.execute(text("SELECT count(*) FROM journalist_search_sample WHERE sub = 0 AND dataset = 'dach' "
+                                 "AND facets && ARRAY['co:DE', 'co:AT', 'co:CH']")).scalar()
+        de = conn.execute(text("SELECT count(*) FROM journalist_search_sample WHERE sub = 0 AND dataset = 'dach' "
+                               "AND 'co:DE' = ANY(facets)")).scalar()
+    assert sub0 > 0
+    assert result["estimated"] is True
+    assert result["total"] == search_sql._round_estimate(sub0 * 256)
+    assert {f["code"]: f["count"] for f in result["facets"]["country"]}["DE"] == search_sql._round_estimate(de * 256)
+
+
+def test_relevance_ranks_name_matches_then_role_and_topic_then_the_rest_each_by_reach(bigger, rpc_as, pressbase_db,
+                                                                                    relevance_strategy):
     """Tier 0: the word is in the name; tier 1: in position, desks, topics or outlets; tier 2: anywhere else."""
     ids, cursor = [], None
     with rpc_as(bigger) as rpc:
@@ -246,7 +286,7 @@ def test_relevance_ranks_name_matches_then_role_and_topic_then_the_rest_each_by_
     assert keys == sorted(keys, key=lambda k: (k[0], -k[1]))
 
 
-def test_relevance_tiers_on_known_records(dach_user, rpc_as, pressbase_db):
+def test_relevance_tiers_on_known_records(dach_user, rpc_as, pressbase_db, relevance_strategy):
     from pressbase.testing import jsonl
 
     people = [
