@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import html as html_lib
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,7 @@ from ..settings import DispatchSettings
 from .store import Claimed
 
 HONEYPOT_URL = "https://pressroom.invalid/hp"
+MAILING_CACHE = 32
 
 NOTICE_TEXT = {"de": "Versendet mit Pressroom", "en": "Sent with Pressroom"}
 UNSUB_TEXT = {"de": "Keine weiteren Mails erhalten: {url}", "en": "Stop receiving these mails: {url}"}
@@ -49,7 +51,7 @@ class MailingContext:
 class Composer:
     def __init__(self, settings: DispatchSettings):
         self.settings = settings
-        self._mailings: dict[Any, MailingContext] = {}
+        self._mailings: OrderedDict[Any, MailingContext] = OrderedDict()   # the most recent MAILING_CACHE
         self._signers: dict[str, dkim.Signer | None] = {}
 
     def forget(self, mailing_id) -> None:
@@ -71,6 +73,7 @@ class Composer:
     def mailing(self, session: Db, mailing_id) -> MailingContext:
         ctx = self._mailings.get(mailing_id)
         if ctx is not None:
+            self._mailings.move_to_end(mailing_id)
             return ctx
         m = session.execute(text("""
             SELECT m.id, m.account_id, m.subject, m.html, m.text_body, m.lane, m.language,
@@ -91,6 +94,8 @@ class Composer:
             attachments=[EncodedAttachment.build(a.filename, a.content_type, bytes(a.data)) for a in atts],
         )
         self._mailings[mailing_id] = ctx
+        while len(self._mailings) > MAILING_CACHE:   # started mailings never change; memory is what is bounded
+            self._mailings.popitem(last=False)
         return ctx
 
     def system_signer(self, session: Db) -> dkim.Signer | None:
