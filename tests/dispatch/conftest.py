@@ -7,10 +7,11 @@ from smtpsink.testing import smtp_sink  # noqa: F401  (until the root conftest r
 
 
 @pytest.fixture
-def crm_config(tmp_path):
+def crm_config(tmp_path, monkeypatch):
     storage, spool = tmp_path / "storage", tmp_path / "spool"
     storage.mkdir()
     spool.mkdir()
+    monkeypatch.setenv("UPLOAD_DIR", str(spool))   # the gateway spools uploads where crm takes them
     return {"CRM_STORAGE_DIR": str(storage), "UPLOAD_DIR": str(spool), "CRM_SECRET_KEY": "test-only-crm-secret-key",
             "CRM_JOB_POLL": 0.2}
 

@@ -88,6 +88,15 @@ def test_a_press_release_from_login_to_report(suite, gateway, rpc_as, smtp_sink)
         "sender_id": sender["id"], "sources": [{"type": "list", "list_id": lst["id"]}]})
     assert m.status_code == 201, m.json
     mid = m.json["id"]
+    # the press kit comes from the crm mediacenter
+    folder = call("POST", "/api/v1/crm/media/folders", {"client_id": client_id, "name": "Pressemappe"}).json
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    stored = api.simulate_post(f"/api/v1/crm/media/folders/{folder['id']}/files", body=pdf,
+                               params={"filename": "Pressemappe Mai.pdf"},
+                               headers={**auth, "Content-Type": "application/pdf"})
+    assert stored.status_code == 201, stored.json
+    att = call("POST", f"/api/v1/dispatch/mailings/{mid}/attachments", {"filename": "x", "file_id": stored.json["id"]})
+    assert att.status_code == 201 and att.json["filename"] == "Pressemappe Mai.pdf"
     vol = call("GET", f"/api/v1/dispatch/mailings/{mid}/volume").json
     assert vol["recipients"] == 3 and vol["max_recipients"] == 100 and vol["within_limit"]
     preview = call("POST", f"/api/v1/dispatch/mailings/{mid}/preview", {"email": "anna@zeitung.example"}).json
@@ -113,6 +122,8 @@ def test_a_press_release_from_login_to_report(suite, gateway, rpc_as, smtp_sink)
 
     # the recipient's side, without login: pixel, click, unsubscribe page and one-click
     anna = smtp_sink.messages(to="anna@zeitung.example")[0]
+    [kit] = list(anna.iter_attachments())
+    assert kit.get_filename() == "Pressemappe Mai.pdf" and kit.get_content() == pdf
     pixel = re.search(r'https://press\.example(/t/o/[^"]+)', anna.html).group(1)
     click = re.search(r'https://press\.example(/t/c/[^"]+)"', anna.html).group(1)
     unsub = re.search(r"<https://press\.example(/u/[^>]+)>", anna["List-Unsubscribe"]).group(1)

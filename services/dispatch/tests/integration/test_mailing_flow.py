@@ -130,7 +130,7 @@ def test_tenant_isolation_and_rights(dispatch, rpc_as, tenant, other_tenant):
     assert hidden is None
 
 
-def test_entitlements_limit_and_premium(dispatch, rpc_as, tenant, amqp_uri):
+def test_entitlements_limit_and_premium(dispatch, rpc_as, tenant, amqp_uri, smtp_sink):
     from nameko.standalone.events import event_dispatcher
 
     with rpc_as(tenant.admin) as admin:
@@ -165,6 +165,11 @@ def test_entitlements_limit_and_premium(dispatch, rpc_as, tenant, amqp_uri):
                 return None
         result = wait_until(started, what="entitlements to arrive")
         assert result["recipients"] == 101
+        wait_until(lambda: rpc.dispatch.get_mailing_progress(m["id"])["state"] == "finished", timeout=60)
+    premium = smtp_sink.messages(to="redakteur7@zeitung.example")[0]
+    assert "Pressroom" not in premium.text                  # premium dispatch: no "sent with Pressroom" notice
+    assert "Keine weiteren Mails erhalten" in premium.text    # the unsubscribe line stays
+    with rpc_as(tenant.user) as rpc:
         try:
             rpc.dispatch.start_mailing(m["id"])
             raise AssertionError("started twice")
