@@ -94,3 +94,27 @@ def test_transfer_respects_client_rights_and_licences(services, tenant, rpc_as, 
     with rpc_as(tenant.stranger()) as rpc:
         with pytest.raises(NotFound):
             rpc.pressbase.start_transfer({"client_id": tenant.full, "journalist_ids": [anna]})
+
+
+def test_a_feed_job_tells_crm_which_transferred_journalists_changed(services, tenant, rpc_as, pressbase_db):
+    """Besides pressbase's own "changes since transfer", crm marks the linked contact (event journalist_changed,
+    written to pressbase's outbox in the import's transaction)."""
+    import base64
+
+    from pressbase.testing import operator
+
+    anna = record_id(pressbase_db, "journalist", "J-1")
+    with rpc_as(tenant.user()) as rpc:
+        done = wait_job(rpc, rpc.pressbase.start_transfer({"client_id": tenant.full, "journalist_ids": [anna]}))
+        assert done["state"] == "done", done
+        contact_id = rpc.crm.search_contacts({"client_ids": [tenant.full]}, None, 10)["items"][0]["id"]
+        assert rpc.crm.get_contact(contact_id)["pressbase_changes"] is False
+    delta = jsonl([{**next(r for r in sample_records() if r["id"] == "J-1"), "position": "Chefredakteurin"}])
+    with rpc_as(operator()) as rpc:
+        up = rpc.pressbase.create_feed_upload({"format": "jsonl"})
+        rpc.pressbase.add_feed_chunk(up["upload_id"], 0, base64.b64encode(delta).decode())
+        assert wait_job(rpc, rpc.pressbase.start_feed_import({"upload_id": up["upload_id"]}))["state"] == "done"
+    with rpc_as(tenant.user()) as rpc:
+        wait_for(lambda: rpc.crm.get_contact(contact_id)["pressbase_changes"], what="crm marks the contact")
+        pending = rpc.crm.get_pressbase_changes(contact_id)
+        assert "position" in pending["changes"]

@@ -68,7 +68,7 @@ def _json(value: Any) -> str:
 
 
 def _apply(engine: Engine, import_id: int, mode: str, stage: Callable[[loader.Staging], None],
-           progress: Progress, before_commit: Callable[[Session], None] | None) -> dict:
+           progress: Progress, before_commit: Callable[[Session, int], None] | None) -> dict:
     with Session(engine) as session:
         try:
             staging = loader.Staging(session)
@@ -80,7 +80,7 @@ def _apply(engine: Engine, import_id: int, mode: str, stage: Callable[[loader.St
             staging.close()
             counts = loader.apply(session, import_id, mode, progress=lambda phase: progress(phase, 0, None))
             if before_commit is not None:
-                before_commit(session)
+                before_commit(session, import_id)
             session.commit()
         except loader.ReferenceErrors as exc:
             session.rollback()
@@ -120,7 +120,7 @@ def import_feed(engine: Engine, chunks: Iterable[bytes], *, fmt: str, mode: str,
                 filename: str | None = None, source: str = "upload", created_by: str | None = None,
                 job_id=None, total_bytes: int | None = None, progress: Progress = _noop_progress,
                 yield_cpu: Callable[[], None] = _noop_yield,
-                before_commit: Callable[[Session], None] | None = None) -> dict:
+                before_commit: Callable[[Session, int], None] | None = None) -> dict:
     """Parse, validate and apply one feed file. Raises FeedRejected (nothing applied) on any error."""
     import_id = _begin(engine, source=source, filename=filename, format=fmt, mode=mode, created_by=created_by,
                        job_id=job_id)

@@ -226,3 +226,17 @@ def apply(session: Session, principal: Principal, licence: Licence, data: ApplyC
     if closed:
         session.execute(text("DELETE FROM transfer_links WHERE id = ANY(CAST(:ids AS bigint[]))"), {"ids": closed})
     return {"applied": applied, "closed": len(closed), "unchanged": len(links) - applied - len(closed)}
+
+
+def changed_links(session: Session, import_id: int) -> list[dict[str, Any]]:
+    """``journalist_changed`` payloads for the journalists an import changed that some account transferred: crm
+    keeps the differences on the linked contacts (any account) for their users to apply there."""
+    ids = list(session.execute(text(
+        "SELECT DISTINCT rc.record_id FROM record_changes rc WHERE rc.import_id = :i AND rc.kind = 'journalist' "
+        "AND rc.op = 'update' AND EXISTS (SELECT 1 FROM transfer_links l WHERE l.journalist_id = rc.record_id)"),
+        {"i": import_id}).scalars())
+    if not ids:
+        return []
+    rows = session.execute(text(CONTACT_FIELDS), {"ids": ids, "ds": ["dach", "plus", "world"], "plus": False}).all()
+    changed_at = session.execute(text("SELECT now()")).scalar().isoformat()
+    return [{"pressbase_id": f"J-{r[0]}", "record": r[2], "changed_at": changed_at} for r in rows]

@@ -18,7 +18,7 @@ from svckit.i18n import Text
 from svckit.principal import BACK_OFFICE, Principal
 from svckit.validation import parse, parse_uuid
 
-from .. import events, feeds, jobs
+from .. import events, feeds, jobs, transfers
 from ..db.models import FeedImport, FeedUpload, FeedUploadChunk, RecordChange
 from ..domain.query import decode_cursor, encode_cursor
 from ..schemas import FeedImportStart, FeedUploadStart, Paging
@@ -195,10 +195,16 @@ class FeedEntrypoints(Entrypoints):
         def progress(phase: str, done: int, total):
             jobs.progress(engine, job["id"], done if phase == "parsing" else upload.size, upload.size, phase)
 
+        def before_commit(session, import_id: int) -> None:
+            # crm learns about changed journalists that accounts transferred, in the import's transaction
+            for payload in transfers.changed_links(session, import_id):
+                self.outbox.add(session, events.JOURNALIST_CHANGED, payload)
+
         result = feeds.import_feed(
             engine, chunks(), fmt=upload.format, mode=params["mode"], record_type=params.get("record_type"),
             filename=upload.filename, source="upload", created_by=job["params"].get("created_by") or upload.created_by,
-            job_id=job["id"], total_bytes=upload.size, progress=progress, yield_cpu=lambda: eventlet.sleep(0))
+            job_id=job["id"], total_bytes=upload.size, progress=progress, yield_cpu=lambda: eventlet.sleep(0),
+            before_commit=before_commit)
         with engine.begin() as conn:   # the file is applied: its bytes are not needed any more
             conn.execute(text("DELETE FROM feed_upload_chunks WHERE upload_id = :u"), {"u": upload_id})
         return result

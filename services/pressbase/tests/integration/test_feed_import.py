@@ -148,7 +148,7 @@ def test_a_delta_is_atomic_for_readers(pressbase_db):
              "FROM journalist_search")
     seen: list[int] = []
 
-    def before_commit(session):
+    def before_commit(session, import_id):
         # the importer has written every row in its own transaction ...
         assert session.execute(text(query)).scalar() == n
         # ... and a reader sees none of it
