@@ -167,6 +167,13 @@ def test_a_press_release_from_login_to_report(suite, gateway, rpc_as, smtp_sink)
     assert rows[0][:2] == ("E-Mail", "Status") and len(rows) == 5
     assert {r[0]: r[1] for r in rows[1:]}["clara@kaputt.example"] == "fehlgeschlagen"
 
+    # chosen crm contacts as the source: anna has unsubscribed meanwhile, clara's corrected address counts
+    chosen = call("POST", "/api/v1/dispatch/mailings", {
+        "client_id": client_id, "subject": "Nachtrag", "text": "{{ letter_salutation }}", "sender_id": sender["id"],
+        "sources": [{"type": "contacts", "contact_ids": [c["id"] for c in contacts]}]}).json
+    vol = call("GET", f"/api/v1/dispatch/mailings/{chosen['id']}/volume").json
+    assert (vol["recipients"], vol["left_out_by_reason"]) == (2, {"unsubscribed": 1})
+
     # the starting phase allows 100 recipients per mailing: 101 is refused, in German, nothing is written
     many = [{"email": f"r{i}@viele.example"} for i in range(101)]
     big = call("POST", "/api/v1/dispatch/mailings", {"client_id": client_id, "subject": "x", "text": "y",

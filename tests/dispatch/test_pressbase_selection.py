@@ -6,11 +6,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
 from dispatch.testing import sendable_sender, wait_until
-from svckit.errors import NotFound
 from pressbase.testing import (  # noqa: F401  (fixtures)
     billing,
     pressbase_db,
@@ -19,6 +17,7 @@ from pressbase.testing import (  # noqa: F401  (fixtures)
     sample,
     tenant,
 )
+from svckit.errors import NotFound
 
 
 def test_mailing_to_a_pressbase_selection(run_services, dispatch_config, billing, sample, pressbase_db,  # noqa: F811
