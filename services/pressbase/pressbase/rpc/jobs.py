@@ -7,6 +7,7 @@ import logging
 
 import eventlet
 from nameko.timer import timer
+from sqlalchemy import text
 
 from svckit.entrypoints import rpc
 from svckit.errors import WireError
@@ -68,6 +69,17 @@ class JobEntrypoints(Entrypoints):
                                  self.crm_rpc.update_pressbase_contacts)
         self.db.commit()
         return result
+
+    @timer(interval=3600)
+    def housekeeping(self) -> None:
+        """Hourly: export files past their time (the log stays), abandoned uploads, finished jobs after 30 days."""
+        expired = exports.expire(self.db)
+        self.db.execute(text("DELETE FROM feed_uploads WHERE complete = false AND created_at < now() - interval '1 day'"))
+        self.db.execute(text("DELETE FROM jobs WHERE state IN ('done', 'failed') "
+                             "AND finished_at < now() - interval '30 days'"))
+        self.db.commit()
+        if expired:
+            log.info("expired %s export files", expired)
 
     # --- the runner ---------------------------------------------------------------------------------------------
     @timer(interval=0.5)
