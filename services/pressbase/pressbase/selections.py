@@ -60,10 +60,18 @@ def load(session: Session, principal: Principal, selection_id, write: bool = Fal
     return selection
 
 
-def view(session: Session, selection: Selection) -> dict[str, Any]:
-    counts = dict(session.execute(
-        select(SelectionItem.item_kind, func.count()).where(SelectionItem.selection_id == selection.id)
-        .group_by(SelectionItem.item_kind)).all())
+def _item_counts(session: Session, ids: list) -> dict:
+    counts: dict = {}
+    for sid, kind, n in session.execute(
+            select(SelectionItem.selection_id, SelectionItem.item_kind, func.count())
+            .where(SelectionItem.selection_id.in_(ids)).group_by(SelectionItem.selection_id, SelectionItem.item_kind)):
+        counts.setdefault(sid, {})[kind] = n
+    return counts
+
+
+def view(session: Session, selection: Selection, counts: dict | None = None) -> dict[str, Any]:
+    if counts is None:
+        counts = _item_counts(session, [selection.id]).get(selection.id, {})
     return {
         "id": str(selection.id), "name": selection.name, "kind": selection.kind, "target": selection.target,
         "client_id": str(selection.client_id) if selection.client_id else None, "query": selection.query or None,
@@ -132,7 +140,8 @@ def list_for(session: Session, principal: Principal, paging: Paging) -> dict[str
     more = len(rows) > paging.limit
     rows = rows[: paging.limit]
     nxt = encode_cursor({"s": "selections", "k": rows[-1].name, "u": str(rows[-1].id), "id": 0}) if more else None
-    return {"items": [view(session, s) for s in rows], "next_cursor": nxt}
+    counts = _item_counts(session, [s.id for s in rows])
+    return {"items": [view(session, s, counts.get(s.id, {})) for s in rows], "next_cursor": nxt}
 
 
 def _visible_ids(session: Session, licence: Licence, kind: str, ids: list[int]) -> set[int]:

@@ -221,3 +221,38 @@ def test_export_account_data_for_gdpr(tenant, selection, rpc_as):
     with rpc_as(tenant.stranger()) as rpc:
         with pytest.raises(NotFound):
             rpc.pressbase.export_account_data(tenant.account)
+
+
+class ErasureListener:
+    name = "erasure_listener"
+    received: list = []
+
+    @event_handler("pressbase", "person_erased")
+    def on_erased(self, payload):
+        ErasureListener.received.append(payload)
+
+
+def test_person_erasure_in_crm_forgets_the_transfer_link(pressbase_service, run_services, tenant, pressbase_db,
+                                                         amqp_uri):
+    from nameko.standalone.events import event_dispatcher
+    from nameko.testing.services import entrypoint_waiter
+    from sqlalchemy import text
+
+    from pressbase.testing import container_of
+
+    run_services(ErasureListener)
+    ErasureListener.received = []
+    with pressbase_db.begin() as conn:
+        for contact in ("c-1", "c-2"):
+            conn.execute(text("INSERT INTO transfer_links (account_id, client_id, journalist_id, contact_id, version, "
+                              "snapshot) VALUES (:a, :c, 1, :contact, 1, '{}')"),
+                         {"a": tenant.account, "c": tenant.full if contact == "c-1" else tenant.read,
+                          "contact": contact})
+    with entrypoint_waiter(container_of(pressbase_service, "pressbase"), "on_person_erasure_requested", timeout=20):
+        event_dispatcher({"AMQP_URI": amqp_uri, "serializer": "json"})(
+            "crm", "person_erasure_requested", {"account_id": tenant.account, "contact_id": "c-1",
+                                                "emails": ["anna@example.com"], "requested_by": None})
+    wait_for(lambda: ErasureListener.received, what="person_erased")
+    assert ErasureListener.received[0] == {"service": "pressbase", "account_id": tenant.account, "contact_id": "c-1"}
+    with pressbase_db.connect() as conn:
+        assert conn.execute(text("SELECT contact_id FROM transfer_links")).scalars().all() == ["c-2"]
