@@ -6,7 +6,7 @@ the modules' fragments, so a route and its documentation live side by side.
 
 from importlib import import_module
 
-MODULES = ("health", "identity", "crm", "dispatch", "pressbase", "billing")
+MODULES = ("health", "identity", "crm", "dispatch", "pressbase", "billing", "status", "web")
 
 
 def load():

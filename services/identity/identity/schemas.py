@@ -172,3 +172,34 @@ class OperatorAction(Input):
 def changes(model: Input) -> dict:
     """Only the fields the caller sent (``None`` for max age means: switch the interval off)."""
     return model.model_dump(exclude_unset=True)
+
+
+# --- incident notes (public status page) -----------------------------------------------------------------------------
+
+Component = Literal["web", "login", "contacts", "mailings", "pressbase", "billing"]
+
+
+class IncidentText(Input):
+    de: str = Field(min_length=1, max_length=4000)
+    en: str | None = Field(default=None, max_length=4000)
+
+
+class IncidentTitle(IncidentText):
+    de: str = Field(min_length=1, max_length=200)
+    en: str | None = Field(default=None, max_length=200)
+
+
+class NewIncident(Input):
+    severity: Literal["info", "minor", "major"] = "minor"
+    components: list[Component] = Field(default_factory=list, max_length=6)
+    title: IncidentTitle
+    body: IncidentText
+
+
+class IncidentResolution(Input):
+    resolution: IncidentText | None = None
+
+
+class IncidentFilter(Input):
+    state: Literal["open", "resolved", "all"] = "all"
+    limit: int = Field(default=50, ge=1, le=200)

@@ -17,13 +17,14 @@ from .db.models import outbox
 from .entrypoints import accounts as _accounts
 from .entrypoints import auth as _auth
 from .entrypoints import clients as _clients
+from .entrypoints import incidents as _incidents
 from .entrypoints import me as _me
 from .entrypoints import users as _users
 from .work import AuthCache, Clock
 
 
 class IdentityService(_auth.AuthEntrypoints, _me.MeEntrypoints, _users.UserEntrypoints, _clients.ClientEntrypoints,
-                      _accounts.AccountEntrypoints):
+                      _accounts.AccountEntrypoints, _incidents.IncidentEntrypoints):
     name = "identity"
 
     db = Database()

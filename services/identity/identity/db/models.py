@@ -253,3 +253,27 @@ class AuditEntry(Base):
         Index("ix_audit_log_account_id_id", "account_id", "id"),
         Index("ix_audit_log_account_event_id", "account_id", "event", "id"),
     )
+
+
+class Incident(Base):
+    """A note on the public status page: what is disturbed, since when, and when it was resolved (operators)."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[uuid_pk]
+    severity: Mapped[str] = mapped_column(String(10))  # info | minor | major
+    components: Mapped[list[str]] = mapped_column(ARRAY(String(20)), server_default="{}")
+    title: Mapped[dict] = mapped_column(JSONB)  # {"de": ..., "en": ...}
+    body: Mapped[dict] = mapped_column(JSONB)
+    resolution: Mapped[dict | None] = mapped_column(JSONB)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    resolved_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        CheckConstraint("severity IN ('info', 'minor', 'major')", name="severity"),
+        Index("ix_incidents_created_at", "created_at"),
+        Index("ix_incidents_open", "created_at", postgresql_where=text("resolved_at IS NULL")),
+    )

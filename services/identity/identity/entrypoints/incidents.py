@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from svckit.entrypoints import rpc
+from svckit.validation import parse
+
+from .. import schemas
+from ..usecases import incidents
+from .base import WorkEntrypoints
+
+
+class IncidentEntrypoints(WorkEntrypoints):
+    """Incident notes on the public status page: operators post and resolve them; anyone reads them."""
+
+    @rpc
+    def post_incident(self, data) -> dict:
+        return incidents.post_incident(self.work(), parse(schemas.NewIncident, data).model_dump())
+
+    @rpc
+    def resolve_incident(self, incident_id, data=None) -> dict:
+        return incidents.resolve_incident(self.work(), incident_id,
+                                          parse(schemas.IncidentResolution, data or {}).model_dump())
+
+    @rpc
+    def list_incidents(self, filters=None) -> dict:
+        return incidents.list_incidents(self.work(), parse(schemas.IncidentFilter, filters or {}).model_dump())
+
+    @rpc
+    def public_status(self) -> dict:
+        return incidents.public_status(self.work())
