@@ -4,11 +4,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test bootstrap bootstrap-test migrate seed start bench backup restore clean-test-dbs
+.PHONY: run test bootstrap bootstrap-test migrate seed web start bench backup restore clean-test-dbs
 
-run: bootstrap migrate seed start   ## install what is missing, migrate, seed the demo, start the suite
+run: bootstrap migrate seed web start   ## install what is missing, migrate, seed the demo, build the web app, start the suite
 
-test: bootstrap-test                ## install what is missing and run every test
+test: bootstrap-test web            ## install what is missing, build the web app and run every test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bootstrap:
@@ -22,6 +22,9 @@ migrate:
 
 seed:
 	$(PY) -m scripts.seed
+
+web:                                ## build the web app (gateway/web) when its sources changed
+	@scripts/build-web.sh
 
 start:
 	@scripts/start.sh

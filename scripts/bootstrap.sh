@@ -87,9 +87,14 @@ if ! port_open "$AMQP_HOST" 5672; then
   port_open "$AMQP_HOST" 5672 || die "RabbitMQ is not reachable on $AMQP_HOST:5672. Start it (sudo service rabbitmq-server start) or set AMQP_URI."
 fi
 
+# --- Node.js (builds the web app, scripts/build-web.sh) ------------------------------------------------------------
+if ! have node || ! have npm; then apt_install nodejs npm; fi
+
 # --- test-only OS packages -----------------------------------------------------------------------------------------
 if [ "$MODE" = test ]; then
   apt_install dovecot-imapd docker-compose
+  # the browser tests (tests/browser) drive Debian's Chromium with Playwright; no browser is ever downloaded
+  [ -x /usr/bin/chromium ] || apt_install chromium
 fi
 
 # --- virtualenv ----------------------------------------------------------------------------------------------------
