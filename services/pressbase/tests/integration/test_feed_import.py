@@ -168,9 +168,9 @@ def test_concurrent_readers_never_see_half_a_delta(pressbase_db):
     """A reader polling in a loop during a real delta of a few thousand records sees either all or none."""
     from pressbase import generator
 
-    feeds.load_generated(pressbase_db, generator.Plan.scaled(1500, outlets=200, world_share=0.0), mode="full")
+    feeds.load_generated(pressbase_db, generator.Plan.scaled(600, outlets=100, world_share=0.0), mode="full")
     total = count(pressbase_db, "SELECT count(*) FROM journalists")
-    gen = generator.Generator(generator.Plan.scaled(1500, outlets=200, world_share=0.0))
+    gen = generator.Generator(generator.Plan.scaled(600, outlets=100, world_share=0.0))
     records = [generator.public(r) for r in gen.records()]
     for r in records:
         if r["type"] == "journalist":
