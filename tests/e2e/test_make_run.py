@@ -38,11 +38,15 @@ def test_procfile_brings_the_suite_up_and_ctrl_c_stops_it(amqp_uri, databases, t
     for service in SERVICES:
         databases.ensure(service)
     env = dict(os.environ)
-    ports = {name: free_port() for name in ("GATEWAY_PORT", "SMTP_SINK_PORT", "SMTP_SINK_WEB_PORT",
+    ports = {name: free_port() for name in ("GATEWAY_PORT", "SMTP_SINK_PORT", "SMTP_SINK_WEB_PORT", "BOUNCE_SMTP_PORT",
+                                            "DISPATCH_SENDER_PROBE_PORT",
                                             *(f"{s.upper()}_PROBE_PORT" for s in SERVICES))}
     env.update({k: str(v) for k, v in ports.items()})
     env.update({"AMQP_URI": amqp_uri, "GATEWAY_WORKERS": "1", "GATEWAY_THREADS": "2", "LOG_FORMAT": "text",
                 "GATEWAY_BIND": f"127.0.0.1:{ports['GATEWAY_PORT']}", "PYTHONUNBUFFERED": "1",
+                "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(ports["SMTP_SINK_PORT"]),
+                "SMTP_RECONCILE_URL": f"http://127.0.0.1:{ports['SMTP_SINK_WEB_PORT']}",
+                "PUBLIC_BASE_URL": f"http://127.0.0.1:{ports['GATEWAY_PORT']}",
                 "PATH": f"{Path(sys.executable).parent}:{env.get('PATH', '')}"})
     procfile = tmp_path / "Procfile"
     procfile.write_text((ROOT / "Procfile").read_text().replace("var/mail", str(tmp_path / "mail")))
@@ -68,10 +72,15 @@ def test_procfile_brings_the_suite_up_and_ctrl_c_stops_it(amqp_uri, databases, t
         assert status == 200, (body, (tmp_path / "honcho.log").read_text()[-4000:])
         assert all(body["services"][s]["ok"] for s in SERVICES)
 
-        # every service's own probe answers on its port
+        # every service's own probe answers on its port (and the dispatch sender's)
         for service in SERVICES:
             status, report = get_json(f"http://127.0.0.1:{ports[service.upper() + '_PROBE_PORT']}/health")
             assert status == 200 and report["service"] == service
+        status, _report = get_json(f"http://127.0.0.1:{ports['DISPATCH_SENDER_PROBE_PORT']}/health")
+        assert status == 200
+        # the bounce endpoint of the VERP domain accepts SMTP connections
+        with socket.create_connection(("127.0.0.1", ports["BOUNCE_SMTP_PORT"]), timeout=5) as s:
+            assert s.recv(200).startswith(b"220")
 
         # the SMTP sink's web page is up, and the API page is served
         with urllib.request.urlopen(f"http://127.0.0.1:{ports['SMTP_SINK_WEB_PORT']}/", timeout=5) as resp:
