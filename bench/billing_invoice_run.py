@@ -29,12 +29,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 
-from sqlalchemy import text  # noqa: E402
-from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
-
 from billing.domain import catalogue  # noqa: E402
 from billing.usecases import invoicing  # noqa: E402
 from billing.usecases.runner import Runner  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 from svckit.db import make_engine  # noqa: E402
 from svckit.migrate import drop_database, ensure_database, upgrade  # noqa: E402
 from svckit.settings import database_url  # noqa: E402

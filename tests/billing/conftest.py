@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from billing.service import BillingService
 from billing.testing import Billing
 from identity.testing import Identity

@@ -10,10 +10,9 @@ import io
 import time
 import uuid
 
+from billing.testing import order_payload
 from lxml import etree
 from pypdf import PdfReader
-
-from billing.testing import order_payload
 from svckit.principal import Principal
 
 P = "/api/v1"

@@ -7,7 +7,7 @@ from nameko.extensions import DependencyProvider
 
 
 class Background(DependencyProvider):
-    def get_dependency(self, worker_ctx) -> "Background":
+    def get_dependency(self, worker_ctx) -> Background:
         return self
 
     def spawn(self, fn, *args) -> None:

@@ -3,7 +3,7 @@ Every rule takes the day as an argument, so the clock is read once per entrypoin
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from nameko.extensions import DependencyProvider
 
@@ -13,11 +13,11 @@ class Clock(DependencyProvider):
         value = self.container.config.get("BILLING_TODAY")
         self.fixed = date.fromisoformat(str(value)) if value else None
 
-    def get_dependency(self, worker_ctx) -> "Clock":
+    def get_dependency(self, worker_ctx) -> Clock:
         return self
 
     def today(self) -> date:
-        return self.fixed or datetime.now(timezone.utc).date()
+        return self.fixed or datetime.now(UTC).date()
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)

@@ -9,7 +9,7 @@ never lost.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from svckit.entitlements import EVENT as ENTITLEMENTS_CHANGED  # noqa: F401  ("entitlements_changed")
 
@@ -20,7 +20,7 @@ USAGE_RECORDED = "usage_recorded"  # consumed (from dispatch and crm)
 
 def purge_requested(account_id, requested_at: datetime | None = None) -> dict:
     return {"account_id": str(account_id),
-            "requested_at": (requested_at or datetime.now(timezone.utc)).isoformat()}
+            "requested_at": (requested_at or datetime.now(UTC)).isoformat()}
 
 
 def purged(account_id) -> dict:

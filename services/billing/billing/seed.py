@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
-
 from svckit.db import make_engine
 from svckit.demo import DEMO_ACCOUNT_ID, DEMO_ACCOUNT_NAME, DEMO_LICENSE_MANAGER_EMAIL
 from svckit.settings import database_url

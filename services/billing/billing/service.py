@@ -5,7 +5,6 @@ from __future__ import annotations
 from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
 from nameko.web.handlers import http
-
 from svckit import health
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from billing.service import BillingService
 from billing.testing import Billing
 

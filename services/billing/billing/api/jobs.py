@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import date, datetime, timezone
-
-from sqlalchemy import update
+from datetime import UTC, date, datetime
 
 from nameko.timer import timer
-
+from sqlalchemy import update
 from svckit.entitlements import EVENT
 from svckit.entrypoints import rpc
 from svckit.errors import NotFound, field_error
@@ -18,7 +16,6 @@ from svckit.validation import parse_uuid
 
 from ..db import repo
 from ..db.models import JobRun
-
 from ..usecases import entitlements
 from ..usecases.runner import Runner
 from .common import Base
@@ -85,7 +82,7 @@ class JobsApi(Base):
             report, state = {"error": f"{type(exc).__name__}: {exc}"}, "failed"
         with session_factory() as s:
             s.execute(update(JobRun).where(JobRun.id == run_id).values(
-                state=state, report=report, finished_at=datetime.now(timezone.utc)))
+                state=state, report=report, finished_at=datetime.now(UTC)))
             s.commit()
 
     def _day(self, today: str | None) -> date:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from nameko.events import event_handler
-
-from svckit.principal import Principal
 from svckit.entrypoints import rpc
+from svckit.principal import Principal
 from svckit.validation import parse
 
 from ..db import repo
@@ -87,9 +86,11 @@ class SubscriptionsApi(Base):
         self._record_usage(payload)
 
     def _record_usage(self, payload: dict) -> None:
-        from ..schemas import UsageRecorded
-        from svckit.errors import InvalidInput
         import logging
+
+        from svckit.errors import InvalidInput
+
+        from ..schemas import UsageRecorded
 
         try:
             data = parse(UsageRecorded, payload)

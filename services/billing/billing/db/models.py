@@ -11,12 +11,21 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger, CheckConstraint, Date, ForeignKey, Identity, Index, Integer, LargeBinary, String,
-    Text, UniqueConstraint, func, text,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
-
 from svckit.models import created_at, make_base, updated_at, uuid_pk
 from svckit.outbox import outbox_table
 

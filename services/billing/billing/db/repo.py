@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from ..domain.plan import Plan, PlanEntry as DomainEntry
+from ..domain.plan import Plan
+from ..domain.plan import PlanEntry as DomainEntry
 from ..domain.subscription import Subscription as DomainSubscription
 from . import models as m
-
 
 # --- subscriptions -------------------------------------------------------------------------------------------------
 

@@ -37,7 +37,7 @@ class Catalogue:
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Catalogue":
+    def from_dict(cls, data: dict[str, Any]) -> Catalogue:
         tiers = tuple(sorted((int(t["seats"]), int(t["monthly_cents"])) for t in data["tiers"]))
         step = data["tier_step"]
         return cls(

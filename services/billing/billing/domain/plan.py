@@ -6,9 +6,10 @@ it is made; a reduction adds an entry valid from the next 1 January (shown as sc
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from svckit.errors import InvalidInput
 from svckit.i18n import Text
@@ -25,13 +26,13 @@ class Plan:
         return {"seats": self.seats, "addons": sorted(self.addons)}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Plan":
+    def from_dict(cls, data: dict[str, Any]) -> Plan:
         return cls(int(data["seats"]), frozenset(data.get("addons") or ()))
 
-    def union(self, other: "Plan") -> "Plan":
+    def union(self, other: Plan) -> Plan:
         return Plan(max(self.seats, other.seats), self.addons | other.addons)
 
-    def covers(self, other: "Plan") -> bool:
+    def covers(self, other: Plan) -> bool:
         """True when ``self`` has at least everything ``other`` has."""
         return self.seats >= other.seats and self.addons >= other.addons
 

@@ -6,7 +6,7 @@ invoice says so). A whole quarter is the quarterly price (3 × monthly) without 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -48,7 +48,7 @@ class Line:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Line":
+    def from_dict(cls, d: dict[str, Any]) -> Line:
         return cls(
             code=d["code"], name=Text.from_wire(d["name"]), amount_cents=int(d["amount_cents"]),
             period_from=date.fromisoformat(d["period_from"]) if d.get("period_from") else None,

@@ -47,7 +47,7 @@ class Subscription:
             raise Conflict(ENDED_TEXT)
 
     # --- license manager -------------------------------------------------------------------------------------------
-    def cancel(self, day: date) -> "Subscription":
+    def cancel(self, day: date) -> Subscription:
         self._require_active(day)
         if self.cancelled_on is not None:
             raise Conflict(ALREADY_CANCELLED)
@@ -56,7 +56,7 @@ class Subscription:
         ends_on, _ = cancellation_end(self.start, day)
         return replace(self, cancelled_on=day, ends_on=ends_on)
 
-    def revoke_cancellation(self, day: date) -> "Subscription":
+    def revoke_cancellation(self, day: date) -> Subscription:
         self._require_active(day)
         if self.cancelled_on is None:
             raise Conflict(NOT_CANCELLED)
@@ -64,7 +64,7 @@ class Subscription:
             raise Conflict(NOT_REVOCABLE)
         return replace(self, cancelled_on=None, ends_on=None)
 
-    def change(self, cat: Catalogue, target: Plan, day: date) -> tuple["Subscription", list[Line]]:
+    def change(self, cat: Catalogue, target: Plan, day: date) -> tuple[Subscription, list[Line]]:
         """Extensions now (with a pro-rata invoice for the rest of the invoiced period), reductions on 1 January
         (in the starting phase everything at once, nothing is invoiced yet). Returns the new state and the lines of
         the immediate invoice (empty when nothing is to be invoiced)."""
@@ -85,7 +85,7 @@ class Subscription:
             lines.extend(subscription_lines(cat, list(self.entries), self.overrides, first, last))
         return lines
 
-    def invoiced(self, due: date) -> "Subscription":
+    def invoiced(self, due: date) -> Subscription:
         """The state after the quarterly invoice dated ``due`` was issued."""
         through = dates.quarter_end(due)
         if self.invoiced_through is not None and self.invoiced_through > through:

@@ -34,7 +34,7 @@ class Treatment:
                 "note": self.note.to_wire() if self.note else None, "exemption_reason": self.exemption_reason}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Treatment":
+    def from_dict(cls, d: dict) -> Treatment:
         return cls(d["category"], Decimal(d["rate"]), Text.from_wire(d["note"]) if d.get("note") else None,
                    d.get("exemption_reason"))
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-import uuid
 import time
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
-
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.i18n import Text
 from svckit.mail import Attachment, TransactionalMail
@@ -191,7 +191,7 @@ def _deliver_batch(session_factory: Callable[[], Session], send: Callable[[Trans
                 delivery.last_error = str(exc)[:500]
                 session.commit()
                 continue
-            delivery.sent_at = datetime.now(timezone.utc)
+            delivery.sent_at = datetime.now(UTC)
             delivery.last_error = None
             session.commit()
             sent += 1

@@ -5,19 +5,18 @@ in its starting phase."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.i18n import Text
 
 from ..db import models as m
 from ..db import repo
 from ..domain.catalogue import Catalogue
-from ..domain.plan import Plan, PlanEntry, validate_plan
+from ..domain.plan import Plan, validate_plan
 from ..schemas import OrderInput, address_errors, vat_errors
 from . import entitlements
 from .invoicing import account_no
@@ -144,7 +143,7 @@ def activate(session: Session, cat: Catalogue, order_id, identity, actor, today:
         row = existing
     order.state, order.account_id = "activated", account_id
     order.activated_by = actor.user_id or actor.service
-    order.activated_at = datetime.now(timezone.utc)
+    order.activated_at = datetime.now(UTC)
     repo.audit(session, actor, "order.activated", account_id, str(order.id),
                {"identity": {k: str(v) for k, v in result.items() if k != "client_ids"}})
     entitlements.refresh(session, cat, account_id, today, stage)

@@ -13,12 +13,13 @@ contract day), purge (the purge day).
 from __future__ import annotations
 
 import logging
-import uuid
 import time as systime
+import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
-from typing import Any, Callable
+from datetime import UTC, date, datetime, time
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -76,7 +77,7 @@ class Runner:
                  render: bool = True, deliver: bool = True, now: Callable[[], datetime] | None = None):
         self.session_factory, self.cat, self.stage = session_factory, cat, stage
         self.send_mail, self.render, self.deliver = send_mail, render, deliver
-        self.now = now or (lambda: datetime.now(timezone.utc))
+        self.now = now or (lambda: datetime.now(UTC))
 
     # --- the run ----------------------------------------------------------------------------------------------------
     def run_due(self, today: date, account_ids: list | None = None,
@@ -162,8 +163,8 @@ class Runner:
         row = repo.subscription_row(session, account_id)
         reg = lifecycle.regular_start(row.start_date)
         if dates.month_start(reg) == month:  # the starting phase is free: count from the regular start only
-            since = datetime.combine(reg, time(), tzinfo=timezone.utc)
-            until = datetime.combine(dates.add_months(month, 1), time(), tzinfo=timezone.utc)
+            since = datetime.combine(reg, time(), tzinfo=UTC)
+            until = datetime.combine(dates.add_months(month, 1), time(), tzinfo=UTC)
             q = session.execute(select(m.UsageEvent.kind, func.sum(m.UsageEvent.quantity),
                                        func.max(m.UsageEvent.quantity))
                                 .where(m.UsageEvent.account_id == account_id, m.UsageEvent.occurred_at >= since,

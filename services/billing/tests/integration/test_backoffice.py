@@ -7,9 +7,8 @@ import base64
 from datetime import date
 
 import pytest
-from sqlalchemy import text
-
 from billing.testing import OPERATOR, SYSTEM
+from sqlalchemy import text
 from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from svckit.principal import Principal
 
@@ -75,7 +74,7 @@ def test_credit_notes_correct_without_changing_the_invoice(billing, databases):
     with databases.engine("billing").connect() as conn:
         assert conn.execute(text("SELECT net_cents FROM invoices WHERE number = '2027-000001'")).scalar() == inv[
             "net_cents"]
-    mails = billing.sink.wait_for(2, to=None)
+    billing.sink.wait_for(2, to=None)
     assert any(m["Subject"] == "Gutschrift 2027-000002 von Pressroom" for m in billing.sink.messages())
 
 

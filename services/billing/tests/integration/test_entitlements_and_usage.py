@@ -4,14 +4,13 @@ from dispatch and crm are counted once per idempotency key and billed monthly in
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
+from billing.testing import SYSTEM
 from nameko.events import event_handler
 from nameko.standalone.events import event_dispatcher
 from sqlalchemy import text
-
-from billing.testing import OPERATOR, SYSTEM
 from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from svckit.principal import Principal
 
@@ -89,8 +88,8 @@ def publish_usage(amqp_uri, service, **payload):
 def test_usage_is_counted_once_per_key_and_invoiced_monthly_in_arrears(billing, amqp_uri, databases):
     account = billing.order(D(2027, 2, 10))["account_id"]
     lm = billing.license_manager(account)
-    may = datetime(2027, 5, 12, 10, 0, tzinfo=timezone.utc)
-    for i in range(3):  # the same report three times (at-least-once delivery): counted once
+    may = datetime(2027, 5, 12, 10, 0, tzinfo=UTC)
+    for _ in range(3):  # the same report three times (at-least-once delivery): counted once
         publish_usage(amqp_uri, "dispatch", account_id=account, kind="mails_standard", quantity=12345,
                       occurred_at=may.isoformat(), idempotency_key="mailing-1")
     publish_usage(amqp_uri, "dispatch", account_id=account, kind="mails_premium", quantity=1500,
@@ -98,7 +97,7 @@ def test_usage_is_counted_once_per_key_and_invoiced_monthly_in_arrears(billing, 
     publish_usage(amqp_uri, "crm", account_id=account, kind="storage_bytes", quantity=int(3.5 * GB),
                   occurred_at=may.isoformat(), idempotency_key="storage-2027-05-12")
     publish_usage(amqp_uri, "crm", account_id=account, kind="storage_bytes", quantity=2 * GB,
-                  occurred_at=datetime(2027, 5, 20, tzinfo=timezone.utc).isoformat(),
+                  occurred_at=datetime(2027, 5, 20, tzinfo=UTC).isoformat(),
                   idempotency_key="storage-2027-05-20")
     publish_usage(amqp_uri, "dispatch", account_id=account, kind="teleports", quantity=1,
                   occurred_at=may.isoformat(), idempotency_key="bad")  # malformed: dropped
@@ -130,7 +129,7 @@ def test_usage_in_the_starting_phase_is_free(billing, amqp_uri, databases):
     account = billing.order(D(2027, 2, 10))["account_id"]
     for day, key in ((20, "in-starting-phase"), (26, "regular")):
         publish_usage(amqp_uri, "dispatch", account_id=account, kind="mails_standard", quantity=1000,
-                      occurred_at=datetime(2027, 2, day, tzinfo=timezone.utc).isoformat(), idempotency_key=key)
+                      occurred_at=datetime(2027, 2, day, tzinfo=UTC).isoformat(), idempotency_key=key)
 
     def counted():
         with databases.engine("billing").connect() as conn:

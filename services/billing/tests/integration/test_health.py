@@ -1,9 +1,8 @@
 import json
 import urllib.request
 
-from nameko.web.server import WebServer
-
 from billing.service import BillingService
+from nameko.web.server import WebServer
 
 
 def test_health_reports_version_database_and_broker(run_services, rpc_as):

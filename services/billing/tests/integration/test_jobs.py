@@ -8,11 +8,10 @@ import threading
 from datetime import date
 
 import pytest
+from billing.testing import OPERATOR, SYSTEM
 from nameko.events import event_handler
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-
-from billing.testing import OPERATOR, SYSTEM
 from svckit.errors import Forbidden, InvalidInput
 
 D = date
@@ -47,8 +46,9 @@ def test_first_invoice_matches_the_golden_table_and_is_mailed_with_its_pdf(billi
     pdf = att.get_payload(decode=True)
     downloaded = billing.call("get_invoice_pdf", inv["id"], principal=billing.license_manager(account))
     assert base64.b64decode(downloaded["content_b64"]) == pdf  # stored, the same bytes
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf))
     assert list(reader.attachments) == ["factur-x.xml"]

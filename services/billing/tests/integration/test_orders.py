@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from billing.testing import OPERATOR, order_payload
 from sqlalchemy import text
-
-from billing.testing import OPERATOR, SYSTEM, order_payload
 from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from svckit.principal import Principal
 

@@ -6,8 +6,8 @@ Revises: 0001
 Issued invoices are immutable (GoBD): the trigger ``invoices_immutable`` refuses UPDATE and DELETE on them (retention
 is 10 years, § 147 AO; deleting after that is a deliberate, separate operation that disables the trigger).
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '0002'
