@@ -1,8 +1,9 @@
 """The demo tenant that ``make run`` seeds: one fixed account id every service's seeder agrees on.
 
-identity's seeder creates the account (and its users) with this id; billing's seeder gives it a subscription in the
-regular phase with every add-on; the other services seed their demo data for it. Services are not running while
-seeding, so nobody calls anybody: each seeder writes its own rows for this id (idempotently).
+identity's seeder creates the demo account (named :data:`DEMO_ACCOUNT_NAME`, license manager
+:data:`DEMO_LICENSE_MANAGER_EMAIL`); the other seeders find it in identity's database by this id or else by that
+name (identity seeds first) and write their own rows for it: billing a regular-phase subscription with every add-on,
+crm its contacts. Services are not running while seeding, so nobody calls anybody.
 """
 
 from __future__ import annotations
@@ -10,5 +11,5 @@ from __future__ import annotations
 import uuid
 
 DEMO_ACCOUNT_ID = uuid.UUID("d3e0a000-0000-4000-8000-00000000de30")
-DEMO_ACCOUNT_NAME = "Pressestelle Demo GmbH"
+DEMO_ACCOUNT_NAME = "Demo Pressestelle GmbH"
 DEMO_LICENSE_MANAGER_EMAIL = "demo@pressroom.local"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from datetime import date
 
 from billing.seed import seed
@@ -46,3 +47,21 @@ def test_seed_is_idempotent_and_billing_broadcasts_it_at_start(databases, run_se
         time.sleep(0.05)
     assert [p["account_id"] for p in Listener.seen] == [str(DEMO_ACCOUNT_ID)]
     assert Listener.seen[0]["version"] == 1
+
+
+def test_seed_finds_the_account_identitys_seeder_created(databases, tmp_path):
+    from billing import seed as billing_seed
+    from identity import seed as identity_seed
+
+    databases.ensure("identity")
+    try:
+        ids = identity_seed.run(var_dir=str(tmp_path))
+        assert billing_seed.demo_account_id() == uuid.UUID(ids["account_id"])
+        billing_seed.run()
+        billing_seed.run()  # idempotent
+        with databases.engine("billing").connect() as conn:
+            rows = conn.execute(text("SELECT account_id, state FROM subscriptions")).all()
+        assert [(str(a), s) for a, s in rows] == [(ids["account_id"], "active")]
+    finally:
+        databases.truncate("identity")
+        databases.truncate("billing")
