@@ -32,6 +32,12 @@ CITIES = [("10115", "Berlin", "DE"), ("80331", "München", "DE"), ("01067", "Dre
 
 
 def peak_rss_mb() -> float:
+    """This process's own high-water mark (VmHWM): unlike ru_maxrss it is not inherited from the parent that
+    spawned the process."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -138,16 +138,18 @@ class Workbook:
                 n += chunk.count(b"\n")
         return n + 1
 
-    def rows(self, sheet: str | None = None) -> Iterator[tuple[int, list[Any]]]:
-        """(row number as the user sees it, cell values)."""
+    def rows(self, sheet: str | None = None, merged: bool = True) -> Iterator[tuple[int, list[Any]]]:
+        """(row number as the user sees it, cell values). ``merged=False`` skips the pass over the sheet's XML
+        that finds merged cells (the analysis only looks at the first rows)."""
         if self.format != "xlsx":
             with self._text() as fh:
                 for i, row in enumerate(csv.reader(fh, delimiter=self.delimiter), start=1):
                     yield i, [c.strip() if isinstance(c, str) else c for c in row]
             return
         name = self._sheet(sheet)
+        use_merged = merged
         merged: dict[int, list[tuple[int, int, int, int]]] = {}
-        for block in merged_ranges(self.path, name):
+        for block in (merged_ranges(self.path, name) if use_merged else ()):
             merged.setdefault(block[1], []).append(block)
         carry: dict[tuple[int, int], Any] = {}   # (row, col) -> value of its merged block
         try:

@@ -64,7 +64,7 @@ def analyse(wb: Workbook, labels: dict[str, str]) -> list[dict]:
     sheets = []
     for name in wb.sheets()[:MAX_SHEETS]:
         rows = []
-        for _row_no, values in wb.rows(name):
+        for _row_no, values in wb.rows(name, merged=False):
             rows.append(values)
             if len(rows) >= SAMPLE_ROWS:
                 break
