@@ -235,7 +235,7 @@ def search(session: Session, principal: Principal, f: ContactFilter, page: Page)
     return {"items": items, "next_cursor": next_cursor}
 
 
-WALK = 4000
+WALK = 1500
 
 
 def _text_search(session: Session, conds: list, match, want: int) -> list:
