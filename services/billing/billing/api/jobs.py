@@ -6,7 +6,7 @@ import logging
 import os
 from datetime import UTC, date, datetime
 
-from nameko.timer import timer
+from nameko.timer import Timer, timer
 from sqlalchemy import update
 from svckit.entitlements import EVENT
 from svckit.entrypoints import rpc
@@ -24,6 +24,22 @@ log = logging.getLogger(__name__)
 JOB_INTERVAL = float(os.environ.get("BILLING_JOB_INTERVAL", "3600"))
 
 
+class ConfigTimer(Timer):
+    """A timer whose interval the service config may set (``BILLING_JOB_INTERVAL``, seconds)."""
+
+    def __init__(self, interval, config_key: str, **kwargs):
+        super().__init__(interval, **kwargs)
+        self.config_key = config_key
+
+    def setup(self) -> None:
+        value = self.container.config.get(self.config_key)
+        if value:
+            self.interval = float(value)
+
+
+config_timer = ConfigTimer.decorator
+
+
 class JobsApi(Base):
     @rpc
     def run_due_jobs(self, today: str | None = None) -> dict:
@@ -31,7 +47,7 @@ class JobsApi(Base):
         self.operator("back_office")
         return self._run(self._day(today))
 
-    @timer(interval=JOB_INTERVAL)
+    @config_timer(JOB_INTERVAL, "BILLING_JOB_INTERVAL")
     def run_due_jobs_timer(self) -> None:
         if not self.config.get("BILLING_TIMER", True):
             return

@@ -178,3 +178,25 @@ def test_the_cronjob_command_runs_due_jobs_through_the_service(billing, database
     bad = subprocess.run([sys.executable, "-m", "billing.jobs", "run-due", "--today", "gestern"], env=env,
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "--today" in bad.stderr
+
+
+def test_the_service_timer_runs_due_jobs_by_itself(run_services, rpc_as, smtp_sink, databases):
+    import time
+
+    from billing.service import BillingService
+    from billing.testing import Billing
+    from identity.service import IdentityService
+
+    run_services(IdentityService, config={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_sink.smtp_port})
+    runner = run_services(BillingService, config={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_sink.smtp_port,
+                                                  "BILLING_TIMER": True, "BILLING_JOB_INTERVAL": 0.3,
+                                                  "BILLING_TODAY": "2027-02-10"})
+    billing = Billing(runner, rpc_as, smtp_sink)
+    billing.order(D(2027, 2, 10))
+    billing.set_today(D(2027, 4, 1))  # the timer's next tick sees the quarter start
+    deadline = time.time() + 20
+    while not invoice_rows(databases) and time.time() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.0)  # a few more ticks: nothing twice
+    rows = invoice_rows(databases)
+    assert [(r.number, r.period_label) for r in rows] == [("2027-000001", "2027-Q2")]
