@@ -81,7 +81,7 @@ export function usePoll(fn: () => Promise<boolean>, active: boolean, intervalMs 
       }
       if (!stopped && again) timer = window.setTimeout(tick, intervalMs);
     };
-    tick();
+    timer = window.setTimeout(tick, intervalMs);
     return () => {
       stopped = true;
       window.clearTimeout(timer);
