@@ -23,7 +23,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from svckit.settings import SERVICES
 
 pytest_plugins = ["svckit.testing.plugin"]  # this run's databases and RabbitMQ vhost
@@ -105,7 +104,8 @@ ONE_TIME_PASSWORD = r"(?:Einmal-Passwort|One-time password): (\S+)"
 def suite(amqp_uri, databases, tmp_path_factory):
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's chromium (make test installs it)")
-    build = subprocess.run([str(ROOT / "scripts" / "build-web.sh")], cwd=ROOT, capture_output=True, text=True)
+    build = subprocess.run([str(ROOT / "scripts" / "build-web.sh")], check=False, cwd=ROOT, capture_output=True,
+                           text=True)
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
 
     tmp = tmp_path_factory.mktemp("suite")
@@ -122,7 +122,8 @@ def suite(amqp_uri, databases, tmp_path_factory):
                 "PUBLIC_BASE_URL": base, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(ports["SMTP_SINK_PORT"]),
                 "PRESSROOM_VAR_DIR": str(tmp / "var"), "PRESSBASE_SEED_JOURNALISTS": "2000",
                 "PATH": f"{Path(sys.executable).parent}:{env.get('PATH', '')}"})
-    seed = subprocess.run([sys.executable, "-m", "scripts.seed"], cwd=ROOT, env=env, capture_output=True, text=True,
+    seed = subprocess.run([sys.executable, "-m", "scripts.seed"], check=False, cwd=ROOT, env=env, capture_output=True,
+                          text=True,
                           timeout=240)
     assert seed.returncode == 0, seed.stdout[-3000:] + seed.stderr[-3000:]
 
@@ -130,7 +131,7 @@ def suite(amqp_uri, databases, tmp_path_factory):
     lines = [line for line in (ROOT / "Procfile").read_text().splitlines() if not line.startswith("announce:")]
     procfile.write_text("\n".join(lines).replace("var/mail", str(tmp / "mail")) + "\n")
     log_path = tmp / "honcho.log"
-    log = open(log_path, "w+")
+    log = open(log_path, "w+")  # noqa: SIM115 (open for the whole session, closed in the finally below)
     proc = subprocess.Popen([str(Path(sys.executable).parent / "honcho"), "start", "-f", str(procfile), "-d", str(ROOT)],
                             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:

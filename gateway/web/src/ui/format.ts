@@ -12,12 +12,13 @@ export function formatMoney(lang: Lang, cents: number | null | undefined): strin
   return new Intl.NumberFormat(locale(lang), { style: "currency", currency: "EUR" }).format((cents ?? 0) / 100);
 }
 
+/** binary multiples (1 GB = 1024³ bytes), as billing counts storage */
 export function formatBytes(lang: Lang, bytes: number | null | undefined): string {
   const units = ["B", "KB", "MB", "GB", "TB"];
   let value = bytes ?? 0;
   let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
     unit += 1;
   }
   return `${new Intl.NumberFormat(locale(lang), { maximumFractionDigits: unit ? 1 : 0 }).format(value)} ${units[unit]}`;

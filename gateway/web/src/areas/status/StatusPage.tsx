@@ -29,8 +29,9 @@ export function StatusPage() {
       {status.error && <ErrorNotice error={status.error} />}
       {!s ? <Loading /> : (
         <>
-          <div className={`notice ${s.status === "operational" ? "success" : "error"}`} role="status" data-testid="overall">
+          <div className={`notice ${s.status !== "operational" ? "error" : open.length ? "warning" : "success"}`} role="status" data-testid="overall">
             <strong>{t(`status.overall.${s.status}`)}</strong>{" "}
+            {s.status === "operational" && open.length > 0 && <span>{t("status.openNotes", { n: open.length })} </span>}
             <span className="muted">{t("status.checked", { at: formatDateTime(lang, s.checked_at) })}</span>
           </div>
           <Card title={t("status.components")}>

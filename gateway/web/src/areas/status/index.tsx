@@ -7,9 +7,10 @@ export const area: Area = {
   messages: {
     de: {
       "status.title": "Systemstatus",
-      "status.overall.operational": "Alle Systeme arbeiten normal.",
+      "status.overall.operational": "Alle Bestandteile arbeiten.",
       "status.overall.degraded": "Ein Teil von Pressroom ist gestört.",
       "status.checked": "Geprüft {at}",
+      "status.openNotes": "Beachten Sie die aktuellen Meldungen unten ({n}).",
       "status.components": "Bestandteile",
       "status.component.web": "Weboberfläche und API",
       "status.component.login": "Anmeldung und Benutzer",
@@ -31,9 +32,10 @@ export const area: Area = {
     },
     en: {
       "status.title": "System status",
-      "status.overall.operational": "All systems are working normally.",
+      "status.overall.operational": "All components are working.",
       "status.overall.degraded": "Part of Pressroom is disturbed.",
       "status.checked": "Checked {at}",
+      "status.openNotes": "Please see the current notes below ({n}).",
       "status.components": "Components",
       "status.component.web": "Web app and API",
       "status.component.login": "Login and users",
