@@ -25,7 +25,7 @@ from .schemas import ForwardFeatureSearch, JournalistSearch, OutletSearch
 JOURNALIST_NOT_FOUND = Text("Journalist nicht gefunden.", "Journalist not found.")
 OUTLET_NOT_FOUND = Text("Medium nicht gefunden.", "Outlet not found.")
 
-EXACT_LIMIT = 20_000
+EXACT_LIMIT = 2_000
 FACET_TOP = {"outlet": 20, "topic": 40, "state": 30, "country": 30, "language": 20}
 DEFAULT_TOP = 20
 
@@ -85,16 +85,19 @@ class _Search:
             result.update(total=0, estimated=False, facets={} if params.facets else None)
             return result
         cond = search_sql.conditions(datasets, tsquery, groups, self.prefixes)
-        matches = search_sql.size(self.session, self.table, cond) if (params.facets or sort == "relevance") \
-            else None
+        matches = None
+        if params.facets:
+            matches = search_sql.sizes(self.session, self.table, cond, self.exact_limit)
+        elif sort == "relevance":
+            matches = search_sql.sizes(self.session, self.table, cond, self.exact_limit, with_groups=False)
         ids, nxt = search_sql.page(self.session, self.table, cond, sort, query, forms, cursor, params.limit,
-                                   matches)
+                                   matches[None] if matches else None)
         result["items"] = self.items(ids)
         result["next_cursor"] = encode_cursor(nxt) if nxt else None
         if params.facets:
             counted = search_sql.counts(self.session, self.table, cond, self.exact_limit, _tops(self.prefixes),
                                         self.prefixes, matches)
-            outlet_names = self._outlet_names([int(c) for c, _ in counted["facets"].get("outlet", [])])
+            outlet_names = counted["outlet_names"]
             result["total"] = counted["total"]
             result["estimated"] = counted["estimated"]
             result["facets"] = present.facets(counted["facets"], self.lang, outlet_names)

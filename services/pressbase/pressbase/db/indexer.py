@@ -190,8 +190,8 @@ def index(session: Session, bulk: bool = False) -> dict[str, int]:
         session.execute(text(f"DELETE FROM {table} s USING {affected} a WHERE s.id = a.id "
                              f"AND NOT EXISTS (SELECT 1 FROM {kind}s r WHERE r.id = a.id)"))
         if bulk:
-            with BulkIndexes(session, (table, f"{table}_sample")):
-                written[table] = _fill(session, table, rows, affected)
+            with BulkIndexes(session, (table, f"{table}_sample", table.replace("_search", "_search_sub"))):
+                written[table] = _fill(session, table, rows, affected, ordered=True)
             session.execute(text(f"ANALYZE {table}"))
         else:
             written[table] = _fill(session, table, rows, affected)
@@ -199,13 +199,25 @@ def index(session: Session, bulk: bool = False) -> dict[str, int]:
     return written
 
 
-def _fill(session: Session, table: str, rows: str, affected: str) -> int:
-    n = session.execute(text(UPSERT.format(table=table, rows=rows))).rowcount
+def _fill(session: Session, table: str, rows: str, affected: str, ordered: bool = False) -> int:
+    """Upsert the search rows; a first load writes them in name order, so the rows a name search reads (all the
+    Müllers) share a few pages instead of being spread over the table."""
+    upsert = UPSERT.format(table=table, rows=rows)
+    if ordered:
+        upsert = upsert.replace(") r\nON CONFLICT", ") r ORDER BY sort_name\nON CONFLICT")
+    n = session.execute(text(upsert)).rowcount
     # the sample mirrors the rows of the search table whose id hashes into it
-    session.execute(text(f"DELETE FROM {table}_sample s USING {affected} a WHERE s.id = a.id"))
+    # the samples mirror the rows whose id hashes into them: 1/16 (``_sample``) and 1/256 (``_sub``, within it)
+    sub = table.replace("_search", "_search_sub")
+    for target in (f"{table}_sample", sub):
+        session.execute(text(f"DELETE FROM {target} s USING {affected} a WHERE s.id = a.id"))
     session.execute(text(
-        f"INSERT INTO {table}_sample SELECT s.*, (hashint8(s.id) >> 4) & {SAMPLE_MASK} FROM {table} s "
+        f"INSERT INTO {table}_sample (id, dataset, tsv, facets) "
+        f"SELECT s.id, s.dataset, strip(s.tsv), s.facets FROM {table} s "
         f"JOIN {affected} a ON a.id = s.id WHERE (hashint8(s.id) & {SAMPLE_MASK}) = 0"))
+    session.execute(text(
+        f"INSERT INTO {sub} (id, dataset, tsv, facets) SELECT s.id, s.dataset, s.tsv, s.facets FROM {table}_sample s "
+        f"JOIN {affected} a ON a.id = s.id WHERE ((hashint8(s.id) >> 4) & {SAMPLE_MASK}) = 0"))
     return n
 
 

@@ -3,14 +3,16 @@
 - words -> stems and typo corrections (``word_forms``): one round trip for the stems (cached per process), one to
   check which exist in the lexicon, and only for unknown words a trigram lookup in ``search_words``;
 - a page (``page``): keyset pagination for every sort order; relevance walks the tiers A, AB, anywhere;
-- counts (``counts``): total and facet counts in one pass over the matches. When the 1/16 sample says there are
-  more than ``exact_limit`` matches, total and facets are counted on the sample and scaled (``estimated``: true);
-  a facet group with an active filter is counted without its own filter (disjunctive facets: the user can add
-  a second media type and sees how many that adds).
+- counts (``counts``): total and facet counts in one pass over the matches. The samples (1/16 of the rows, and
+  ``*_search_sub``: 1/256) first say how many match; up to ``exact_limit`` the matches are counted exactly, beyond that
+  on the sample that holds at most a few thousand of them, scaled up and marked ``estimated``. A facet group with
+  an active filter is counted without its own filter (disjunctive facets: the user can add a second media type and
+  sees how many that adds), sized and sampled on its own.
 """
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,8 +26,11 @@ from .indexer import SAMPLE_FACTOR, SUB_FACTOR
 _FORMS_CACHE: "OrderedDict[str, tuple[list[str], str]]" = OrderedDict()
 _FORMS_CACHE_SIZE = 20_000
 MIN_SIMILARITY = 0.45
+_KNOWN: dict[str, float] = {}   # query word -> when its stems were last found in the lexicon (imports only add words)
+_KNOWN_TTL = 300.0
 SINGLE_QUERY = 2000     # up to this many matches, relevance is one query over all of them; beyond, tier by tier
-LARGE = 200_000         # from this many matches, facets are counted on the 1/256 sample
+SELECTIVE_WORDS = 20_000   # up to this many matches of the words alone, facet filters check rows, not the index
+LARGE = 32_000          # from this many matches (2,000 in the 1/16 sample), counts use the 1/256 sample
 
 
 def word_forms(session: Session, words: list[str]) -> dict[str, WordForms]:
@@ -52,13 +57,19 @@ def correct_typos(session: Session, query: ParsedQuery, forms: dict[str, WordFor
     candidates = [w for w in forms if forms[w].lexemes and len(forms[w].plain) >= 4]
     if not candidates:
         return []
-    lexemes = sorted({x for w in candidates for x in forms[w].lexemes})
-    known = set(session.execute(text("SELECT word FROM search_words WHERE word = ANY(CAST(:l AS text[]))"),
-                                {"l": lexemes}).scalars())
+    now = time.monotonic()
+    fresh = [w for w in candidates if now - _KNOWN.get(w, -_KNOWN_TTL) >= _KNOWN_TTL]
+    known: set[str] = set()
+    if fresh:
+        known = set(session.execute(text("SELECT word FROM search_words WHERE word = ANY(CAST(:l AS text[]))"),
+                                    {"l": sorted({x for w in fresh for x in forms[w].lexemes})}).scalars())
+        if len(_KNOWN) > 50_000:
+            _KNOWN.clear()
+        _KNOWN.update({w: now for w in fresh if known.intersection(forms[w].lexemes)})
     corrections = []
     for word in candidates:
         f = forms[word]
-        if known.intersection(f.lexemes):
+        if word not in fresh or known.intersection(f.lexemes):
             continue
         if word in prefix_words and session.execute(
                 text("SELECT EXISTS (SELECT 1 FROM search_words WHERE word LIKE :p)"),
@@ -81,9 +92,17 @@ class Conditions:
     base: list[str] = field(default_factory=list)
     filters: dict[str, str] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
+    # the facet filters as index conditions (GIN on facets), or as row filters: for a rare word, ANDing it with the
+    # bitmap of "country DE" (a fifth of the table) costs more than checking the word's few rows one by one
+    filters_indexed: bool = True
+    # for counting in the samples: the licence as facet tokens too, so a GIN bitmap can skip other datasets' rows
+    sample_extra: list[str] = field(default_factory=list)
+
+    def _filter(self, clause: str) -> str:
+        return clause if self.filters_indexed else f"coalesce({clause}, false)"
 
     def sql(self, without: str | None = None, extra: list[str] | None = None) -> str:
-        clauses = self.base + [c for g, c in self.filters.items() if g != without] + (extra or [])
+        clauses = self.base + [self._filter(c) for g, c in self.filters.items() if g != without] + (extra or [])
         return " AND ".join(clauses) if clauses else "true"
 
 
@@ -92,6 +111,9 @@ def conditions(datasets: list[str], tsquery: str | None, filters: dict[str, list
     cond = Conditions()
     cond.base.append("s.dataset = ANY(CAST(:datasets AS text[]))")
     cond.params["datasets"] = list(datasets)
+    if set(datasets) != {"dach", "plus", "world"}:
+        cond.sample_extra.append("s.facets && CAST(:dataset_tokens AS text[])")
+        cond.params["dataset_tokens"] = [f"ds:{d}" for d in datasets]
     if tsquery:
         cond.base.append("s.tsv @@ CAST(:q AS tsquery)")
         cond.params["q"] = tsquery
@@ -118,21 +140,39 @@ class Size:
     def mode(self, exact_limit: int) -> str:
         if self.sub0 * SUB_FACTOR >= LARGE:
             return "sub"
-        if self.estimate > exact_limit:
+        if self.sample is None or self.estimate > exact_limit:
             return "sample"
         return "exact"
 
 
-def size(session: Session, table: str, cond: Conditions) -> Size:
-    if len(cond.base) == 1 and not cond.filters:   # only the licence: certainly large, count the small sample
-        sub0 = session.execute(text(f"SELECT count(*) FROM {table}_sample s WHERE s.sub = 0 AND {cond.sql()}"),
-                               cond.params).scalar()
-        if sub0 * SUB_FACTOR >= LARGE:
-            return Size(sub0, None)
-    sub0, sample = session.execute(text(
-        f"SELECT count(*) FILTER (WHERE s.sub = 0), count(*) FROM {table}_sample s WHERE {cond.sql()}"),
-        cond.params).one()
-    return Size(sub0, sample)
+def sizes(session: Session, table: str, cond: Conditions, exact_limit: int,
+          with_groups: bool = True) -> dict[str | None, Size]:
+    """Match counts in the samples for the query (key None) and, for disjunctive facets, for the query without
+    each active filter group. One statement: one pass over the 1/256 sample (a few thousand rows, read whole)
+    counts every variant; a variant that may be small enough for exact counts or a one-query ranking is counted
+    again in the 1/16 sample (a lazily evaluated sub-plan: it does not run for the others)."""
+    variants: dict[str | None, str] = {None: cond.sql()}
+    if with_groups:
+        variants.update({g: cond.sql(without=g) for g in cond.filters})
+    sub = table.replace("_search", "_search_sub")
+    base = " AND ".join(cond.base) or "true"
+
+    def own_filters(g) -> str:
+        return " AND ".join(c for k, c in cond.filters.items() if k != g or g is None) or "true"
+
+    counted = ", ".join([f"count(*) FILTER (WHERE {own_filters(g)}) AS n{i}" for i, g in enumerate(variants)]
+                        + ["count(*) AS nb"])
+    recount = max(4 * exact_limit, 2 * SINGLE_QUERY)
+    extra = "".join(f" AND {c}" for c in cond.sample_extra)
+    picked = ", ".join(f"c.n{i}, CASE WHEN c.n{i} * {SUB_FACTOR} < {recount} "
+                       f"THEN (SELECT count(*) FROM {table}_sample s WHERE {where}{extra}) END"
+                       for i, where in enumerate(variants.values()))
+    row = session.execute(text(f"WITH c AS (SELECT {counted} FROM {sub} s WHERE {base}) SELECT {picked}, c.nb FROM c"),
+                          cond.params).one()
+    result = {g: Size(row[2 * i], row[2 * i + 1]) for i, g in enumerate(variants)}
+    if cond.filters and len(cond.base) > 1 and row[-1] * SUB_FACTOR <= SELECTIVE_WORDS:
+        cond.filters_indexed = False   # the words alone are selective: filter their rows, do not AND bitmaps
+    return result
 
 
 def page(session: Session, table: str, cond: Conditions, sort: str, query: ParsedQuery | None,
@@ -225,31 +265,37 @@ def _by_reach(session: Session, table: str, where: str, params: dict, cursor: di
 
 
 def counts(session: Session, table: str, cond: Conditions, exact_limit: int, top: dict[str, int],
-           prefixes: dict[str, str], matches: Size | None = None) -> dict[str, Any]:
+           prefixes: dict[str, str], matches: dict[str | None, Size] | None = None) -> dict[str, Any]:
     """Total and facet counts: exact, or from a sample (1/16, or 1/256 for huge results) scaled and marked."""
-    matches = matches or size(session, table, cond)
-    mode = matches.mode(exact_limit)
-    source = table if mode == "exact" else f"{table}_sample"
-    factor = {"exact": 1, "sample": SAMPLE_FACTOR, "sub": SUB_FACTOR}[mode]
-    sub_clause = ["s.sub = 0"] if mode == "sub" else []
     groups = {v: k for k, v in prefixes.items()}
+    estimated = False
+    names: dict[int, str] = {}
+    outlets = "outlets" if "ou" in groups else "(SELECT NULL::bigint AS id, NULL::text AS name LIMIT 0)"
+    matches = matches if matches is not None and all(g in matches for g in cond.filters) \
+        else sizes(session, table, cond, exact_limit)
 
-    def tally(where: str, only: list[str] | None) -> tuple[int, dict[str, list[tuple[str, int]]]]:
-        token_filter = ""
-        params = dict(cond.params)
-        if only is not None:
-            token_filter = " WHERE split_part(f, ':', 1) = ANY(CAST(:only AS text[]))"
-            params["only"] = only
+    def tally(without: str | None, only: list[str]) -> tuple[int, dict[str, list]]:
+        nonlocal estimated
+        mode = matches[without].mode(exact_limit)
+        estimated = estimated or mode != "exact"
+        source = {"exact": table, "sample": f"{table}_sample", "sub": table.replace("_search", "_search_sub")}[mode]
+        factor = {"exact": 1, "sample": SAMPLE_FACTOR, "sub": SUB_FACTOR}[mode]
+        where = cond.sql(without=without, extra=cond.sample_extra if mode == "sample" else None)
         rows = session.execute(text(f"""
 WITH m AS MATERIALIZED (SELECT s.facets FROM {source} s WHERE {where}),
-     c AS (SELECT f, count(*) AS n FROM m, unnest(m.facets) f{token_filter} GROUP BY f),
-     r AS (SELECT f, n, row_number() OVER (PARTITION BY split_part(f, ':', 1) ORDER BY n DESC, f) AS rank FROM c)
-SELECT NULL AS f, count(*) AS n FROM m
+     c AS (SELECT f, count(*) AS n FROM m, unnest(m.facets) f WHERE left(f, 2) = ANY(CAST(:only AS text[]))
+            GROUP BY f),
+     r AS (SELECT f, n, row_number() OVER (PARTITION BY left(f, 2) ORDER BY n DESC, f) AS rank FROM c)
+SELECT NULL AS f, count(*) AS n, NULL AS name FROM m
 UNION ALL
-SELECT f, n FROM r WHERE rank <= :top"""), {**params, "top": max(top.values())}).all()
+SELECT r.f, r.n, o.name FROM r
+  LEFT JOIN {outlets} o ON o.id = CASE WHEN left(r.f, 3) = 'ou:' THEN CAST(substr(r.f, 4) AS bigint) END
+ WHERE r.rank <= :top"""), {**cond.params, "only": only, "top": max(top.values())}).all()
         total = 0
         found: dict[str, list[tuple[str, int]]] = {}
-        for f, n in rows:
+        for f, n, name in rows:
+            if name is not None:
+                names[int(f[3:])] = name
             if f is None:
                 total = n
                 continue
@@ -260,17 +306,15 @@ SELECT f, n FROM r WHERE rank <= :top"""), {**params, "top": max(top.values())})
             found[group].append((value, n * factor))
         return total * factor, found
 
-    active = [g for g in cond.filters]
-    passive_prefixes = [prefixes[g] for g in prefixes if g not in active]
-    total, facets = tally(cond.sql(extra=sub_clause), passive_prefixes)
+    active = list(cond.filters)
+    total, facets = tally(None, [prefixes[g] for g in prefixes if g not in active])
     for group in active:   # disjunctive: each active group counted as if its own filter were not set
-        _, own = tally(cond.sql(without=group, extra=sub_clause), [prefixes[group]])
+        _, own = tally(group, [prefixes[group]])
         facets[group] = own.get(group, [])
-    estimated = mode != "exact"
     if estimated:
         total = _round_estimate(total)
         facets = {g: [(v, _round_estimate(n)) for v, n in values] for g, values in facets.items()}
-    return {"total": total, "estimated": estimated, "facets": facets}
+    return {"total": total, "estimated": estimated, "facets": facets, "outlet_names": names}
 
 
 def _round_estimate(n: int) -> int:

@@ -254,9 +254,9 @@ def test_huge_result_sets_are_counted_on_the_1_in_256_sample(run_services, tenan
     with rpc_as(tenant.user()) as rpc:
         result = rpc.pressbase.search_journalists({"filters": {"country": ["DE", "AT", "CH"]}})
     with pressbase_db.connect() as conn:
-        sub0 = conn.execute(text("SELECT count(*) FROM journalist_search_sample WHERE sub = 0 AND dataset = 'dach' "
+        sub0 = conn.execute(text("SELECT count(*) FROM journalist_search_sub WHERE dataset = 'dach' "
                                  "AND facets && ARRAY['co:DE', 'co:AT', 'co:CH']")).scalar()
-        de = conn.execute(text("SELECT count(*) FROM journalist_search_sample WHERE sub = 0 AND dataset = 'dach' "
+        de = conn.execute(text("SELECT count(*) FROM journalist_search_sub WHERE dataset = 'dach' "
                                "AND 'co:DE' = ANY(facets)")).scalar()
     assert sub0 > 0
     assert result["estimated"] is True
