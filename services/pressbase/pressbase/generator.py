@@ -122,7 +122,7 @@ TITLES_DE = ["Dr.", "Dr.", "Prof. Dr.", "Dipl.-Journ."]
 TITLES_AT = ["Mag.", "Mag.", "Dr.", "DI", "Mag. Dr."]
 
 NAME_PATTERNS_DE = {
-    "daily_newspaper": ["{adj} Zeitung", "{adj} Nachrichten", "{adj} Tagblatt", "{adj} Anzeiger", "{city}er Kurier",
+    "daily_newspaper": ["{adj} Zeitung", "{adj} Nachrichten", "{adj} Tagblatt", "{adj} Anzeiger", "{adj} Kurier",
                         "{adj} Rundschau", "Neue {adj} Presse", "{adj} Volksblatt"],
     "weekly_newspaper": ["{adj} Wochenblatt", "{city} am Sonntag", "{adj} Wochenspiegel", "Die {adj} Woche"],
     "magazine": ["{topic} Magazin", "{topic} heute", "{topic} aktuell", "Das {topic}-Journal", "{topic} & Leben",
@@ -146,6 +146,23 @@ NAME_PATTERNS_EN = {
     "blog": ["{first}'s {topic} Blog", "All about {topic}", "{topic} Diaries"],
     "podcast": ["{topic} Talk", "The {topic} Podcast", "{topic} Weekly Pod"],
 }
+
+
+ADJECTIVES = {"München": "Münchner", "Bremen": "Bremer", "Hannover": "Hannoversche", "Zürich": "Zürcher",
+              "Basel": "Basler", "Dresden": "Dresdner", "St. Gallen": "St. Galler", "St. Pölten": "St. Pöltner",
+              "Genève": "Genfer", "Lausanne": "Lausanner", "Göttingen": "Göttinger", "Tübingen": "Tübinger",
+              "Halle": "Hallesche", "Biel/Bienne": "Bieler", "Luzern": "Luzerner", "Graz": "Grazer"}
+
+
+def city_adjective(city: str) -> str:
+    """"Karlsruhe" -> "Karlsruher", "Frankfurt am Main" -> "Frankfurter", "München" -> "Münchner"."""
+    base = city.split(" (")[0]
+    if base in ADJECTIVES:
+        return ADJECTIVES[base]
+    word = " ".join(base.split()[:2]) if base.startswith("St. ") else base.split()[0].split("/")[0]
+    if word in ADJECTIVES:
+        return ADJECTIVES[word]
+    return word + ("r" if word.endswith("e") else "" if word.endswith("er") else "er")
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -279,9 +296,9 @@ class Generator:
         patterns = (NAME_PATTERNS_DE if german else NAME_PATTERNS_EN)[mtype]
         p = pools(locale, self.seed)
         first = rng.choice(p.first)
-        city_word = city.split(" ")[0].split("/")[0].split("(")[0]
+        city_word = city.split(" (")[0] if city.startswith("St. ") else city.split(" ")[0].split("/")[0]
         name = rng.choice(patterns).format(
-            city=city_word, adj=(city_word + "er") if not city_word.endswith("er") else city_word, region=region,
+            city=city_word, adj=city_adjective(city), region=region,
             topic=(topic_label.de if german else topic_label.en).split(" ")[0], first=first,
             slug=ascii_slug(city_word), tld=TLD.get(country, "com"))
         domain = f"{ascii_slug(name)[:24] or 'medium'}{n % 97}.{TLD.get(country, 'com')}"

@@ -6,7 +6,8 @@ The ids to (re)index are in the temporary tables ``aff_journalist``, ``aff_outle
 ids whose record no longer exists are removed from the search tables.
 
 Search text parts: A = the name; B = position, desks, topics, outlets (for journalists) or type, departments,
-topics, publisher (for outlets); C = places, languages and the rest. ``name_tsv`` = A, ``main_tsv`` = A + B,
+topics, publisher (for outlets); C = places and the rest. Languages are facets only: "German" is in almost every
+record and would only lengthen every vector and posting list. ``name_tsv`` = A, ``main_tsv`` = A + B,
 ``tsv`` = A + B + C (weighted), each with its own GIN index: relevance ranks by the first of them that matches,
 then by reach (see search_sql.py).
 """
@@ -89,8 +90,7 @@ SELECT j.id,
        || setweight({_vec('desk', 'j.desks')} || {_vec('topic', 'j.topics')}
                     || CASE WHEN j.freelance THEN {FREELANCE} ELSE ''::tsvector END, 'B') AS b,
        pressbase_vec({DE}, pressbase_fold(concat_ws(' ', j.city, o.cities, o.publishers)), 'C')
-       || setweight({_vec('region', 'ARRAY[j.country, j.state]')} || {_vec('media_type', 'o.types')}
-                    || {_vec('language', 'j.languages')}, 'C') AS c,
+       || setweight({_vec('region', 'ARRAY[j.country, j.state]')} || {_vec('media_type', 'o.types')}, 'C') AS c,
        ARRAY['ds:' || j.dataset, 'fl:' || CASE WHEN j.freelance THEN '1' ELSE '0' END]
        || coalesce(o.tokens, '{{}}')
        || CASE WHEN coalesce(j.country, o.country) IS NULL THEN '{{}}'::text[]
@@ -117,8 +117,8 @@ SELECT o.id,
        || setweight({_vec('media_type', 'ARRAY[o.media_type]')} || {_vec('desk', 'o.departments')}
                     || {_vec('topic', 'o.topics')}, 'B') AS b,
        pressbase_vec({DE}, pressbase_fold(concat_ws(' ', o.city, o.website)), 'C')
-       || setweight({_vec('region', 'ARRAY[o.country, o.state]')} || {_vec('language', 'ARRAY[o.language]')}
-                    || {_vec('frequency', 'ARRAY[o.frequency]')}, 'C') AS c,
+       || setweight({_vec('region', 'ARRAY[o.country, o.state]')} || {_vec('frequency', 'ARRAY[o.frequency]')},
+                    'C') AS c,
        ARRAY['ds:' || o.dataset, 'ty:' || o.media_type, 'co:' || o.country, 'la:' || o.language]
        || CASE WHEN o.state IS NULL THEN '{{}}'::text[] ELSE ARRAY['st:' || o.state] END
        || CASE WHEN o.frequency IS NULL THEN '{{}}'::text[] ELSE ARRAY['fr:' || o.frequency] END
