@@ -15,12 +15,14 @@ served at ``/``, with the single-page fallback for client-side routes.
 from __future__ import annotations
 
 import mimetypes
+import os
 import re
 from pathlib import Path
 
 import falcon
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "app"
+# WEB_APP_DIR: where the build is when the gateway runs from an installed wheel (a container image)
+STATIC_DIR = Path(os.environ.get("WEB_APP_DIR") or Path(__file__).resolve().parent.parent / "static" / "app")
 RESERVED = re.compile(r"^/(?!api(?:/|$)|healthz$|readyz$|t/|u/)")
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"

@@ -169,3 +169,10 @@ def test_forgot_password_with_the_mailed_one_time_password(new_page, suite):
     expect(page.get_by_text("Your new password is set. Please log in with it.")).to_be_visible()
     login(page, suite, email, NEW_PASSWORD, lang="en")
     expect(page.get_by_role("heading", name="Übersicht")).to_be_visible()  # the user's own language: German
+    # own account (from the name in the header): codes by mail on, shown as the login method
+    page.get_by_role("banner").get_by_role("link", name="Robin Redaktion").click()
+    expect(page.get_by_role("heading", name="Mein Konto")).to_be_visible()
+    page.get_by_role("button", name="Code per E-Mail einschalten").click()
+    expect(page.get_by_role("button", name="Code per E-Mail ausschalten")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Code per E-Mail")
+    expect(page.get_by_role("region", name="Angemeldete Sitzungen")).to_contain_text("diese Sitzung")

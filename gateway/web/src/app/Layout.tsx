@@ -92,9 +92,13 @@ export function Layout({ children }: { children: ReactNode }) {
             </Link>
             {me && (
               <>
-                <span className="who" title={me.email}>
-                  {[me.first_name, me.last_name].filter(Boolean).join(" ") || me.email}
-                </span>
+                {me.kind === "user" ? (
+                  <Link to="/account" className="who" title={`${t("common.account")}: ${me.email}`}>
+                    {[me.first_name, me.last_name].filter(Boolean).join(" ") || me.email}
+                  </Link>
+                ) : (
+                  <span className="who" title={me.email}>{[me.first_name, me.last_name].filter(Boolean).join(" ") || me.email}</span>
+                )}
                 <button type="button" className="link-button" onClick={() => logout()}>
                   {t("common.logout")}
                 </button>
