@@ -126,7 +126,7 @@ def test_contract_end_offers_the_archive_and_purge_deletes_everything(api, tenan
     publish("billing", "entitlements_changed", payload)   # at least once: still one archive
     admin = api(tenant.admin())
     exports = wait_for(lambda: [j for j in admin.simulate_get("/api/v1/crm/account-exports").json
-                                if j["state"] == "done"], timeout=60, what="contract-end archive")
+                                if j["state"] == "done"], timeout=120, what="contract-end archive")
     assert len(admin.simulate_get("/api/v1/crm/account-exports").json) == 1
     assert admin.simulate_get(f"/api/v1/crm/jobs/{exports[0]['id']}/file").status_code == 200
 

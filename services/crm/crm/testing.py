@@ -65,7 +65,10 @@ def crm_service(run_services, crm_dirs):
 
     return run_services(CrmService, config={"CRM_STORAGE_DIR": str(crm_dirs["storage"]),
                                             "UPLOAD_DIR": str(crm_dirs["spool"]),
-                                            "CRM_SECRET_KEY": "test-only-crm-secret-key", "CRM_JOB_POLL": 0.2})
+                                            "CRM_SECRET_KEY": "test-only-crm-secret-key", "CRM_JOB_POLL": 0.2,
+                                            # a service whose queue exists but that is not running in this test
+                                            # (another test started it on the run's vhost) times out quickly
+                                            "CRM_EXPORT_RPC_TIMEOUT": 3})
 
 
 @pytest.fixture
