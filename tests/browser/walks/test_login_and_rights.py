@@ -57,7 +57,6 @@ def test_administrator_restricts_a_client_to_read_only_and_the_user_sees_it(new_
     admin.get_by_role("button", name="Benutzer anlegen").click()
     expect(admin.get_by_role("status").filter(has_text=email)).to_be_visible()
     expect(admin.locator(f"tr[data-user='{email}']")).to_contain_text("Aktiv")
-    shot(admin, "admin-users-de")
 
     # rights: Konzern full, Tochtergesellschaft stays hidden
     admin.get_by_role("link", name="Mandanten und Rechte").click()
@@ -137,8 +136,6 @@ def test_main_screens_of_the_administrator_in_both_languages(new_page, suite):
             page.goto("/admin/clients")
             expect(page.get_by_role("link", name=admin_tab)).to_be_visible()
             shot(page, "admin-rights-en")
-            page.goto("/admin/users")
-            shot(page, "admin-users-en")
         page.goto("/subscription")
         expect(page.get_by_role("heading", name=sub, exact=True)).to_be_visible()
         shot(page, f"subscription-{lang}")

@@ -19,8 +19,9 @@ def test_cancel_in_the_starting_phase(new_page, suite):
     tag = uuid.uuid4().hex[:6]
     company = f"Kanzlei Sonnenschein {tag}"
     manager = f"lena-{tag}@example.com"
-    status, order = http_json("POST", suite.url("/api/v1/billing/orders"), order_payload(
-        date.today(), seats=5, email=manager, company=company, language="en"))
+    payload = order_payload(date.today(), seats=5, email=manager, company=company, language="en")
+    del payload["administrator"]  # the license manager administers too
+    status, order = http_json("POST", suite.url("/api/v1/billing/orders"), payload)
     assert status == 201, order
 
     # the operator activates the order in the back office
@@ -48,6 +49,25 @@ def test_cancel_in_the_starting_phase(new_page, suite):
     page.get_by_label("New password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the new password").fill(PASSWORD)
     page.get_by_role("button", name="Save password").click()
+
+    # seats: 5 licences; four more active users fill them, a sixth cannot be activated and the page says why
+    page.wait_for_url(suite.url("/"))
+    for n in range(4):
+        created = page.evaluate("""async (email) => (await fetch('/api/v1/users', {method: 'POST',
+            headers: {'Content-Type': 'application/json', 'X-Requested-With': 'test'},
+            body: JSON.stringify({email, first_name: 'Team', last_name: 'Member', active: true})})).status""",
+                                f"team{n}-{tag}@example.com")
+        assert created == 201
+    page.goto("/admin/users")
+    page.get_by_label("E-mail address").fill(f"one-too-many-{tag}@example.com")
+    page.get_by_label("Activate now (takes a licence)").uncheck()
+    page.get_by_role("button", name="Create user").click()
+    row = page.locator(f"tr[data-user='one-too-many-{tag}@example.com']")
+    expect(row).to_contain_text("Inactive")
+    row.get_by_role("button", name="Activate").click()
+    expect(row.get_by_role("alert")).to_contain_text("5")
+    expect(row).to_contain_text("Inactive")
+    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Start").click()
 
     # the start screen: starting phase, days left, the cancel button
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()

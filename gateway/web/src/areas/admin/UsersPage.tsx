@@ -1,7 +1,7 @@
 /** Users: create, activate within the seat limit (a 402 names the limit), deactivate, roles and hand-over. */
 import { useState } from "react";
 import { ApiError, api } from "../../api/client";
-import { useI18n } from "../../i18n";
+import { useI18n, type Vars } from "../../i18n";
 import { Badge, Card, Checkbox, ErrorNotice, Field, Loading, Notice, Page, Select, TableWrap } from "../../ui/components";
 import { formatDateTime } from "../../ui/format";
 import { useForm, useLoad } from "../../ui/hooks";
@@ -18,13 +18,13 @@ function NewUserForm({ onCreated }: { onCreated: () => void }) {
   const { t } = useI18n();
   const empty = { email: "", first_name: "", last_name: "", salutation: "", language: "de", active: true, two_factor_by_mail: false };
   const form = useForm(empty);
-  const [created, setCreated] = useState<string | null>(null);
+  const [created, setCreated] = useState<[string, Vars] | null>(null);
   const onSubmit = (e: React.FormEvent) => {
     e.preventDefault();
     form.submit(async (v) => {
       const body = { ...v, salutation: v.salutation || null };
       const user = await api.post<User>("/api/v1/users", body);
-      setCreated(t(user.active ? "admin.users.createdActive" : "admin.users.createdInactive", { email: user.email }));
+      setCreated([user.active ? "admin.users.createdActive" : "admin.users.createdInactive", { email: user.email }]);
       form.setValues(empty);
       onCreated();
     });
@@ -33,7 +33,7 @@ function NewUserForm({ onCreated }: { onCreated: () => void }) {
   return (
     <form onSubmit={onSubmit} noValidate aria-labelledby="new-user">
       <h2 id="new-user">{t("admin.users.new")}</h2>
-      {created && <Notice kind="success">{created}</Notice>}
+      {created && <Notice kind="success">{t(...created)}</Notice>}
       <ErrorNotice error={form.error} />
       <div className="form-row">
         <Field label={t("admin.users.email")} type="email" name="email" value={form.values.email} onChange={(e) => form.set("email", e.target.value)} error={f.email} required />

@@ -19,7 +19,7 @@ export function LoginPage({ operator = false }: { operator?: boolean }) {
   const params = new URLSearchParams(location.search);
   const next = safeNext(params.get("next"), operator ? "/backoffice" : "/");
   const [step, setStep] = useState<LoginResult | null>(null);
-  const [resent, setResent] = useState<string | null>(null);
+  const [resent, setResent] = useState<number | null>(null);
   const form = useForm({ email: params.get("email") ?? "", password: "" });
   const codeForm = useForm({ code: "" });
 
@@ -58,7 +58,7 @@ export function LoginPage({ operator = false }: { operator?: boolean }) {
   const resend = () =>
     codeForm.submit(async () => {
       const r = await api.post<{ sends_left?: number }>("/api/v1/auth/login/resend-code", { challenge: step!.challenge }, { auth: false });
-      setResent(t("auth.code.resent", { n: r.sends_left ?? 0 }));
+      setResent(r.sends_left ?? 0);
     });
 
   const title = operator ? t("auth.operator.title") : t("auth.login.title");
@@ -68,7 +68,7 @@ export function LoginPage({ operator = false }: { operator?: boolean }) {
         <form className="narrow card" onSubmit={onCode} noValidate>
           <p>{step.method === "totp" ? t("auth.code.totp") : t("auth.code.mail", { email: form.values.email })}</p>
           <ErrorNotice error={codeForm.error} />
-          {resent && <Notice kind="success">{resent}</Notice>}
+          {resent !== null && <Notice kind="success">{t("auth.code.resent", { n: resent })}</Notice>}
           <Field
             id="login-code"
             label={t("auth.code.label")}

@@ -1,7 +1,7 @@
 /** Orders to activate (activation creates the account and mails both users), and rejected/activated ones. */
 import { useState } from "react";
 import { ApiError, api } from "../../api/client";
-import { useI18n } from "../../i18n";
+import { useI18n, type Vars } from "../../i18n";
 import { Badge, ErrorNotice, Loading, Notice, Page, Select, TableWrap } from "../../ui/components";
 import { formatDate, formatDateTime } from "../../ui/format";
 import { useLoad } from "../../ui/hooks";
@@ -18,14 +18,14 @@ export function OrdersPage() {
   const orders = useLoad((signal) => api.get<Order[]>("/api/v1/backoffice/billing/orders", { signal, query: { state } }), [state]);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<[string, Vars] | null>(null);
   const act = async (order: Order, action: "activate" | "reject") => {
     setBusy(order.id);
     setError(null);
     setDone(null);
     try {
       await api.post(`/api/v1/backoffice/billing/orders/${order.id}/${action}`, action === "reject" ? { reason: "" } : {});
-      setDone(t(action === "activate" ? "bo.orders.activated" : "bo.orders.rejected", { company: order.company }));
+      setDone([action === "activate" ? "bo.orders.activated" : "bo.orders.rejected", { company: order.company }]);
       orders.reload();
     } catch (exc) {
       if (exc instanceof ApiError) setError(exc);
@@ -41,7 +41,7 @@ export function OrdersPage() {
           {["received", "activated", "rejected", "all"].map((s) => <option key={s} value={s}>{t(`bo.orders.state.${s}`)}</option>)}
         </Select>
       </div>
-      {done && <Notice kind="success">{done}</Notice>}
+      {done && <Notice kind="success">{t(...done)}</Notice>}
       <ErrorNotice error={error ?? orders.error} />
       {!orders.data ? <Loading /> : (
         <TableWrap label={t("bo.tab.orders")}>

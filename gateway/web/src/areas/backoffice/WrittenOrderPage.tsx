@@ -1,7 +1,7 @@
 /** A written order placed for a customer (the signed PDF attached), activated at once unless unticked. */
 import { useState } from "react";
 import { api } from "../../api/client";
-import { useI18n } from "../../i18n";
+import { useI18n, type Vars } from "../../i18n";
 import { Card, Checkbox, ErrorNotice, Field, Notice, Page, Select } from "../../ui/components";
 import { useForm, useLoad } from "../../ui/hooks";
 import { BackofficeTabs, fileToBase64 } from "./Tabs";
@@ -18,7 +18,7 @@ export function WrittenOrderPage() {
   const cat = useLoad((signal) => api.get<Catalogue>("/api/v1/billing/catalogue", { signal }));
   const form = useForm({ ...EMPTY, addons: [] as string[] });
   const [file, setFile] = useState<File | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<[string, Vars] | null>(null);
   const f = form.fieldErrors;
   const onSubmit = (e: React.FormEvent) => {
     e.preventDefault();
@@ -37,7 +37,7 @@ export function WrittenOrderPage() {
         body.document_name = file.name;
       }
       const order = await api.post<{ company: string; state: string }>("/api/v1/backoffice/billing/orders", body);
-      setDone(t("bo.written.done", { company: order.company, state: t(`bo.orders.state.${order.state}`) }));
+      setDone(["bo.written.done", { company: order.company, state: order.state }]);
       form.setValues({ ...EMPTY, addons: [] });
       setFile(null);
     });
@@ -48,7 +48,7 @@ export function WrittenOrderPage() {
       <Card>
         <form onSubmit={onSubmit} noValidate aria-labelledby="wo-title">
           <h2 id="wo-title">{t("bo.written.title")}</h2>
-          {done && <Notice kind="success">{done}</Notice>}
+          {done && <Notice kind="success">{t(done[0], { ...done[1], state: t(`bo.orders.state.${done[1].state}`) })}</Notice>}
           <ErrorNotice error={form.error ?? cat.error} />
           <h3>{t("bo.written.company")}</h3>
           <div className="form-row">

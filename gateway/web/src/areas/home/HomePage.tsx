@@ -7,7 +7,7 @@
 import { Link } from "react-router-dom";
 import { api, optional } from "../../api/client";
 import { useSession } from "../../app/session";
-import { useI18n } from "../../i18n";
+import { hasMessage, useI18n } from "../../i18n";
 import { Badge, Card, ErrorNotice, Loading, Page } from "../../ui/components";
 import { daysUntil, formatBytes, formatDate, formatNumber } from "../../ui/format";
 import { useLoad } from "../../ui/hooks";
@@ -110,7 +110,7 @@ export function HomePage() {
               {d.mailings.map((m) => (
                 <li key={m.id}>
                   <span>{m.subject || m.name || m.id}</span>
-                  <span className="muted">{m.state || m.status} · {formatDate(lang, m.sent_at || m.created_at)}</span>
+                  <span className="muted">{hasMessage(`home.mailingState.${m.state}`) ? t(`home.mailingState.${m.state}`) : m.state || m.status}{(m.sent_at || m.created_at) && ` · ${formatDate(lang, m.sent_at || m.created_at)}`}</span>
                 </li>
               ))}
             </ul>

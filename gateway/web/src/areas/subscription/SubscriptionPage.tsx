@@ -81,14 +81,14 @@ export function SubscriptionPage() {
     ]);
     return { sub, cat, invoices };
   });
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ number: string; gross: number } | "saved" | null>(null);
   const d = data.data;
   if (!d) return <Page title={t("sub.title")}>{data.loading ? <Loading /> : <ErrorNotice error={data.error} />}</Page>;
   const { sub, cat, invoices } = d;
   const r = sub.invoice_recipient;
   return (
     <Page title={t("sub.title")} wide>
-      {notice && <Notice kind="success">{notice}</Notice>}
+      {notice && <Notice kind="success">{notice === "saved" ? t("sub.change.saved") : t("sub.change.invoiced", { number: notice.number, amount: formatMoney(lang, notice.gross) })}</Notice>}
       <div className="grid">
         <Card title={t("sub.plan")}>
           <dl className="facts">
@@ -128,7 +128,7 @@ export function SubscriptionPage() {
       </div>
       {sub.phase !== "ended" && <Card><ChangePlan sub={sub} cat={cat} onChanged={(s, inv) => {
         data.setData({ ...d, sub: s, invoices: inv ? [inv, ...invoices] : invoices });
-        setNotice(inv ? t("sub.change.invoiced", { number: inv.number, amount: formatMoney(lang, inv.gross_cents) }) : t("sub.change.saved"));
+        setNotice(inv ? { number: inv.number, gross: inv.gross_cents } : "saved");
       }} /></Card>}
       <Card title={t("sub.cancel.title")}>
         <p className="muted">{sub.phase === "starting" ? t("sub.cancel.startingRule") : t("sub.cancel.rule", { deadline: formatDate(lang, sub.cancellation.notice_deadline), date: formatDate(lang, sub.cancellation.would_end_on) })}</p>
