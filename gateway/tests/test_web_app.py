@@ -23,7 +23,7 @@ def built(tmp_path, monkeypatch):
     (tmp_path / "assets").mkdir()
     (tmp_path / "index.html").write_text("<!doctype html><div id=root></div>", encoding="utf-8")
     (tmp_path / "assets" / "index-abc123.js").write_text("console.log(1)", encoding="utf-8")
-    (tmp_path / "favicon.svg").write_text("<svg/>", encoding="utf-8")
+    (tmp_path / "robots.txt").write_text("User-agent: *", encoding="utf-8")
     monkeypatch.setattr(web, "STATIC_DIR", tmp_path)
     return _client()
 
@@ -44,7 +44,7 @@ def test_files_of_the_build_and_the_fallback_for_client_side_routes(built):
     assert asset.status_code == 200 and asset.text == "console.log(1)"
     assert "immutable" in asset.headers["cache-control"]
     assert "javascript" in asset.headers["content-type"]
-    assert built.simulate_get("/favicon.svg").headers["content-type"].startswith("image/svg")
+    assert built.simulate_get("/robots.txt").headers["content-type"].startswith("text/plain")
     # a client-side route opened in the browser (reload, bookmark) gets the app
     for path in ("/login", "/admin/users", "/status", "/backoffice/orders"):
         resp = built.simulate_get(path, headers=HTML)

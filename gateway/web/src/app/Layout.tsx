@@ -6,6 +6,17 @@ import { areas } from "../areas";
 import type { NavItem } from "./area";
 import { useSession } from "./session";
 
+/** The mark (also the favicon, inlined in index.html: the build holds only .html, .js and .css files). */
+function Logo() {
+  return (
+    <svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true" focusable="false">
+      <rect width="32" height="32" rx="6" fill="#1f4e79" stroke="#fff" strokeOpacity="0.6" />
+      <path d="M9 8h9a6 6 0 0 1 0 12h-4v5H9z" fill="#fff" />
+      <rect x="14" y="12" width="4" height="4" fill="#1f4e79" />
+    </svg>
+  );
+}
+
 function LanguageSwitch() {
   const { lang, t } = useI18n();
   const { setLanguage } = useSession();
@@ -65,7 +76,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <header className="topbar">
         <div className="topbar-inner">
           <Link to={status === "authenticated" ? home : "/login"} className="brand">
-            <img src="/favicon.svg" alt="" width="28" height="28" />
+            <Logo />
             <span>Pressroom</span>
             {me?.kind === "operator" && <span className="brand-tag">{t("common.operator")}</span>}
           </Link>
