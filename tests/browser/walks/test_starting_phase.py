@@ -37,6 +37,12 @@ def test_cancel_in_the_starting_phase(new_page, suite):
     ops.get_by_label("Show").select_option("activated")
     expect(ops.locator(f"tr[data-company='{company}']")).to_contain_text("Activated")
     shot(ops, "backoffice-en")
+    # the new customer among the accounts, with subscription, consumption and invoices
+    ops.get_by_role("link", name="Customers").click()
+    ops.get_by_role("link", name=company).click()
+    expect(ops.get_by_role("heading", name="Customer")).to_be_visible()
+    expect(ops.locator("main")).to_contain_text("Starting phase")
+    expect(ops.locator("main")).to_contain_text("Storage used")
 
     # the license manager's first login (in English: the order's language), then the forced password change
     page = new_page("en")
