@@ -105,8 +105,10 @@ class Authentication:
             return
         try:
             answer = self._answer(req, token)
-        except Unauthenticated as exc:
-            req.context.auth_error = exc  # raised in process_resource, only where the resource needs a login
+        except (Unauthenticated, Unavailable) as exc:
+            # raised in process_resource, only where the resource needs a login: with identity down, the web app's
+            # files and the public status page still load for a browser that carries a session cookie
+            req.context.auth_error = exc
             return
         principal = Principal.from_dict(answer["principal"])
         req.context.principal = principal
