@@ -132,8 +132,16 @@ def test_messy_workbook_through_the_whole_wizard(api, tenant, crm_db, crm_dirs):
         assert conn.execute(text("SELECT count(*) FROM contacts")).scalar() == 5
     assert client.simulate_get(f"/api/v1/crm/contacts/{existing['id']}").json["first_name"] == "Schon"
 
-    # another user cannot see this upload; a read-only client cannot be imported into
+    # the user's recent imports list it with its state and counts; another user sees neither list entry nor upload
+    recent = client.simulate_get("/api/v1/crm/imports", params={"limit": 5})
+    assert recent.status_code == 200, recent.text
+    assert [(i["id"], i["filename"], i["state"]) for i in recent.json] == [(imp["id"], "Verteiler Frühjahr.xlsx",
+                                                                            "done")]
+    assert recent.json[0]["summary"]["real"] == {"updated": 5, "duplicate_in_file": 1, "error": 2}
+    bad_limit = client.simulate_get("/api/v1/crm/imports", params={"limit": "viele", "lang": "en"})
+    assert bad_limit.status_code == 422 and bad_limit.json["errors"][0]["field"] == "limit"
     other = api(tenant.user())
+    assert other.simulate_get("/api/v1/crm/imports").json == []
     assert other.simulate_get(f"/api/v1/crm/imports/{imp['id']}").status_code == 404
     resp = client.simulate_post(f"/api/v1/crm/imports/{imp['id']}/run", json={"client_id": tenant.read})
     assert resp.status_code == 403

@@ -94,6 +94,7 @@ CASES = {
     ("post", "/events/{event_id}/participants"): case(W, body={"contact_ids": ["{other_id}"]}),
     ("patch", "/events/{event_id}/participants/{contact_id}"): case(W, body={"status": "attended"}),
     ("delete", "/events/{event_id}/participants/{contact_id}"): case(W),
+    ("get", "/imports"): case("account", read_status=200),
     ("post", "/imports"): case("account", upload=CSV, read_status=201),
     ("get", "/imports/{import_id}"): case(OWN),
     ("put", "/imports/{import_id}/mapping"): case(OWN, body={"mapping": {"1": "first_name", "2": "last_name"}}),

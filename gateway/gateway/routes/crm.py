@@ -301,6 +301,10 @@ ROUTES: list[Route] = [
     R("/events/{event_id}/participants/{contact_id}", "delete", "remove_participant",
       a_ids("event_id", "contact_id"), status=204, tag="events", summary="Remove a participant"),
     # import wizard
+    R("/imports", "get", "list_imports", lambda res, req, params: ((), (
+        {"limit": req.get_param("limit")} if req.get_param("limit") else {})), tag="import",
+      summary="The caller's recent imports, newest first (name, state, counts per run)", query=("limit",),
+      response="Array"),
     R("/imports", "post", "start_import", a_none, status=201, tag="import",
       summary="Upload an .xlsx or CSV file (raw body, streamed): sheets, header row and a column mapping are "
               "suggested", upload_limit=IMPORT_MAX_BYTES, response="Object", timeout=RPC_TIMEOUT_SLOW),

@@ -21,6 +21,11 @@ class JobEntrypoints(Entrypoints):
         return result
 
     @rpc
+    def list_imports(self, limit: int = 20) -> list:
+        """The caller's recent imports, newest first."""
+        return imports.recent(self.db, self.auth.principal, limit)
+
+    @rpc
     def get_import(self, import_id: str) -> dict:
         return imports.get(self.db, self.auth.principal, import_id)
 

@@ -102,6 +102,21 @@ def start(session: Session, principal: Principal, storage, config: dict, raw_upl
     return serialise(imp)
 
 
+def recent(session: Session, principal: Principal, limit: Any = 20) -> list[dict]:
+    """The caller's own imports, newest first (the start screen and the wizard's list): name, state, counts."""
+    try:
+        limit = max(1, min(int(limit or 20), 100))
+    except (TypeError, ValueError):
+        raise InvalidInput(fields={"limit": Text("Eine Zahl von 1 bis 100 erwartet.",
+                                                 "A number from 1 to 100 expected.")}) from None
+    query = select(Import).where(Import.account_id == uuid.UUID(str(principal.require_account())))
+    if not principal.is_service:
+        query = query.where(Import.user_id == user_uuid(principal))
+    rows = session.scalars(query.order_by(Import.created_at.desc(), Import.id.desc()).limit(limit))
+    return [{"id": str(i.id), "filename": i.filename, "format": i.format, "state": i.state, "summary": i.summary,
+             "created_at": iso(i.created_at), "updated_at": iso(i.updated_at)} for i in rows]
+
+
 def get(session: Session, principal: Principal, import_id: Any) -> dict:
     return serialise(_visible_import(session, principal, import_id))
 
