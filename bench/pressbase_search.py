@@ -12,6 +12,7 @@ marked ``estimated: true``).
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import time
@@ -27,6 +28,7 @@ from bench.pressbase_common import ensure, machine  # noqa: E402
 
 ROUNDS = 5
 BASELINE_QUERIES = 4
+BASELINE = os.environ.get("PRESSBASE_BENCH_BASELINE", "1") != "0"   # 0: skip the slow runs without indexes
 
 
 def licence(datasets):
@@ -114,9 +116,11 @@ def main() -> None:
                                     ("DACH-only licence: selective", selective, dach),
                                     ("DACH-only licence: common term + facets", common_facets, dach)):
             times, estimated, totals = run(session, lic, queries, ROUNDS)
-            no_indexes(session)
-            base, _, _ = run(session, lic, queries[:BASELINE_QUERIES], 1)
-            with_indexes(session)
+            base = None
+            if BASELINE:
+                no_indexes(session)
+                base, _, _ = run(session, lic, queries[:BASELINE_QUERIES], 1)
+                with_indexes(session)
             note = f"estimated counts in {estimated} of {len(times)}" if estimated else ""
             rows.append(line(label, times, base, note))
             print(rows[-1], flush=True)

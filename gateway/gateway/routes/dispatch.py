@@ -450,7 +450,15 @@ SCHEMAS = {
         "recipients": {"type": "integer"}, "left_out": {"type": "integer"}, "left_out_by_reason": OBJ,
         "left_out_detail": array(OBJ), "bytes_per_mail": {"type": "integer"}, "total_bytes": {"type": "integer"},
         "max_recipients": {"type": ["integer", "null"]}, "premium_allowed": {"type": "boolean"},
-        "within_limit": {"type": "boolean"}}},
+        "within_limit": {"type": "boolean"},
+        "sample": {"description": "the first 200 recipients (for a preview as one of them)", **array({
+            "type": "object", "properties": {"email": _S, "name": _S}})},
+        "problems": {"description": "what would stop the start now, with the message the start would give "
+                     "(missing subject/body/sender, DKIM, no recipients, premium or recipient limit)", **array({
+                         "type": "object", "required": ["code", "message"], "properties": {
+                             "code": _S, "field": {"type": ["string", "null"]},
+                             "message": {"type": "object", "properties": {"de": _S, "en": _S}},
+                             "limit": {"type": "integer"}}})}}},
     "Progress": {"type": "object", "required": ["state", "done", "total"], "properties": {
         "state": _S, "done": {"type": "integer"}, "total": {"type": "integer"}}},
     "Report": {"type": "object", "properties": {k: {"type": "integer"} for k in (

@@ -429,7 +429,10 @@ SCHEMAS = {
     "PressbaseLicence": {"type": "object", "properties": {
         "phase": {"enum": ["starting", "regular", "cancelled", "ended"]},
         "datasets": {"type": "array", "items": {"enum": ["dach", "plus", "world"]}},
-        "forward_features": {"type": "boolean"}, "export": {"type": "boolean"}, "plus_fields": {"type": "boolean"}}},
+        "forward_features": {"type": "boolean"}, "export": {"type": "boolean"}, "plus_fields": {"type": "boolean"},
+        "reasons": {"type": "object", "description": "why not, in the caller's language (null: allowed)",
+                    "properties": {"export": {"type": ["string", "null"]},
+                                   "forward_features": {"type": ["string", "null"]}}}}},
     "PressbaseJournalistSearch": {"type": "object", "properties": _SEARCH_IN},
     "PressbaseOutletSearch": {"type": "object", "properties": _SEARCH_IN},
     "PressbaseSearchResult": {"type": "object", "properties": {

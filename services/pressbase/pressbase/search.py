@@ -25,7 +25,7 @@ from .schemas import ForwardFeatureSearch, JournalistSearch, OutletSearch
 JOURNALIST_NOT_FOUND = Text("Journalist nicht gefunden.", "Journalist not found.")
 OUTLET_NOT_FOUND = Text("Medium nicht gefunden.", "Outlet not found.")
 
-EXACT_LIMIT = 2_000
+EXACT_LIMIT = 1_000
 FACET_TOP = {"outlet": 20, "topic": 40, "state": 30, "country": 30, "language": 20}
 DEFAULT_TOP = 20
 

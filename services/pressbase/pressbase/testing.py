@@ -232,7 +232,7 @@ def pressbase_service(run_services):
     """The real pressbase service plus billing's stand-in; returns the runner."""
     from .service import PressbaseService
 
-    return run_services(PressbaseService, FakeBilling, config={"PRESSBASE_EXACT_COUNT_LIMIT": 2_000})
+    return run_services(PressbaseService, FakeBilling, config={"PRESSBASE_EXACT_COUNT_LIMIT": 1_000})
 
 
 @pytest.fixture

@@ -49,7 +49,8 @@ export class ApiError extends Error {
 }
 
 export interface RequestOptions {
-  query?: Record<string, string | number | boolean | null | undefined>;
+  /** an array repeats the parameter (?tag=a&tag=b) */
+  query?: Record<string, string | number | boolean | null | undefined | (string | number)[]>;
   body?: unknown;
   /** false: a 401 is an ordinary error (login, second factor, public pages). */
   auth?: boolean;
@@ -73,7 +74,8 @@ export function onRestricted(fn: Handler): () => void {
 export function url(path: string, query?: RequestOptions["query"]): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query ?? {})) {
-    if (v !== undefined && v !== null && v !== "") params.set(k, String(v));
+    if (Array.isArray(v)) v.forEach((item) => params.append(k, String(item)));
+    else if (v !== undefined && v !== null && v !== "") params.set(k, String(v));
   }
   if (!params.has("lang")) params.set("lang", getLang());
   return `${path.startsWith("/") ? path : `${API}/${path}`}?${params.toString()}`;
@@ -123,4 +125,38 @@ export async function optional<T>(path: string, options?: RequestOptions): Promi
     if (exc instanceof ApiError && [0, 403, 404, 405, 501, 503].includes(exc.status)) return null;
     throw exc;
   }
+}
+
+/**
+ * Upload a file as the raw request body (the gateway streams it into its spool; `?filename=` names it), with
+ * upload progress (XMLHttpRequest: fetch has none). Errors are `ApiError` as for every other call; 401/403 as above.
+ */
+export function upload<T = unknown>(path: string, file: Blob, options: {
+  filename: string; query?: RequestOptions["query"]; onProgress?: (sent: number, total: number) => void; signal?: AbortSignal;
+}): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url(path, { ...(options.query ?? {}), filename: options.filename }));
+    xhr.setRequestHeader("Accept", "application/json, application/problem+json");
+    xhr.setRequestHeader("X-Requested-With", "pressroom-web");
+    xhr.setRequestHeader("Content-Type", file.type || "application/octet-stream");
+    xhr.upload.onprogress = (e) => options.onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onerror = () => reject(new ApiError(0, { code: "network", title: "network" }, null));
+    xhr.onabort = () => reject(new DOMException("aborted", "AbortError"));
+    xhr.onload = () => {
+      let data: unknown = null;
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        data = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(data as T);
+      const error = new ApiError(xhr.status, data && typeof data === "object" ? (data as Record<string, unknown>) : null, xhr.getResponseHeader("X-Request-Id"));
+      if (xhr.status === 401) handlers.unauthenticated.forEach((h) => h());
+      if (xhr.status === 403 && error.extra.restriction === "password_change_required") handlers.restricted.forEach((h) => h());
+      reject(error);
+    };
+    options.signal?.addEventListener("abort", () => xhr.abort());
+    xhr.send(file);
+  });
 }

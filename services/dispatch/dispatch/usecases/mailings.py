@@ -261,7 +261,40 @@ def volume(session: Session, p: Principal, mailing_id, resolver: RecipientResolv
             "total_bytes": size * len(resolved.recipients), "max_recipients": ent.max_recipients_per_mailing,
             "premium_allowed": ent.premium_dispatch,
             "within_limit": ent.max_recipients_per_mailing is None
-            or len(resolved.recipients) <= ent.max_recipients_per_mailing}
+            or len(resolved.recipients) <= ent.max_recipients_per_mailing,
+            "sample": [{"email": r["email"], "name": " ".join(x for x in (r.get("first_name"), r.get("last_name"))
+                                                              if x)} for r in resolved.recipients[:SAMPLE]],
+            "problems": problems(session, p, m, len(resolved.recipients))}
+
+
+SAMPLE = 200
+
+
+def problems(session: Session, p: Principal, m: Mailing, count: int) -> list[dict]:
+    """What would stop ``start`` now, with the very messages it would answer (checked in its order): shown before
+    sending, so nobody learns about the recipient limit or a missing DKIM record only from the failed start."""
+    found = []
+
+    def content() -> None:
+        if not (m.subject or "").strip():
+            raise InvalidInput(NO_SUBJECT, fields={"subject": NO_SUBJECT})
+        if not (m.html or m.text_body):
+            raise InvalidInput(NO_BODY, fields={"html": NO_BODY})
+
+    def recipients() -> None:
+        if not count:
+            raise InvalidInput(NO_RECIPIENTS, fields={"sources": NO_RECIPIENTS})
+
+    for check in (content, lambda: check_sender(session, p, m), recipients,
+                  lambda: check_entitlements(session, m, count)):
+        try:
+            check()
+        except (InvalidInput, Conflict, NotFound, QuotaExceeded) as exc:
+            fields = list(exc.fields)
+            found.append({"code": exc.code, "field": fields[0] if fields else None,
+                          "message": (exc.fields[fields[0]] if fields else exc.detail).to_wire(),
+                          **({"limit": exc.extra["limit"]} if "limit" in exc.extra else {})})
+    return found
 
 
 def test_send(session: Session, p: Principal, mailing_id, data, resolver: RecipientResolver) -> dict:

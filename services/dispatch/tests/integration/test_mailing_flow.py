@@ -41,6 +41,9 @@ def test_mailing_arrives_personalised_signed_and_finishes(dispatch, rpc_as, tena
         assert vol["recipients"] == 5 and vol["left_out"] == 3
         assert vol["left_out_by_reason"] == {"duplicate": 1, "blacklist": 2}
         assert vol["total_bytes"] == vol["bytes_per_mail"] * 5 > 0
+        assert vol["problems"] == []                                  # nothing stops the start
+        assert [x["email"] for x in vol["sample"]] == [f"redakteur{i}@zeitung.example" for i in range(5)]
+        assert vol["sample"][1]["name"] == "Vor1 Nach1"               # for the preview as a chosen recipient
         started = rpc.dispatch.start_mailing(m["id"])
         assert started["recipients"] == 5
         reasons = {x["email"].lower(): x["reason"] for x in started["left_out_detail"]}
@@ -139,6 +142,20 @@ def test_entitlements_limit_and_premium(dispatch, rpc_as, tenant, amqp_uri, smtp
         m = rpc.dispatch.create_mailing({"client_id": tenant.client, "subject": "Hallo", "text": "Text",
                                          "sender_id": sender["id"], "lane": "premium",
                                          "sources": [{"type": "addresses", "recipients": recipients(101)}]})
+        # the volume names what would stop the start, with the messages the start gives
+        draft = rpc.dispatch.create_mailing({"client_id": tenant.client, "lane": "premium", "sources": [
+            {"type": "addresses", "recipients": recipients(101)}]})
+        problems = rpc.dispatch.get_mailing_volume(draft["id"])["problems"]
+        assert [(x["code"], x["field"]) for x in problems] == [   # premium is checked before the limit
+            ("invalid_input", "subject"), ("invalid_input", "sender_id"), ("quota_exceeded", "lane")]
+        assert problems[0]["message"] == {"de": "Bitte einen Betreff eingeben.", "en": "Please enter a subject."}
+        vol = rpc.dispatch.get_mailing_volume(m["id"])
+        assert [x["code"] for x in vol["problems"]] == ["quota_exceeded"] and len(vol["sample"]) == 101
+        rpc.dispatch.update_mailing(m["id"], {"lane": "standard"})
+        (limit,) = rpc.dispatch.get_mailing_volume(m["id"])["problems"]
+        assert limit["limit"] == 100 and limit["field"] is None
+        assert limit["message"]["de"] == "Höchstens 100 Empfänger pro Mailing in Ihrem Abonnement (101 gewählt)."
+        rpc.dispatch.update_mailing(m["id"], {"lane": "premium"})
         try:
             rpc.dispatch.start_mailing(m["id"])
             raise AssertionError("premium without the add-on")

@@ -56,9 +56,17 @@ class Licence:
             raise Forbidden(self.reason_no_forward_features or FORWARD_FEATURES_NOT_LICENSED,
                             reason="forward_features_not_licensed")
 
-    def to_dict(self) -> dict:
-        return {"phase": self.phase, "datasets": list(self.datasets), "forward_features": self.forward_features,
+    def to_dict(self, lang: str | None = None) -> dict:
+        """What the account may see and do; with ``lang`` also why not (the texts the refusals carry), so a client
+        can say so before anyone asks."""
+        data = {"phase": self.phase, "datasets": list(self.datasets), "forward_features": self.forward_features,
                 "export": self.export, "plus_fields": self.plus_fields}
+        if lang is not None:
+            data["reasons"] = {
+                "export": None if self.export else (self.reason_no_export or EXPORT_NOT_LICENSED).pick(lang),
+                "forward_features": None if self.forward_features
+                else (self.reason_no_forward_features or FORWARD_FEATURES_NOT_LICENSED).pick(lang)}
+        return data
 
 
 def licence_for(ent: Entitlements) -> Licence:

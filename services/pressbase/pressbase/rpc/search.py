@@ -33,8 +33,9 @@ class SearchEntrypoints(Entrypoints):
 
     @rpc
     def get_licence(self) -> dict:
-        """What the caller's account may see and do here (datasets, forward features, export)."""
-        return self.licence().to_dict()
+        """What the caller's account may see and do here (datasets, forward features, export), and why not (in the
+        caller's language)."""
+        return self.licence().to_dict(self.lang)
 
     @rpc
     def search_journalists(self, query: dict | None = None) -> dict:

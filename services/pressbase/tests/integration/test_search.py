@@ -136,8 +136,11 @@ def test_entitlements_decide_visibility(tenant, billing, sample, rpc_as, pressba
     billing.grant(tenant.account, version=1, phase="starting", datasets=("dach", "world"), forward_features=True,
                   pressbase_export=True)
     with rpc_as(user) as rpc:
-        assert rpc.pressbase.get_licence() == {"phase": "starting", "datasets": ["dach"], "forward_features": False,
-                                               "export": False, "plus_fields": False}
+        licence = rpc.pressbase.get_licence()
+        reasons = licence.pop("reasons")
+        assert licence == {"phase": "starting", "datasets": ["dach"], "forward_features": False, "export": False,
+                           "plus_fields": False}
+        assert "Startphase" in reasons["export"] and "Startphase" in reasons["forward_features"]
         assert rpc.pressbase.search_journalists({"q": "Martin", "prefix": False})["items"] == []
         assert {"world"} & {f["code"] for f in rpc.pressbase.search_outlets({})["facets"]["dataset"]} == set()
         with pytest.raises(Forbidden) as exc:

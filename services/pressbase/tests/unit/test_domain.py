@@ -44,6 +44,21 @@ class TestLicence:
         assert "Zusatzmodul" in exc.value.detail.de and "add-on" in exc.value.detail.en
         assert exc.value.extra["reason"] == "pressbase_export_not_licensed"
 
+    def test_the_licence_says_why_not_in_the_reader_s_language(self):
+        starting = licence.licence_for(ent(phase="starting", datasets=("dach",), forward_features=True,
+                                           pressbase_export=True))
+        assert "reasons" not in starting.to_dict()
+        assert starting.to_dict("en")["reasons"] == {
+            "export": "The Excel export is not available in the starting phase.",
+            "forward_features": "Editorial calendars (forward features) are not available in the starting phase."}
+        no_addons = licence.licence_for(ent(phase="regular", datasets=("dach",)))
+        assert no_addons.to_dict("de")["reasons"] == {
+            "export": "Der Excel-Export ist nur mit dem Zusatzmodul „Pressbase-Export“ möglich.",
+            "forward_features": "Themenpläne (Forward Features) sind in Ihrem Abonnement nicht enthalten."}
+        full = licence.licence_for(ent(phase="regular", datasets=("dach",), forward_features=True,
+                                       pressbase_export=True))
+        assert full.to_dict("de")["reasons"] == {"export": None, "forward_features": None}
+
     def test_ended_subscription_sees_nothing(self):
         lic = licence.licence_for(ent(phase="ended", datasets=("dach",), pressbase_export=True))
         assert lic.datasets == () and not lic.export
