@@ -1,0 +1,41 @@
+import type { Area } from "../../app/area";
+import { AccountExportPage } from "./AccountExportPage";
+import { ContactDetailPage } from "./ContactDetailPage";
+import { ContactFormPage } from "./ContactFormPage";
+import { ContactsPage } from "./ContactsPage";
+import { CustomFieldsPage } from "./CustomFieldsPage";
+import { DuplicatesPage } from "./DuplicatesPage";
+import { EventDetailPage, EventsPage } from "./EventsPage";
+import { ImportPage, ImportWizardPage } from "./ImportPage";
+import { ListDetailPage, ListsPage } from "./ListsPage";
+import { MailArchivePage } from "./MailArchivePage";
+import { de, en } from "./messages";
+import "./contacts.css";
+
+const MANAGERS = ["administrator", "license_manager"];
+
+export const area: Area = {
+  id: "contacts",
+  routes: [
+    { path: "/contacts", element: <ContactsPage />, access: "user", title: "contacts.title" },
+    { path: "/contacts/organisations", element: <ContactsPage kind="organisation" />, access: "user", title: "contacts.organisations.title" },
+    { path: "/contacts/new", element: <ContactFormPage />, access: "user", title: "contacts.newPerson" },
+    { path: "/contacts/events", element: <EventsPage />, access: "user", title: "events.title" },
+    { path: "/contacts/events/:eventId", element: <EventDetailPage />, access: "user", title: "events.title" },
+    { path: "/contacts/duplicates", element: <DuplicatesPage />, access: "user", title: "dups.title" },
+    { path: "/contacts/import", element: <ImportPage />, access: "user", title: "imports.title" },
+    { path: "/contacts/import/:importId", element: <ImportWizardPage />, access: "user", title: "imports.title" },
+    { path: "/contacts/mail-archive", element: <MailArchivePage />, access: "user", title: "mail.title" },
+    { path: "/contacts/fields", element: <CustomFieldsPage />, access: "user", roles: MANAGERS, title: "fields.title" },
+    { path: "/contacts/account-export", element: <AccountExportPage />, access: "user", roles: MANAGERS, title: "accountExport.title" },
+    { path: "/contacts/:contactId", element: <ContactDetailPage />, access: "user", title: "contacts.detail.title" },
+    { path: "/contacts/:contactId/edit", element: <ContactFormPage />, access: "user", title: "contacts.edit" },
+    { path: "/lists", element: <ListsPage />, access: "user", title: "lists.title" },
+    { path: "/lists/:listId", element: <ListDetailPage />, access: "user", title: "lists.title" },
+  ],
+  nav: [
+    { to: "/contacts", label: "contacts.nav", access: "user", order: 10 },
+    { to: "/lists", label: "lists.nav", access: "user", order: 15 },
+  ],
+  messages: { de, en },
+};
