@@ -66,6 +66,18 @@ def test_search_narrow_open_select_and_transfer(new_page, suite):
     everyone = result_total(page)
     assert everyone >= 1000
     expect(page.get_by_test_id("result-count")).to_contain_text("geschätzt")
+    # sorted by name, a page at a time: the second page continues the first (the API's order, no repeats)
+    page.get_by_label("Sortierung").select_option(label="Name")
+    expect(page).to_have_url(re.compile(r"sort=name"))
+    rows = page.locator("li.result")
+    expect(rows).to_have_count(25)
+    page.get_by_role("button", name="Weitere laden").click()
+    expect(rows).to_have_count(50)
+    shown_ids = [int(x) for x in rows.evaluate_all("(rs) => rs.map((r) => r.dataset.journalist)")]
+    first = api(page, "/api/v1/pressbase/journalists", sort="name", limit="25", facets="false")
+    second = api(page, "/api/v1/pressbase/journalists", sort="name", limit="25", facets="false",
+                 cursor=first["next_cursor"])
+    assert shown_ids == [j["id"] for j in first["items"] + second["items"]]
     page.get_by_role("search").get_by_label("Suchbegriffe").fill("Politik")
     page.get_by_role("search").get_by_role("button", name="Suchen").click()
     expect(page).to_have_url(re.compile(r"q=Politik"))
@@ -348,3 +360,41 @@ def test_changes_since_transfer_are_shown_and_applied(new_page, suite):
     found = api(page, "/api/v1/crm/contacts", client_id=clients["Konzern"], q=record["last_name"])["items"]
     contact = [c for c in found if c["first_name"] == record["first_name"] and c["last_name"] == record["last_name"]]
     assert len(contact) == 1 and contact[0]["position"] == new_position, found
+
+
+def test_read_only_client_is_read_only_in_the_pressbase(new_page, suite):
+    """redaktion@ reads Konzern and has full access to Tochtergesellschaft."""
+    demo = new_page("de")
+    login(demo, suite, DEMO_EMAIL, DEMO_PASSWORD)
+    clients = {c["name"]: c["id"] for c in api(demo, "/api/v1/clients")["clients"]}
+    hits = api(demo, "/api/v1/pressbase/journalists", q="Sport", limit="3", facets="false")["items"]
+    name = f"Sport Konzern {uuid.uuid4().hex[:6]}"
+    created = demo.request.post("/api/v1/pressbase/selections", headers={"X-Requested-With": "XMLHttpRequest"},
+                                data={"name": name, "kind": "list", "target": "journalists",
+                                      "client_id": clients["Konzern"], "journalist_ids": [j["id"] for j in hits]})
+    assert created.status == 201, created.text()
+    selection = created.json()
+
+    page = new_page("de")
+    login(page, suite, "redaktion@pressroom.local", DEMO_PASSWORD)
+    page.goto(f"/pressbase/selections/{selection['id']}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    expect(page.get_by_text("Diese Auswahl gehört zu einem Mandanten, den Sie nur lesen dürfen")).to_be_visible()
+    expect(page.get_by_text("Nur lesen").first).to_be_visible()
+    members = page.get_by_role("region", name="Enthaltene Datensätze")
+    expect(members.locator("tbody tr")).to_have_count(len(hits))
+    expect(members.get_by_role("checkbox")).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile("Ausgewählte entfernen"))).to_have_count(0)
+    expect(page.get_by_role("button", name="Umbenennen oder löschen")).to_have_count(0)
+    # the transfer offers only the client with full access
+    page.get_by_role("button", name="In Kontakte übernehmen").click()
+    picker = page.get_by_role("form", name="In Kontakte übernehmen").get_by_label("Mandant (mit Vollzugriff)")
+    assert picker.locator("option").all_inner_texts() == ["–", "Tochtergesellschaft"]
+
+    # the changes since a transfer: Konzern only to read, no applying
+    page.get_by_role("link", name="Änderungen seit Übernahme").click()
+    page.get_by_label("Mandant", exact=True).select_option(label="Konzern (Nur lesen)")
+    expect(page.get_by_text("Diesen Mandanten dürfen Sie nur lesen")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("Ausgewählte übernehmen"))).to_have_count(0)
+    page.get_by_label("Mandant", exact=True).select_option(label="Tochtergesellschaft")
+    expect(page.get_by_text("Diesen Mandanten dürfen Sie nur lesen")).to_have_count(0)
