@@ -10,7 +10,11 @@ the code reads is collected: ``env("NAME"...)``, ``os.environ.get("NAME")``, ``o
 Every name found must be classified below (REQUIRED or OPTIONAL): a setting added to the code fails the tests until
 somebody decides whether the deployment has to set it. REQUIRED names are the ones whose development default is
 wrong in a container (127.0.0.1, localhost, a relative var/ directory, a dev-only secret, *.pressroom.local): every
-container that runs code reading one of them must define it (test_k8s.py, test_compose.py).
+container that runs code reading one of them must define it (test_k8s.py, test_compose.py), except where NOT_NEEDED
+records, with the reason, that the process reads a name without using it (test_code.py checks those entries).
+Database URLs are required per Process.databases: either variable of svckit.settings.database_url will do.
+The fixture ``code_settings`` hands the result to the tests (process -> CodeSettings); the commands the processes
+run come from the Procfile (container_command), so the analysed module is the one the deployment starts.
 """
 
 from __future__ import annotations

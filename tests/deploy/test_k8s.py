@@ -513,6 +513,16 @@ def test_prod_uses_the_operators_with_backups():
     assert {o["metadata"].get("namespace") for o in docs if o["kind"] != "Namespace"} == {"pressroom"}
 
 
+def test_prod_sets_no_development_value(code_settings):
+    """The REQUIRED settings are the ones whose development default is wrong in a cluster; in production none may
+    carry a development value either (from the base or a forgotten overlay entry)."""
+    dev_like = re.compile(r"127\.0\.0\.1|localhost|\.local\b|smtpsink|dev-only")
+    for process, (w, c) in process_containers("prod").items():
+        env, _ = container_env("prod", c)
+        for var in code_settings[process].required:
+            assert not dev_like.search(env.get(var, "")), f"prod: {process}: {var}={env.get(var)}"
+
+
 def test_prod_has_host_tls_and_more_capacity_than_base():
     ingress = objects("prod", "Ingress")["gateway"]
     hosts = [r["host"] for r in ingress["spec"]["rules"]]
