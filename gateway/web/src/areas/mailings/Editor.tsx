@@ -163,8 +163,8 @@ export const HtmlEditor = forwardRef<EditorHandle, Props>(function HtmlEditor(
     { id: "p", label: t("mailings.editor.paragraph"), text: "¶", run: () => exec("formatBlock", "p"), active: () => block() === "p" },
     { id: "ul", label: t("mailings.editor.bullets"), text: "• –", run: () => exec("insertUnorderedList"), active: () => state("insertUnorderedList") },
     { id: "ol", label: t("mailings.editor.numbers"), text: "1.", run: () => exec("insertOrderedList"), active: () => state("insertOrderedList") },
-    { id: "link", label: t("mailings.editor.link"), text: "🔗", run: () => setLinkOpen((o) => !o) },
-    { id: "unlink", label: t("mailings.editor.unlink"), text: "⛓̸", run: () => exec("unlink") },
+    { id: "link", label: t("mailings.editor.link"), text: "Link", run: () => setLinkOpen((o) => !o) },
+    { id: "unlink", label: t("mailings.editor.unlink"), text: "Link ✕", run: () => exec("unlink") },
     { id: "clear", label: t("mailings.editor.clear"), text: "T̸", run: () => exec("removeFormat") },
   ];
 

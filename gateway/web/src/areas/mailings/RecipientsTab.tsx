@@ -285,6 +285,7 @@ export function RecipientsTab() {
                 const merged = Array.from(new Set([...current.contact_ids, ...ids]));
                 replace(sources.map((s, i) => (i === contactIndex ? { type: "contacts", contact_ids: merged } : s)));
               } else replace([...sources, { type: "contacts", contact_ids: ids }]);
+              setAdding("");
             }} />
           )}
         </Card>

@@ -109,10 +109,10 @@ function Export() {
   );
 }
 
-function Undeliverable({ onResent }: { onResent: () => void }) {
+function Undeliverable({ onResent, tick }: { onResent: () => void; tick: number }) {
   const { t, lang } = useI18n();
   const { mailing, writable } = useMailing();
-  const list = useLoad((signal) => mailingApi.undeliverable(mailing.id, signal), [mailing.id]);
+  const list = useLoad((signal) => mailingApi.undeliverable(mailing.id, signal), [mailing.id, tick]);
   const form = useForm<Record<string, string>>({});
   const [result, setResult] = useState<{ resent: number; skipped: { email: string; reason: string }[] } | null>(null);
   const rows = list.data ?? [];
@@ -302,7 +302,7 @@ export function ReportTab() {
       <ProblemNotice error={report.error} />
       {active && <Notice>{t(mailing.state === "scheduled" ? "mailings.report.scheduled" : "mailings.report.running")}</Notice>}
       {!report.data ? <Loading /> : <Figures r={report.data} />}
-      <Undeliverable onResent={() => { setTick((n) => n + 1); mailingApi.get(mailing.id).then(setMailing).catch(() => undefined); }} />
+      <Undeliverable tick={tick} onResent={() => { setTick((n) => n + 1); mailingApi.get(mailing.id).then(setMailing).catch(() => undefined); }} />
       <Export />
       <Recipients tick={tick} />
     </>

@@ -24,11 +24,11 @@ export function MediaFilePicker({ clientId, onPick, onCancel, actionLabel }: {
       {!listing.data ? <Loading /> : (
         <ul className="plain media-list">
           {listing.data.folders.map((f) => (
-            <li key={f.id}><button type="button" className="link-button folder" onClick={() => setPath([...path, f])}>📁 {f.name}</button></li>
+            <li key={f.id}><button type="button" className="link-button folder" onClick={() => setPath([...path, f])}><span aria-hidden="true" className="icon">▸</span> {f.name}</button></li>
           ))}
           {listing.data.files.map((f) => (
             <li key={f.id}>
-              <span>📄 {f.name} <span className="muted">({formatBytes(lang, f.size)})</span></span>{" "}
+              <span>{f.name} <span className="muted">({formatBytes(lang, f.size)})</span></span>{" "}
               <button type="button" className="small" onClick={() => onPick(f)} aria-label={`${actionLabel}: ${f.name}`}>{actionLabel}</button>
             </li>
           ))}

@@ -120,7 +120,7 @@ function Uploader({ folder, onUploaded }: { folder: MediaFolder; onUploaded: (f:
   );
 }
 
-function Browser({ clientId, writable }: { clientId: string; writable: boolean }) {
+function Browser({ clientId, writable, onChanged }: { clientId: string; writable: boolean; onChanged: () => void }) {
   const { t, lang } = useI18n();
   const [path, setPath] = useState<MediaFolder[]>([]);
   const current = path[path.length - 1];
@@ -167,7 +167,7 @@ function Browser({ clientId, writable }: { clientId: string; writable: boolean }
                     <Rename name={f.name} label={t("media.rename.folder", { name: f.name })} onCancel={() => setRenaming(null)}
                       onSave={async (name) => { await mediaApi.renameFolder(f.id, name); setRenaming(null); listing.reload(); }} />
                   ) : (
-                    <button type="button" className="link-button folder" onClick={() => setPath([...path, f])}>📁 {f.name}</button>
+                    <button type="button" className="link-button folder" onClick={() => setPath([...path, f])}><span aria-hidden="true" className="icon">▸</span> {f.name}</button>
                   )}
                 </td>
                 {renaming !== f.id && (
@@ -177,7 +177,7 @@ function Browser({ clientId, writable }: { clientId: string; writable: boolean }
                       {writable && (confirm === f.id ? (
                         <span className="confirm" role="alertdialog" aria-labelledby={`fdel-${f.id}`}>
                           <span id={`fdel-${f.id}`}>{t("media.delete.folderConfirm", { name: f.name })}</span>{" "}
-                          <button type="button" className="small danger" autoFocus onClick={() => act(async () => { setConfirm(null); await mediaApi.removeFolder(f.id); listing.reload(); })}>{t("common.yes")}</button>
+                          <button type="button" className="small danger" autoFocus onClick={() => act(async () => { setConfirm(null); await mediaApi.removeFolder(f.id); listing.reload(); onChanged(); })}>{t("common.yes")}</button>
                           <button type="button" className="small" onClick={() => setConfirm(null)}>{t("common.no")}</button>
                         </span>
                       ) : (
@@ -195,7 +195,7 @@ function Browser({ clientId, writable }: { clientId: string; writable: boolean }
               <FileRow key={f.id} file={f} writable={writable} renaming={renaming === f.id} confirming={confirm === f.id} attaching={attaching === f.id}
                 onRename={() => setRenaming(f.id)} onRenamed={() => { setRenaming(null); listing.reload(); }} onCancel={() => { setRenaming(null); setConfirm(null); }}
                 onDelete={() => setConfirm(f.id)}
-                onDeleteConfirmed={() => act(async () => { setConfirm(null); await mediaApi.removeFile(f.id); setDone(t("media.deleted", { name: f.name })); listing.reload(); })}
+                onDeleteConfirmed={() => act(async () => { setConfirm(null); await mediaApi.removeFile(f.id); setDone(t("media.deleted", { name: f.name })); listing.reload(); onChanged(); })}
                 onAttach={() => setAttaching(attaching === f.id ? null : f.id)} onAttachClose={() => setAttaching(null)} />
             ))}
           </tbody>
@@ -218,7 +218,7 @@ function Browser({ clientId, writable }: { clientId: string; writable: boolean }
           {folderForm.error && !Object.keys(folderForm.error.fields).length && <ErrorNotice error={folderForm.error} />}
         </Card>
       )}
-      {writable && current && <Uploader key={current.id} folder={current} onUploaded={() => listing.reload()} />}
+      {writable && current && <Uploader key={current.id} folder={current} onUploaded={() => { listing.reload(); onChanged(); }} />}
       {writable && !current && data && <p className="hint">{t("media.uploadInFolder")}</p>}
     </>
   );
@@ -242,7 +242,7 @@ function FileRow({ file, writable, renaming, confirming, attaching, onRename, on
   return (
     <>
       <tr data-file={file.name}>
-        <td>📄 <a href={mediaApi.downloadUrl(file.id)} download={file.name}>{file.name}</a></td>
+        <td><a href={mediaApi.downloadUrl(file.id)} download={file.name}>{file.name}</a></td>
         <td className="small-text">{file.content_type}</td>
         <td className="num">{formatBytes(lang, file.size)}</td>
         <td>{formatDateTime(lang, file.created_at)}</td>
@@ -290,7 +290,7 @@ export function MediaPage() {
             <ClientSelect clients={clients} value={clientId} onChange={setChosen} />
             {client?.right === "read" && <p><Badge kind="warn">{t("common.right.read")}</Badge> {t("media.readOnly")}</p>}
           </div>
-          {clientId && <Browser key={clientId} clientId={clientId} writable={client?.right === "full"} />}
+          {clientId && <Browser key={clientId} clientId={clientId} writable={client?.right === "full"} onChanged={usage.reload} />}
         </>
       )}
     </Page>
