@@ -72,7 +72,7 @@ export function ContactsPage({ kind }: { kind?: "organisation" }) {
   const [params, setParams] = useSearchParams();
   const applied = useMemo(() => ({ ...paramsToFilter(params), ...(kind ? { kind } : {}) }), [params, kind]);
   const [draft, setDraft] = useState<ContactFilter>(applied);
-  const { clients, writable } = useClients();
+  const { clients } = useClients();
   const lists = useLists();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [done, setDone] = useState<string | null>(null);
@@ -113,7 +113,7 @@ export function ContactsPage({ kind }: { kind?: "organisation" }) {
       <ContactsTabs />
       {!anyWritable && clients.length > 0 && <p className="muted">{t("contacts.noWritableClient")}</p>}
       <form className="card filters" role="search" aria-label={t("contacts.filter.title")} noValidate onSubmit={submit}>
-        <div className="form-row">
+        <div className="form-row client-row">
           <ClientSelect clients={clients} value={draft.client_ids?.[0] ?? ""} onChange={(id) => setDraft({ ...draft, client_ids: id ? [id] : [] })}
             label={t("common.client")} error={result.error?.fields.client_ids} />
         </div>
@@ -132,14 +132,13 @@ export function ContactsPage({ kind }: { kind?: "organisation" }) {
       {result.items === null ? (result.loading ? <Loading /> : null) : (
         <>
           <p className="muted" aria-live="polite">
-            {t(result.cursor ? "contacts.shownMore" : "contacts.shown", { n: formatNumber(lang, result.items.length) })}
+            {t(result.cursor ? "contacts.shownMore" : result.items.length === 1 ? "contacts.shownOne" : "contacts.shown", { n: formatNumber(lang, result.items.length) })}
             {selected.size > 0 && ` · ${t("contacts.selected", { n: selected.size })}`}
           </p>
           <ContactTable items={result.items} clients={clients} label={title} selected={selected} onSelect={toggle} />
           <MoreButton list={result} />
         </>
       )}
-      {writable("") && null}
     </Page>
   );
 }

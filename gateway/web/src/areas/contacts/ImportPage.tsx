@@ -150,7 +150,7 @@ function Report({ importId, run, counts }: { importId: string; run: "dry" | "rea
       </div>
       <ErrorNotice error={error} />
       {items === null ? <Loading /> : (
-        <TableWrap label={label}>
+        <TableWrap label={t("imports.report.rowsOf", { report: label })}>
           <thead><tr><th>{t("imports.report.row")}</th><th>{t("imports.report.outcome")}</th><th>{t("imports.report.reasons")}</th></tr></thead>
           <tbody>
             {items.length === 0 && <tr><td colSpan={3}>{t("common.none")}</td></tr>}
@@ -322,6 +322,13 @@ function RunStep({ imp, dirty, onChanged }: { imp: ImportState; dirty: boolean; 
     }
   };
   const realDone = !!realCounts && imp.state === "done";
+  // after a run, bring its report into view (the wizard is long)
+  const [reveal, setReveal] = useState<"dry" | "real" | null>(null);
+  useEffect(() => {
+    if (!reveal || !(reveal === "dry" ? dryCounts : realCounts)) return;
+    document.getElementById(`import-report-${reveal}`)?.scrollIntoView({ block: "start" });
+    setReveal(null);
+  }, [reveal, dryCounts, realCounts]);
   return (
     <>
       <Card>
@@ -351,11 +358,15 @@ function RunStep({ imp, dirty, onChanged }: { imp: ImportState; dirty: boolean; 
         {job && (
           <JobStatus job={job} label={t(job.kind === "import" ? "imports.job.real" : "imports.job.dry")} onChange={(j) => {
             setJob(j);
-            if (!jobRunning(j)) onChanged();
+            if (!jobRunning(j)) {
+              onChanged();
+              if (j.state === "done") setReveal(j.kind === "import" ? "real" : "dry");
+            }
           }} />
         )}
       </Card>
       {realCounts && (
+        <div id="import-report-real">
         <Card title={t("imports.result")}>
           {realDone && (
             <Notice kind="success">
@@ -364,14 +375,17 @@ function RunStep({ imp, dirty, onChanged }: { imp: ImportState; dirty: boolean; 
               {listUsed ? <Link to={`/lists/${listUsed.id}`}>{t("imports.openList", { name: listUsed.name })}</Link> : <Link to="/contacts?source_kind=import">{t("imports.openContacts")}</Link>}
             </Notice>
           )}
-          <Report importId={imp.id} run="real" counts={realCounts} />
+          <Report key={JSON.stringify(realCounts)} importId={imp.id} run="real" counts={realCounts} />
         </Card>
+        </div>
       )}
       {dryCounts && (
+        <div id="import-report-dry">
         <Card title={t("imports.report.dry")}>
           <p className="muted">{t("imports.report.dryIntro")}</p>
           <Report key={JSON.stringify(dryCounts)} importId={imp.id} run="dry" counts={dryCounts} />
         </Card>
+        </div>
       )}
     </>
   );
