@@ -1,9 +1,10 @@
 """Mailings: an administrator publishes a sender domain (the DNS records shown, the check run) and creates a sender;
 a mailing is composed with a placeholder, sent to contacts (one of them on the suppression list is left out, and the
 page says why), previewed as one recipient, sent now; the personalised mails arrive at the SMTP sink and the report
-counts them as delivered. A test send arrives. A file uploaded to the mediacenter (and downloaded again) is attached
-to a mailing and travels with the mail. An address the receiving server refuses is corrected on the report and the
-mailing sent to it again (the contact gets the corrected address)."""
+counts them as delivered (and per recipient, with a timeline). A test send arrives; the mailing is then scheduled
+and called off. A file uploaded to the mediacenter (and downloaded again) is attached to a mailing and travels with
+the mail. An address the receiving server refuses is corrected on the report and the mailing sent to it again (the
+contact gets the corrected address)."""
 
 from __future__ import annotations
 
@@ -168,6 +169,8 @@ def test_a_mailing_arrives_personalised_and_is_reported(new_page, suite):
     page.get_by_role("link", name="Bericht", exact=True).click()
     expect(page.locator("[data-figure='delivered'] .big")).to_have_text("2", timeout=30_000)
     expect(page.locator(f"tr[data-recipient='{anna}']")).to_contain_text("Zugestellt")
+    page.get_by_role("button", name=f"Verlauf: {anna}").click()
+    expect(page.get_by_role("list", name=f"Verlauf für {anna}")).to_contain_text("Zugestellt")
     shot(page, "mailing-report-de")
     page.get_by_role("link", name="Alle Mailings").click()
     row = page.locator(f"tr[data-mailing='Walk {tag}']")
@@ -194,6 +197,18 @@ def test_a_test_send_arrives(new_page, suite):
     assert suite.wait_for_mail(to, rf"(Marker {tag})", timeout=30) == f"Marker {tag}"
     assert suite.mails(to)[0]["subject"] == f"[Test] Programme {tag}"
     expect(page.locator(".mailing-meta")).to_contain_text("Entwurf")  # a test does not start the mailing
+
+    # scheduled for later, then called off
+    page.get_by_label("Zu einem Zeitpunkt senden").check()
+    page.get_by_label("Zeitpunkt", exact=True).fill("2030-01-15T10:00")
+    page.get_by_role("button", name="Versand planen …").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Ja, senden").click()
+    expect(page.locator("[data-state='scheduled']")).to_contain_text("15.01.2030, 10:00")
+    expect(page.locator(".mailing-meta")).to_contain_text("Geplant")
+    page.get_by_role("button", name="Planung aufheben").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Ja, abbrechen").click()
+    expect(page.locator(".mailing-meta")).to_contain_text("Abgebrochen")
+    assert call(page, "GET", f"/api/v1/dispatch/mailings/{mailing['id']}")["state"] == "cancelled"
 
 
 def test_a_mediacenter_file_travels_with_the_mailing(new_page, suite, tmp_path):
