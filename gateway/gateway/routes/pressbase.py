@@ -438,8 +438,12 @@ SCHEMAS = {
     "PressbaseSearchResult": {"type": "object", "properties": {
         "items": {"type": "array", "items": _OBJ}, "next_cursor": {"type": ["string", "null"]},
         "total": {"type": "integer"},
-        "estimated": {"type": "boolean", "description": "true: total and facet counts are estimates from a "
-                                                         "1/16 sample (very large result sets)"},
+        "estimated": {"type": "boolean", "description": "true: the total (and facet counts) are estimates from a "
+                                                         "sample (more matches than the exact-count limit)"},
+        "facets_estimated": {"type": "array", "items": {"type": "string"},
+                             "description": "the facet groups whose counts are estimates (a group with an active "
+                                            "filter is counted without it, which may be many more matches), while "
+                                            "the total may be exact"},
         "facets": {"type": ["object", "null"], "additionalProperties": _FACET},
         "corrections": {"type": "array", "items": {"type": "object", "properties": {
             "word": {"type": "string"}, "used": {"type": "array", "items": {"type": "string"}}}}},

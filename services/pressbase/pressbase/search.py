@@ -82,7 +82,7 @@ class _Search:
         cursor = decode_cursor(params.cursor, sort)
         result: dict[str, Any] = {"items": [], "next_cursor": None, "sort": sort, "corrections": corrections}
         if not datasets:
-            result.update(total=0, estimated=False, facets={} if params.facets else None)
+            result.update(total=0, estimated=False, facets_estimated=[], facets={} if params.facets else None)
             return result
         cond = search_sql.conditions(datasets, tsquery, groups, self.prefixes)
         matches = None
@@ -100,6 +100,7 @@ class _Search:
             outlet_names = counted["outlet_names"]
             result["total"] = counted["total"]
             result["estimated"] = counted["estimated"]
+            result["facets_estimated"] = counted["facets_estimated"]
             result["facets"] = present.facets(counted["facets"], self.lang, outlet_names)
         return result
 
@@ -240,6 +241,7 @@ SELECT t, count(*) FROM forward_features f JOIN outlets o ON o.id = f.outlet_id,
         "next_cursor": nxt,
         "total": total,
         "estimated": False,
+        "facets_estimated": [],
         "facets": present.facets({"topic": [(t[3:], n) for t, n in counts]}, lang, {}),
         "corrections": corrections,
     }

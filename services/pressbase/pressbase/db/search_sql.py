@@ -266,18 +266,17 @@ def _by_reach(session: Session, table: str, where: str, params: dict, cursor: di
 
 def counts(session: Session, table: str, cond: Conditions, exact_limit: int, top: dict[str, int],
            prefixes: dict[str, str], matches: dict[str | None, Size] | None = None) -> dict[str, Any]:
-    """Total and facet counts: exact, or from a sample (1/16, or 1/256 for huge results) scaled and marked."""
+    """Total and facet counts: exact, or from a sample (1/16, or 1/256 for huge results) scaled and marked. The total
+    is estimated only when the matches are too many; a facet group with an active filter is counted without it and
+    may be estimated on its own (``facets_estimated`` names the estimated groups) while the total stays exact."""
     groups = {v: k for k, v in prefixes.items()}
-    estimated = False
     names: dict[int, str] = {}
     outlets = "outlets" if "ou" in groups else "(SELECT NULL::bigint AS id, NULL::text AS name LIMIT 0)"
     matches = matches if matches is not None and all(g in matches for g in cond.filters) \
         else sizes(session, table, cond, exact_limit)
 
-    def tally(without: str | None, only: list[str]) -> tuple[int, dict[str, list]]:
-        nonlocal estimated
+    def tally(without: str | None, only: list[str]) -> tuple[int, dict[str, list], bool]:
         mode = matches[without].mode(exact_limit)
-        estimated = estimated or mode != "exact"
         source = {"exact": table, "sample": f"{table}_sample", "sub": table.replace("_search", "_search_sub")}[mode]
         factor = {"exact": 1, "sample": SAMPLE_FACTOR, "sub": SUB_FACTOR}[mode]
         where = cond.sql(without=without, extra=cond.sample_extra if mode == "sample" else None)
@@ -304,17 +303,21 @@ SELECT r.f, r.n, o.name FROM r
             if group is None or len(found.setdefault(group, [])) >= top.get(group, 10):
                 continue
             found[group].append((value, n * factor))
-        return total * factor, found
+        return total * factor, found, mode != "exact"
 
     active = list(cond.filters)
-    total, facets = tally(None, [prefixes[g] for g in prefixes if g not in active])
+    total, facets, estimated = tally(None, [prefixes[g] for g in prefixes if g not in active])
+    rough = set(facets) if estimated else set()
     for group in active:   # disjunctive: each active group counted as if its own filter were not set
-        _, own = tally(group, [prefixes[group]])
+        _, own, own_estimated = tally(group, [prefixes[group]])
         facets[group] = own.get(group, [])
+        if own_estimated:
+            rough.add(group)
     if estimated:
         total = _round_estimate(total)
-        facets = {g: [(v, _round_estimate(n)) for v, n in values] for g, values in facets.items()}
-    return {"total": total, "estimated": estimated, "facets": facets, "outlet_names": names}
+    facets = {g: [(v, _round_estimate(n)) for v, n in values] if g in rough else values for g, values in facets.items()}
+    return {"total": total, "estimated": estimated, "facets_estimated": sorted(rough), "facets": facets,
+            "outlet_names": names}
 
 
 def _round_estimate(n: int) -> int:

@@ -246,6 +246,36 @@ def test_big_result_sets_get_estimated_counts_marked_as_such(run_services, tenan
     assert 0.5 * truth < result["total"] < 1.5 * truth
 
 
+def test_a_small_filtered_result_keeps_its_exact_total_when_its_own_facet_is_estimated(run_services, tenant,
+                                                                                       pressbase_db, rpc_as):
+    """Disjunctive facets: the state facet of a search filtered to one state counts every journalist (too many:
+    estimated), but the filtered total is small and exact, and says so."""
+    from pressbase.service import PressbaseService
+    from pressbase.testing import FakeBilling
+
+    feeds.load_generated(pressbase_db, generator.Plan.scaled(600, outlets=100, world_share=0.0), mode="full")
+    run_services(PressbaseService, FakeBilling, config={"PRESSBASE_EXACT_COUNT_LIMIT": 50})
+    with pressbase_db.connect() as conn:
+        # a state small enough in the 1/16 sample to be counted exactly (estimate <= 50)
+        state, truth = conn.execute(text(
+            "SELECT f, count(*) FROM journalist_search, unnest(facets) f WHERE dataset = 'dach' AND f LIKE 'st:%' "
+            "AND f NOT IN (SELECT g FROM journalist_search_sample, unnest(facets) g WHERE dataset = 'dach' "
+            "              GROUP BY g HAVING count(*) > 3) "
+            "GROUP BY f ORDER BY count(*) DESC LIMIT 1")).one()
+        desks = dict(conn.execute(text(
+            "SELECT substr(f, 4), count(*) FROM journalist_search, unnest(facets) f WHERE dataset = 'dach' "
+            "AND f LIKE 'dk:%' AND :st = ANY(facets) GROUP BY f"), {"st": state}).all())
+    with rpc_as(tenant.user()) as rpc:
+        result = rpc.pressbase.search_journalists({"filters": {"state": [state[3:]]}})
+        everyone = rpc.pressbase.search_journalists({})
+    assert result["total"] == truth and result["estimated"] is False
+    assert result["facets_estimated"] == ["state"]
+    assert result["facets"]["desk"]
+    for facet in result["facets"]["desk"]:   # exact within the state
+        assert facet["count"] == desks[facet["code"]], facet
+    assert everyone["estimated"] is True and {"desk", "state"} <= set(everyone["facets_estimated"])
+
+
 def test_huge_result_sets_are_counted_on_the_1_in_256_sample(run_services, tenant, pressbase_db, rpc_as,
                                                               monkeypatch):
     from pressbase.db import search_sql
