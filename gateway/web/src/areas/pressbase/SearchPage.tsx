@@ -304,7 +304,7 @@ export function SearchPage() {
         <aside id="pb-facets" className={`pb-facets${facetsOpen ? " open" : ""}`} aria-label={t("pressbase.facets")}>
           <h2 className="sr-only">{t("pressbase.facets")}</h2>
           {groups.map((g) => (
-            <FacetGroup key={`${target}-${g}`} group={g} values={facets[g] ?? []} selected={filters[g] ?? []} estimated={estimated}
+            <FacetGroup key={`${target}-${g}`} group={g} values={facets[g] ?? []} selected={filters[g] ?? []} estimated={data?.facets_estimated ? data.facets_estimated.includes(g) : estimated}
               onToggle={(code) => toggle(g, code)} refData={refData} error={fieldError(g)} />
           ))}
           {!data && result.loading && <Loading />}
@@ -347,7 +347,7 @@ export function SearchPage() {
               </Select>
             </div>
           </div>
-          {estimated && <p className="hint">{t("pressbase.estimatedHint")}</p>}
+          {(estimated || (data?.facets_estimated?.length ?? 0) > 0) && <p className="hint">{t("pressbase.estimatedHint")}</p>}
           {sort === "relevance" && !q && <p className="hint">{t("pressbase.relevanceNoWords")}</p>}
 
           {picked.size > 0 && (

@@ -38,6 +38,8 @@ export interface Correction { word: string; used: string[] }
 
 export interface SearchResult<T> {
   items: T[]; next_cursor: string | null; total?: number; estimated?: boolean; facets?: Facets | null;
+  /** the facet groups whose counts are estimates (the total may still be exact) */
+  facets_estimated?: string[];
   corrections?: Correction[]; sort?: string;
 }
 
