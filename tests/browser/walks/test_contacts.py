@@ -60,6 +60,15 @@ def test_import_a_workbook_through_the_wizard(new_page, suite, tmp_path):
     # uploading without a file says so next to the field
     page.get_by_role("button", name="Hochladen und analysieren").click()
     expect(page.get_by_text("Bitte wählen Sie eine Datei.")).to_be_visible()
+    # a picture is refused with the reason at the field
+    picture = tmp_path / "presse.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    page.get_by_label("Datei (.xlsx oder .csv)").set_input_files(str(picture))
+    page.get_by_role("button", name="Hochladen und analysieren").click()
+    file_field = page.get_by_label("Datei (.xlsx oder .csv)")
+    expect(file_field).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(f"[id='{file_field.get_attribute('aria-describedby').split()[0]}']")).to_contain_text(
+        "Das ist keine Tabelle")
     page.get_by_label("Datei (.xlsx oder .csv)").set_input_files(str(path))
     page.get_by_role("button", name="Hochladen und analysieren").click()
     expect(page.get_by_role("heading", name=f"Import: presse-{tag}.xlsx")).to_be_visible()
@@ -311,6 +320,10 @@ def test_read_only_client_is_visibly_read_only(new_page, suite):
     page = new_page("de")
     login(page, suite, "redaktion@pressroom.local", DEMO_PASSWORD)
     page.goto("/contacts")
+    page.get_by_role("banner").get_by_role("link", name="Hilfe").click()
+    expect(page.get_by_role("heading", name="Hilfe: Kontakte, Verteiler und Import")).to_be_visible()
+    expect(page.locator("article")).to_contain_text("Probelauf")
+    page.goto("/contacts")
     page.get_by_label("Mandant").select_option(label="Konzern (Nur lesen)")
     page.get_by_role("button", name="Suchen", exact=True).click()
     results = page.locator("div.table-wrap[aria-label='Kontakte']")
@@ -336,3 +349,34 @@ def test_read_only_client_is_visibly_read_only(new_page, suite):
     expect(page.get_by_role("button", name="Verteiler nach Excel exportieren")).to_be_visible()
     expect(page.get_by_text("Mitglieder hinzufügen")).to_have_count(0)
     expect(page.get_by_role("button", name="Verteiler löschen")).to_have_count(0)
+
+
+def test_duplicates_are_merged(new_page, suite):
+    tag = _tag()
+    page = new_page("de")
+    login(page, suite, DEMO_EMAIL, DEMO_PASSWORD)
+    konzern = _client_id(page, suite, "Konzern")
+    keep = _contact(page, suite, konzern, "Paula", f"Doppelt{tag}", f"paula.{tag}@example.com")
+    other = _contact(page, suite, konzern, "Paula", f"Doppelt{tag}", f"p.{tag}@example.com")
+    resp = page.request.patch(suite.url(f"/api/v1/crm/contacts/{other}"), headers=CSRF, data={
+        "emails": [{"email": f"paula.{tag}@example.com", "primary": True}, {"email": f"p.{tag}@example.com"}]})
+    assert resp.ok, resp.text()
+
+    page.goto("/contacts/duplicates")
+    expect(page.get_by_role("heading", name="Dubletten")).to_be_visible()
+    page.get_by_label("Mandant").select_option(label="Konzern")
+    pair = page.locator(".dup-list > li").filter(has_text=f"Doppelt{tag}")
+    expect(pair).to_have_count(1)
+    expect(pair).to_contain_text("gleiche E-Mail-Adresse")
+    pair.get_by_role("button", name=f"Paula Doppelt{tag} behalten und zusammenführen").first.click()
+    expect(page.get_by_text(f"Paula Doppelt{tag} ist in Paula Doppelt{tag} zusammengeführt.")).to_be_visible()
+    expect(page.locator(".dup-list > li").filter(has_text=f"Doppelt{tag}")).to_have_count(0)
+
+    # one contact is left, with both addresses
+    page.goto(f"/contacts?q=Doppelt{tag}")
+    results = page.locator("div.table-wrap[aria-label='Kontakte']")
+    expect(results.locator("tbody tr")).to_have_count(1)
+    results.get_by_role("link", name=f"Paula Doppelt{tag}").click()
+    expect(page.get_by_role("link", name=f"paula.{tag}@example.com")).to_be_visible()
+    expect(page.get_by_role("link", name=f"p.{tag}@example.com")).to_be_visible()
+    assert page.url.rstrip("/").split("/")[-1] in (keep, other)
