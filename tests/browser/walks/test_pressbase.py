@@ -221,6 +221,21 @@ def test_forward_features_by_topic_with_upcoming_deadlines(new_page, suite):
         arg=later)
     assert number(count.inner_text()) < topic_count or deadlines[0] == later
 
+    # the outlet of the soonest one lists it among its upcoming calendars, with its newsroom
+    soonest = page.get_by_role("region", name="Themenpläne").locator("tbody tr").first
+    feature_id = soonest.get_attribute("data-ff")
+    outlet = soonest.get_by_role("link").first
+    outlet_name = outlet.inner_text().strip()
+    outlet.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(outlet_name)
+    expect(page.get_by_role("heading", name="Redaktion")).to_be_visible()
+    expect(page.locator(f"tr[data-ff='{feature_id}']")).to_be_visible()
+    # back: the search is kept (it lives in the address)
+    page.go_back()
+    expect(page.get_by_label("Thema", exact=True)).to_have_value(re.compile(r".+"))
+    expect(page.get_by_label("Einsendeschluss ab")).to_have_value(later)
+    expect(page.locator(f"tr[data-ff='{feature_id}']")).to_be_visible()
+
 
 def test_export_of_a_saved_search_or_the_reason(new_page, suite):
     page = new_page("de")

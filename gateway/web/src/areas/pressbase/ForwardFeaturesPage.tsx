@@ -3,8 +3,8 @@
  * (a topic includes its subtopics), media type, words and the submission deadline, soonest first. Only for accounts
  * that licensed them and never in the starting phase: then the page shows the service's reason instead of data.
  */
-import { useEffect, useState } from "react";
-import { Link } from "react-router-dom";
+import { useEffect, useMemo, useState } from "react";
+import { Link, useSearchParams } from "react-router-dom";
 import { api, ApiError } from "../../api/client";
 import { useI18n } from "../../i18n";
 import { Badge, ErrorNotice, Field, Loading, Notice, Page, Select, TableWrap } from "../../ui/components";
@@ -67,11 +67,28 @@ export function ForwardFeatureTable({ items, hideOutlet = false }: { items: Forw
 }
 
 const EMPTY = { q: "", topic: "", media_type: "", deadline_from: "", deadline_to: "" };
+type FfQuery = typeof EMPTY;
+const KEYS = Object.keys(EMPTY) as (keyof FfQuery)[];
+
+/** The applied search lives in the address: back from an outlet, reload and links keep it. */
+function fromParams(params: URLSearchParams): FfQuery {
+  const out = { ...EMPTY };
+  for (const k of KEYS) out[k] = params.get(k) ?? "";
+  return out;
+}
 
 export function ForwardFeaturesPage() {
   const { t, lang } = useI18n();
-  const form = useForm(EMPTY);
-  const [applied, setApplied] = useState(EMPTY);
+  const [params, setParams] = useSearchParams();
+  const key = params.toString();
+  const applied = useMemo(() => fromParams(params), [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  const form = useForm(applied);
+  useEffect(() => form.setValues(applied), [applied]); // eslint-disable-line react-hooks/exhaustive-deps
+  const setApplied = (next: FfQuery) => {
+    const p = new URLSearchParams();
+    for (const k of KEYS) if (next[k]) p.set(k, next[k]);
+    setParams(p);
+  };
   const [refData, setRefData] = useState<Reference | null>(null);
   useEffect(() => { loadReference(lang).then(setRefData).catch(() => setRefData(null)); }, [lang]);
   const [more, setMore] = useState<ForwardFeature[]>([]);
