@@ -253,8 +253,9 @@ def test_contact_with_a_bad_email_shows_the_error_at_the_field(new_page, suite):
     expect(email).to_have_value("tobias.tippfehler-at-example.com")
     expect(page).to_have_url(re.compile(r"/contacts/new$"))
 
-    # corrected, it is saved and the page shows the contact
+    # corrected, the error goes; saved, the page shows the contact
     email.fill(f"tobias.{tag}@example.com")
+    expect(email).not_to_have_attribute("aria-invalid", "true")
     page.get_by_role("button", name="Speichern").click()
     expect(page.get_by_role("heading", name=f"Tobias Tippfehler{tag}")).to_be_visible()
     expect(page.get_by_test_id("letter-salutation")).to_have_text(f"Sehr geehrter Herr Tippfehler{tag},")
@@ -349,6 +350,19 @@ def test_read_only_client_is_visibly_read_only(new_page, suite):
     expect(page.get_by_role("button", name="Verteiler nach Excel exportieren")).to_be_visible()
     expect(page.get_by_text("Mitglieder hinzufügen")).to_have_count(0)
     expect(page.get_by_role("button", name="Verteiler löschen")).to_have_count(0)
+
+    # the same in English
+    page.get_by_role("button", name="EN", exact=True).click()
+    try:
+        expect(page.get_by_test_id("read-only")).to_contain_text("Client Konzern: read only.")
+        expect(page.get_by_role("button", name="Export the list to Excel")).to_be_visible()
+        expect(page.get_by_role("heading", name="Members")).to_be_visible()
+        page.goto("/contacts/import")
+        expect(page.get_by_role("heading", name="Import contacts")).to_be_visible()
+        expect(page.get_by_label("File (.xlsx or .csv)")).to_be_visible()
+        expect(page.get_by_role("heading", name="Your recent imports")).to_be_visible()
+    finally:
+        page.get_by_role("button", name="DE", exact=True).click()
 
 
 def test_duplicates_are_merged(new_page, suite):

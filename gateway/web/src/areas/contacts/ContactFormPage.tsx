@@ -100,6 +100,7 @@ function ContactForm({ contact, kind, defaultClient, fields, clients, writable }
   const f = form.fieldErrors;
   const create = !contact;
   const [orgs, setOrgs] = useState<{ id: string; name: string }[]>([]);
+  const [sent, setSent] = useState<Email[] | null>(null);
   useEffect(() => {
     if (v.kind !== "person" || !v.client_id) return;
     searchContacts({ kind: "organisation", client_ids: [v.client_id] }, null, 500).then((p) => setOrgs(p.items.map((o) => ({ id: o.id, name: displayName(o) })))).catch(() => setOrgs([]));
@@ -114,9 +115,16 @@ function ContactForm({ contact, kind, defaultClient, fields, clients, writable }
   }
   const setEmail = (i: number, patch: Partial<Email>) => form.set("emails", v.emails.map((e, j) => (j === i ? { ...e, ...patch } : patch.primary ? { ...e, primary: false } : e)));
   const setPhone = (i: number, patch: Partial<Phone>) => form.set("phones", v.phones.map((p, j) => (j === i ? { ...p, ...patch } : p)));
-  const emailError = (i: number, key: string) => f[`emails.${i}.${key}`];
+  // the API numbers only the addresses sent (empty rows are left out); an error shows while its value is unchanged
+  const emailError = (i: number, key: keyof Email) => {
+    if (!sent) return undefined;
+    const j = sent.filter((x, k) => k < i && x.email.trim() !== "").length;
+    const message = f[`emails.${j}.${key}`];
+    return message && sent[i]?.[key] === v.emails[i]?.[key] ? message : undefined;
+  };
   const onSubmit = (e: React.FormEvent) => {
     e.preventDefault();
+    setSent(v.emails);
     form.submit(async (values) => {
       const saved = create
         ? await api.post<Contact>(`${CRM}/contacts`, body(values, fields, true))

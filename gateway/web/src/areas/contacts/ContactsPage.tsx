@@ -4,7 +4,7 @@
  * Organisations are the same page with the kind fixed.
  */
 import { useMemo, useState } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router-dom";
+import { Link, useLocation, useNavigate, useSearchParams } from "react-router-dom";
 import { ApiError, api } from "../../api/client";
 import { ClientSelect, useClients, type ClientRight } from "../../app/clients";
 import { useI18n } from "../../i18n";
@@ -75,7 +75,9 @@ export function ContactsPage({ kind }: { kind?: "organisation" }) {
   const { clients } = useClients();
   const lists = useLists();
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [done, setDone] = useState<string | null>(null);
+  const location = useLocation();
+  const erased = (location.state as { erased?: string } | null)?.erased;
+  const [done, setDone] = useState<string | null>(erased ? t("contacts.erased", { name: erased }) : null);
   const result = useCursorList((cursor, signal) => searchContacts(applied, cursor, 50, signal), [params.toString(), kind]);
   const anyWritable = clients.some((c) => c.right === "full");
   const submit = (e: React.FormEvent) => {

@@ -11,7 +11,7 @@ import { ClientSelect, useClients } from "../../app/clients";
 import { useI18n } from "../../i18n";
 import { Badge, Card, ErrorNotice, Field, Loading, Notice, Page, Progress, Select, TableWrap } from "../../ui/components";
 import { formatBytes, formatDateTime, formatNumber } from "../../ui/format";
-import { useLoad } from "../../ui/hooks";
+import { useLoad, usePoll } from "../../ui/hooks";
 import { CRM, type CustomField, type DistributionList, type Job, type Page as ApiPage } from "./api";
 import { JobStatus, jobRunning } from "./shared";
 import { ContactsTabs } from "./Tabs";
@@ -322,6 +322,12 @@ function RunStep({ imp, dirty, onChanged }: { imp: ImportState; dirty: boolean; 
     }
   };
   const realDone = !!realCounts && imp.state === "done";
+  // a run started earlier (another visit) and not finished: follow the import until it is
+  const earlier = !job && (imp.state === "dry_run" || imp.state === "importing");
+  usePoll(async () => {
+    onChanged();
+    return true;
+  }, earlier, 2000);
   // after a run, bring its report into view (the wizard is long)
   const [reveal, setReveal] = useState<"dry" | "real" | null>(null);
   useEffect(() => {
@@ -355,6 +361,7 @@ function RunStep({ imp, dirty, onChanged }: { imp: ImportState; dirty: boolean; 
             title={dryCounts ? undefined : t("imports.dryFirst")}>{t("imports.run")}</button>
         </div>
         {!dryCounts && <p className="hint">{t("imports.dryFirst")}</p>}
+        {earlier && <Progress value={0} max={null} label={t(imp.state === "importing" ? "imports.earlier.real" : "imports.earlier.dry")} />}
         {job && (
           <JobStatus job={job} label={t(job.kind === "import" ? "imports.job.real" : "imports.job.dry")} onChange={(j) => {
             setJob(j);
