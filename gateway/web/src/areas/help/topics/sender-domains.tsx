@@ -5,7 +5,7 @@ import type { HelpTopic } from "../topic";
 export const topic: HelpTopic = {
   id: "sender-domains",
   order: 40,
-  paths: ["/mailings/senders", "/admin/senders", "/admin/domains", "/mailings"],
+  paths: ["/mailings/senders", "/admin/senders", "/admin/domains"],
   title: { de: "Absenderdomain authentifizieren: SPF, DKIM, DMARC", en: "Authenticating a sender domain: SPF, DKIM, DMARC" },
   body: {
     de: () => (
