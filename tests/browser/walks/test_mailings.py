@@ -2,9 +2,9 @@
 a mailing is composed with a placeholder, sent to contacts (one of them on the suppression list is left out, and the
 page says why), previewed as one recipient, sent now; the personalised mails arrive at the SMTP sink and the report
 counts them as delivered (and per recipient, with a timeline). A test send arrives; the mailing is then scheduled
-and called off. A file uploaded to the mediacenter (and downloaded again) is attached to a mailing and travels with
-the mail. An address the receiving server refuses is corrected on the report and the mailing sent to it again (the
-contact gets the corrected address)."""
+and called off. A file uploaded to the mediacenter (downloaded again, attached to a contact) is attached to a
+mailing and travels with the mail. An address the receiving server refuses is corrected on the report and the
+mailing sent to it again (the contact gets the corrected address)."""
 
 from __future__ import annotations
 
@@ -177,6 +177,8 @@ def test_a_mailing_arrives_personalised_and_is_reported(new_page, suite):
     expect(row).to_contain_text("Versendet")
     expect(row).to_contain_text("2")
     shot(page, "mailings-list-de")
+    page.get_by_role("banner").get_by_role("link", name="Hilfe").click()
+    expect(page.get_by_role("heading", name="Hilfe: Mailings und Mediacenter")).to_be_visible()
 
 
 def test_a_test_send_arrives(new_page, suite):
@@ -190,6 +192,7 @@ def test_a_test_send_arrives(new_page, suite):
         "subject": f"Programme {tag}", "html": f"<p>{{{{ letter_salutation }}}}</p><p>Marker {tag}</p>",
         "sources": [{"type": "addresses", "recipients": [{"email": f"someone-{tag}@example.com"}]}]})
     page.goto(f"/mailings/{mailing['id']}/send")
+    expect(page.get_by_role("heading", name=f"Programme {tag}")).to_be_visible(timeout=30_000)
     to = f"checker-{tag}@example.com"
     page.get_by_label("Test an").fill(to)
     page.get_by_role("button", name="Test senden").click()
@@ -236,6 +239,15 @@ def test_a_mediacenter_file_travels_with_the_mailing(new_page, suite, tmp_path):
     saved = tmp_path / "download.txt"
     download.value.save_as(saved)
     assert saved.read_bytes() == content
+    # ... and attached to a contact
+    person = contact(page, client["id"], "Mia", f"Medien{tag}", "female", f"mia.medien{tag}@example.com")
+    row.get_by_role("button", name=f"Kontakten zuordnen: {filename}").click()
+    attach = page.get_by_role("group", name=f"{filename} Kontakten zuordnen")
+    attach.get_by_label("Kontakt suchen").fill(f"Medien{tag}")
+    attach.get_by_role("button", name="Suchen", exact=True).click()
+    attach.get_by_role("button", name=f"Zuordnen: Mia Medien{tag}").click()
+    expect(attach).to_contain_text("zugeordnet")
+    assert [f["name"] for f in call(page, "GET", f"/api/v1/crm/contacts/{person}/files")] == [filename]
 
     # attached to a mailing from the mediacenter, then sent
     to = f"empfang-{tag}@example.com"
