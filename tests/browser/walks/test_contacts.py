@@ -27,10 +27,11 @@ def _client_id(page, suite, name: str) -> str:
     return next(c["id"] for c in resp.json()["clients"] if c["name"] == name)
 
 
-def _contact(page, suite, client_id: str, first: str, last: str, email: str) -> str:
+def _contact(page, suite, client_id: str, first: str, last: str, email: str, tags: list[str] | None = None) -> str:
     resp = page.request.post(suite.url("/api/v1/crm/contacts"), headers=CSRF, data={
         "kind": "person", "client_id": client_id, "gender": "female", "first_name": first, "last_name": last,
-        "organisation": "Rheinische Post", "city": "Düsseldorf", "emails": [{"email": email, "primary": True}]})
+        "organisation": "Rheinische Post", "city": "Düsseldorf", "emails": [{"email": email, "primary": True}],
+        "tags": tags or []})
     assert resp.status == 201, resp.text()
     return resp.json()["id"]
 
@@ -394,3 +395,78 @@ def test_duplicates_are_merged(new_page, suite):
     expect(page.get_by_role("link", name=f"paula.{tag}@example.com")).to_be_visible()
     expect(page.get_by_role("link", name=f"p.{tag}@example.com")).to_be_visible()
     assert page.url.rstrip("/").split("/")[-1] in (keep, other)
+
+
+def test_search_saved_as_a_dynamic_list(new_page, suite):
+    tag = _tag()
+    page = new_page("de")
+    login(page, suite, DEMO_EMAIL, DEMO_PASSWORD)
+    konzern = _client_id(page, suite, "Konzern")
+    _contact(page, suite, konzern, "Olga", f"Dynamisch{tag}", f"olga.{tag}@example.com", tags=[f"messe{tag}"])
+    _contact(page, suite, konzern, "Rita", f"Dynamisch{tag}", f"rita.{tag}@example.com", tags=[f"messe{tag}", "vip"])
+    _contact(page, suite, konzern, "Sara", f"Dynamisch{tag}", f"sara.{tag}@example.com")
+
+    page.goto("/contacts")
+    page.get_by_label("Mandant").select_option(label="Konzern")
+    page.get_by_label("Mit allen Schlagworten").fill(f"messe{tag}")
+    page.get_by_role("button", name="Suchen", exact=True).click()
+    results = page.locator("div.table-wrap[aria-label='Kontakte']")
+    expect(results.locator("tbody tr")).to_have_count(2)
+    expect(page).to_have_url(re.compile(f"tags=messe{tag}"))
+    page.get_by_role("button", name="Als dynamischen Verteiler speichern").click()
+
+    form = page.locator("form[aria-labelledby='new-list']")
+    expect(form.get_by_label("Dynamisch")).to_be_checked()
+    expect(form.get_by_label("Mit allen Schlagworten")).to_have_value(f"messe{tag}")
+    expect(form.get_by_label("Mandant")).to_have_value(konzern)
+    form.get_by_label("Name", exact=True).fill(f"Messe {tag}")
+    form.get_by_role("button", name="Verteiler anlegen").click()
+    expect(page.get_by_role("heading", name=f"Messe {tag}")).to_be_visible()
+    expect(page.get_by_test_id("member-count")).to_have_text("2 Mitglieder")
+    members = page.get_by_role("region", name="Mitglieder", exact=True)
+    expect(members.get_by_role("link", name=f"Olga Dynamisch{tag}")).to_be_visible()
+    expect(members.get_by_role("link", name=f"Rita Dynamisch{tag}")).to_be_visible()
+    expect(members.get_by_role("link", name=f"Sara Dynamisch{tag}")).to_have_count(0)
+
+    # a contact tagged later belongs to it at once; a narrower filter saved on the list takes effect
+    _contact(page, suite, konzern, "Tina", f"Dynamisch{tag}", f"tina.{tag}@example.com", tags=[f"messe{tag}", "vip"])
+    page.reload()
+    expect(page.get_by_test_id("member-count")).to_have_text("3 Mitglieder")
+    settings = page.locator("form[aria-labelledby='list-settings']")
+    settings.get_by_label("Mit allen Schlagworten").fill(f"messe{tag}, vip")
+    settings.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_test_id("member-count")).to_have_text("2 Mitglieder")
+    expect(members.get_by_role("link", name=f"Olga Dynamisch{tag}")).to_have_count(0)
+
+
+def test_organisation_with_a_person_linked(new_page, suite):
+    tag = _tag()
+    page = new_page("de")
+    login(page, suite, DEMO_EMAIL, DEMO_PASSWORD)
+    page.goto("/contacts")
+    page.get_by_role("navigation", name="Bereiche der Kontakte").get_by_role("link", name="Organisationen").click()
+    expect(page.get_by_role("heading", name="Organisationen")).to_be_visible()
+    page.get_by_role("link", name="Neue Organisation").click()
+    page.get_by_label("Mandant").select_option(label="Konzern")
+    page.get_by_label("Name der Organisation").fill(f"Verlagshaus {tag}")
+    page.get_by_label("Art der Organisation").select_option(label="Medium / Redaktion")
+    page.get_by_label("Ort", exact=True).fill("Hamburg")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_role("heading", name=f"Verlagshaus {tag}")).to_be_visible()
+    expect(page.get_by_test_id("letter-salutation")).to_have_text("Sehr geehrte Damen und Herren,")
+
+    page.goto("/contacts/new")
+    page.get_by_label("Mandant").select_option(label="Konzern")
+    page.get_by_label("Anrede", exact=True).select_option(label="Frau")
+    page.get_by_label("Nachname", exact=True).fill(f"Redakteurin{tag}")
+    page.get_by_label("Organisation (Kontakt)").select_option(label=f"Verlagshaus {tag}")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_role("heading", name=f"Redakteurin{tag}")).to_be_visible()
+    page.get_by_role("link", name=f"Verlagshaus {tag}").click()
+    expect(page.get_by_role("heading", name=f"Verlagshaus {tag}")).to_be_visible()
+
+    # the organisations search lists it (and not the person)
+    page.goto(f"/contacts/organisations?q={tag}")
+    results = page.locator("div.table-wrap[aria-label='Organisationen']")
+    expect(results.locator("tbody tr")).to_have_count(1)
+    expect(results).to_contain_text(f"Verlagshaus {tag}")
