@@ -84,3 +84,42 @@ def test_kill_worker_and_relay_mid_mailing_delivers_each_recipient_once(db, data
     assert [a for a, c in counts.items() if c != 1] == []
     with db.connect() as conn:
         assert dict(conn.execute(text("SELECT state, count(*) FROM deliveries GROUP BY state")).all()) == {"sent": N}
+
+
+def closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]          # nothing listens there once the socket is closed
+
+
+@pytest.mark.slow
+def test_broker_down_for_the_whole_mailing_still_delivers_each_recipient_once(db, databases, smtp_sink, tmp_path):
+    """RabbitMQ killed: the sending path does not touch it. The senders run with a broker address where nothing
+    listens, one is killed mid-mailing and another takes over; every recipient gets the mail exactly once."""
+    n = 200
+    with db.begin() as conn:
+        insert_mailing(conn, str(uuid.uuid4()), n)
+    smtp_sink.add_rule(match=".*", code=250, stage="data", delay_ms=8)
+    dead_broker = f"amqp://guest:guest@127.0.0.1:{closed_port()}/"
+    url = databases.ensure("dispatch")
+    procs = []
+    try:
+        procs.append(start_sender(tmp_path, dead_broker, url, smtp_sink))
+        wait_until(lambda: smtp_sink.stats()["count"] >= n // 4, timeout=60, what="first mails without a broker")
+        assert procs[0].poll() is None                   # still running: nothing waits for the broker
+        os.killpg(procs[0].pid, signal.SIGKILL)
+        procs[0].wait(10)
+        assert open_rows(db) > 0
+        procs.append(start_sender(tmp_path, dead_broker, url, smtp_sink))
+        wait_until(lambda: open_rows(db) == 0, timeout=120, what="every recipient final without a broker")
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGTERM)
+                p.wait(15)
+    counts = collections.Counter(m.rcpt_to[0] for m in smtp_sink.messages())
+    assert len(counts) == n and [a for a, c in counts.items() if c != 1] == []
+    with db.connect() as conn:
+        assert dict(conn.execute(text("SELECT state, count(*) FROM deliveries GROUP BY state")).all()) == {"sent": n}
