@@ -276,9 +276,17 @@ export function SendTab() {
   }, [draft.lane]);
 
   if (mailing.state !== "draft") return <Running />;
+  // a client the user may only read: the check and the preview, nothing that sends
+  if (!editable) {
+    return (
+      <>
+        <VolumeCard title={t("mailings.send.check")} />
+        <PreviewCard />
+      </>
+    );
+  }
   return (
     <>
-      {!editable && <Notice kind="warning">{t("mailings.readOnly")}</Notice>}
       <VolumeCard title={t("mailings.send.check")} />
       <div className="grid two">
         <div>
