@@ -4,7 +4,8 @@ page says why), previewed as one recipient, sent now; the personalised mails arr
 counts them as delivered (and per recipient, with a timeline). A test send arrives; the mailing is then scheduled
 and called off. A file uploaded to the mediacenter (downloaded again, attached to a contact) is attached to a
 mailing and travels with the mail. An address the receiving server refuses is corrected on the report and the
-mailing sent to it again (the contact gets the corrected address)."""
+mailing sent to it again (the contact gets the corrected address). A user who may only read a client sees its
+mailings and files, with nothing to change or send."""
 
 from __future__ import annotations
 
@@ -304,3 +305,58 @@ def test_an_undeliverable_address_is_corrected_and_sent_again(new_page, suite):
     # the crm contact carries the corrected address
     emails = [e["email"] for e in call(page, "GET", f"/api/v1/crm/contacts/{contact_id}")["emails"]]
     assert right in emails, emails
+
+
+def test_a_read_only_client_shows_its_mailings_and_files_without_changing_them(new_page, suite):
+    """redaktion@ may only read Konzern: its mailing opens with content, recipients and preview, but nothing to save,
+    add or send; its mediacenter files download, but nothing uploads, renames or deletes."""
+    tag = uuid.uuid4().hex[:6]
+    admin = new_page("de")
+    login(admin, suite, DEMO_EMAIL, DEMO_PASSWORD)
+    konzern = next(c for c in call(admin, "GET", "/api/v1/clients")["clients"] if c["name"] == "Konzern")
+    sender = api_sender(admin, tag)
+    mailing = call(admin, "POST", "/api/v1/dispatch/mailings", {
+        "client_id": konzern["id"], "name": f"Nur lesen {tag}", "sender_id": sender["id"], "language": "de",
+        "subject": f"Quartalszahlen {tag}", "html": "<p>{{ letter_salutation }}</p><p>Die Zahlen.</p>",
+        "sources": [{"type": "addresses", "recipients": [{"email": f"leser-{tag}@example.com", "first_name": "Lea",
+                                                          "last_name": "Leser"}]}]})
+    folder = call(admin, "POST", "/api/v1/crm/media/folders", {"client_id": konzern["id"], "name": f"Archiv {tag}"})
+    status = admin.evaluate("""async ([folder, name]) => (await fetch(
+        `/api/v1/crm/media/folders/${folder}/files?filename=${name}`, {method: 'POST',
+        headers: {'Content-Type': 'text/plain', 'X-Requested-With': 'walk'}, body: 'Zahlen und Fakten'})).status""",
+                            [folder["id"], f"fakten-{tag}.txt"])
+    assert status == 201
+
+    page = new_page("de")
+    login(page, suite, "redaktion@pressroom.local", DEMO_PASSWORD)
+    nav = page.get_by_role("navigation", name="Hauptnavigation")
+    expect(nav.get_by_role("link", name="Absender")).to_have_count(0)  # senders are for administrators
+    nav.get_by_role("link", name="Mailings").click()
+    row = page.locator(f"tr[data-mailing='Nur lesen {tag}']")
+    expect(row).to_contain_text("Nur lesen")
+    row.get_by_role("link", name=f"Quartalszahlen {tag}").click()
+    expect(page.get_by_role("status").filter(has_text="nur lesen")).to_be_visible()
+    expect(page.get_by_label("Betreff")).to_have_attribute("readonly", "")
+    expect(page.get_by_role("textbox", name="Text (HTML)")).to_have_attribute("aria-readonly", "true")
+    expect(page.get_by_role("button", name="Speichern")).to_have_count(0)
+    expect(page.get_by_label("Platzhalter einfügen")).to_have_count(0)
+    expect(page.get_by_label("Datei hochladen und anhängen")).to_have_count(0)
+    page.get_by_role("link", name="Empfänger", exact=True).click()
+    expect(page.get_by_role("button", name="Empfänger speichern")).to_have_count(0)
+    expect(page.get_by_role("button", name="Einzelne Kontakte wählen")).to_have_count(0)
+    page.get_by_role("link", name="Prüfen und senden").click()
+    expect(page.locator(".volume [data-figure='recipients']")).to_have_text("1", timeout=30_000)
+    page.get_by_role("button", name="Vorschau zeigen").click()
+    expect(page.locator("[data-preview='subject']")).to_have_text(f"Quartalszahlen {tag}")
+    expect(page.get_by_role("button", name="Jetzt senden …")).to_have_count(0)
+    expect(page.get_by_role("button", name="Test senden")).to_have_count(0)
+
+    nav.get_by_role("link", name="Mediacenter").click()
+    page.get_by_label("Mandant").select_option(label="Konzern (Nur lesen)")
+    expect(page.get_by_text("Sie dürfen die Dateien dieses Mandanten nur ansehen")).to_be_visible()
+    page.get_by_role("button", name=f"Archiv {tag}", exact=True).click()
+    row = page.locator(f"tr[data-file='fakten-{tag}.txt']")
+    expect(row.get_by_role("link", name=f"Herunterladen: fakten-{tag}.txt")).to_be_visible()
+    expect(row.get_by_role("button")).to_have_count(0)  # no attach, rename or delete
+    expect(page.get_by_label("Dateien wählen")).to_have_count(0)
+    expect(page.get_by_label("Name des Ordners")).to_have_count(0)
