@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
+import zipfile
 
 import openpyxl
 from playwright.sync_api import expect
@@ -470,3 +471,52 @@ def test_organisation_with_a_person_linked(new_page, suite):
     results = page.locator("div.table-wrap[aria-label='Organisationen']")
     expect(results.locator("tbody tr")).to_have_count(1)
     expect(results).to_contain_text(f"Verlagshaus {tag}")
+
+
+def test_custom_field_on_a_contact_and_the_account_export(new_page, suite, tmp_path):
+    tag = _tag()
+    page = new_page("de")
+    login(page, suite, DEMO_EMAIL, DEMO_PASSWORD)
+    page.goto("/contacts")
+    page.get_by_role("navigation", name="Bereiche der Kontakte").get_by_role("link", name="Zusatzfelder").click()
+    expect(page.get_by_role("heading", name="Zusatzfelder")).to_be_visible()
+    page.get_by_label("Bezeichnung (deutsch)").fill(f"Akkreditiert {tag}")
+    page.get_by_label("Bezeichnung (englisch)").fill(f"Accredited {tag}")
+    page.get_by_label("Schlüssel").fill("1-falsch")
+    page.get_by_label("Typ").select_option(label="Auswahl")
+    page.get_by_label("Auswahlwerte").fill("Print, Online")
+    page.get_by_role("button", name="Zusatzfeld anlegen").click()
+    key = page.get_by_label("Schlüssel")
+    expect(key).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Bezeichnung (deutsch)")).to_have_value(f"Akkreditiert {tag}")
+    key.fill(f"akk_{tag}")
+    page.get_by_role("button", name="Zusatzfeld anlegen").click()
+    expect(page.get_by_role("cell", name=f"Akkreditiert {tag}")).to_be_visible()
+    expect(page.get_by_role("cell", name="Auswahl: Print, Online")).to_be_visible()
+
+    # the field on a new contact and on its page
+    page.goto("/contacts/new")
+    page.get_by_label("Mandant").select_option(label="Konzern")
+    page.get_by_label("Nachname", exact=True).fill(f"Akkreditiert{tag}")
+    page.get_by_label(f"Akkreditiert {tag}").select_option("Online")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_role("heading", name=f"Akkreditiert{tag}")).to_be_visible()
+    fact = page.locator("dl.facts dt", has_text=f"Akkreditiert {tag}")
+    expect(fact.locator("xpath=following-sibling::dd[1]")).to_have_text("Online")
+
+    # the whole account as an archive
+    page.goto("/contacts/account-export")
+    page.get_by_role("button", name="Gesamtexport starten").click()
+    link = page.get_by_role("link", name=re.compile("Archiv herunterladen"))
+    expect(link).to_be_visible(timeout=90_000)
+    with page.expect_download() as info:
+        link.click()
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    assert saved.name.endswith(".zip"), saved.name
+    with zipfile.ZipFile(saved) as archive:
+        names = archive.namelist()
+        assert "crm/data.json" in names, names
+        assert f"Akkreditiert{tag}".encode() in archive.read("crm/data.json")
+    page.reload()
+    expect(page.get_by_role("region", name="Bisherige Exporte")).to_contain_text(saved.name)
