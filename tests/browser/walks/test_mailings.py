@@ -99,8 +99,15 @@ def test_a_mailing_arrives_personalised_and_is_reported(new_page, suite):
     expect(card).to_contain_text("Versand vor der Bestätigung erlaubt")
     top(card)
     shot(page, "senders-dns-de")
+    # an address outside every sender domain is refused at its field, the name typed stays
     page.get_by_label("Absendername").fill(f"Pressestelle {tag}")
-    page.get_by_label("Absenderadresse").fill(f"presse@{domain}")
+    page.get_by_label("Absenderadresse").fill(f"presse@anderswo-{tag}.example.com")
+    page.get_by_role("button", name="Absender anlegen").click()
+    address = page.get_by_label("Absenderadresse")
+    expect(address).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".field.has-error")).to_contain_text("keine Absenderdomain")
+    expect(page.get_by_label("Absendername")).to_have_value(f"Pressestelle {tag}")
+    address.fill(f"presse@{domain}")
     page.get_by_role("button", name="Absender anlegen").click()
     expect(page.locator(f"tr[data-sender='presse@{domain}']")).to_contain_text("versandbereit")
 
