@@ -42,8 +42,11 @@ def licence(page) -> dict:
         time.sleep(0.5)
 
 
-def result_total(page) -> int:
+def result_total(page, changed_from: str | None = None) -> int:
+    """The result count once loaded (``changed_from``: the count's text before a change, to wait for the new one)."""
     count = page.get_by_test_id("result-count")
+    if changed_from is not None:
+        expect(count).not_to_have_text(changed_from)
     expect(count).to_contain_text(re.compile(r"\d+ (Journalisten|journalists)"))
     expect(count).not_to_contain_text(re.compile("Wird geladen|Loading"))
     return number(count.inner_text())
@@ -79,10 +82,11 @@ def test_search_narrow_open_select_and_transfer(new_page, suite):
                  cursor=first["next_cursor"])
     assert shown_ids == [j["id"] for j in first["items"] + second["items"]]
     page.get_by_role("search").get_by_label("Suchbegriffe").fill("Politik")
+    before = page.get_by_test_id("result-count").inner_text()
     page.get_by_role("search").get_by_role("button", name="Suchen").click()
     expect(page).to_have_url(re.compile(r"q=Politik"))
     expect(page.get_by_test_id("result-count")).not_to_contain_text("geschätzt")
-    political = result_total(page)
+    political = result_total(page, changed_from=before)
     assert 0 < political < everyone
     country = page.get_by_role("group", name="Land", exact=True)
     austria = country.get_by_role("checkbox", name=re.compile("^Österreich"))
@@ -244,19 +248,21 @@ def test_export_of_a_saved_search_or_the_reason(new_page, suite):
     open_pressbase(page)
 
     # a small search: Switzerland, one desk; saved
+    everyone = page.get_by_test_id("result-count").inner_text()
     page.get_by_role("group", name="Land", exact=True).get_by_role("checkbox", name=re.compile("^Schweiz")).check()
     expect(page).to_have_url(re.compile(r"country=CH"))
     # the Swiss journalists are few enough to count exactly; the country facet (counted over everyone) is estimated
-    swiss = result_total(page)
+    swiss = result_total(page, changed_from=everyone)
     expect(page.get_by_test_id("result-count")).to_have_text(f"{swiss} Journalisten")
     expect(page.get_by_role("group", name="Land", exact=True).locator(".count").first).to_contain_text("≈")
     expect(page.get_by_role("group", name="Ressort", exact=True).locator(".count").first).not_to_contain_text("≈")
     # the desk with the fewest journalists in Switzerland (counts are exact below 1,000 matches)
     desks = page.get_by_role("group", name="Ressort", exact=True).locator("li")
     counts = [number(c) if c.strip() else 10**9 for c in desks.locator(".count").all_inner_texts()]
+    before = page.get_by_test_id("result-count").inner_text()
     desks.nth(counts.index(min(counts))).get_by_role("checkbox").check()
     expect(page).to_have_url(re.compile(r"desk="))
-    total = result_total(page)
+    total = result_total(page, changed_from=before)
     assert 0 < total <= 25, total
     shown = [a.get_attribute("aria-label").removeprefix("Auswählen: ")
              for a in page.get_by_role("checkbox", name=re.compile("^Auswählen: ")).all()]
@@ -417,3 +423,42 @@ def test_read_only_client_is_read_only_in_the_pressbase(new_page, suite):
     expect(page.get_by_role("button", name=re.compile("Ausgewählte übernehmen"))).to_have_count(0)
     page.get_by_label("Mandant", exact=True).select_option(label="Tochtergesellschaft")
     expect(page.get_by_text("Diesen Mandanten dürfen Sie nur lesen")).to_have_count(0)
+
+
+def test_outlets_on_a_phone_sized_screen(new_page, suite):
+    page = new_page("de", viewport=(390, 844), is_mobile=True, has_touch=True)
+    login(page, suite, DEMO_EMAIL, DEMO_PASSWORD)
+    page.goto("/pressbase")
+    result_total(page)
+    # the filters fold away behind one button on a phone
+    toggle = page.get_by_role("button", name="Filter (0 aktiv)")
+    expect(toggle).to_be_visible()
+    expect(page.get_by_role("group", name="Medientyp", exact=True)).to_be_hidden()
+    page.get_by_role("radio", name="Medien").check()   # the target switch
+    expect(page).to_have_url(re.compile(r"target=outlets"))
+    count = page.get_by_test_id("result-count")
+    expect(count).to_contain_text(re.compile(r"\d+ Medien"))
+    page.get_by_role("button", name="Filter (0 aktiv)").click()
+    media_types = page.get_by_role("group", name="Medientyp", exact=True)
+    expect(media_types).to_be_visible()
+    first = media_types.get_by_role("checkbox").first
+    raw = media_types.locator("li").first.locator("label").inner_text()
+    label = re.sub(r"[\s≈]*[\d.]*$", "", raw.strip().split("\n")[0]).strip()
+    before = count.inner_text()
+    first.check()
+    expect(page).to_have_url(re.compile(r"media_type="))
+    expect(count).not_to_have_text(before)
+    expect(count).not_to_contain_text("Wird geladen")
+    expect(page.get_by_role("button", name="Filter (1 aktiv)")).to_be_visible()
+    expect(page.get_by_role("group", name="Aktive Filter")).to_contain_text(f"Medientyp: {label}")
+    outlets = page.get_by_role("list", name="Treffer", exact=True).get_by_role("listitem")
+    expect(outlets.first).to_be_visible()
+    for text in outlets.all_inner_texts()[:10]:
+        assert label in text, text
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    link = outlets.first.get_by_role("link").first
+    name = link.inner_text().strip()
+    link.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    expect(page.get_by_text(label).first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

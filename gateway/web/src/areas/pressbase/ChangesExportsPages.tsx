@@ -12,7 +12,7 @@ import { Badge, ErrorNotice, Loading, Notice, Page, TableWrap } from "../../ui/c
 import { formatBytes, formatDate, formatDateTime, formatNumber } from "../../ui/format";
 import { useForm, useLoad } from "../../ui/hooks";
 import { loadLicence, P, type Change, type ExportEntry, type Page as ApiPage } from "./api";
-import { PressbaseTabs } from "./shared";
+import { MoreButton, PressbaseTabs } from "./shared";
 
 function show(value: unknown): string {
   if (value === null || value === undefined || value === "") return "–";
@@ -106,7 +106,7 @@ export function ChangesPage() {
         )
       )}
       <div className="buttons">
-        {cursor && <button type="button" onClick={loadMore}>{t("common.more")}</button>}
+        {cursor && <MoreButton load={loadMore} />}
         {canWrite && items.length > 0 && (
           <>
             <button type="button" onClick={() => setPicked(new Set(items.map((c) => c.link_id)))}>{t("pressbase.changes.all")}</button>
@@ -177,7 +177,7 @@ export function ExportsPage() {
           </tbody>
         </TableWrap>
       )}
-      {cursor && <button type="button" onClick={loadMore}>{t("common.more")}</button>}
+      {cursor && <MoreButton load={loadMore} />}
     </Page>
   );
 }

@@ -11,7 +11,7 @@ import { Badge, ErrorNotice, Field, Loading, Notice, Page, Select, TableWrap } f
 import { daysUntil, formatDate, formatNumber } from "../../ui/format";
 import { useForm, useLoad } from "../../ui/hooks";
 import { loadReference, P, type ForwardFeature, type Licence, type Reference, type SearchResult } from "./api";
-import { PressbaseTabs } from "./shared";
+import { MoreButton, PressbaseTabs } from "./shared";
 
 /** Why the account sees no editorial calendars: the licence's reason, else the search's refusal (a GET). */
 export function useForwardFeatureReason(licence: Licence | null): string | null {
@@ -161,7 +161,7 @@ export function ForwardFeaturesPage() {
                 </div>
               )}
               {data.items.length + more.length === 0 ? <p>{t("pressbase.ff.none")}</p> : <ForwardFeatureTable items={[...data.items, ...more]} />}
-              {cursor && <button type="button" onClick={loadMore}>{t("common.more")}</button>}
+              {cursor && <MoreButton load={loadMore} />}
             </>
           )}
         </>

@@ -17,7 +17,7 @@ import {
   JOURNALIST_GROUPS, labelOf, loadLicence, loadReference, OUTLET_GROUPS, P, type FacetValue, type Journalist,
   type Licence, type Outlet, type Reference, type SearchResult, type Selection,
 } from "./api";
-import { ActionPanel, AddToListPanel, Codes, DatasetBadge, PressbaseTabs, TransferPanel } from "./shared";
+import { ActionPanel, AddToListPanel, Codes, DatasetBadge, MoreButton, PressbaseTabs, TransferPanel } from "./shared";
 
 type Target = "journalists" | "outlets";
 const FACET_SHOWN = 8;
@@ -228,22 +228,16 @@ export function SearchPage() {
   };
   const [more, setMore] = useState<(Journalist | Outlet)[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
   const result = useLoad(async (signal) => {
     const r = await api.get<SearchResult<Journalist | Outlet>>(`${P}/${target}`, { signal, query: query() });
     setMore([]);
     setCursor(r.next_cursor);
-    return r;
+    return { ...r, key, target };   // what it answers: stale results are never shown as the current search's
   }, [key, lang]);
   const loadMore = async () => {
-    setLoadingMore(true);
-    try {
-      const r = await api.get<SearchResult<Journalist | Outlet>>(`${P}/${target}`, { query: query(cursor) });
-      setMore((m) => [...m, ...r.items]);
-      setCursor(r.next_cursor);
-    } finally {
-      setLoadingMore(false);
-    }
+    const r = await api.get<SearchResult<Journalist | Outlet>>(`${P}/${target}`, { query: query(cursor) });
+    setMore((m) => [...m, ...r.items]);
+    setCursor(r.next_cursor);
   };
 
   const update = (change: (p: URLSearchParams) => void) => {
@@ -260,7 +254,9 @@ export function SearchPage() {
   });
   const clearAll = () => update((p) => groups.forEach((g) => p.delete(g)));
 
-  const data = result.data;
+  // the rows of the other target never render with this target's row (while switching, they are not there yet)
+  const data = result.data && result.data.target === target ? result.data : null;
+  const current = !!data && data.key === key && !result.loading;
   const items = data ? [...data.items, ...more] : [];
   const facets = data?.facets ?? {};
   const estimated = !!data?.estimated;
@@ -332,7 +328,7 @@ export function SearchPage() {
           <ErrorNotice error={result.error} />
           <div className="results-head">
             <p className="results-count" aria-live="polite" data-testid="result-count">
-              {data && data.total !== undefined && (
+              {current && data.total !== undefined && (
                 estimated
                   ? <>{t(`pressbase.count.${target}.estimated`, { n: formatNumber(lang, data.total) })} <Badge kind="warn">{t("pressbase.estimated")}</Badge></>
                   : t(`pressbase.count.${target}`, { n: formatNumber(lang, data.total) })
@@ -366,7 +362,7 @@ export function SearchPage() {
           </ul>
           {cursor && (
             <div className="buttons">
-              <button type="button" onClick={loadMore} disabled={loadingMore}>{loadingMore ? t("common.loading") : t("common.more")}</button>
+              <MoreButton load={loadMore} />
             </div>
           )}
 

@@ -17,7 +17,7 @@ import {
   type Page as ApiPage, type Reference, type Selection,
 } from "./api";
 import { searchUrl } from "./SearchPage";
-import { ActionPanel, Codes, JobProgress, PressbaseTabs, TransferPanel, useJob } from "./shared";
+import { ActionPanel, Codes, JobProgress, MoreButton, PressbaseTabs, TransferPanel, useJob } from "./shared";
 
 function clientOf(clients: ClientRight[], id: string | null) {
   return id ? clients.find((c) => c.id === id) ?? null : null;
@@ -109,7 +109,7 @@ export function SelectionsPage() {
           </tbody>
         </TableWrap>
       )}
-      {cursor && <button type="button" onClick={loadMore}>{t("common.more")}</button>}
+      {cursor && <MoreButton load={loadMore} />}
       <NewList clients={clients} onCreated={(s) => navigate(`/pressbase/selections/${s.id}`)} />
     </Page>
   );
@@ -207,7 +207,7 @@ function Members({ selection, canWrite, onChanged }: { selection: Selection; can
         </TableWrap>
       )}
       <div className="buttons">
-        {cursor && <button type="button" onClick={loadMore}>{t("common.more")}</button>}
+        {cursor && <MoreButton load={loadMore} />}
         {listable && (
           <button type="button" className="danger" disabled={picked.size === 0 || remove.busy} onClick={removePicked}>
             {t("pressbase.selection.remove", { n: picked.size })}

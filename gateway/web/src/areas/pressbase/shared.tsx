@@ -244,3 +244,27 @@ export function ActionPanel({ title, children, defaultOpen = false, id }: { titl
     </section>
   );
 }
+
+/** "Load more" for a cursor-paged list: busy while loading, a failure shown next to it (the rows loaded stay). */
+export function MoreButton({ load }: { load: () => Promise<void> }) {
+  const t = useT();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await load();
+    } catch (exc) {
+      setError(exc instanceof ApiError ? exc : new ApiError(0, null, null));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" onClick={run} disabled={busy}>{busy ? t("common.loading") : t("common.more")}</button>
+      <ErrorNotice error={error} />
+    </>
+  );
+}
