@@ -431,7 +431,8 @@ def test_search_saved_as_a_dynamic_list(new_page, suite):
 
     # a contact tagged later belongs to it at once; a narrower filter saved on the list takes effect
     _contact(page, suite, konzern, "Tina", f"Dynamisch{tag}", f"tina.{tag}@example.com", tags=[f"messe{tag}", "vip"])
-    page.reload()
+    page.get_by_role("main").get_by_role("link", name="Verteiler", exact=True).click()
+    page.get_by_role("link", name=f"Messe {tag}").click()
     expect(page.get_by_test_id("member-count")).to_have_text("3 Mitglieder")
     settings = page.locator("form[aria-labelledby='list-settings']")
     settings.get_by_label("Mit allen Schlagworten").fill(f"messe{tag}, vip")
@@ -518,5 +519,6 @@ def test_custom_field_on_a_contact_and_the_account_export(new_page, suite, tmp_p
         names = archive.namelist()
         assert "crm/data.json" in names, names
         assert f"Akkreditiert{tag}".encode() in archive.read("crm/data.json")
-    page.reload()
+    page.get_by_role("navigation", name="Bereiche der Kontakte").get_by_role("link", name="Personen").click()
+    page.get_by_role("navigation", name="Bereiche der Kontakte").get_by_role("link", name="Gesamtexport").click()
     expect(page.get_by_role("region", name="Bisherige Exporte")).to_contain_text(saved.name)
