@@ -17,8 +17,8 @@ const MANAGERS = ["administrator", "license_manager"];
 export const area: Area = {
   id: "contacts",
   routes: [
-    { path: "/contacts", element: <ContactsPage />, access: "user", title: "contacts.title" },
-    { path: "/contacts/organisations", element: <ContactsPage kind="organisation" />, access: "user", title: "contacts.organisations.title" },
+    { path: "/contacts", element: <ContactsPage key="people" />, access: "user", title: "contacts.title" },
+    { path: "/contacts/organisations", element: <ContactsPage key="organisations" kind="organisation" />, access: "user", title: "contacts.organisations.title" },
     { path: "/contacts/new", element: <ContactFormPage />, access: "user", title: "contacts.newPerson" },
     { path: "/contacts/events", element: <EventsPage />, access: "user", title: "events.title" },
     { path: "/contacts/events/:eventId", element: <EventDetailPage />, access: "user", title: "events.title" },
