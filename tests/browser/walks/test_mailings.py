@@ -14,6 +14,7 @@ import re
 import urllib.request
 import uuid
 
+import openpyxl
 from playwright.sync_api import expect
 
 from conftest import DEMO_EMAIL, DEMO_PASSWORD, http_json, login, shot
@@ -66,7 +67,7 @@ def sink_message(suite, to: str, subject_part: str, timeout: float = 60.0) -> di
     raise AssertionError(f"no mail to {to} with {subject_part!r} in the subject: {suite.mails(to)}")
 
 
-def test_a_mailing_arrives_personalised_and_is_reported(new_page, suite):
+def test_a_mailing_arrives_personalised_and_is_reported(new_page, suite, tmp_path):
     tag = uuid.uuid4().hex[:6]
     page = new_page("de")
     login(page, suite, DEMO_EMAIL, DEMO_PASSWORD)
@@ -179,6 +180,17 @@ def test_a_mailing_arrives_personalised_and_is_reported(new_page, suite):
     expect(page.locator(f"tr[data-recipient='{anna}']")).to_contain_text("Zugestellt")
     page.get_by_role("button", name=f"Verlauf: {anna}").click()
     expect(page.get_by_role("list", name=f"Verlauf für {anna}")).to_contain_text("Zugestellt")
+    page.get_by_role("button", name="Excel-Datei erstellen").click()
+    link = page.get_by_role("link", name=re.compile("herunterladen"))
+    expect(link).to_be_visible(timeout=30_000)
+    with page.expect_download() as info:
+        link.click()
+    saved = tmp_path / "report.xlsx"
+    info.value.save_as(saved)
+    book = openpyxl.load_workbook(saved, read_only=True)
+    rows = [[str(c) for c in row if c is not None] for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+    assert any(row[0] == anna and "zugestellt" in row for row in rows if row), rows
+    assert any(row[0] == bernd and "zugestellt" in row for row in rows if row), rows
     shot(page, "mailing-report-de")
     page.get_by_role("link", name="Alle Mailings").click()
     row = page.locator(f"tr[data-mailing='Walk {tag}']")
