@@ -188,7 +188,8 @@ def test_a_mailing_arrives_personalised_and_is_reported(new_page, suite, tmp_pat
     saved = tmp_path / "report.xlsx"
     info.value.save_as(saved)
     book = openpyxl.load_workbook(saved, read_only=True)
-    rows = [[str(c) for c in row if c is not None] for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+    rows = [[str(c) for c in row if c is not None]
+            for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
     assert any(row[0] == anna and "zugestellt" in row for row in rows if row), rows
     assert any(row[0] == bernd and "zugestellt" in row for row in rows if row), rows
     shot(page, "mailing-report-de")
@@ -249,7 +250,8 @@ def test_a_mediacenter_file_travels_with_the_mailing(new_page, suite, tmp_path):
     page.get_by_label("Name des Ordners").fill(f"Presse {tag}")
     page.get_by_role("button", name="Ordner anlegen").click()
     page.get_by_role("button", name=f"Presse {tag}", exact=True).click()
-    page.get_by_label("Dateien wählen").set_input_files([{"name": filename, "mimeType": "text/plain", "buffer": content}])
+    upload = {"name": filename, "mimeType": "text/plain", "buffer": content}
+    page.get_by_label("Dateien wählen").set_input_files([upload])
     expect(page.locator(f"[data-upload='{filename}']")).to_contain_text("hochgeladen")
     row = page.locator(f"tr[data-file='{filename}']")
     expect(row).to_contain_text("text/plain")

@@ -214,6 +214,18 @@ def test_forward_features_by_topic_with_upcoming_deadlines(new_page, suite):
     assert len(deadlines) == min(25, topic_count)
     expect(rows.first).to_contain_text(re.compile(r"heute|in \d+ Tagen"))
     shot(page, "pressbase-forward-features-de")
+    # the same page in English (the user's language is saved: switched back afterwards)
+    page.get_by_role("button", name="EN", exact=True).click()
+    try:
+        expect(page.get_by_role("heading", level=1)).to_have_text("Editorial calendars")
+        expect(count).to_have_text(f"{topic_count:,} editorial calendar entries")
+        expect(page.get_by_label("Topic", exact=True)).to_have_value(re.compile(r".+"))
+        expect(page.get_by_role("region", name="Editorial calendars").locator("tbody tr").first).to_contain_text(
+            re.compile(r"today|in \d+ days"))
+        shot(page, "pressbase-forward-features-en")
+    finally:
+        page.get_by_role("button", name="DE", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Themenpläne")
 
     # a later start narrows to deadlines from then on
     later = deadlines[len(deadlines) // 2]

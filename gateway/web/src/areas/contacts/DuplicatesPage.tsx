@@ -23,6 +23,12 @@ function Side({ c }: { c: ContactSummary }) {
   );
 }
 
+/** The name on a "keep" button; with the address too when both sides have the same name (buttons must differ). */
+function keepLabel(c: ContactSummary, other: ContactSummary): string {
+  const name = displayName(c);
+  return name === displayName(other) && c.email ? `${name} (${c.email})` : name;
+}
+
 export function DuplicatesPage() {
   const { t } = useI18n();
   const { clients, writable } = useClients();
@@ -63,8 +69,8 @@ export function DuplicatesPage() {
                 </div>
                 {canWrite && (
                   <div className="buttons">
-                    <button type="button" onClick={() => merge(p.a, p.b)}>{t("dups.keep", { name: displayName(p.a) })}</button>
-                    <button type="button" onClick={() => merge(p.b, p.a)}>{t("dups.keep", { name: displayName(p.b) })}</button>
+                    <button type="button" onClick={() => merge(p.a, p.b)}>{t("dups.keep", { name: keepLabel(p.a, p.b) })}</button>
+                    <button type="button" onClick={() => merge(p.b, p.a)}>{t("dups.keep", { name: keepLabel(p.b, p.a) })}</button>
                   </div>
                 )}
               </Card>
