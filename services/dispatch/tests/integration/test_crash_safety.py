@@ -48,6 +48,22 @@ def open_rows(db) -> int:
                             ).scalar()
 
 
+def stop(procs) -> None:
+    for p in procs:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGTERM)
+            p.wait(15)
+
+
+def assert_each_once(db, sink, n: int) -> None:
+    """The sink holds n distinct recipients, each exactly once, and every row is final as sent."""
+    counts = collections.Counter(m.rcpt_to[0] for m in sink.messages())
+    assert len(counts) == n
+    assert [a for a, c in counts.items() if c != 1] == []
+    with db.connect() as conn:
+        assert dict(conn.execute(text("SELECT state, count(*) FROM deliveries GROUP BY state")).all()) == {"sent": n}
+
+
 @pytest.mark.slow
 def test_kill_worker_and_relay_mid_mailing_delivers_each_recipient_once(db, databases, amqp_uri, smtp_sink,
                                                                          tmp_path):
@@ -75,15 +91,8 @@ def test_kill_worker_and_relay_mid_mailing_delivers_each_recipient_once(db, data
         procs.append(start_sender(tmp_path, amqp_uri, url, smtp_sink))
         wait_until(lambda: open_rows(db) == 0, timeout=120, what="every recipient final")
     finally:
-        for p in procs:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGTERM)
-                p.wait(15)
-    counts = collections.Counter(m.rcpt_to[0] for m in smtp_sink.messages())
-    assert len(counts) == N
-    assert [a for a, c in counts.items() if c != 1] == []
-    with db.connect() as conn:
-        assert dict(conn.execute(text("SELECT state, count(*) FROM deliveries GROUP BY state")).all()) == {"sent": N}
+        stop(procs)
+    assert_each_once(db, smtp_sink, N)
 
 
 def closed_port() -> int:
@@ -115,11 +124,5 @@ def test_broker_down_for_the_whole_mailing_still_delivers_each_recipient_once(db
         procs.append(start_sender(tmp_path, dead_broker, url, smtp_sink))
         wait_until(lambda: open_rows(db) == 0, timeout=120, what="every recipient final without a broker")
     finally:
-        for p in procs:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGTERM)
-                p.wait(15)
-    counts = collections.Counter(m.rcpt_to[0] for m in smtp_sink.messages())
-    assert len(counts) == n and [a for a, c in counts.items() if c != 1] == []
-    with db.connect() as conn:
-        assert dict(conn.execute(text("SELECT state, count(*) FROM deliveries GROUP BY state")).all()) == {"sent": n}
+        stop(procs)
+    assert_each_once(db, smtp_sink, n)
