@@ -24,6 +24,7 @@ Every request an operator makes is written to identity's audit log (method, path
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from urllib.parse import urlsplit
@@ -111,10 +112,14 @@ class Authentication:
             req.context.auth_error = exc
             return
         principal = Principal.from_dict(answer["principal"])
+        if req.get_param("lang"):
+            # the language on screen wins over the saved one (it may not be saved yet): services label and word
+            # their answers in the principal's language
+            principal = dataclasses.replace(principal, lang=req.context.lang)
+        else:
+            req.context.lang = principal.lang
         req.context.principal = principal
         req.context.restrictions = list(answer.get("restrictions") or [])
-        if not req.get_param("lang"):
-            req.context.lang = principal.lang
 
     def _csrf_ok(self, req: falcon.Request) -> bool:
         if req.get_header(CSRF_HEADER):
