@@ -219,7 +219,10 @@ def test_forward_features_by_topic_with_upcoming_deadlines(new_page, suite):
     try:
         expect(page.get_by_role("heading", level=1)).to_have_text("Editorial calendars")
         expect(count).to_have_text(f"{topic_count:,} editorial calendar entries")
-        expect(page.get_by_label("Topic", exact=True)).to_have_value(re.compile(r".+"))
+        topic = page.get_by_label("Topic", exact=True)
+        expect(topic).to_have_value(re.compile(r".+"))
+        english = {t["code"]: t["label"] for t in api(page, "/api/v1/pressbase/reference", lang="en")["topics"]}
+        expect(topic.locator("option:checked")).to_have_text(english[topic.input_value()])   # labels in English too
         expect(page.get_by_role("region", name="Editorial calendars").locator("tbody tr").first).to_contain_text(
             re.compile(r"today|in \d+ days"))
         shot(page, "pressbase-forward-features-en")
