@@ -1,11 +1,11 @@
-"""Mailings: an administrator publishes a sender domain (the DNS records shown, the check run) and creates a sender;
-a mailing is composed with a placeholder, sent to contacts (one of them on the suppression list is left out, and the
+"""Mailings: an administrator publishes a sender domain (the DNS records shown, the check run) and creates a sender; a
+mailing is composed with a placeholder, sent to contacts (one of them on the suppression list is left out, and the
 page says why), previewed as one recipient, sent now; the personalised mails arrive at the SMTP sink and the report
-counts them as delivered (and per recipient, with a timeline). A test send arrives; the mailing is then scheduled
-and called off. A file uploaded to the mediacenter (downloaded again, attached to a contact) is attached to a
-mailing and travels with the mail. An address the receiving server refuses is corrected on the report and the
-mailing sent to it again (the contact gets the corrected address). A user who may only read a client sees its
-mailings and files, with nothing to change or send."""
+counts them as delivered (and per recipient, with a timeline). A missing subject is named before the start; a test
+send arrives; the mailing is then scheduled and called off. A file uploaded to the mediacenter (downloaded again,
+attached to a contact) is attached to a mailing and travels with the mail. An address the receiving server refuses is
+corrected on the report and the mailing sent to it again (the contact gets the corrected address). A user who may
+only read a client sees its mailings and files, with nothing to change or send."""
 
 from __future__ import annotations
 
@@ -210,10 +210,21 @@ def test_a_test_send_arrives(new_page, suite):
     sender = api_sender(page, tag)
     mailing = call(page, "POST", "/api/v1/dispatch/mailings", {
         "client_id": client["id"], "name": f"Test send {tag}", "sender_id": sender["id"], "language": "en",
-        "subject": f"Programme {tag}", "html": f"<p>{{{{ letter_salutation }}}}</p><p>Marker {tag}</p>",
+        "html": f"<p>{{{{ letter_salutation }}}}</p><p>Marker {tag}</p>",
         "sources": [{"type": "addresses", "recipients": [{"email": f"someone-{tag}@example.com"}]}]})
     page.goto(f"/mailings/{mailing['id']}/send")
-    expect(page.get_by_role("heading", name=f"Programme {tag}")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name=f"Test send {tag}")).to_be_visible(timeout=30_000)
+    # what would stop the start is named before it, and sending is not offered
+    problems = page.locator(".volume [data-problem]")
+    expect(problems).to_have_text(["Bitte einen Betreff eingeben."], timeout=30_000)
+    expect(page.get_by_role("button", name="Jetzt senden …")).to_be_disabled()
+    page.get_by_role("link", name="Inhalt", exact=True).click()
+    page.get_by_label("Betreff").fill(f"Programme {tag}")
+    page.get_by_role("link", name="Prüfen und senden").click()  # saves on the way
+    page.get_by_role("button", name="Umfang berechnen").click()
+    expect(page.locator(".volume [data-figure='recipients']")).to_have_text("1", timeout=30_000)
+    expect(problems).to_have_count(0)
+    expect(page.get_by_role("button", name="Jetzt senden …")).to_be_enabled()
     to = f"checker-{tag}@example.com"
     page.get_by_label("Test an").fill(to)
     page.get_by_role("button", name="Test senden").click()
