@@ -145,6 +145,15 @@ def test_search_narrow_open_select_and_transfer(new_page, suite):
     assert not [c for c in other if c.get("first_name") == record["first_name"]
                 and c.get("last_name") == record["last_name"]], other
 
+    # ... and on the contacts page the transfer links to (filtered to pressbase transfers into that client)
+    transfer.get_by_role("link", name="Zu den Kontakten").click()
+    expect(page).to_have_url(re.compile(r"/contacts\?.*source_kind=pressbase"))
+    contact_rows = page.locator("tbody tr").filter(has_text=record["last_name"])
+    expect(contact_rows).to_have_count(1)
+    expect(contact_rows).to_contain_text("Tochtergesellschaft")
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+
     # back to the narrowed search: two journalists into a new hand-picked selection
     page.go_back()
     expect(page).to_have_url(re.compile(r"/pressbase\?.*country=AT"))

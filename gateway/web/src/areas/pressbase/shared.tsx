@@ -100,7 +100,11 @@ export function TransferPanel({ clients, journalistIds, selectionId, names }: {
   });
   const result = job?.state === "done" ? job.result as { transferred: number; created: number; linked: number } : null;
   const client = clients.find((c) => c.id === form.values.client_id);
-  const contactsQuery = names && names.length === 1 ? `?q=${encodeURIComponent(names[0])}` : "";
+  // the contacts page filtered to what this transfer made: transferred from the pressbase into that client
+  const contactsQuery = `?${new URLSearchParams([
+    ...(names && names.length === 1 ? [["q", names[0]]] : []), ["source_kind", "pressbase"],
+    ...(form.values.client_id ? [["client_ids", form.values.client_id]] : []),
+  ]).toString()}`;
   return (
     <form className="transfer-panel" noValidate onSubmit={(e) => { e.preventDefault(); start(); }}
       aria-label={t("pressbase.transfer.title")}>
