@@ -524,3 +524,29 @@ def test_custom_field_on_a_contact_and_the_account_export(new_page, suite, tmp_p
     page.get_by_role("navigation", name="Bereiche der Kontakte").get_by_role("link", name="Personen").click()
     page.get_by_role("navigation", name="Bereiche der Kontakte").get_by_role("link", name="Gesamtexport").click()
     expect(page.get_by_role("region", name="Bisherige Exporte")).to_contain_text(saved.name)
+
+
+def test_chosen_search_results_go_into_a_list(new_page, suite):
+    tag = _tag()
+    page = new_page("de")
+    login(page, suite, DEMO_EMAIL, DEMO_PASSWORD)
+    konzern = _client_id(page, suite, "Konzern")
+    _contact(page, suite, konzern, "Uta", f"Auswahl{tag}", f"uta.{tag}@example.com")
+    _contact(page, suite, konzern, "Vera", f"Auswahl{tag}", f"vera.{tag}@example.com")
+    resp = page.request.post(suite.url("/api/v1/crm/lists"), headers=CSRF,
+                             data={"name": f"Auswahl {tag}", "client_id": konzern, "kind": "static"})
+    assert resp.status == 201, resp.text()
+
+    page.goto(f"/contacts?q=Auswahl{tag}")
+    results = page.locator("div.table-wrap[aria-label='Kontakte']")
+    expect(results.locator("tbody tr")).to_have_count(2)
+    results.get_by_label("Alle auf dieser Seite auswählen").check()
+    expect(page.get_by_text("2 Kontakte · 2 ausgewählt")).to_be_visible()
+    bulk = page.locator(".card.bulk")
+    expect(bulk.get_by_role("heading", name="2 ausgewählte Kontakte")).to_be_visible()
+    bulk.get_by_label("Verteiler").select_option(label=f"Auswahl {tag} (Konzern)")
+    bulk.get_by_role("button", name="In den Verteiler aufnehmen").click()
+    expect(page.get_by_text("2 Kontakte aufgenommen; der Verteiler hat jetzt 2 Mitglieder.")).to_be_visible()
+
+    page.goto(f"/lists/{resp.json()['id']}")
+    expect(page.get_by_test_id("member-count")).to_have_text("2 Mitglieder")
