@@ -113,7 +113,7 @@ def suite(amqp_uri, databases, tmp_path_factory):
         databases.ensure(service)
     env = dict(os.environ)
     # every port the Procfile names (${NAME_PORT:-default}) gets a free one: other test runs share this machine
-    names = set(re.findall(r"\$\{(\w+_PORT):-", (ROOT / "Procfile").read_text())) | {"GATEWAY_PORT"}
+    names = set(re.findall(r"\$\{(\w+_PORT):-", (ROOT / "Procfile").read_text())) | {"GATEWAY_PORT", "BOUNCE_SMTP_PORT"}
     ports = {name: free_port() for name in sorted(names)}
     base = f"http://127.0.0.1:{ports['GATEWAY_PORT']}"
     env.update({k: str(v) for k, v in ports.items()})

@@ -12,7 +12,7 @@ import { useI18n } from "../../i18n";
 import { Badge, Card, ErrorNotice, Field, Loading, Notice, Page, Select, TextArea } from "../../ui/components";
 import { formatBytes, formatDate, formatDateTime } from "../../ui/format";
 import { useForm, useLoad } from "../../ui/hooks";
-import { FilePicker } from "./FilePicker";
+import { MediaFilePicker } from "../media/MediaFilePicker";
 import { CRM, displayName, type Contact, type CustomField, type HistoryEntry, type MediaFile } from "./api";
 import { ClientLabel, ConfirmButton, EmailState, MoreButton, ReadOnlyNotice, useCursorList } from "./shared";
 
@@ -137,7 +137,7 @@ function Files({ contact, canWrite }: { contact: Contact; canWrite: boolean }) {
         ))}
       </ul>
       {canWrite && (picking ? (
-        <FilePicker clientId={contact.client_id} actionLabel={t("contacts.files.attach")} onPick={(file) => act(async () => {
+        <MediaFilePicker clientId={contact.client_id} actionLabel={t("contacts.files.attach")} onPick={(file) => act(async () => {
           await api.post(`${CRM}/contacts/${contact.id}/files`, { file_id: file.id });
           setPicking(false);
         })} onCancel={() => setPicking(false)} />
