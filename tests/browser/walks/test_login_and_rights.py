@@ -142,8 +142,22 @@ def test_main_screens_of_the_administrator_in_both_languages(new_page, suite):
     page.get_by_role("button", name="DE", exact=True).click()
 
 
+FETCH = """async ([method, path, body]) => {
+  const r = await fetch(path, {method, headers: {'Content-Type': 'application/json', 'X-Requested-With': 'walk'},
+                               body: body === null ? undefined : JSON.stringify(body)});
+  const text = await r.text();
+  return [r.status, text ? JSON.parse(text) : null];
+}"""
+
+
 def test_forgot_password_with_the_mailed_one_time_password(new_page, suite):
-    email = "redaktion@pressroom.local"
+    # a user of its own: the walk changes the password and turns on codes by mail, which other walks must not meet
+    email = f"frieda-{uuid.uuid4().hex[:6]}@example.com"
+    admin = new_page("de")
+    login(admin, suite, DEMO_EMAIL, DEMO_PASSWORD)
+    status, user = admin.evaluate(FETCH, ["POST", "/api/v1/users", {
+        "email": email, "first_name": "Frieda", "last_name": "Vergessen", "language": "de", "active": True}])
+    assert status == 201 and user["active"], (status, user)
     page = new_page("en")
     page.goto("/login")
     page.get_by_label("E-mail address").fill(email)
@@ -167,7 +181,7 @@ def test_forgot_password_with_the_mailed_one_time_password(new_page, suite):
     login(page, suite, email, NEW_PASSWORD, lang="en")
     expect(page.get_by_role("heading", name="Übersicht")).to_be_visible()  # the user's own language: German
     # own account (from the name in the header): codes by mail on, shown as the login method
-    page.get_by_role("banner").get_by_role("link", name="Robin Redaktion").click()
+    page.get_by_role("banner").get_by_role("link", name="Frieda Vergessen").click()
     expect(page.get_by_role("heading", name="Mein Konto")).to_be_visible()
     page.get_by_role("button", name="Code per E-Mail einschalten").click()
     expect(page.get_by_role("button", name="Code per E-Mail ausschalten")).to_be_visible()
