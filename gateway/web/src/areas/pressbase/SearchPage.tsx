@@ -5,7 +5,7 @@
  * counts marked as such. The whole search lives in the URL (back, reload and links keep it).
  * Chosen results go to a hand-picked list or, for journalists, into CRM contacts; the search itself can be saved.
  */
-import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { api } from "../../api/client";
 import { useClients } from "../../app/clients";
@@ -234,8 +234,13 @@ export function SearchPage() {
     setCursor(r.next_cursor);
     return { ...r, key, target };   // what it answers: stale results are never shown as the current search's
   }, [key, lang]);
+  // the search a "load more" belongs to: a page that answers after the search changed is dropped
+  const searchKey = useRef(key);
+  searchKey.current = key;
   const loadMore = async () => {
+    const asked = key;
     const r = await api.get<SearchResult<Journalist | Outlet>>(`${P}/${target}`, { query: query(cursor) });
+    if (searchKey.current !== asked) return;
     setMore((m) => [...m, ...r.items]);
     setCursor(r.next_cursor);
   };
@@ -360,7 +365,7 @@ export function SearchPage() {
               : <OutletRow key={item.id} o={item as Outlet} checked={picked.has(item.id)}
                   onCheck={(on) => setPicked((m) => { const n = new Map(m); if (on) n.set(item.id, item.name); else n.delete(item.id); return n; })} />)}
           </ul>
-          {cursor && (
+          {cursor && current && (
             <div className="buttons">
               <MoreButton load={loadMore} />
             </div>
