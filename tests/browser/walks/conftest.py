@@ -214,3 +214,16 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False, animations="disabled")
 
 
+# a JSON API call from inside the logged-in page (its session cookie and the CSRF header): (status, body)
+FETCH = """async ([method, path, body]) => {
+  const r = await fetch(path, {method, headers: {'Content-Type': 'application/json', 'X-Requested-With': 'walk'},
+                               body: body === null ? undefined : JSON.stringify(body)});
+  const text = await r.text();
+  return [r.status, text ? JSON.parse(text) : null];
+}"""
+
+
+def call(page, method: str, path: str, body=None):
+    status, data = page.evaluate(FETCH, [method, path, body])
+    assert status < 300, (method, path, status, data)
+    return data

@@ -10,7 +10,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from conftest import CODE, DEMO_EMAIL, DEMO_PASSWORD, ONE_TIME_PASSWORD, login, shot
+from conftest import CODE, DEMO_EMAIL, DEMO_PASSWORD, FETCH, ONE_TIME_PASSWORD, login, shot
 
 NEW_PASSWORD = "Pressefrühstück-am-Rhein-7"
 
@@ -140,14 +140,6 @@ def test_main_screens_of_the_administrator_in_both_languages(new_page, suite):
         expect(page.get_by_role("heading", name=sub, exact=True)).to_be_visible()
         shot(page, f"subscription-{lang}")
     page.get_by_role("button", name="DE", exact=True).click()
-
-
-FETCH = """async ([method, path, body]) => {
-  const r = await fetch(path, {method, headers: {'Content-Type': 'application/json', 'X-Requested-With': 'walk'},
-                               body: body === null ? undefined : JSON.stringify(body)});
-  const text = await r.text();
-  return [r.status, text ? JSON.parse(text) : null];
-}"""
 
 
 def test_forgot_password_with_the_mailed_one_time_password(new_page, suite):

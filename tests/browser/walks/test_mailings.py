@@ -17,20 +17,7 @@ import uuid
 import openpyxl
 from playwright.sync_api import expect
 
-from conftest import DEMO_EMAIL, DEMO_PASSWORD, http_json, login, shot
-
-FETCH = """async ([method, path, body]) => {
-  const r = await fetch(path, {method, headers: {'Content-Type': 'application/json', 'X-Requested-With': 'walk'},
-                               body: body === null ? undefined : JSON.stringify(body)});
-  const text = await r.text();
-  return [r.status, text ? JSON.parse(text) : null];
-}"""
-
-
-def call(page, method: str, path: str, body=None):
-    status, data = page.evaluate(FETCH, [method, path, body])
-    assert status < 300, (method, path, status, data)
-    return data
+from conftest import DEMO_EMAIL, DEMO_PASSWORD, call, http_json, login, shot
 
 
 def writable_client(page) -> dict:
