@@ -88,3 +88,16 @@ export function usePoll(fn: () => Promise<boolean>, active: boolean, intervalMs 
     };
   }, [active, intervalMs]);
 }
+
+/** A set of chosen ids (rows ticked in a table): the set, a toggle for one id, and a reset. */
+export function useSelection() {
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const toggle = (id: string, on: boolean) => setSelected((s) => {
+    const next = new Set(s);
+    if (on) next.add(id);
+    else next.delete(id);
+    return next;
+  });
+  const clear = () => setSelected(new Set());
+  return { selected, toggle, clear };
+}

@@ -10,7 +10,7 @@ import { ClientSelect, useClients, type ClientRight } from "../../app/clients";
 import { useI18n } from "../../i18n";
 import { Card, ErrorNotice, Loading, Notice, Page, Select } from "../../ui/components";
 import { formatNumber } from "../../ui/format";
-import { useLoad } from "../../ui/hooks";
+import { useLoad, useSelection } from "../../ui/hooks";
 import { CRM, cleanFilter, searchContacts, type ContactFilter, type DistributionList, type Page as ApiPage, type PressEvent } from "./api";
 import { FilterFields, filterToParams, paramsToFilter } from "./FilterFields";
 import { ContactTable, ExportButton, MoreButton, useCursorList } from "./shared";
@@ -74,7 +74,7 @@ export function ContactsPage({ kind }: { kind?: "organisation" }) {
   const [draft, setDraft] = useState<ContactFilter>(applied);
   const { clients } = useClients();
   const lists = useLists();
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { selected, toggle, clear: clearSelected } = useSelection();
   const location = useLocation();
   const erased = (location.state as { erased?: string } | null)?.erased;
   const [done, setDone] = useState<string | null>(erased ? t("contacts.erased", { name: erased }) : null);
@@ -82,7 +82,7 @@ export function ContactsPage({ kind }: { kind?: "organisation" }) {
   const anyWritable = clients.some((c) => c.right === "full");
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
-    setSelected(new Set());
+    clearSelected();
     setDone(null);
     const next = cleanFilter(draft);
     if (kind) delete next.kind;
@@ -92,12 +92,6 @@ export function ContactsPage({ kind }: { kind?: "organisation" }) {
     setDraft(kind ? { kind } : {});
     setParams(new URLSearchParams());
   };
-  const toggle = (id: string, on: boolean) => setSelected((s) => {
-    const next = new Set(s);
-    if (on) next.add(id);
-    else next.delete(id);
-    return next;
-  });
   const saveAsList = () => {
     const f = cleanFilter({ ...applied });
     navigate(`/lists?new=dynamic&filter=${encodeURIComponent(JSON.stringify(f))}`);
@@ -129,7 +123,7 @@ export function ContactsPage({ kind }: { kind?: "organisation" }) {
       {done && <Notice kind="success">{done}</Notice>}
       <ErrorNotice error={result.error} />
       {selected.size > 0 && (
-        <BulkActions ids={[...selected]} clients={clients} lists={lists.data ?? []} onDone={(msg) => { setDone(msg); setSelected(new Set()); }} />
+        <BulkActions ids={[...selected]} clients={clients} lists={lists.data ?? []} onDone={(msg) => { setDone(msg); clearSelected(); }} />
       )}
       {result.items === null ? (result.loading ? <Loading /> : null) : (
         <>

@@ -10,7 +10,7 @@ import { ClientSelect, useClients } from "../../app/clients";
 import { useI18n } from "../../i18n";
 import { Badge, Card, ErrorNotice, Field, Loading, Notice, Page, TableWrap, TextArea } from "../../ui/components";
 import { formatDate, formatNumber } from "../../ui/format";
-import { useForm, useLoad } from "../../ui/hooks";
+import { useForm, useLoad, useSelection } from "../../ui/hooks";
 import { CRM, cleanFilter, type ContactFilter, type ContactSummary, type DistributionList, type Page as ApiPage } from "./api";
 import { useLists } from "./ContactsPage";
 import { FilterFields } from "./FilterFields";
@@ -165,7 +165,7 @@ export function ListDetailPage() {
   const { clients, writable } = useClients();
   const list = useLoad((signal) => api.get<DistributionList>(`${CRM}/lists/${listId}`, { signal }), [listId]);
   const members = useCursorList((cursor, signal) => api.get<ApiPage<ContactSummary>>(`${CRM}/lists/${listId}/members`, { signal, query: { cursor, limit: 100 } }), [listId]);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { selected, toggle, clear: clearSelected } = useSelection();
   const [error, setError] = useState<ApiError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -190,12 +190,6 @@ export function ListDetailPage() {
       setBusy(false);
     }
   };
-  const toggle = (id: string, on: boolean) => setSelected((s) => {
-    const next = new Set(s);
-    if (on) next.add(id);
-    else next.delete(id);
-    return next;
-  });
   return (
     <Page title={l.name} wide actions={<ExportButton source={{ list_id: l.id }} label={t("lists.export")} />}>
       <p className="muted">
@@ -218,7 +212,7 @@ export function ListDetailPage() {
         <div className="buttons">
           <button type="button" disabled={busy} onClick={() => act(async () => {
             const r = await api.post<{ members: number }>(`${CRM}/lists/${l.id}/members/remove`, { contact_ids: [...selected] });
-            setSelected(new Set());
+            clearSelected();
             refresh();
             return t("lists.removed", { n: r.members });
           })}>{t("lists.removeSelected", { n: selected.size })}</button>

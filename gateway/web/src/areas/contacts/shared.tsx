@@ -10,7 +10,7 @@ import type { ClientRight } from "../../app/clients";
 import { useI18n } from "../../i18n";
 import { Badge, ErrorNotice, Field, Notice, Progress, TableWrap } from "../../ui/components";
 import { formatNumber } from "../../ui/format";
-import { usePoll } from "../../ui/hooks";
+import { usePoll, useSelection } from "../../ui/hooks";
 import { CRM, displayName, pick, searchContacts, type ContactSummary, type Job } from "./api";
 
 export function jobRunning(job: Job | null): boolean {
@@ -162,7 +162,7 @@ export function ContactPicker({ clientId, clients, onAdd, addLabel, busy }: {
   const { t } = useI18n();
   const [q, setQ] = useState("");
   const [items, setItems] = useState<ContactSummary[] | null>(null);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { selected, toggle, clear: clearSelected } = useSelection();
   const [error, setError] = useState<ApiError | null>(null);
   const search = async (e?: React.FormEvent) => {
     e?.preventDefault();
@@ -170,17 +170,11 @@ export function ContactPicker({ clientId, clients, onAdd, addLabel, busy }: {
     try {
       const page = await searchContacts({ q, client_ids: [clientId] }, null, 25);
       setItems(page.items);
-      setSelected(new Set());
+      clearSelected();
     } catch (exc) {
       if (exc instanceof ApiError) setError(exc);
     }
   };
-  const toggle = (id: string, on: boolean) => setSelected((s) => {
-    const next = new Set(s);
-    if (on) next.add(id);
-    else next.delete(id);
-    return next;
-  });
   return (
     <div className="picker">
       <form role="search" onSubmit={search} className="inline-form" aria-label={t("contacts.picker.title")}>
@@ -194,7 +188,7 @@ export function ContactPicker({ clientId, clients, onAdd, addLabel, busy }: {
           <div className="buttons">
             <button type="button" className="primary" disabled={busy || selected.size === 0} onClick={async () => {
               await onAdd([...selected]);
-              setSelected(new Set());
+              clearSelected();
             }}>
               {addLabel} ({selected.size})
             </button>

@@ -17,7 +17,7 @@ import {
   JOURNALIST_GROUPS, labelOf, loadLicence, loadReference, OUTLET_GROUPS, P, type FacetValue, type Journalist,
   type Licence, type Outlet, type Reference, type SearchResult, type Selection,
 } from "./api";
-import { ActionPanel, AddToListPanel, Codes, DatasetBadge, MoreButton, PressbaseTabs, TransferPanel } from "./shared";
+import { ActionPanel, AddToListPanel, Codes, DatasetBadge, MoreButton, PressbaseTabs, SelectionClientSelect, TransferPanel } from "./shared";
 
 type Target = "journalists" | "outlets";
 const FACET_SHOWN = 8;
@@ -170,11 +170,8 @@ function SaveSearch({ target, q, filters, clients }: {
       <div className="form-row">
         <Field label={t("pressbase.save.name")} value={form.values.name} onChange={(e) => form.set("name", e.target.value)}
           error={form.fieldErrors.name} required maxLength={200} />
-        <Select label={t("pressbase.selection.client")} value={form.values.client_id} onChange={(e) => form.set("client_id", e.target.value)}
-          error={form.fieldErrors.client_id} hint={t("pressbase.selection.clientHint")}>
-          <option value="">{t("pressbase.selection.accountWide")}</option>
-          {clients.filter((c) => c.right === "full").map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-        </Select>
+        <SelectionClientSelect clients={clients} value={form.values.client_id}
+          onChange={(id) => form.set("client_id", id)} error={form.fieldErrors.client_id} />
       </div>
       {Object.entries(form.fieldErrors).filter(([f]) => f.startsWith("query")).map(([f, m]) => <p key={f} className="field-error">{m}</p>)}
       <ErrorNotice error={form.error} />

@@ -17,7 +17,7 @@ import {
   type Page as ApiPage, type Reference, type Selection,
 } from "./api";
 import { searchUrl } from "./SearchPage";
-import { ActionPanel, Codes, JobProgress, MoreButton, PressbaseTabs, TransferPanel, useJob } from "./shared";
+import { ActionPanel, Codes, JobProgress, MoreButton, PressbaseTabs, SelectionClientSelect, TransferPanel, useJob } from "./shared";
 
 function clientOf(clients: ClientRight[], id: string | null) {
   return id ? clients.find((c) => c.id === id) ?? null : null;
@@ -50,11 +50,8 @@ function NewList({ clients, onCreated }: { clients: ClientRight[]; onCreated: (s
           <option value="journalists">{t("pressbase.target.journalists")}</option>
           <option value="outlets">{t("pressbase.target.outlets")}</option>
         </Select>
-        <Select label={t("pressbase.selection.client")} value={form.values.client_id} onChange={(e) => form.set("client_id", e.target.value)}
-          error={form.fieldErrors.client_id} hint={t("pressbase.selection.clientHint")}>
-          <option value="">{t("pressbase.selection.accountWide")}</option>
-          {clients.filter((c) => c.right === "full").map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-        </Select>
+        <SelectionClientSelect clients={clients} value={form.values.client_id}
+          onChange={(id) => form.set("client_id", id)} error={form.fieldErrors.client_id} />
       </div>
       <ErrorNotice error={form.error} />
       <div className="buttons"><button type="submit" className="primary" disabled={form.busy}>{t("pressbase.selections.create")}</button></div>

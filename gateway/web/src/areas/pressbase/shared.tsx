@@ -180,7 +180,6 @@ export function AddToListPanel({ clients, target, journalistIds = [], outletIds 
     setDone({ name: list.name, id: list.id, added });
     onDone?.();
   });
-  const writableClients = clients.filter((c) => c.right === "full");
   return (
     <form className="add-panel" noValidate onSubmit={(e) => { e.preventDefault(); submit(); }} aria-label={t("pressbase.add.title")}>
       <ErrorNotice error={loadError} />
@@ -208,11 +207,8 @@ export function AddToListPanel({ clients, target, journalistIds = [], outletIds 
         <div className="form-row">
           <Field label={t("pressbase.add.name")} value={form.values.name} onChange={(e) => form.set("name", e.target.value)}
             error={form.fieldErrors.name} required maxLength={200} />
-          <Select label={t("pressbase.selection.client")} value={form.values.client_id} onChange={(e) => form.set("client_id", e.target.value)}
-            error={form.fieldErrors.client_id} hint={t("pressbase.selection.clientHint")}>
-            <option value="">{t("pressbase.selection.accountWide")}</option>
-            {writableClients.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-          </Select>
+          <SelectionClientSelect clients={clients} value={form.values.client_id}
+            onChange={(id) => form.set("client_id", id)} error={form.fieldErrors.client_id} />
         </div>
       )}
       {(form.fieldErrors.journalist_ids || form.fieldErrors.outlet_ids) && (
@@ -270,5 +266,19 @@ export function MoreButton({ load }: { load: () => Promise<void> }) {
       <button type="button" onClick={run} disabled={busy}>{busy ? t("common.loading") : t("common.more")}</button>
       <ErrorNotice error={error} />
     </>
+  );
+}
+
+/** The client a new selection belongs to: clients with full access, or the whole account (every user sees it). */
+export function SelectionClientSelect({ clients, value, onChange, error }: {
+  clients: ClientRight[]; value: string; onChange: (id: string) => void; error?: string;
+}) {
+  const t = useT();
+  return (
+    <Select label={t("pressbase.selection.client")} value={value} onChange={(e) => onChange(e.target.value)}
+      error={error} hint={t("pressbase.selection.clientHint")}>
+      <option value="">{t("pressbase.selection.accountWide")}</option>
+      {clients.filter((c) => c.right === "full").map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+    </Select>
   );
 }
