@@ -9,6 +9,7 @@ from typing import Any
 
 from eventlet import tpool
 from sqlalchemy import delete, func, select
+from svckit.db import autocommit
 from svckit.errors import Forbidden, InvalidInput, TooManyRequests, Unauthenticated
 from svckit.i18n import Text
 
@@ -120,16 +121,27 @@ def _matching_one_time_password(work: Work, user: User, secret: str) -> OneTimeP
 
 
 def login(work: Work, email: str, password: str, kind: str = "user") -> dict[str, Any]:
+    """The common case (right password, no second factor) is two statements outside a transaction: the lookup and
+    the one statement that records the session (atomic on its own). Every other outcome first ends that unit and
+    writes in one ordinary transaction."""
     email = email.strip().lower()
     ekey, ikey = throttle.email_key(email), throttle.ip_key(work.ip)
+    autocommit(work.db)
     user, account, failures = queries.login_lookup(work.db, email, kind, [k for k in (ekey, ikey) if k],
                                                    work.now - throttle.WINDOW)
     wait = throttle.wait_seconds(failures[ekey], throttle.EMAIL_RULE, work.now)
     if ikey:
         wait = max(wait, throttle.wait_seconds(failures[ikey], throttle.IP_RULE, work.now))
     if wait > 0:
+        work.db.commit()
         refuse_throttled(work, user, wait)
     ok = verify_password(user.password_hash if user else None, password)
+    method = two_factor_method(user, account) if user is not None else None
+    if ok and user.active and method is None and not passwords.needs_rehash(user.password_hash):
+        result = open_session(work, user, account, False, "password", clear_failures=bool(failures[ekey]))
+        work.commit()
+        return result
+    work.db.commit()  # leaves autocommit: what follows is one transaction
     one_time = None
     if not ok and user is not None:
         one_time = _matching_one_time_password(work, user, password)
@@ -148,7 +160,6 @@ def login(work: Work, email: str, password: str, kind: str = "user") -> dict[str
     elif passwords.needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     must_change = one_time is not None
-    method = two_factor_method(user, account)
     if one_time is not None and method == "email":
         method = None  # the one-time password came by mail: the mailbox is already proven
     if method is None:
