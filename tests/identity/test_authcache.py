@@ -32,3 +32,38 @@ def test_redis_down_means_asking_identity_every_time():
     cache.store("ab" * 32, 0, {"principal": {}}, ttl=30)  # a no-op
     assert cache.available is False
     assert Invalidator(url="redis://127.0.0.1:1/0").bump([b"\x01"]) is False
+
+
+def test_a_gateway_keeps_answers_it_has_seen_and_still_checks_the_generation_every_time():
+    prefix = f"pressroom:test{uuid.uuid4().hex[:8]}:"
+    one, other, identity = (PrincipalCache(key_prefix=prefix), PrincipalCache(key_prefix=prefix),
+                            Invalidator(key_prefix=prefix))
+    token = uuid.uuid4().hex
+    answer = {"principal": {"kind": "user", "clients": {"c": "read"}}}
+    one.store(token, one.lookup(token)[1], answer, ttl=30)
+    assert other.lookup(token) == (answer, 0)  # another gateway process finds it in Redis
+    one._r().delete(f"{prefix}p:{token}")
+    # both now answer from memory (the Redis entry is gone) ...
+    assert one.lookup(token) == (answer, 0) and other.lookup(token) == (answer, 0)
+    # ... but only while the generation in Redis is the one they read it under
+    identity.bump([token])
+    assert one.lookup(token) == (None, 1) and other.lookup(token) == (None, 1)
+    # after a change another gateway's fresh answer is picked up from Redis, not asked for again
+    newer = {"principal": {"kind": "user", "clients": {}}}
+    other.store(token, 1, newer, ttl=30)
+    assert one.lookup(token) == (newer, 1)
+    # an answer is never kept past the TTL identity gave it
+    one._local[token] = (1, 0.0, answer)
+    one._r().delete(f"{prefix}p:{token}")
+    assert one.lookup(token) == (None, 1)
+    one._r().delete(f"{prefix}g:{token}")
+
+
+def test_memory_holds_at_most_its_limit():
+    prefix = f"pressroom:test{uuid.uuid4().hex[:8]}:"
+    cache = PrincipalCache(key_prefix=prefix, local_entries=3)
+    tokens = [uuid.uuid4().hex for _ in range(5)]
+    for t in tokens:
+        cache.store(t, 0, {"principal": {"kind": "user"}}, ttl=5)
+    assert list(cache._local) == tokens[2:]
+    cache._r().delete(*[f"{prefix}p:{t}" for t in tokens])
