@@ -216,8 +216,10 @@ def _fill(session: Session, table: str, rows: str, affected: str, ordered: bool 
         f"SELECT s.id, s.dataset, strip(s.tsv), s.facets FROM {table} s "
         f"JOIN {affected} a ON a.id = s.id WHERE (hashint8(s.id) & {SAMPLE_MASK}) = 0"))
     session.execute(text(
-        f"INSERT INTO {sub} (id, dataset, tsv, facets) SELECT s.id, s.dataset, s.tsv, s.facets FROM {table}_sample s "
-        f"JOIN {affected} a ON a.id = s.id WHERE ((hashint8(s.id) >> 4) & {SAMPLE_MASK}) = 0"))
+        f"INSERT INTO {sub} (id, dataset, tsv, facets, name_tsv, main_tsv) "
+        f"SELECT s.id, s.dataset, strip(s.tsv), s.facets, strip(s.name_tsv), strip(s.main_tsv) FROM {table} s "
+        f"JOIN {affected} a ON a.id = s.id WHERE (hashint8(s.id) & {SAMPLE_MASK}) = 0 "
+        f"AND ((hashint8(s.id) >> 4) & {SAMPLE_MASK}) = 0"))
     return n
 
 

@@ -201,12 +201,15 @@ def bigger(tenant, billing, pressbase_db, sample):
     return tenant.user()
 
 
-@pytest.fixture(params=["at once", "tier walk"])
+@pytest.fixture(params=["at once", "tier walk", "tier walk in index order"])
 def relevance_strategy(request, monkeypatch):
-    """Few matches are ranked in one query, many tier by tier: both must give the same order and cursors (the
-    services run in this process, so lowering the threshold here makes them walk the tiers)."""
-    if request.param == "tier walk":
+    """Few matches are ranked in one query, many tier by tier; a tier (or a page by reach or name) with few matches
+    reads them all, one with many walks the index in page order: every way must give the same order and cursors
+    (the services run in this process, so lowering the thresholds here switches the strategy)."""
+    if request.param.startswith("tier walk"):
         monkeypatch.setattr("pressbase.db.search_sql.SINGLE_QUERY", -1)
+    if request.param == "tier walk in index order":
+        monkeypatch.setattr("pressbase.db.search_sql.FEW", -1)
     return request.param
 
 
@@ -336,3 +339,20 @@ def test_relevance_tiers_on_known_records(dach_user, rpc_as, pressbase_db, relev
     with rpc_as(dach_user) as rpc:
         order = [i["name"] for i in rpc.pressbase.search_journalists({"q": "Sonnenschein", "prefix": False})["items"]]
     assert order == ["Kim Sonnenschein", "Brandt", "Vogel", "Fink"]
+
+
+def test_the_1_in_256_sample_carries_each_tiers_vector(bigger, pressbase_db):
+    """The tier sizes (name, main fields) come from the 1/256 sample: its rows are exactly the search rows whose id
+    hashes into it, with the same (stripped) vectors."""
+    seen = {}
+    for table in ("journalist_search", "outlet_search"):
+        sub = table.replace("_search", "_search_sub")
+        with pressbase_db.connect() as conn:
+            expected = conn.execute(text(
+                f"SELECT id, strip(name_tsv)::text, strip(main_tsv)::text FROM {table} "
+                f"WHERE (hashint8(id) & 15) = 0 AND ((hashint8(id) >> 4) & 15) = 0 ORDER BY id")).all()
+            actual = conn.execute(text(f"SELECT id, name_tsv::text, main_tsv::text FROM {sub} ORDER BY id")).all()
+        assert actual == expected
+        assert all(name for _, name, _ in actual)
+        seen[table] = len(actual)
+    assert seen["journalist_search"] > 0, seen   # the fixture's few hundred records put some rows into it
