@@ -31,12 +31,15 @@ _KNOWN_TTL = 300.0
 SINGLE_QUERY = 2000     # up to this many matches, relevance is one query over all of them; beyond, tier by tier
 SELECTIVE_WORDS = 20_000   # up to this many matches of the words alone, facet filters check rows, not the index
 LARGE = 32_000          # from this many matches (2,000 in the 1/16 sample), counts use the 1/256 sample
-# Up to about this many matches a page is read from the matches themselves (bitmap scan, top-N sort), not by walking
-# the reach or name index until enough rows pass the filter. PostgreSQL prefers the walk from ~1,500 matches on
-# (it assumes matches spread evenly over the index); measured at 1M journalists the walk over "Forster" (1,800
-# matches in names) read 12,600 rows in 24 ms where the matches' own bitmap took 3.8 ms. The walk wins only once the
-# matches are so many that 21 of them turn up within a few thousand rows: about sqrt(21 * rows) = 4,600 at 1M rows.
+# How a page is found: by reading every row the text index names for the query (a bitmap scan, then a top-N sort),
+# or by walking the reach (or name) index in page order until enough rows pass the filters. PostgreSQL prefers the
+# walk from ~1,500 matches on, assuming the matches spread evenly over the index; measured at 1M journalists the walk
+# over "Forster" (1,800 matches in names) read 12,600 rows in 24 ms where the bitmap of the matches took 3.8 ms. The
+# walk reads about rows * page / matches rows (the matches that count: licensed datasets and filters), the bitmap
+# every row with the word (in any dataset); the search takes whichever reads fewer (``Size.few``), and the bitmap
+# outright up to FEW rows.
 FEW = 6_000
+PAGE = 21
 
 
 def word_forms(session: Session, words: list[str]) -> dict[str, WordForms]:
@@ -138,13 +141,25 @@ class Size:
 
     sub0: int
     sample: int | None
-    tiers: tuple[int, ...] | None = None   # matches per relevance tier's vector in the 1/256 sample (TIERS order)
+    # with words, from the 1/256 sample, per relevance tier (name, main fields, anywhere): ``tiers`` the matches that
+    # count (licensed, filtered), ``reads`` the rows the tier's text index names (every dataset, no filters)
+    tiers: tuple[int, int, int] | None = None
+    reads: tuple[int, int, int] | None = None
+    rows: int = 0          # rows in the search table (the planner's estimate)
 
     def few(self, tier: int | None = None) -> bool:
-        """Few enough matches (in this relevance tier) to read them all rather than walk an index in page order."""
-        if tier is not None and self.tiers is not None:
-            return self.tiers[tier] * SUB_FACTOR <= FEW
-        return self.estimate <= FEW
+        """Read the matches of this relevance tier (None: of the whole query) and sort them, rather than walk an
+        index in page order: when they are few, or fewer than the walk would read."""
+        if self.reads is None or self.tiers is None:
+            return self.estimate <= FEW
+        k = len(TIERS) - 1 if tier is None else tier
+        reads = self.reads[k] * SUB_FACTOR
+        if reads <= FEW:
+            return True
+        # the tier's own matches: the name tier's, the main fields' without the name's, the rest
+        found = self.tiers[k] - (self.tiers[k - 1] if tier is not None and k > 0 else 0)
+        walk = PAGE * self.rows / max(found * SUB_FACTOR, SUB_FACTOR / 2)
+        return reads <= walk
 
     @property
     def estimate(self) -> int:
@@ -173,24 +188,33 @@ def sizes(session: Session, table: str, cond: Conditions, exact_limit: int,
     def own_filters(g) -> str:
         return " AND ".join(c for k, c in cond.filters.items() if k != g or g is None) or "true"
 
-    counted = ", ".join([f"count(*) FILTER (WHERE {own_filters(g)}) AS n{i}" for i, g in enumerate(variants)]
-                        + ["count(*) AS nb"])
     tiered = "q" in cond.params
-    if tiered:   # how the query's matches fall into the relevance tiers (name, main fields; anywhere = n0)
-        counted += ", " + ", ".join(f"count(*) FILTER (WHERE {own_filters(None)} AND s.{vector} @@ CAST(:q AS tsquery))"
-                                    f" AS t{k}" for k, vector in enumerate(TIERS[:-1]))
+    # with words the pass reads every sample row with the words (any dataset) to size the index reads as well
+    words = "s.tsv @@ CAST(:q AS tsquery)"
+    licensed = (" AND ".join(c for c in cond.base if c != words) or "true") if tiered else "true"
+    counted = ", ".join([f"count(*) FILTER (WHERE {licensed} AND {own_filters(g)}) AS n{i}"
+                         for i, g in enumerate(variants)] + [f"count(*) FILTER (WHERE {licensed}) AS nb"])
+    if tiered:
+        counted += "".join(
+            f", count(*) FILTER (WHERE {licensed} AND {own_filters(None)} AND s.{v} @@ CAST(:q AS tsquery)) AS t{k}"
+            f", count(*) FILTER (WHERE s.{v} @@ CAST(:q AS tsquery)) AS a{k}" for k, v in enumerate(TIERS[:-1]))
+        counted += ", count(*) AS a2"
     recount = max(4 * exact_limit, 2 * SINGLE_QUERY)
     extra = "".join(f" AND {c}" for c in cond.sample_extra)
     picked = ", ".join(f"c.n{i}, CASE WHEN c.n{i} * {SUB_FACTOR} < {recount} "
                        f"THEN (SELECT count(*) FROM {table}_sample s WHERE {where}{extra}) END"
                        for i, where in enumerate(variants.values()))
-    picked += ", c.nb" + ("".join(f", c.t{k}" for k in range(len(TIERS) - 1)) if tiered else "")
-    row = session.execute(text(f"WITH c AS (SELECT {counted} FROM {sub} s WHERE {base}) SELECT {picked} FROM c"),
-                          cond.params).one()
+    picked += ", c.nb"
+    if tiered:
+        picked += (", c.t0, c.t1, c.a0, c.a1, c.a2, "
+                   f"(SELECT CAST(greatest(reltuples, 0) AS bigint) FROM pg_class WHERE oid = CAST('{table}' AS regclass))")
+    row = session.execute(text(f"WITH c AS (SELECT {counted} FROM {sub} s WHERE {words if tiered else base}) "
+                               f"SELECT {picked} FROM c"), cond.params).one()
     result = {g: Size(row[2 * i], row[2 * i + 1]) for i, g in enumerate(variants)}
     nb_at = 2 * len(variants)
     if tiered:
-        result[None].tiers = (*row[nb_at + 1:], row[0])
+        t0, t1, a0, a1, a2, rows = row[nb_at + 1:]
+        result[None].tiers, result[None].reads, result[None].rows = (t0, t1, row[0]), (a0, a1, a2), rows
     if cond.filters and len(cond.base) > 1 and row[nb_at] * SUB_FACTOR <= SELECTIVE_WORDS:
         cond.filters_indexed = False   # the words alone are selective: filter their rows, do not AND bitmaps
     return result
