@@ -67,3 +67,24 @@ def test_memory_holds_at_most_its_limit():
         cache.store(t, 0, {"principal": {"kind": "user"}}, ttl=5)
     assert list(cache._local) == tokens[2:]
     cache._r().delete(*[f"{prefix}p:{t}" for t in tokens])
+
+
+def test_an_answer_kept_in_memory_is_not_used_once_redis_has_lost_the_generation():
+    """Redis restarted without its data (or evicted the key): the generation would read as 0 again, so an answer
+    a gateway keeps from before cannot be told from a current one; it asks identity instead."""
+    prefix = f"pressroom:test{uuid.uuid4().hex[:8]}:"
+    cache, identity = PrincipalCache(key_prefix=prefix), Invalidator(key_prefix=prefix)
+    token = uuid.uuid4().hex
+    old = {"principal": {"kind": "user", "clients": {"c": "full"}}}
+    cache.store(token, cache.lookup(token)[1], old, ttl=30)
+    assert cache.lookup(token) == (old, 0)
+    identity.bump([token])   # rights changed: generation 1 ...
+    cache._r().delete(f"{prefix}g:{token}", f"{prefix}p:{token}")   # ... and then Redis lost everything
+    assert cache.lookup(token) == (None, 0)
+    # the fresh answer creates the key again and is used from then on
+    new = {"principal": {"kind": "user", "clients": {"c": "read"}}}
+    cache.store(token, 0, new, ttl=30)
+    assert cache.lookup(token) == (new, 0)
+    identity.bump([token])
+    assert cache.lookup(token) == (None, 1)
+    cache._r().delete(f"{prefix}g:{token}", f"{prefix}p:{token}")

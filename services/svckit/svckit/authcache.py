@@ -16,6 +16,8 @@ just-stored entry stale, so "a change takes effect on the next request" holds wi
 Each gateway process also keeps the answers it has seen (parsed, with the generation and the moment the Redis
 entry expires). While it holds a current one, a request reads only ``g:<hash>`` (a GET of a small integer instead
 of an MGET and a JSON document): the generation is still checked on every request, so the protocol is unchanged.
+A stored answer is only used while ``g:<hash>`` exists (``store`` creates it): if Redis loses its data, a local
+answer cannot be taken for current because the generation reads as 0 again.
 
 If Redis is unreachable the gateway asks identity every time (correct, slower); identity logs a failed increment,
 and the entry then lives at most its short TTL.
@@ -107,12 +109,14 @@ class PrincipalCache:
             client = self._threads.redis = _client(self.url, single=True)
         return client
 
-    def _generation(self, token_hex: str) -> int:
+    def _generation(self, token_hex: str) -> int | None:
         """The hot path: one GET on this thread's own connection, without redis-py's per-command machinery
-        (retries, events, metrics; a third of the CPU of ``client.get``, measured in bench/identity_login.py)."""
+        (retries, events, metrics; a third of the CPU of ``client.get``, measured in bench/identity_login.py).
+        None: the key is missing (never stored, expired, or Redis lost its data)."""
         connection = self._r().connection
         connection.send_command("GET", f"{self.prefix}g:{token_hex}")
-        return int(connection.read_response() or 0)
+        value = connection.read_response()
+        return None if value is None else int(value)
 
     def _failed(self, exc: Exception) -> None:
         log.warning("principal cache unavailable, asking identity directly: %s", exc)
@@ -146,7 +150,7 @@ class PrincipalCache:
         try:
             if known is not None and known[1] > time.time():
                 generation = self._generation(token_hex)
-                if known[0] == generation:
+                if generation is not None and known[0] == generation:
                     return known[2], generation
             # not seen here, expired, or changed since: another gateway may have stored the current answer
             entry, gen = self._r().mget(f"{self.prefix}p:{token_hex}", f"{self.prefix}g:{token_hex}")
@@ -154,6 +158,11 @@ class PrincipalCache:
         except Exception as exc:  # noqa: BLE001
             self._failed(exc)
             return None, None
+        if gen is None:
+            # no generation key: stored answers (here or in Redis) cannot be checked against changes made while it
+            # was missing (Redis restarted without its data, or evicted the key); ask identity, and ``store``
+            # creates the key again
+            return None, 0
         if entry:
             try:
                 data = json.loads(entry)
@@ -170,8 +179,13 @@ class PrincipalCache:
             return
         expires = time.time() + int(ttl)
         try:
-            self._r().set(f"{self.prefix}p:{token_hex}",
-                          json.dumps({"gen": generation, "exp": expires, "answer": answer}), ex=int(ttl))
+            pipe = self._r().pipeline(transaction=False)
+            # the generation key must exist for an answer to be used (see lookup); identity's INCR may have created
+            # it meanwhile, with a newer generation than this answer's: NX keeps that one
+            pipe.set(f"{self.prefix}g:{token_hex}", generation, ex=GENERATION_TTL, nx=True)
+            pipe.set(f"{self.prefix}p:{token_hex}",
+                     json.dumps({"gen": generation, "exp": expires, "answer": answer}), ex=int(ttl))
+            pipe.execute()
         except Exception as exc:  # noqa: BLE001
             self._failed(exc)
             return

@@ -36,7 +36,7 @@ make_psycopg_cooperative()
 
 
 #: A pooled connection that sat idle longer than this is pinged before it is handed out (see ``ping_when_idle``).
-PING_IDLE_SECONDS = float(os.environ.get("DB_PING_IDLE_SECONDS", "5"))
+PING_IDLE_SECONDS = float(os.environ.get("DB_PING_IDLE_SECONDS") or 5)
 
 
 def make_engine(url: str, pool_size: int = 10, **kwargs) -> Engine:

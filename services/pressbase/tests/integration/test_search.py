@@ -208,8 +208,8 @@ def relevance_strategy(request, monkeypatch):
     (the services run in this process, so lowering the thresholds here switches the strategy)."""
     if request.param.startswith("tier walk"):
         monkeypatch.setattr("pressbase.db.search_sql.SINGLE_QUERY", -1)
-    if request.param == "tier walk in index order":
-        monkeypatch.setattr("pressbase.db.search_sql.FEW", -1)
+    if request.param == "tier walk in index order":   # at this size every tier is "few": force the walk
+        monkeypatch.setattr("pressbase.db.search_sql.Size.few", lambda self, tier=None: False)
     return request.param
 
 
