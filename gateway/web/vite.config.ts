@@ -12,7 +12,18 @@ export default defineConfig({
     outDir: "../gateway/static/app",
     emptyOutDir: true,
     sourcemap: false,
-    chunkSizeWarningLimit: 600,
+    rollupOptions: {
+      output: {
+        // React, ReactDOM and the router in a chunk of their own: it keeps its hash (and the browser's cached copy)
+        // across deploys that change only the app. The pages are split by their dynamic imports (src/app/lazyPage.ts).
+        manualChunks(id) {
+          if (/[\\/]node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom|@remix-run[\\/]router)[\\/]/.test(id)) {
+            return "vendor";
+          }
+          return undefined;
+        },
+      },
+    },
   },
   server: {
     port: Number(process.env.WEB_DEV_PORT || 5173),

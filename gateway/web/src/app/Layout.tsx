@@ -1,9 +1,13 @@
-/** The app shell on every page: skip link, header with navigation, language switch, help, the user; footer. */
+/**
+ * The app shell on every page: skip link, header with navigation, language switch, help, the user; footer. The
+ * routed page sits in PageBoundary (the Suspense boundary of the lazy pages), so the shell stays while it loads.
+ */
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Link, NavLink, useLocation } from "react-router-dom";
 import { useI18n, type Lang } from "../i18n";
 import { areas } from "../areas";
 import type { NavItem } from "./area";
+import { PageBoundary } from "./PageBoundary";
 import { useSession } from "./session";
 
 /** The mark (also the favicon, inlined in index.html: the build holds only .html, .js and .css files). */
@@ -39,6 +43,10 @@ function LanguageSwitch() {
   );
 }
 
+function focusPageTitle() {
+  window.setTimeout(() => document.getElementById("page-title")?.focus({ preventScroll: false }), 0);
+}
+
 function useNavItems(): NavItem[] {
   const { status, me, restricted } = useSession();
   if (status !== "authenticated" || !me || restricted) return [];
@@ -55,6 +63,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const location = useLocation();
   const [open, setOpen] = useState(false);
   const first = useRef(true);
+  const navigated = useRef(false);
 
   useEffect(() => {
     setOpen(false);
@@ -62,8 +71,10 @@ export function Layout({ children }: { children: ReactNode }) {
       first.current = false;
       return;
     }
-    // after a navigation, move focus to the new page's heading (screen readers announce it)
-    window.setTimeout(() => document.getElementById("page-title")?.focus({ preventScroll: false }), 0);
+    // after a navigation, move focus to the new page's heading (screen readers announce it); a page whose code is
+    // still loading has none yet: PageBoundary calls focusPageTitle again when it arrives
+    navigated.current = true;
+    focusPageTitle();
   }, [location.pathname]);
 
   const helpTarget = `/help${location.pathname.startsWith("/help") ? "" : `?from=${encodeURIComponent(location.pathname)}`}`;
@@ -119,7 +130,9 @@ export function Layout({ children }: { children: ReactNode }) {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        {children}
+        <PageBoundary pathname={location.pathname} onPageShown={() => navigated.current && focusPageTitle()}>
+          {children}
+        </PageBoundary>
       </main>
       <footer className="footer">
         <Link to="/status">{t("common.status")}</Link>

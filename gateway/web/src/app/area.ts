@@ -12,6 +12,7 @@ export type Access = "public" | "anonymous" | "user" | "operator" | "session";
 
 export interface AreaRoute {
   path: string;
+  /** the page, usually a lazy one: `<ContactsPage />` with `const ContactsPage = lazyPage(...)` (app/lazyPage.ts) */
   element: ReactNode;
   access: Access;
   /** the user needs one of these roles (license_manager, administrator, back_office, support) */

@@ -1,5 +1,7 @@
 import type { Area } from "../../app/area";
-import { AccountPage } from "./AccountPage";
+import { lazyPage } from "../../app/lazyPage";
+
+const AccountPage = lazyPage(() => import("./AccountPage"), "AccountPage");
 
 export const area: Area = {
   id: "account",

@@ -1,9 +1,11 @@
 import { Navigate } from "react-router-dom";
 import type { Area } from "../../app/area";
-import { AuditPage } from "./AuditPage";
-import { ClientsPage } from "./ClientsPage";
-import { SecurityPage } from "./SecurityPage";
-import { UsersPage } from "./UsersPage";
+import { lazyPage } from "../../app/lazyPage";
+
+const AuditPage = lazyPage(() => import("./AuditPage"), "AuditPage");
+const ClientsPage = lazyPage(() => import("./ClientsPage"), "ClientsPage");
+const SecurityPage = lazyPage(() => import("./SecurityPage"), "SecurityPage");
+const UsersPage = lazyPage(() => import("./UsersPage"), "UsersPage");
 
 const ADMIN = ["administrator"];
 

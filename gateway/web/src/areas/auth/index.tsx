@@ -2,6 +2,9 @@ import type { Area } from "../../app/area";
 import { LoginPage } from "./LoginPage";
 import { ChangePasswordPage, ForgotPage, ResetPage } from "./PasswordPages";
 
+// The only area whose pages are not lazy (app/lazyPage.ts): the login is the first page of most visits, so these
+// small pages come with the shell in the first load.
+
 export const area: Area = {
   id: "auth",
   routes: [

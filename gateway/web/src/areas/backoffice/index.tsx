@@ -1,11 +1,14 @@
 import type { Area } from "../../app/area";
-import { AccountPage, AccountsPage } from "./AccountsPage";
-import { OperatorAuditPage } from "./AuditPage";
-import { ContractsPage } from "./ContractsPage";
-import { IncidentsPage } from "./IncidentsPage";
-import { JobsPage } from "./JobsPage";
-import { OrdersPage } from "./OrdersPage";
-import { WrittenOrderPage } from "./WrittenOrderPage";
+import { lazyPage } from "../../app/lazyPage";
+
+const AccountPage = lazyPage(() => import("./AccountsPage"), "AccountPage");
+const AccountsPage = lazyPage(() => import("./AccountsPage"), "AccountsPage");
+const OperatorAuditPage = lazyPage(() => import("./AuditPage"), "OperatorAuditPage");
+const ContractsPage = lazyPage(() => import("./ContractsPage"), "ContractsPage");
+const IncidentsPage = lazyPage(() => import("./IncidentsPage"), "IncidentsPage");
+const JobsPage = lazyPage(() => import("./JobsPage"), "JobsPage");
+const OrdersPage = lazyPage(() => import("./OrdersPage"), "OrdersPage");
+const WrittenOrderPage = lazyPage(() => import("./WrittenOrderPage"), "WrittenOrderPage");
 
 export const area: Area = {
   id: "backoffice",

@@ -1,16 +1,21 @@
 import type { Area } from "../../app/area";
-import { AccountExportPage } from "./AccountExportPage";
-import { ContactDetailPage } from "./ContactDetailPage";
-import { ContactFormPage } from "./ContactFormPage";
-import { ContactsPage } from "./ContactsPage";
-import { CustomFieldsPage } from "./CustomFieldsPage";
-import { DuplicatesPage } from "./DuplicatesPage";
-import { EventDetailPage, EventsPage } from "./EventsPage";
-import { ImportPage, ImportWizardPage } from "./ImportPage";
-import { ListDetailPage, ListsPage } from "./ListsPage";
-import { MailArchivePage } from "./MailArchivePage";
+import { lazyPage } from "../../app/lazyPage";
 import { de, en } from "./messages";
-import "./contacts.css";
+import "./contacts.css"; // eager on purpose: the area stylesheets overlap (README, "Lazy pages")
+
+const AccountExportPage = lazyPage(() => import("./AccountExportPage"), "AccountExportPage");
+const ContactDetailPage = lazyPage(() => import("./ContactDetailPage"), "ContactDetailPage");
+const ContactFormPage = lazyPage(() => import("./ContactFormPage"), "ContactFormPage");
+const ContactsPage = lazyPage(() => import("./ContactsPage"), "ContactsPage");
+const CustomFieldsPage = lazyPage(() => import("./CustomFieldsPage"), "CustomFieldsPage");
+const DuplicatesPage = lazyPage(() => import("./DuplicatesPage"), "DuplicatesPage");
+const EventDetailPage = lazyPage(() => import("./EventsPage"), "EventDetailPage");
+const EventsPage = lazyPage(() => import("./EventsPage"), "EventsPage");
+const ImportPage = lazyPage(() => import("./ImportPage"), "ImportPage");
+const ImportWizardPage = lazyPage(() => import("./ImportPage"), "ImportWizardPage");
+const ListDetailPage = lazyPage(() => import("./ListsPage"), "ListDetailPage");
+const ListsPage = lazyPage(() => import("./ListsPage"), "ListsPage");
+const MailArchivePage = lazyPage(() => import("./MailArchivePage"), "MailArchivePage");
 
 const MANAGERS = ["administrator", "license_manager"];
 

@@ -1,5 +1,7 @@
 import type { Area } from "../../app/area";
-import { HelpPage } from "./HelpPage";
+import { lazyPage } from "../../app/lazyPage";
+
+const HelpPage = lazyPage(() => import("./HelpPage"), "HelpPage");
 
 export const area: Area = {
   id: "help",

@@ -1,5 +1,7 @@
 import type { Area } from "../../app/area";
-import { HomePage } from "./HomePage";
+import { lazyPage } from "../../app/lazyPage";
+
+const HomePage = lazyPage(() => import("./HomePage"), "HomePage");
 
 export const area: Area = {
   id: "home",

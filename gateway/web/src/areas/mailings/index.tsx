@@ -1,9 +1,11 @@
 import type { Area } from "../../app/area";
-import "./mailings.css";
-import { MailingPage } from "./MailingPage";
-import { MailingsPage } from "./MailingsPage";
-import { SendersPage } from "./SendersPage";
-import { SuppressionsPage } from "./SuppressionsPage";
+import { lazyPage } from "../../app/lazyPage";
+import "./mailings.css"; // eager on purpose: the area stylesheets overlap (README, "Lazy pages")
+
+const MailingPage = lazyPage(() => import("./MailingPage"), "MailingPage");
+const MailingsPage = lazyPage(() => import("./MailingsPage"), "MailingsPage");
+const SendersPage = lazyPage(() => import("./SendersPage"), "SendersPage");
+const SuppressionsPage = lazyPage(() => import("./SuppressionsPage"), "SuppressionsPage");
 
 const ADMIN = ["administrator"];
 

@@ -1,5 +1,7 @@
 import type { Area } from "../../app/area";
-import { MediaPage } from "./MediaPage";
+import { lazyPage } from "../../app/lazyPage";
+
+const MediaPage = lazyPage(() => import("./MediaPage"), "MediaPage");
 
 export const area: Area = {
   id: "media",

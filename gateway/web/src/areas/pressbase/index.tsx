@@ -1,10 +1,15 @@
 import type { Area } from "../../app/area";
-import { ChangesPage, ExportsPage } from "./ChangesExportsPages";
-import { ForwardFeaturesPage } from "./ForwardFeaturesPage";
-import { JournalistPage, OutletPage } from "./RecordPages";
-import { SearchPage } from "./SearchPage";
-import { SelectionPage, SelectionsPage } from "./SelectionsPages";
-import "./pressbase.css";
+import { lazyPage } from "../../app/lazyPage";
+import "./pressbase.css"; // eager on purpose: the area stylesheets overlap (README, "Lazy pages")
+
+const ChangesPage = lazyPage(() => import("./ChangesExportsPages"), "ChangesPage");
+const ExportsPage = lazyPage(() => import("./ChangesExportsPages"), "ExportsPage");
+const ForwardFeaturesPage = lazyPage(() => import("./ForwardFeaturesPage"), "ForwardFeaturesPage");
+const JournalistPage = lazyPage(() => import("./RecordPages"), "JournalistPage");
+const OutletPage = lazyPage(() => import("./RecordPages"), "OutletPage");
+const SearchPage = lazyPage(() => import("./SearchPage"), "SearchPage");
+const SelectionPage = lazyPage(() => import("./SelectionsPages"), "SelectionPage");
+const SelectionsPage = lazyPage(() => import("./SelectionsPages"), "SelectionsPage");
 
 export const area: Area = {
   id: "pressbase",

@@ -1,5 +1,7 @@
 import type { Area } from "../../app/area";
-import { StatusPage } from "./StatusPage";
+import { lazyPage } from "../../app/lazyPage";
+
+const StatusPage = lazyPage(() => import("./StatusPage"), "StatusPage");
 
 export const area: Area = {
   id: "status",

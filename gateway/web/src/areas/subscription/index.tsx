@@ -1,5 +1,7 @@
 import type { Area } from "../../app/area";
-import { SubscriptionPage } from "./SubscriptionPage";
+import { lazyPage } from "../../app/lazyPage";
+
+const SubscriptionPage = lazyPage(() => import("./SubscriptionPage"), "SubscriptionPage");
 
 const MANAGER = ["license_manager"];
 
