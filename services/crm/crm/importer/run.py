@@ -39,7 +39,12 @@ def run_import(ctx: JobContext) -> dict:
     s.execute(delete(ImportRow).where(ImportRow.import_id == imp.id, ImportRow.run == run))
     s.commit()
 
-    state = {"seen": {}, "counts": Counter(), "done": 0}
+    # Contacts this import created in an earlier run (a real run after a crash, or a dry run after the import) are
+    # recognised by their source_ref. Usually there are none: then no batch needs to look (that lookup per batch
+    # was the import's largest cost, 0.3 s per 500 rows once the import had written 60,000 contacts).
+    earlier = s.execute(select(Contact.id).where(
+        Contact.account_id == imp.account_id, Contact.source_ref.like(f"import:{imp.id}:%")).limit(1)).first()
+    state = {"seen": {}, "counts": Counter(), "done": 0, "earlier": earlier is not None}
     header_row = imp.header_row or 1
     user = ctx.user_id
     with Workbook(ctx.storage.path(f.storage_key), imp.format, imp.encoding, imp.delimiter) as wb:
@@ -78,7 +83,8 @@ def _process(ctx: JobContext, imp: Import, batch: list[importing.Draft], state: 
     seen: dict[str, int] = state["seen"]
     refs = {d.row_no: f"import:{imp.id}:{d.row_no}" for d in batch}
     prior = dict(s.execute(select(Contact.source_ref, Contact.id).where(
-        Contact.account_id == account_id, Contact.source_ref.in_(list(refs.values())))).all())
+        Contact.account_id == account_id, Contact.source_ref.is_not(None),
+        Contact.source_ref.in_(list(refs.values())))).all()) if state["earlier"] else {}
     existing = repo.contacts_with_email(s, account_id, client_id,
                                         [e.lower() for d in batch if d.ok for e in d.emails])
     report: list[dict[str, Any]] = []
