@@ -3,7 +3,7 @@
  * routed page sits in PageBoundary (the Suspense boundary of the lazy pages), so the shell stays while it loads.
  */
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import { Link, NavLink, useLocation } from "react-router-dom";
+import { Link, NavLink, matchRoutes, useLocation } from "react-router-dom";
 import { useI18n, type Lang } from "../i18n";
 import { areas } from "../areas";
 import type { NavItem } from "./area";
@@ -47,6 +47,13 @@ function focusPageTitle() {
   window.setTimeout(() => document.getElementById("page-title")?.focus({ preventScroll: false }), 0);
 }
 
+/** every area's route patterns, to tell which page the location shows (the same matching as App's <Routes>) */
+const PAGE_ROUTES = areas.flatMap((a) => a.routes.map((r) => ({ path: r.path })));
+
+function usePageKey(): string {
+  return matchRoutes(PAGE_ROUTES, useLocation())?.[0]?.route.path ?? "*";
+}
+
 function useNavItems(): NavItem[] {
   const { status, me, restricted } = useSession();
   if (status !== "authenticated" || !me || restricted) return [];
@@ -61,6 +68,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const { me, status, logout } = useSession();
   const items = useNavItems();
   const location = useLocation();
+  const pageKey = usePageKey();
   const [open, setOpen] = useState(false);
   const first = useRef(true);
   const navigated = useRef(false);
@@ -130,7 +138,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        <PageBoundary pathname={location.pathname} onPageShown={() => navigated.current && focusPageTitle()}>
+        <PageBoundary pathname={location.pathname} pageKey={pageKey} onPageShown={() => navigated.current && focusPageTitle()}>
           {children}
         </PageBoundary>
       </main>

@@ -2,7 +2,11 @@
  * Around the routed page, inside the layout (header, navigation and footer stay while a page loads):
  * - the one Suspense boundary for the lazy pages (app/lazyPage.ts): a quiet loading line (a polite live region
  *   whose text appears only when loading takes a noticeable moment), and once the page is there its heading gets
- *   the focus after a navigation, as the layout gives it after every navigation;
+ *   the focus after a navigation, as the layout gives it after every navigation. The boundary is keyed by the
+ *   page's route: opening a page whose code is still loading mounts a fresh boundary, which React shows at once.
+ *   A boundary already on screen that suspends would make React keep the previous screen instead, for up to half
+ *   a second, and hold back every state update of that render with it (after the login: the login page stayed,
+ *   still logged out as far as its buttons knew);
  * - an error boundary: a page's code that cannot be fetched (connection lost, or a deploy replaced the hashed
  *   chunks an open tab still points at) or a page that fails to render shows a notice with a reload button instead
  *   of an empty window. Navigating elsewhere clears it.
@@ -76,11 +80,14 @@ class PageErrorBoundary extends Component<BoundaryProps, BoundaryState> {
   }
 }
 
-/** `onPageShown`: called when a lazy page has replaced the loading line. */
-export function PageBoundary({ pathname, onPageShown, children }: BoundaryProps & { onPageShown: () => void }) {
+/** `pageKey`: the matched route pattern (a new page, a new boundary); `onPageShown`: called when a lazy page has
+ * replaced the loading line. */
+export function PageBoundary({ pathname, pageKey, onPageShown, children }: BoundaryProps & { pageKey: string; onPageShown: () => void }) {
   return (
     <PageErrorBoundary pathname={pathname}>
-      <Suspense fallback={<PageLoading onGone={onPageShown} />}>{children}</Suspense>
+      <Suspense key={pageKey} fallback={<PageLoading onGone={onPageShown} />}>
+        {children}
+      </Suspense>
     </PageErrorBoundary>
   );
 }
