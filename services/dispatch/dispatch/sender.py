@@ -7,12 +7,24 @@ delivery (the events it writes wait in the outbox until the dispatch service's r
 from __future__ import annotations
 
 from nameko.extensions import DependencyProvider
+from sqlalchemy.engine import make_url
 from nameko.web.handlers import http
 from svckit.db import make_engine
 from svckit.settings import database_url
 
 from .engine.engine import Engine, Runner
+from .engine.smtp import DomainLimiter, SharedDomainLimiter
 from .settings import DispatchSettings
+
+
+def domain_limiter(settings: DispatchSettings, db_url: str) -> DomainLimiter | SharedDomainLimiter:
+    """Every sender process shares the per-domain limits through Redis (``DOMAIN_LIMITS_SHARED=0``: each its own).
+    The senders that share them are those of one dispatch database (its name is in the keys)."""
+    if not settings.domain_limits_shared:
+        return DomainLimiter(settings.domain_concurrency, settings.domain_rate_per_minute)
+    database = make_url(db_url).database
+    return SharedDomainLimiter(settings.redis_url, settings.domain_concurrency, settings.domain_rate_per_minute,
+                               lease_seconds=3 * settings.smtp_timeout, prefix=f"pressroom:dispatch:{database}:")
 
 
 class SenderEngine(DependencyProvider):
@@ -21,7 +33,7 @@ class SenderEngine(DependencyProvider):
         self.settings = DispatchSettings.load(config)
         url = (config.get("DB_URIS") or {}).get("dispatch") or database_url("dispatch")
         self.db = make_engine(url, pool_size=self.settings.smtp_connections + 4, application_name="dispatch-sender")
-        self.runner = Runner(Engine(self.db, self.settings))
+        self.runner = Runner(Engine(self.db, self.settings, limiter=domain_limiter(self.settings, url)))
 
     def start(self) -> None:
         self.runner.start(spawn=lambda fn: self.container.spawn_managed_thread(fn))

@@ -32,7 +32,7 @@ from ..settings import DispatchSettings
 from ..usecases.suppression import record_bounce
 from . import store
 from .compose import Composer
-from .smtp import DomainLimiter, Reconciler, SinkReconciler, SmtpPool
+from .smtp import DomainLimiter, Reconciler, SharedDomainLimiter, SinkReconciler, SmtpPool
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def utcnow() -> datetime:
 
 class Engine:
     def __init__(self, db: SqlEngine, settings: DispatchSettings, pool: SmtpPool | None = None,
-                 limiter: DomainLimiter | None = None, reconciler: Reconciler | None = None,
+                 limiter: DomainLimiter | SharedDomainLimiter | None = None, reconciler: Reconciler | None = None,
                  clock: Callable[[], datetime] = utcnow, worker_id: str | None = None):
         self.db = db
         # Outcomes are committed without waiting for the WAL flush: a crash of the *worker* loses nothing (the

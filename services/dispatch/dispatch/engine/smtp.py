@@ -8,19 +8,26 @@ the mail in doubt (the relay may have taken it), which the engine reconciles ins
 from __future__ import annotations
 
 import json
+import logging
 import smtplib
 import socket
 import ssl
 import time
 import urllib.parse
 import urllib.request
+import uuid
 from collections import defaultdict, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
+import eventlet
 from eventlet.queue import LightQueue
 from eventlet.semaphore import Semaphore
 
 from ..domain.retry import DEFER, IN_DOUBT, Outcome, classify
+
+log = logging.getLogger(__name__)
 
 _CONN_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, socket.error, socket.timeout, ssl.SSLError,
                 EOFError)
@@ -161,7 +168,7 @@ def _text(reply) -> str:
 class DomainLimiter:
     """Per recipient domain: at most ``concurrency`` sends at once and (if set) ``per_minute`` sends a minute.
 
-    Limits are per sender process; with N processes a domain sees at most N times as much (documented)."""
+    These limits are this process's own; :class:`SharedDomainLimiter` holds them across every sender process."""
 
     def __init__(self, concurrency: int = 4, per_minute: int = 0, clock=time.monotonic):
         self.concurrency = max(1, concurrency)
@@ -185,6 +192,102 @@ class DomainLimiter:
 
     def slot(self, domain: str) -> Semaphore:
         return self._sems[domain]
+
+
+# A sliding minute per domain: the send times of the last 60 s in a sorted set, on Redis's clock (the processes'
+# clocks never meet). Returns "0" (counted: send now) or the seconds until the oldest send leaves the window.
+_RATE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 60000)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return tostring((tonumber(oldest[2]) + 60000 - now) / 1000 + 0.01)
+end
+redis.call('ZADD', KEYS[1], now, ARGV[2])
+redis.call('PEXPIRE', KEYS[1], 61000)
+return '0'
+"""
+
+# Sends in progress to a domain: one lease per send (score: when it lapses, so a crashed sender frees its slots).
+_ACQUIRE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
+  return 1
+end
+return 0
+"""
+
+
+class SharedDomainLimiter:
+    """The per-domain limits across every sender process (scaled by the HPA), held in Redis.
+
+    ``wait_seconds`` counts a send in the domain's sliding minute (atomic Lua on Redis's clock); ``slot`` holds one of
+    the domain's ``concurrency`` leases while the mail is sent (polling while all are taken; a lease lapses after
+    ``lease_seconds`` so a killed sender cannot block a domain). If Redis cannot be reached, the process falls back
+    to its own limits (mail keeps flowing; logged) and tries Redis again after ``backoff`` seconds.
+    """
+
+    def __init__(self, url: str, concurrency: int = 4, per_minute: int = 0, lease_seconds: float = 180.0,
+                 prefix: str = "pressroom:dispatch:", backoff: float = 10.0, poll: float = 0.02):
+        import redis
+
+        self.concurrency = max(1, concurrency)
+        self.per_minute = per_minute
+        self.lease_ms = int(lease_seconds * 1000)
+        self.prefix = prefix
+        self.backoff = backoff
+        self.poll = poll
+        self.local = DomainLimiter(concurrency, per_minute)
+        self._redis = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        self._rate = self._redis.register_script(_RATE)
+        self._acquire = self._redis.register_script(_ACQUIRE)
+        self._down_until = 0.0
+
+    def _shared(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _failed(self, exc: Exception) -> None:
+        log.warning("per-domain limits fall back to this process's own: Redis unavailable (%s)", exc)
+        self._down_until = time.monotonic() + self.backoff
+
+    def wait_seconds(self, domain: str) -> float:
+        if not self.per_minute:
+            return 0.0
+        if self._shared():
+            try:
+                return float(self._rate(keys=[f"{self.prefix}rate:{domain}"],
+                                        args=[self.per_minute, uuid.uuid4().hex]))
+            except Exception as exc:  # noqa: BLE001 - the limiter must never stop delivery
+                self._failed(exc)
+        return self.local.wait_seconds(domain)
+
+    @contextmanager
+    def slot(self, domain: str) -> Iterator[None]:
+        key, token, pause = f"{self.prefix}sending:{domain}", uuid.uuid4().hex, self.poll
+        while self._shared():
+            try:
+                taken = self._acquire(keys=[key], args=[self.concurrency, token, self.lease_ms])
+            except Exception as exc:  # noqa: BLE001
+                self._failed(exc)
+                break
+            if taken:
+                try:
+                    yield
+                finally:
+                    try:
+                        self._redis.zrem(key, token)
+                    except Exception as exc:  # noqa: BLE001 - the lease lapses on its own
+                        log.warning("could not release a sending slot for %s: %s", domain, exc)
+                return
+            eventlet.sleep(pause)   # every slot of the domain is taken, somewhere
+            pause = min(pause * 2, 0.5)
+        with self.local.slot(domain):
+            yield
 
 
 class Reconciler(Protocol):
