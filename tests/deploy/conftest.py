@@ -88,7 +88,7 @@ OPTIONAL = {
     "CRM_JOB_POLL", "CRM_MEDIA_MAX_BYTES",
     "DNS_NAMESERVERS", "DNS_PORT", "DNS_TIMEOUT",  # empty: the pod's resolver
     "DB_PING_IDLE_SECONDS",  # svckit.db: ping a pooled connection after this many idle seconds
-    "DOMAIN_LIMITS_SHARED",  # dispatch-sender: per-domain limits across senders in Redis (REDIS_URL), on by default
+    "DOMAIN_LIMITS_SHARED",  # dispatch-sender: 1 shares the per-domain limits across senders in Redis (REDIS_URL)
     "DOMAIN_CONCURRENCY", "DOMAIN_RATE_PER_MINUTE", "HOUSEKEEPING_INTERVAL", "IDLE_SLEEP", "LEASE_SECONDS",
     "MAIL_FROM_NAME", "MAX_ATTACHMENT_BYTES", "RETRY_BACKOFF", "RETRY_WINDOW_HOURS", "SEND_BATCH_SIZE",
     "SMTP_CONNECTIONS", "SMTP_TIMEOUT", "SOFT_BOUNCE_LIMIT",

@@ -18,8 +18,8 @@ from .settings import DispatchSettings
 
 
 def domain_limiter(settings: DispatchSettings, db_url: str) -> DomainLimiter | SharedDomainLimiter:
-    """Every sender process shares the per-domain limits through Redis (``DOMAIN_LIMITS_SHARED=0``: each its own).
-    The senders that share them are those of one dispatch database (its name is in the keys)."""
+    """Each sender process counts the per-domain limits itself, or (``DOMAIN_LIMITS_SHARED=1``) all share them
+    through Redis: the senders of one dispatch database (its name is in the keys)."""
     if not settings.domain_limits_shared:
         return DomainLimiter(settings.domain_concurrency, settings.domain_rate_per_minute)
     database = make_url(db_url).database

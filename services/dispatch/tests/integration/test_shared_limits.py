@@ -83,9 +83,9 @@ def test_without_redis_each_sender_keeps_its_own_limits():
         pass
 
 
-def test_the_sender_process_shares_its_limits_unless_told_not_to():
+def test_the_sender_process_shares_its_limits_when_told_to():
     url = "postgresql+psycopg://pressroom@127.0.0.1:5432/pressroom_dispatch"
-    shared = domain_limiter(DispatchSettings.load({}), url)
+    shared = domain_limiter(DispatchSettings.load({"DOMAIN_LIMITS_SHARED": "1"}), url)
     assert isinstance(shared, SharedDomainLimiter)
     assert shared.prefix == "pressroom:dispatch:pressroom_dispatch:"   # the senders of one database share them
-    assert isinstance(domain_limiter(DispatchSettings.load({"DOMAIN_LIMITS_SHARED": "0"}), url), DomainLimiter)
+    assert isinstance(domain_limiter(DispatchSettings.load({}), url), DomainLimiter)
