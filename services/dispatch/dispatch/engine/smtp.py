@@ -216,7 +216,9 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
   redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[2])
-  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
+  if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then   -- never cut a longer lease's lifetime short
+    redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
+  end
   return 1
 end
 return 0
@@ -285,7 +287,7 @@ class SharedDomainLimiter:
                         log.warning("could not release a sending slot for %s: %s", domain, exc)
                 return
             eventlet.sleep(pause)   # every slot of the domain is taken, somewhere
-            pause = min(pause * 2, 0.5)
+            pause = min(pause * 2, 0.05)
         with self.local.slot(domain):
             yield
 

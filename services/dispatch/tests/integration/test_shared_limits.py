@@ -62,17 +62,32 @@ def test_sends_at_once_to_a_domain_are_limited_across_senders(two_senders):
             pass
         released = time.monotonic()
         second.close()                         # one of a's sends ends
-        waiting.wait()
+        with eventlet.Timeout(5):
+            waiting.wait()
     assert len(got) == 1 and got[0] - released < 1.0
 
 
+def test_a_send_that_fails_gives_its_slot_back(two_senders):
+    a, b = two_senders(concurrency=1)
+    with pytest.raises(OSError):
+        with a.slot("gmx.net"):
+            raise OSError("the relay hung up")
+    with eventlet.Timeout(1):   # free at once, not after the lease
+        with b.slot("gmx.net"):
+            pass
+
+
 def test_a_killed_senders_slot_lapses(two_senders):
-    a, b = two_senders(concurrency=1, lease_seconds=0.3)
-    a._acquire(keys=[f"{a.prefix}sending:arcor.de"], args=[1, "killed-sender", a.lease_ms])   # never released
+    a, b = two_senders(concurrency=2, lease_seconds=0.3)
+    key = f"{a.prefix}sending:arcor.de"
+    a._acquire(keys=[key], args=[2, "busy-sender", 60_000])          # a live send (long lease) keeps the key alive
+    a._acquire(keys=[key], args=[2, "killed-sender", a.lease_ms])    # never released
     started = time.monotonic()
-    with b.slot("arcor.de"):
-        waited = time.monotonic() - started
-    assert 0.1 < waited < 2.0
+    with eventlet.Timeout(5):
+        with b.slot("arcor.de"):
+            waited = time.monotonic() - started
+    assert 0.1 < waited < 2.0                                         # the lapsed lease was cleared by its time
+    assert a._redis.zscore(key, "busy-sender") is not None
 
 
 def test_without_redis_each_sender_keeps_its_own_limits():
