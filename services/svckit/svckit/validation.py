@@ -7,26 +7,78 @@ raise :func:`invalid` so their message exists in both languages from the start.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from .errors import InvalidInput
 from .i18n import Text
+from .textsafe import has_control
 
 M = TypeVar("M", bound=BaseModel)
 
-
-class Input(BaseModel):
-    """Base for RPC input models: unknown fields are an error, strings are stripped."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+NUL_TEXT = Text("Enthält ein unzulässiges Nullzeichen (NUL).", "Contains a forbidden null character (NUL).")
+LINE_TEXT = Text("Darf keine Zeilenumbrüche oder Steuerzeichen enthalten.",
+                 "Must not contain line breaks or control characters.")
+MAX_DEPTH = 32  # nesting of lists and objects inside one field
 
 
 def invalid(de: str, en: str) -> PydanticCustomError:
     """Raise from a validator: ``raise invalid("Ungültige PLZ.", "Invalid postal code.")``."""
     return PydanticCustomError("pressroom", "{en}", {"de": de, "en": en})
+
+
+def _walk_for_nul(value: Any, depth: int = 0) -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise invalid(NUL_TEXT.de, NUL_TEXT.en)
+        return
+    if depth > MAX_DEPTH:
+        raise invalid("Zu tief verschachtelt.", "Nested too deeply.")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _walk_for_nul(key, depth + 1)
+            _walk_for_nul(item, depth + 1)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            _walk_for_nul(item, depth + 1)
+
+
+class Input(BaseModel):
+    """Base for RPC input models: unknown fields are an error, strings are stripped, NUL is refused in every string
+    (also inside lists and objects). Single-line fields use :data:`Line`, which refuses line breaks too."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:  # after: a "before" validator is not allowed on discriminator fields
+        _walk_for_nul(value)
+        return value
+
+
+def _one_line(value: str) -> str:
+    if has_control(value):
+        raise invalid(LINE_TEXT.de, LINE_TEXT.en)
+    return value
+
+
+#: a single-line text: names, subjects, file names, anything that may end up in a mail header or a log line.
+#: CR, LF, NUL, the Unicode line separators and other control characters (TAB excepted) are refused.
+Line = Annotated[str, AfterValidator(_one_line)]
+
+
+def check_line(value: Any, field: str) -> None:
+    """For input that does not go through a model (import rows, form fields): refuse control characters, naming
+    the field."""
+    if isinstance(value, str) and has_control(value):
+        raise InvalidInput(fields={field: LINE_TEXT})
+
+
+def check_no_nul(value: Any, field: str) -> None:
+    if isinstance(value, str) and "\x00" in value:
+        raise InvalidInput(fields={field: NUL_TEXT})
 
 
 _TEXTS: dict[str, Text] = {
