@@ -4,12 +4,15 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test bootstrap bootstrap-test migrate seed web start bench backup restore clean-test-dbs
+.PHONY: run test screenshots bootstrap bootstrap-test migrate seed web start bench backup restore clean-test-dbs
 
 run: bootstrap migrate seed web start   ## install what is missing, migrate, seed the demo, build the web app, start the suite
 
 test: bootstrap-test web            ## install what is missing, build the web app and run every test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+screenshots: bootstrap-test web     ## refresh docs/screenshots on purpose (the walks write to a temporary folder otherwise)
+	PRESSROOM_SCREENSHOTS=docs/screenshots $(PY) -m pytest -c tests/browser/walks/pytest.ini tests/browser/walks -q -p no:cacheprovider
 
 bootstrap:
 	@scripts/bootstrap.sh run

@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -31,7 +32,11 @@ ROOT = Path(__file__).resolve().parents[3]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# screenshots go to a temporary folder, so `make test` leaves the tree clean; `make screenshots` sets
+# PRESSROOM_SCREENSHOTS=docs/screenshots to refresh the documented ones on purpose
+SCREENSHOTS = Path(os.environ.get("PRESSROOM_SCREENSHOTS") or Path(tempfile.gettempdir()) / "pressroom-screenshots")
+if not SCREENSHOTS.is_absolute():
+    SCREENSHOTS = ROOT / SCREENSHOTS
 DEMO_EMAIL = "demo@pressroom.local"
 DEMO_PASSWORD = "Demo-Pressestelle-2026"
 SECOND_EMAIL = "redaktion@pressroom.local"
