@@ -5,7 +5,8 @@ The token comes from ``Authorization: Bearer <token>`` or the ``pressroom_sessio
 or raises Unauthenticated (unknown, expired, revoked).
 
 Principal cache: identity's answer is kept in Redis under the token's SHA-256 for at most ``cache_seconds``
-(identity decides, never past the session's end). identity bumps the session's generation after every commit that
+(identity decides, never past the session's end), each entry authenticated with an HMAC whose key Redis does not
+hold, so writing to Redis cannot make up a session. identity bumps the session's generation after every commit that
 changes what the session may do (logout, revocation, password change, deactivation, rights, roles), and the
 gateway only uses an entry whose generation is current (``svckit.authcache``), so a change of rights or a revoked
 session takes effect on the next request. Without Redis every request asks identity.
@@ -30,7 +31,7 @@ import logging
 from urllib.parse import urlsplit
 
 import falcon
-from svckit.authcache import PrincipalCache
+from svckit.authcache import PrincipalCache, cache_key
 from svckit.errors import Forbidden, Unauthenticated, Unavailable
 from svckit.i18n import Text
 from svckit.principal import Principal
@@ -81,7 +82,9 @@ class Authentication:
         self.rpc = rpc
         self.public_origin = _origin(settings.public_base_url) if settings is not None else None
         if cache is None and settings is not None and getattr(settings, "auth_cache", False):
-            cache = PrincipalCache(getattr(settings, "redis_url", None))
+            # entries are authenticated with a key Redis never sees (svckit.authcache)
+            cache = PrincipalCache(getattr(settings, "redis_url", None),
+                                   key=cache_key(settings.principal_secret, getattr(settings, "auth_cache_key", None)))
         self.cache = cache
 
     def _answer(self, req: falcon.Request, token: str) -> dict:

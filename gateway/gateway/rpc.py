@@ -70,9 +70,11 @@ class _ThreadProxy(StandaloneProxyBase):
 class RpcClient:
     """``rpc.call("crm", "get_contact", contact_id, principal=p, request_id=rid)``."""
 
-    def __init__(self, amqp_uri: str, principal_secret: str, timeout: float = 15.0):
+    def __init__(self, amqp_uri: str, principal_secret, timeout: float = 15.0):
         self.config = {"AMQP_URI": amqp_uri, "serializer": "json"}
-        self.secret = principal_secret
+        # one secret or a key ring (svckit.principal): every call carries a principal token minted for it, signed
+        # with the ring's first key and valid for PRINCIPAL_TOKEN_TTL seconds
+        self.secret = principal_mod.KeyRing.coerce(principal_secret)
         self.timeout = timeout
         self._local = threading.local()
         self._all: list[_ThreadProxy] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from svckit.settings import amqp_uri, env, principal_secret
+from svckit.settings import amqp_uri, check_principal_secret, check_secret, env, principal_secret
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,14 @@ class Settings:
     # principal cache (gateway.auth, svckit.authcache): Redis, on unless AUTH_CACHE=0
     redis_url: str = env("REDIS_URL", "redis://127.0.0.1:6379/0")
     auth_cache: bool = env("AUTH_CACHE", "1") != "0"
+    # the key that authenticates cache entries (svckit.authcache); unset: derived from the principal key ring
+    auth_cache_key: str | None = env("AUTH_CACHE_KEY")
+
+    def __post_init__(self) -> None:
+        # production (PRESSROOM_ENV=production): no missing or development secret (svckit.settings)
+        check_principal_secret(self.principal_secret)
+        if self.auth_cache_key is not None:
+            check_secret("AUTH_CACHE_KEY", self.auth_cache_key)
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":

@@ -28,6 +28,8 @@ import falcon
 from svckit.errors import InvalidInput, PayloadTooLarge
 from svckit.i18n import Text
 from svckit.settings import env
+from svckit.textsafe import one_line
+from svckit.validation import check_line
 
 from ..resource import Resource
 
@@ -154,6 +156,7 @@ def _filename(req) -> str:
     name = os.path.basename((name or "").replace("\\", "/")).strip()
     if not name:
         raise InvalidInput(FILENAME_MISSING, fields={"filename": FILENAME_MISSING})
+    check_line(name, "filename")   # a line break in a stored name would end up in headers (issue 13)
     return name[:255]
 
 
@@ -188,6 +191,19 @@ def spool_upload(req, limit: int) -> dict:
             "content_type": (req.content_type or "application/octet-stream").split(";")[0][:150]}
 
 
+def content_disposition(name: str, kind: str = "attachment") -> str:
+    """RFC 6266: an ASCII fallback (accents dropped, quotes, backslashes and controls replaced) and the exact name as
+    ``filename*`` (RFC 5987, UTF-8, percent-encoded). Controls are removed first, so no stored name (older rows,
+    another path) can break the header."""
+    from urllib.parse import quote
+    import unicodedata
+
+    name = one_line(name) or "download"
+    fallback = "".join(ch if " " <= ch <= "~" and ch not in '"\\' else "_"
+                       for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def stream_download(resp, info: dict) -> None:
     """Stream a file crm placed in the spool; the spool entry is removed as soon as it is open (POSIX keeps the
     inode readable until the stream is closed)."""
@@ -196,10 +212,7 @@ def stream_download(resp, info: dict) -> None:
     path.unlink(missing_ok=True)
     resp.content_type = info.get("content_type") or "application/octet-stream"
     resp.set_stream(handle, info["size"])
-    from urllib.parse import quote
-    name = info.get("filename") or "download"
-    ascii_name = name.encode("ascii", "replace").decode().replace('"', "")
-    resp.set_header("Content-Disposition", f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}")
+    resp.set_header("Content-Disposition", content_disposition(info.get("filename") or ""))
     resp.set_header("Cache-Control", "private, no-store")
 
 

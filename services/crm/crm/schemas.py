@@ -12,11 +12,20 @@ from typing import Annotated, Any, Literal
 
 from pydantic import EmailStr, Field, field_validator, model_validator
 
-from svckit.validation import Input, invalid
+from svckit.validation import Input, Line, invalid
 
-Name = Annotated[str, Field(max_length=100)]
-Short = Annotated[str, Field(max_length=200)]
-Tag = Annotated[str, Field(min_length=1, max_length=60)]
+# Single-line texts (names, addresses, labels, file names) are svckit.validation.Line: CR, LF, NUL, the Unicode line
+# separators and other control characters are refused with the field named, so no name can start a mail header
+# or break an export's row. Multi-line texts (notes, descriptions, history bodies) stay str (NUL is refused by Input).
+Name = Annotated[Line, Field(max_length=100)]
+Short = Annotated[Line, Field(max_length=200)]
+Tag = Annotated[Line, Field(min_length=1, max_length=60)]
+Title = Annotated[Line, Field(max_length=60)]
+Role = Annotated[Line, Field(max_length=150)]        # position, department
+PostalCode = Annotated[Line, Field(max_length=20)]
+Label = Annotated[Line, Field(max_length=30)]
+Phone = Annotated[Line, Field(min_length=1, max_length=50)]
+FileName = Annotated[Line, Field(min_length=1, max_length=255)]
 
 GENDERS = Literal["female", "male", "diverse", "unknown"]
 LEGAL_BASES = Literal["consent", "contract", "legal_obligation", "vital_interest", "public_task",
@@ -29,14 +38,14 @@ STRATEGIES = Literal["skip", "update", "create"]
 
 class EmailIn(Input):
     email: EmailStr
-    label: Annotated[str, Field(max_length=30)] = ""
+    label: Label = ""
     primary: bool = False
     state: Literal["valid", "invalid", "unverified"] = "valid"
 
 
 class PhoneIn(Input):
-    number: Annotated[str, Field(min_length=1, max_length=50)]
-    label: Annotated[str, Field(max_length=30)] = ""
+    number: Phone
+    label: Label = ""
 
 
 def _country(value: str) -> str:
@@ -52,20 +61,20 @@ class ContactFields(Input):
 
     kind: Literal["person", "organisation"] = "person"
     gender: GENDERS = "unknown"
-    title: Annotated[str, Field(max_length=60)] = ""
+    title: Title = ""
     first_name: Name = ""
     last_name: Name = ""
     org_name: Short = ""
     org_type: ORG_TYPES | None = None
     organisation_id: uuid.UUID | None = None
     organisation: Short = ""
-    position: Annotated[str, Field(max_length=150)] = ""
-    department: Annotated[str, Field(max_length=150)] = ""
+    position: Role = ""
+    department: Role = ""
     street: Short = ""
     address_extra: Short = ""
-    postal_code: Annotated[str, Field(max_length=20)] = ""
+    postal_code: PostalCode = ""
     city: Name = ""
-    country: str = "DE"
+    country: Line = "DE"
     language: Literal["de", "en"] = "de"
     informal: bool = False
     letter_salutation: Short | None = None
@@ -75,7 +84,7 @@ class ContactFields(Input):
     custom: dict[str, Any] = {}
     notes: Annotated[str, Field(max_length=20000)] = ""
     legal_basis: LEGAL_BASES = "legitimate_interest"
-    data_source: Annotated[str, Field(max_length=300)] = ""
+    data_source: Annotated[Line, Field(max_length=300)] = ""
     informed_at: datetime | None = None
 
     _country = field_validator("country")(classmethod(lambda cls, v: _country(v)))
@@ -104,20 +113,20 @@ class ContactUpdate(Input):
     """Only the fields sent are changed (PATCH)."""
 
     gender: GENDERS | None = None
-    title: Annotated[str, Field(max_length=60)] | None = None
+    title: Title | None = None
     first_name: Name | None = None
     last_name: Name | None = None
     org_name: Short | None = None
     org_type: ORG_TYPES | None = None
     organisation_id: uuid.UUID | None = None
     organisation: Short | None = None
-    position: Annotated[str, Field(max_length=150)] | None = None
-    department: Annotated[str, Field(max_length=150)] | None = None
+    position: Role | None = None
+    department: Role | None = None
     street: Short | None = None
     address_extra: Short | None = None
-    postal_code: Annotated[str, Field(max_length=20)] | None = None
+    postal_code: PostalCode | None = None
     city: Name | None = None
-    country: str | None = None
+    country: Line | None = None
     language: Literal["de", "en"] | None = None
     informal: bool | None = None
     letter_salutation: Short | None = None
@@ -127,7 +136,7 @@ class ContactUpdate(Input):
     custom: dict[str, Any] | None = None
     notes: Annotated[str, Field(max_length=20000)] | None = None
     legal_basis: LEGAL_BASES | None = None
-    data_source: Annotated[str, Field(max_length=300)] | None = None
+    data_source: Annotated[Line, Field(max_length=300)] | None = None
     informed_at: datetime | None = None
 
     @field_validator("country")
@@ -142,16 +151,16 @@ class ContactUpdate(Input):
 class ContactFilter(Input):
     """Search and dynamic-list filter: every part optional, all parts must hold (AND)."""
 
-    q: Annotated[str, Field(max_length=200)] = ""
+    q: Annotated[Line, Field(max_length=200)] = ""
     client_ids: Annotated[list[uuid.UUID], Field(max_length=200)] = []
     kind: Literal["person", "organisation"] | None = None
     tags: Annotated[list[Tag], Field(max_length=20)] = []          # all of these tags
     any_tags: Annotated[list[Tag], Field(max_length=20)] = []      # at least one of these
-    country: str | None = None
+    country: Line | None = None
     city: Name | None = None
     language: Literal["de", "en"] | None = None
     org_type: ORG_TYPES | None = None
-    position: Annotated[str, Field(max_length=150)] | None = None
+    position: Role | None = None
     has_email: bool | None = None
     email_state: Literal["valid", "invalid", "unverified"] | None = None
     list_id: uuid.UUID | None = None
@@ -171,10 +180,10 @@ class Page(Input):
 
 class CustomFieldIn(Input):
     key: Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")]
-    label_de: Annotated[str, Field(min_length=1, max_length=100)]
-    label_en: Annotated[str, Field(min_length=1, max_length=100)]
+    label_de: Annotated[Line, Field(min_length=1, max_length=100)]
+    label_en: Annotated[Line, Field(min_length=1, max_length=100)]
     type: Literal["text", "number", "date", "boolean", "choice"]
-    choices: Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=100)] = []
+    choices: Annotated[list[Annotated[Line, Field(min_length=1, max_length=100)]], Field(max_length=100)] = []
 
     @model_validator(mode="after")
     def _choices(self):
@@ -185,7 +194,7 @@ class CustomFieldIn(Input):
 
 class ListCreate(Input):
     client_id: uuid.UUID
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[Line, Field(min_length=1, max_length=200)]
     description: Annotated[str, Field(max_length=2000)] = ""
     kind: Literal["static", "dynamic"] = "static"
     filter: ContactFilter | None = None
@@ -200,7 +209,7 @@ class ListCreate(Input):
 
 
 class ListUpdate(Input):
-    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    name: Annotated[Line, Field(min_length=1, max_length=200)] | None = None
     description: Annotated[str, Field(max_length=2000)] | None = None
     filter: ContactFilter | None = None
 
@@ -211,12 +220,12 @@ class IdList(Input):
 
 class EventCreate(Input):
     client_id: uuid.UUID
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[Line, Field(min_length=1, max_length=200)]
     kind: Literal["press_conference", "press_trip", "interview", "trade_fair", "background_talk", "other"] = \
         "press_conference"
     starts_at: datetime | None = None
     ends_at: datetime | None = None
-    location: Annotated[str, Field(max_length=300)] = ""
+    location: Annotated[Line, Field(max_length=300)] = ""
     description: Annotated[str, Field(max_length=10000)] = ""
 
     @model_validator(mode="after")
@@ -227,11 +236,11 @@ class EventCreate(Input):
 
 
 class EventUpdate(Input):
-    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    name: Annotated[Line, Field(min_length=1, max_length=200)] | None = None
     kind: Literal["press_conference", "press_trip", "interview", "trade_fair", "background_talk", "other"] | None = None
     starts_at: datetime | None = None
     ends_at: datetime | None = None
-    location: Annotated[str, Field(max_length=300)] | None = None
+    location: Annotated[Line, Field(max_length=300)] | None = None
     description: Annotated[str, Field(max_length=10000)] | None = None
 
 
@@ -247,7 +256,7 @@ class ParticipantUpdate(Input):
 
 class HistoryIn(Input):
     kind: HISTORY_KINDS
-    subject: Annotated[str, Field(max_length=500)] = ""
+    subject: Annotated[Line, Field(max_length=500)] = ""
     body: Annotated[str, Field(max_length=100000)] = ""
     occurred_at: datetime | None = None
 
@@ -262,14 +271,14 @@ class Upload(Input):
     """A file the gateway spooled: the name of the spool file, its size and SHA-256 as the gateway measured them."""
 
     token: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
-    filename: Annotated[str, Field(min_length=1, max_length=255)]
+    filename: FileName
     size: Annotated[int, Field(ge=0)]
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-    content_type: Annotated[str, Field(max_length=150)] = "application/octet-stream"
+    content_type: Annotated[Line, Field(max_length=150)] = "application/octet-stream"
 
 
 class ImportMapping(Input):
-    sheet: Annotated[str, Field(max_length=200)] | None = None
+    sheet: Annotated[Line, Field(max_length=200)] | None = None
     header_row: Annotated[int, Field(ge=1, le=1000)] | None = None
     mapping: dict[str, Annotated[str, Field(max_length=80)]]   # column number (1-based, as text) -> field | ""
 
@@ -288,7 +297,7 @@ class ExportIn(Input):
 class ExportSource(Input):
     list_id: uuid.UUID | None = None
     event_id: uuid.UUID | None = None
-    mailing_id: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    mailing_id: Annotated[Line, Field(min_length=1, max_length=100)] | None = None
     contact_ids: Annotated[list[uuid.UUID], Field(min_length=1, max_length=100000)] | None = None
     status: PARTICIPANT_STATES | None = None   # participants export: only this status
 
@@ -317,9 +326,9 @@ class MailboxIn(Input):
     host: Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[A-Za-z0-9.\-:\[\]]+$")]
     port: Annotated[int, Field(ge=1, le=65535)] = 993
     security: Literal["ssl", "starttls", "none"] = "ssl"
-    username: Annotated[str, Field(min_length=1, max_length=255)]
-    password: Annotated[str, Field(min_length=1, max_length=500)]
-    folders: Annotated[list[Annotated[str, Field(min_length=1, max_length=300)]], Field(min_length=1, max_length=50)] \
+    username: Annotated[Line, Field(min_length=1, max_length=255)]
+    password: Annotated[Line, Field(min_length=1, max_length=500)]
+    folders: Annotated[list[Annotated[Line, Field(min_length=1, max_length=300)]], Field(min_length=1, max_length=50)] \
         = ["INBOX"]
 
 
@@ -327,15 +336,15 @@ class MailboxUpdate(Input):
     host: Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[A-Za-z0-9.\-:\[\]]+$")] | None = None
     port: Annotated[int, Field(ge=1, le=65535)] | None = None
     security: Literal["ssl", "starttls", "none"] | None = None
-    username: Annotated[str, Field(min_length=1, max_length=255)] | None = None
-    password: Annotated[str, Field(min_length=1, max_length=500)] | None = None
-    folders: Annotated[list[Annotated[str, Field(min_length=1, max_length=300)]],
+    username: Annotated[Line, Field(min_length=1, max_length=255)] | None = None
+    password: Annotated[Line, Field(min_length=1, max_length=500)] | None = None
+    folders: Annotated[list[Annotated[Line, Field(min_length=1, max_length=300)]],
                        Field(min_length=1, max_length=50)] | None = None
 
 
 class FolderCreate(Input):
     client_id: uuid.UUID
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[Line, Field(min_length=1, max_length=200)]
     parent_id: uuid.UUID | None = None
 
     @field_validator("name")
@@ -347,12 +356,12 @@ class FolderCreate(Input):
 
 
 class FolderUpdate(Input):
-    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    name: Annotated[Line, Field(min_length=1, max_length=200)] | None = None
     parent_id: uuid.UUID | None = None
 
 
 class FileUpdate(Input):
-    name: Annotated[str, Field(min_length=1, max_length=255)] | None = None
+    name: FileName | None = None
     folder_id: uuid.UUID | None = None
 
 
@@ -361,21 +370,21 @@ class PressbaseRecord(Input):
 
     model_config = {"extra": "ignore", "str_strip_whitespace": True}
 
-    pressbase_id: Annotated[str, Field(min_length=1, max_length=100)]
+    pressbase_id: Annotated[Line, Field(min_length=1, max_length=100)]
     gender: GENDERS = "unknown"
-    title: Annotated[str, Field(max_length=60)] = ""
+    title: Title = ""
     first_name: Name = ""
     last_name: Name = ""
     email: EmailStr | None = None
-    phone: Annotated[str, Field(max_length=50)] | None = None
-    mobile: Annotated[str, Field(max_length=50)] | None = None
+    phone: Annotated[Line, Field(max_length=50)] | None = None
+    mobile: Annotated[Line, Field(max_length=50)] | None = None
     organisation: Short = ""
-    position: Annotated[str, Field(max_length=150)] = ""
-    department: Annotated[str, Field(max_length=150)] = ""
+    position: Role = ""
+    department: Role = ""
     street: Short = ""
-    postal_code: Annotated[str, Field(max_length=20)] = ""
+    postal_code: PostalCode = ""
     city: Name = ""
-    country: str = "DE"
+    country: Line = "DE"
     language: Literal["de", "en"] = "de"
     tags: Annotated[list[Tag], Field(max_length=50)] = []
 

@@ -21,10 +21,22 @@ answer cannot be taken for current because the generation reads as 0 again.
 
 If Redis is unreachable the gateway asks identity every time (correct, slower); identity logs a failed increment,
 and the entry then lives at most its short TTL.
+
+Redis is not trusted with identities: whoever can write to it could otherwise make any string a valid session
+token. Every entry carries an HMAC-SHA256 (key: ``AUTH_CACHE_KEY``, or by default one derived from the principal
+key ring's signing key, so Redis never holds it) over the token hash, the generation, the expiry and the answer;
+``lookup`` uses an entry only if the MAC is right, the generation is current and the expiry has not passed, and
+only such verified answers (or identity's own, in ``store``) enter the in-process layer. A forged or altered entry
+is a miss: the gateway asks identity. What someone with write access to Redis can still do: delete or bump
+generations (more questions to identity), and put back an older entry *of the same token* together with its old
+generation, which is good until that entry's signed expiry (at most identity's ``cache_seconds``, 30 s).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import logging
 import threading
@@ -32,7 +44,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from .settings import env
+from .settings import env, principal_secret
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +59,48 @@ def redis_url() -> str:
 
 def prefix() -> str:
     return env("AUTH_CACHE_PREFIX", PREFIX)
+
+
+def cache_key(principal_secret_value: Any = None, explicit: str | None = None) -> bytes:
+    """The MAC key: ``explicit`` (``AUTH_CACHE_KEY``) if given, else derived from the signing key of the principal
+    key ring (so rotating the principal secret rotates it too; entries of the old key are misses)."""
+    explicit = explicit if explicit is not None else env("AUTH_CACHE_KEY")
+    if explicit:
+        return hashlib.sha256(b"pressroom-auth-cache-key\x00" + explicit.encode()).digest()
+    from .principal import KeyRing
+
+    ring = KeyRing.coerce(principal_secret_value if principal_secret_value is not None else principal_secret())
+    return hmac.new(ring.keys[ring.signing], b"pressroom-auth-cache-v2", hashlib.sha256).digest()
+
+
+def _mac(key: bytes, token_hex: str, generation: int, expires: float, answer_text: str) -> str:
+    signed = f"{token_hex}\x00{generation}\x00{expires!r}\x00{answer_text}".encode()
+    return base64.urlsafe_b64encode(hmac.new(key, signed, hashlib.sha256).digest()).rstrip(b"=").decode()
+
+
+def seal(key: bytes, token_hex: str, generation: int, expires: float, answer: dict[str, Any]) -> str:
+    """The Redis value of a cache entry: the answer as JSON text, with its generation, expiry and MAC."""
+    text = json.dumps(answer, separators=(",", ":"), sort_keys=True)
+    return json.dumps({"v": 2, "gen": generation, "exp": expires, "answer": text,
+                       "mac": _mac(key, token_hex, generation, expires, text)}, separators=(",", ":"))
+
+
+def unseal(key: bytes, token_hex: str, raw: Any, now: float | None = None) -> tuple[int, float, dict[str, Any]] | None:
+    """(generation, expiry, answer) of an entry whose MAC is right and whose expiry lies ahead; else None."""
+    try:
+        data = json.loads(raw)
+        generation, expires, text, mac = data["gen"], data["exp"], data["answer"], data["mac"]
+        if not (isinstance(generation, int) and isinstance(expires, float) and isinstance(text, str)
+                and isinstance(mac, str)) or isinstance(generation, bool):
+            return None
+        if not hmac.compare_digest(mac, _mac(key, token_hex, generation, expires, text)):
+            return None
+        if expires <= (time.time() if now is None else now):
+            return None
+        answer = json.loads(text)
+        return (generation, expires, answer) if isinstance(answer, dict) else None
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _client(url: str | None, single: bool = False):
@@ -93,7 +147,8 @@ class PrincipalCache:
     """
 
     def __init__(self, url: str | None = None, key_prefix: str | None = None, backoff: float = 5.0,
-                 local_entries: int = 10_000):
+                 local_entries: int = 10_000, key: bytes | None = None):
+        self.key = key if key is not None else cache_key()
         self.url = url
         self.prefix = key_prefix or prefix()
         self.backoff = backoff
@@ -164,27 +219,24 @@ class PrincipalCache:
             # creates the key again
             return None, 0
         if entry:
-            try:
-                data = json.loads(entry)
-                if data.get("gen") == generation:
-                    if isinstance(data.get("exp"), (int, float)):
-                        self._remember(token_hex, generation, float(data["exp"]), data["answer"])
-                    return data["answer"], generation
-            except (ValueError, KeyError, TypeError):
-                pass
+            verified = unseal(self.key, token_hex, entry)
+            if verified is not None and verified[0] == generation:
+                self._remember(token_hex, generation, verified[1], verified[2])
+                return verified[2], generation
+            # forged, altered, expired or of another generation: a miss (identity is asked)
         return None, generation
 
     def store(self, token_hex: str, generation: int | None, answer: dict[str, Any], ttl: float) -> None:
         if generation is None or ttl < 1 or not self.available:
             return
-        expires = time.time() + int(ttl)
+        expires = float(round(time.time() + int(ttl), 3))
         try:
             pipe = self._r().pipeline(transaction=False)
             # the generation key must exist for an answer to be used (see lookup); identity's INCR may have created
             # it meanwhile, with a newer generation than this answer's: NX keeps that one
             pipe.set(f"{self.prefix}g:{token_hex}", generation, ex=GENERATION_TTL, nx=True)
-            pipe.set(f"{self.prefix}p:{token_hex}",
-                     json.dumps({"gen": generation, "exp": expires, "answer": answer}), ex=int(ttl))
+            pipe.set(f"{self.prefix}p:{token_hex}", seal(self.key, token_hex, generation, expires, answer),
+                     ex=int(ttl))
             pipe.execute()
         except Exception as exc:  # noqa: BLE001
             self._failed(exc)

@@ -24,6 +24,7 @@ from . import principal as principal_mod
 from .errors import WIRE_ERRORS
 from .logs import request_id_var
 from .principal import Principal
+from .settings import ConfigurationError, check_principal_secret
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,12 @@ class Auth(DependencyProvider):
         secret = self.container.config.get("PRINCIPAL_SECRET")
         if not secret:
             raise RuntimeError("PRINCIPAL_SECRET is not configured")
-        self.secret = secret
+        try:  # production: no missing, development or malformed secret (svckit.settings)
+            check_principal_secret(secret)
+        except ConfigurationError as exc:
+            log.critical("%s", exc)
+            raise
+        self.secret = principal_mod.KeyRing.coerce(secret)  # one secret or a key ring (svckit.principal)
         self.contexts: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
     def get_dependency(self, worker_ctx) -> AuthContext:

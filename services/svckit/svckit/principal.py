@@ -5,21 +5,36 @@ compact JSON principal into the context data (key ``principal``). nameko forward
 and event a worker makes, so service-to-service calls carry the caller's identity without anyone passing it as an
 argument (arguments are what a client controls; context data is not).
 
-The signature (HMAC-SHA256 over the JSON, key ``PRINCIPAL_SECRET``) means a process that can reach the broker but
-not the secret cannot mint an administrator.
+The signature (HMAC-SHA256 over the JSON, key from ``PRINCIPAL_SECRET``) means a process that can reach the broker
+but not the secret cannot mint an administrator.
+
+Key ring and expiry. ``PRINCIPAL_SECRET`` is either one secret (key id ``0``) or a key ring
+``kid2:secret2,kid1:secret1`` (key ids of letters, digits, ``-`` and ``_``): the first key signs, every key of the
+ring verifies. A token is ``<kid>.<signature>.<json>``; the JSON carries ``exp`` (Unix seconds), after which the
+token is worth nothing: a token read from the broker, a log or the outbox table cannot be replayed for long.
+Lifetimes (``PRINCIPAL_TOKEN_TTL``, default 300 s, for users and operators; ``PRINCIPAL_SERVICE_TOKEN_TTL``,
+default 3600 s, for the principals a service mints for its own background work, e.g. crm's account archive that
+pages through four services over one standalone proxy) are counted from the moment a token is minted: the gateway
+mints one per RPC call, ``acting_as`` one per block, and ``svckit.rpc.ServiceRpc`` mints the worker's principal
+afresh before a call when less than half of its lifetime is left (a long job keeps its caller). Rotation: put the
+new key first and keep the old one until every token it signed has expired (docs/operations.md).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import functools
 import hmac
 import json
+import re
+import time
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Union
 
 from .errors import Forbidden, NotFound, Unauthenticated
 from .i18n import Text, normalise_language
+from .settings import principal_service_token_ttl, principal_token_ttl
 
 CONTEXT_KEY = "principal"
 
@@ -178,30 +193,119 @@ class Principal:
 
 # --- wire format -------------------------------------------------------------------------------------------------------
 
+SINGLE_KEY_ID = "0"  # the key id of a plain (single) PRINCIPAL_SECRET
+_KID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+_ENTRY = re.compile(r"^([A-Za-z0-9_-]{1,32}):(\S+)$")
+
+
+class KeyRing:
+    """The principal keys: ``signing`` (the first) signs, all of ``keys`` verify. ``ttl``/``service_ttl``: the
+    lifetime in seconds of the tokens it mints for users and operators / for service principals."""
+
+    __slots__ = ("keys", "signing", "ttl", "service_ttl")
+
+    def __init__(self, keys: list[tuple[str, str]], ttl: float | None = None, service_ttl: float | None = None):
+        if not keys:
+            raise ValueError("PRINCIPAL_SECRET: the key ring is empty")
+        ring: dict[str, bytes] = {}
+        for kid, secret in keys:
+            if not _KID.match(kid):
+                raise ValueError(f"PRINCIPAL_SECRET: bad key id {kid!r} (letters, digits, - and _, at most 32)")
+            if kid in ring:
+                raise ValueError(f"PRINCIPAL_SECRET: the key id {kid!r} is in the ring twice")
+            if not secret:
+                raise ValueError(f"PRINCIPAL_SECRET: the key {kid!r} is empty")
+            ring[kid] = secret.encode()
+        self.keys = ring
+        self.signing = keys[0][0]
+        self.ttl = float(ttl if ttl is not None else principal_token_ttl())
+        self.service_ttl = float(service_ttl if service_ttl is not None else principal_service_token_ttl())
+
+    @classmethod
+    def parse(cls, value: str) -> "KeyRing":
+        """``kid:secret[,kid:secret...]`` is a ring (the first signs); anything else is one secret, key id ``0``."""
+        return _parse(value)
+
+    @classmethod
+    def coerce(cls, value: Union[str, "KeyRing"]) -> "KeyRing":
+        return value if isinstance(value, KeyRing) else _parse(value)
+
+    @property
+    def secrets(self) -> list[str]:
+        return [v.decode() for v in self.keys.values()]
+
+    def __repr__(self) -> str:  # never the secrets
+        return f"KeyRing(signing={self.signing!r}, kids={list(self.keys)!r})"
+
+
+def ring_entries(value: str) -> list[tuple[str, str]]:
+    """How a PRINCIPAL_SECRET value is read: a ring if every comma-separated part is ``kid:secret``, else one
+    secret (key id ``0``)."""
+    parts = [p.strip() for p in value.split(",")]
+    matches = [_ENTRY.match(p) for p in parts]
+    if parts and all(matches):
+        return [(m.group(1), m.group(2)) for m in matches]
+    return [(SINGLE_KEY_ID, value)]
+
+
+@functools.lru_cache(maxsize=32)
+def _parse(value: str) -> KeyRing:
+    if not isinstance(value, str) or not value:
+        raise ValueError("PRINCIPAL_SECRET is not configured")
+    return KeyRing(ring_entries(value))
+
+
 def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def _sig(secret: str, body: str) -> str:
-    return _b64(hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest())
+def _sig(key: bytes, signed: str) -> str:
+    return _b64(hmac.new(key, signed.encode(), hashlib.sha256).digest())
 
 
-def encode(principal: Principal, secret: str) -> str:
-    body = json.dumps(principal.to_dict(), separators=(",", ":"), sort_keys=True)
-    return f"{_sig(secret, body)}.{body}"
+def encode(principal: Principal, secret: Union[str, KeyRing], ttl: float | None = None,
+           now: float | None = None) -> str:
+    """Sign with the ring's first key; the token expires ``ttl`` seconds from now (default: the ring's lifetime for
+    the principal's kind)."""
+    ring = KeyRing.coerce(secret)
+    if ttl is None:
+        ttl = ring.service_ttl if principal.kind == "service" else ring.ttl
+    data = principal.to_dict()
+    data["exp"] = int((time.time() if now is None else now) + ttl)
+    body = json.dumps(data, separators=(",", ":"), sort_keys=True)
+    kid = ring.signing
+    return f"{kid}.{_sig(ring.keys[kid], kid + '.' + body)}.{body}"
 
 
-def decode(token: str | None, secret: str) -> Principal:
-    """Verify and parse; anything missing, malformed or forged is an anonymous caller."""
-    if not token or not isinstance(token, str) or "." not in token:
-        return Principal.anonymous()
-    sig, _, body = token.partition(".")
-    if not hmac.compare_digest(sig, _sig(secret, body)):
-        return Principal.anonymous()
+def verify(token: Any, secret: Union[str, KeyRing]) -> tuple[Principal, int] | None:
+    """(principal, expiry) if a key of the ring signed the token, whether or not it has expired; else None."""
+    if not token or not isinstance(token, str):
+        return None
+    kid, _, rest = token.partition(".")
+    sig, _, body = rest.partition(".")
+    key = KeyRing.coerce(secret).keys.get(kid)
+    if key is None or not body or not hmac.compare_digest(sig, _sig(key, kid + "." + body)):
+        return None
     try:
-        return Principal.from_dict(json.loads(body))
+        data = json.loads(body)
+        exp = data.get("exp")
+        if not isinstance(exp, int) or isinstance(exp, bool):
+            return None
+        return Principal.from_dict(data), exp
     except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def decode(token: str | None, secret: Union[str, KeyRing], now: float | None = None) -> Principal:
+    """Verify and parse; anything missing, malformed, forged, signed with a key no longer in the ring, or expired
+    is an anonymous caller."""
+    checked = verify(token, secret)
+    if checked is None:
         return Principal.anonymous()
+    principal, exp = checked
+    if (time.time() if now is None else now) >= exp:
+        return Principal.anonymous()
+    return principal
 
 
 def filter_visible(principal: Principal, rows: Iterable[Any], client_attr: str = "client_id") -> list[Any]:

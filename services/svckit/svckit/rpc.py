@@ -5,29 +5,58 @@ until that service comes back. ``ServiceRpc("crm", timeout=10)`` gives the same 
 request carries an AMQP expiration (the broker drops it if nobody took it in time, so it is not executed late for
 a caller that gave up), and a reply that does not come in time raises ``Unavailable``. Requests are transient
 (see gateway.rpc for why). The caller's principal travels in the context data as always.
+
+Principal tokens expire (svckit.principal). A worker that runs longer than a token lives (a pressbase transfer
+job calling crm batch after batch) keeps acting for its principal: before each call, a token with less than half
+of its lifetime left is minted afresh with the same content, provided a key of the ring signed it and it had not
+expired when the worker started (an expired token a worker received stays expired: downstream it is anonymous).
 """
 
 from __future__ import annotations
 
+import time
+
 import eventlet
 from nameko.rpc import RpcProxy
 
+from . import principal as principal_mod
 from .errors import Unavailable
 from .i18n import Text
 
 UNAVAILABLE = Text("Der Dienst {service} antwortet nicht.", "The {service} service does not answer.")
 
 
+def refresh_principal(data: dict, ring, started: float, now: float | None = None) -> bool:
+    """Re-mint the principal token in a worker's context ``data`` when less than half of its lifetime is left and it
+    was valid when the worker started (see the module doc). True if it was replaced."""
+    token = data.get(principal_mod.CONTEXT_KEY)
+    if not token or ring is None:
+        return False
+    checked = principal_mod.verify(token, ring)
+    if checked is None:
+        return False
+    principal, exp = checked
+    now = time.time() if now is None else now
+    ttl = ring.service_ttl if principal.kind == "service" else ring.ttl
+    if exp - now >= ttl / 2 or exp <= started:
+        return False
+    data[principal_mod.CONTEXT_KEY] = principal_mod.encode(principal, ring, now=now)
+    return True
+
+
 class _TimedMethod:
-    def __init__(self, method_proxy, service: str, timeout: float):
+    def __init__(self, method_proxy, service: str, timeout: float, owner: "TimedServiceProxy | None" = None):
         self._method = method_proxy
         self._service = service
         self._timeout = timeout
+        self._owner = owner
 
     def __call__(self, *args, **kwargs):
         return self.call_async(*args, **kwargs).result()
 
     def call_async(self, *args, **kwargs):
+        if self._owner is not None:
+            self._owner.refresh()
         return _TimedReply(self._method.call_async(*args, **kwargs), self._service, self._timeout)
 
 
@@ -45,11 +74,16 @@ class _TimedReply:
 
 
 class TimedServiceProxy:
-    def __init__(self, proxy, service: str, timeout: float):
+    def __init__(self, proxy, service: str, timeout: float, worker_ctx=None, ring=None):
         self._proxy, self._service, self._timeout = proxy, service, timeout
+        self._worker_ctx, self._ring, self._started = worker_ctx, ring, time.time()
+
+    def refresh(self) -> None:
+        if self._worker_ctx is not None:
+            refresh_principal(self._worker_ctx.data, self._ring, self._started)
 
     def __getattr__(self, name: str) -> _TimedMethod:
-        return _TimedMethod(getattr(self._proxy, name), self._service, self._timeout)
+        return _TimedMethod(getattr(self._proxy, name), self._service, self._timeout, self)
 
 
 class ServiceRpc(RpcProxy):
@@ -61,5 +95,11 @@ class ServiceRpc(RpcProxy):
         super().__init__(target_service, **options)
         self.timeout = timeout
 
+    def setup(self) -> None:
+        super().setup()
+        secret = self.container.config.get("PRINCIPAL_SECRET")
+        self.ring = principal_mod.KeyRing.coerce(secret) if secret else None
+
     def get_dependency(self, worker_ctx) -> TimedServiceProxy:
-        return TimedServiceProxy(super().get_dependency(worker_ctx), self.target_service, self.timeout)
+        return TimedServiceProxy(super().get_dependency(worker_ctx), self.target_service, self.timeout,
+                                 worker_ctx, getattr(self, "ring", None))

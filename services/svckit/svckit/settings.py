@@ -1,6 +1,11 @@
 """Configuration read from the environment, once, with defaults that work on a developer machine.
 
 Every variable is listed in docs/architecture.md ("Configuration").
+
+Production: ``PRESSROOM_ENV=production`` (the prod Kubernetes overlay sets it; anything else, or nothing, is a
+development machine). A production process refuses to start when a secret is missing, a development default
+(``dev-only-...``) or shorter than ``MIN_SECRET_LENGTH``: ``check_principal_secret`` (the gateway's settings and
+every nameko service's ``Auth`` dependency call it) and, for any other secret, ``check_secret``.
 """
 
 from __future__ import annotations
@@ -12,6 +17,14 @@ SERVICES = ("identity", "crm", "dispatch", "pressbase", "billing")
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_DB_BASE = "postgresql+psycopg://pressroom:pressroom@127.0.0.1:5432"
 DEV_PRINCIPAL_SECRET = "dev-only-principal-secret-change-me"
+PRODUCTION = "production"
+MIN_SECRET_LENGTH = 16
+DEFAULT_PRINCIPAL_TOKEN_TTL = 300            # seconds a user's or operator's principal token is valid
+DEFAULT_PRINCIPAL_SERVICE_TOKEN_TTL = 3600   # ... a service principal's (background work, see svckit.principal)
+
+
+class ConfigurationError(RuntimeError):
+    """A setting that makes a (production) start unsafe; the message says which and what to do."""
 
 
 def env(name: str, default: str | None = None) -> str | None:
@@ -37,8 +50,68 @@ def database_url(service: str) -> str:
     return f"{base}/{database_name(service)}"
 
 
+def environment() -> str:
+    return (env("PRESSROOM_ENV", "development") or "development").strip().lower()
+
+
+def is_production() -> bool:
+    return environment() == PRODUCTION
+
+
+def _is_dev_value(value: str) -> bool:
+    return "dev-only" in value.lower() or "change-me" in value.lower()
+
+
+def check_secret(name: str, value: str | None, *, dev_defaults: tuple[str, ...] = (),
+                 min_length: int = MIN_SECRET_LENGTH, production: bool | None = None) -> None:
+    """In production, refuse a missing, development (``dev-only-...``, one of ``dev_defaults``) or short secret
+    with a ConfigurationError naming the setting. Elsewhere nothing is checked."""
+    if not (is_production() if production is None else production):
+        return
+    how = "a random value (e.g. `openssl rand -hex 32`)"
+    if not value:
+        raise ConfigurationError(f"{name} is not set, and PRESSROOM_ENV=production: refusing to start. "
+                                 f"Set {name} to {how}.")
+    if value in dev_defaults or _is_dev_value(value):
+        raise ConfigurationError(f"{name} is the development default, and PRESSROOM_ENV=production: refusing to "
+                                 f"start. Set {name} to {how}.")
+    if len(value) < min_length:
+        raise ConfigurationError(f"{name} is shorter than {min_length} characters, and PRESSROOM_ENV=production: "
+                                 f"refusing to start. Set {name} to {how}.")
+
+
+def check_principal_secret(value: str | None, production: bool | None = None) -> None:
+    """The principal secret (one secret or a key ring ``kid:secret,...``, svckit.principal): every key of it must
+    be a real secret in production; a malformed ring is refused everywhere."""
+    if not value:
+        check_secret("PRINCIPAL_SECRET", value, production=production)
+        return
+    from .principal import KeyRing, ring_entries
+
+    try:
+        KeyRing(ring_entries(value))
+    except ValueError as exc:
+        raise ConfigurationError(f"{exc}: refusing to start (docs/operations.md, 'Rotating secrets').") from None
+    for kid, secret in ring_entries(value):
+        where = "PRINCIPAL_SECRET" if kid == "0" and secret == value else f"PRINCIPAL_SECRET (key {kid})"
+        check_secret(where, secret, dev_defaults=(DEV_PRINCIPAL_SECRET,), production=production)
+
+
 def principal_secret() -> str:
-    return env("PRINCIPAL_SECRET", DEV_PRINCIPAL_SECRET)
+    """PRINCIPAL_SECRET: one secret or a key ring (svckit.principal); in production a missing or development value
+    raises ConfigurationError."""
+    value = env("PRINCIPAL_SECRET", DEV_PRINCIPAL_SECRET)
+    if is_production():
+        check_principal_secret(env("PRINCIPAL_SECRET"))
+    return value
+
+
+def principal_token_ttl() -> float:
+    return float(env("PRINCIPAL_TOKEN_TTL", str(DEFAULT_PRINCIPAL_TOKEN_TTL)))
+
+
+def principal_service_token_ttl() -> float:
+    return float(env("PRINCIPAL_SERVICE_TOKEN_TTL", str(DEFAULT_PRINCIPAL_SERVICE_TOKEN_TTL)))
 
 
 def nameko_config(service: str | None = None, **overrides) -> dict:

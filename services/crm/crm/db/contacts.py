@@ -26,7 +26,7 @@ def conditions(account_id: uuid.UUID, clients: list[uuid.UUID] | None, f: Any | 
     if f is None:
         return conds
     get = (lambda k: f.get(k)) if isinstance(f, dict) else (lambda k: getattr(f, k, None))
-    for token in folding.tokens(get("q") or ""):
+    for token in folding.query_tokens(get("q") or ""):
         conds.append(Contact.search_text.like(folding.like_pattern(token)))
     if get("kind"):
         conds.append(Contact.kind == get("kind"))

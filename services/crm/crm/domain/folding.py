@@ -35,6 +35,15 @@ def tokens(value: str | None) -> list[str]:
     return [t for t in (_NON_WORD.sub(" ", fold(value))).split() if t]
 
 
+def query_tokens(query: str | None) -> list[str]:
+    """The tokens a search looks for: the query's words; a query of punctuation only (``%``, ``_``) is looked for
+    as it is, never dropped (an empty token list would match every contact)."""
+    words = tokens(query)
+    if words or not (query or "").strip():
+        return words
+    return [t for t in fold(query).split() if t]
+
+
 def name_key(kind: str, first_name: str = "", last_name: str = "", org_name: str = "") -> str:
     """Sort and duplicate key: "muller anna" for a person, the folded name for an organisation."""
     if kind == "organisation":

@@ -220,7 +220,7 @@ def search(session: Session, principal: Principal, f: ContactFilter, page: Page)
             conds.append(tuple_(Contact.name_key, Contact.id) > tuple_(after[0], uuid.UUID(after[1])))
         except ValueError:
             raise InvalidInput(fields={"cursor": Text("Ungültiger Cursor.", "Invalid cursor.")}) from None
-    tokens = folding.tokens(f.q)
+    tokens = folding.query_tokens(f.q)
     if tokens:
         match = and_(*[Contact.search_text.like(folding.like_pattern(t)) for t in tokens])
         rows = _text_search(session, conds, match, page.limit + 1)

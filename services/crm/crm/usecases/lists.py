@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from svckit.errors import Conflict, InvalidInput
 from svckit.i18n import Text
 from svckit.principal import Principal
+from svckit.textsafe import like_contains
+from svckit.validation import check_line
 
 from ..db import contacts as repo
 from ..db.models import Contact, ContactEmail, DistributionList, ListMember
@@ -119,6 +121,7 @@ def delete_list(session: Session, principal: Principal, list_id: Any) -> None:
 
 def search(session: Session, principal: Principal, client_id: Any, q: str, page: Page) -> dict:
     from .common import Scope
+    check_line(q, "q")
     scope = Scope(principal)
     query = select(DistributionList).where(DistributionList.account_id == scope.account_id)
     if client_id:
@@ -129,7 +132,7 @@ def search(session: Session, principal: Principal, client_id: Any, q: str, page:
     elif scope.clients is not None:
         query = query.where(DistributionList.client_id.in_(scope.clients))
     if q:
-        query = query.where(DistributionList.name.ilike(f"%{q.replace('%', '')}%"))
+        query = query.where(DistributionList.name.ilike(like_contains(q)))   # % and _ are characters here
     after = decode_cursor(page.cursor, 2)
     if after:
         query = query.where((DistributionList.name, DistributionList.id) > (after[0], uuid.UUID(after[1])))  # type: ignore

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from svckit.errors import Conflict, Forbidden, InvalidInput
 from svckit.i18n import Text
 from svckit.principal import Principal
+from svckit.textsafe import one_line
 from svckit.validation import parse, to_invalid_input
 
 from .. import events
@@ -37,11 +38,22 @@ NOTHING_PENDING = Text("Es liegen keine Änderungen aus der Mediendatenbank vor.
 ONLY_SERVICES = Text("Nur für Dienste.", "Only for services.")
 
 
-def _records(raw: list[dict]) -> list[PressbaseRecord]:
+def _one_line_fields(record: Any) -> Any:
+    """A record pressbase pushed on its own (no user to show a 422 to): single-line fields cleaned of line breaks
+    and controls instead of refusing the whole batch (svckit.textsafe.one_line)."""
+    if not isinstance(record, dict):
+        return record
+    return {k: (one_line(v) if isinstance(v, str) else
+                [one_line(t) for t in v] if k == "tags" and isinstance(v, list) else v) for k, v in record.items()}
+
+
+def _records(raw: list[dict], clean: bool = False) -> list[PressbaseRecord]:
+    """Validated records; a line break or control character in a name, address or tag is refused naming the
+    field (``records.<i>.<field>``), or with ``clean`` removed (updates pressbase pushes by itself)."""
     out, errors = [], {}
     for i, r in enumerate(raw):
         try:
-            out.append(PressbaseRecord.model_validate(r))
+            out.append(PressbaseRecord.model_validate(_one_line_fields(r) if clean else r))
         except ValidationError as exc:
             errors.update(to_invalid_input(exc, prefix=f"records.{i}").fields)
     if errors:
@@ -173,7 +185,7 @@ def receive_updates(session: Session, principal: Principal, raw_records: Any) ->
         raise Forbidden(ONLY_SERVICES)
     if not isinstance(raw_records, list) or len(raw_records) > 500:
         raise InvalidInput(fields={"records": Text("Höchstens 500 Datensätze.", "At most 500 records.")})
-    records = {r.pressbase_id: r for r in _records(raw_records)}
+    records = {r.pressbase_id: r for r in _records(raw_records, clean=True)}
     if not records:
         return 0
     n = 0
