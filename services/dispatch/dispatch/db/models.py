@@ -49,7 +49,12 @@ FINAL_STATES = (SENT, FAILED, BOUNCED, CANCELLED)
 
 
 class Suppression(Base):
-    """An address (or a whole domain, ``@example.com``) that an account never mails again."""
+    """An address (or a whole domain, ``@example.com``) that an account never mails again.
+
+    Every entry stops mail from the whole account; ``client_id`` only decides who sees it (NULL: account-wide,
+    visible to every user of the account; set: an unsubscribe through that client's mailing, visible to users who
+    see the client). ``mailing_id``: the mailing it came from, if any (shown only with its client visible).
+    """
 
     __tablename__ = "suppressions"
 
@@ -59,9 +64,12 @@ class Suppression(Base):
     reason: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[created_at]
     detail: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+    client_id: Mapped[uuid.UUID | None]
+    mailing_id: Mapped[uuid.UUID | None]
 
     __table_args__ = (
-        UniqueConstraint("account_id", "address"),
+        UniqueConstraint("account_id", "address", "client_id", postgresql_nulls_not_distinct=True),
+        Index("ix_suppressions_account_client", "account_id", "client_id", "id"),
         CheckConstraint("reason IN ('blacklist', 'unsubscribed', 'hard_bounce', 'soft_bounces', 'complaint')",
                         name="reason"),
     )
@@ -92,6 +100,41 @@ class SenderDomain(Base):
               postgresql_where=text("account_id IS NOT NULL")),
         Index("uq_sender_domains_system_domain", "domain", unique=True,
               postgresql_where=text("account_id IS NULL")),
+    )
+
+
+class DkimKey(Base):
+    """A DKIM key pair of a sender domain besides the one that signs (whose key lives in ``sender_domains``).
+
+    ``pending``: a rotation's new key, waiting for its DNS record to be published and checked; then it signs and the
+    key it replaces becomes ``retiring``: no longer signing, still listed (its record stays published so mail
+    already sent verifies) until ``retire_after``, then deleted.
+    """
+
+    __tablename__ = "dkim_keys"
+
+    id: Mapped[uuid_pk]
+    domain_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sender_domains.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(20))
+    rsa_selector: Mapped[str] = mapped_column(String(63))
+    ed25519_selector: Mapped[str] = mapped_column(String(63))
+    rsa_private: Mapped[bytes] = mapped_column(LargeBinary)
+    ed25519_private: Mapped[bytes] = mapped_column(LargeBinary)
+    rsa_public: Mapped[str] = mapped_column(Text)
+    ed25519_public: Mapped[str] = mapped_column(Text)
+    grace_seconds: Mapped[int] = mapped_column(Integer)
+    check: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+    checked_at: Mapped[datetime | None]
+    retired_from_signing_at: Mapped[datetime | None]
+    retire_after: Mapped[datetime | None]
+    created_at: Mapped[created_at]
+
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'retiring')", name="state"),
+        CheckConstraint("grace_seconds >= 0", name="grace_seconds"),
+        Index("uq_dkim_keys_one_pending", "domain_id", unique=True, postgresql_where=text("state = 'pending'")),
+        Index("ix_dkim_keys_domain", "domain_id"),
+        Index("ix_dkim_keys_retire_after", "retire_after", postgresql_where=text("state = 'retiring'")),
     )
 
 

@@ -3,55 +3,27 @@
 from __future__ import annotations
 
 from nameko.events import event_handler
-from sqlalchemy import text
 from svckit.entrypoints import rpc
-from svckit.errors import NotFound
-from svckit.i18n import Text
-from svckit.principal import ADMINISTRATOR
-from svckit.validation import parse, parse_uuid
 
-from .. import schemas
 from ..usecases import lifecycle, suppression, tracking, transactional
-
-NOT_SUPPRESSED = Text("Diese Adresse steht nicht auf der Sperrliste.", "This address is not on the suppression list.")
 
 
 class SuppressionEntrypoints:
+    """The suppression list as the caller may see it (scopes: usecases/suppression.py)."""
+
     @rpc
     def list_suppressions(self, query: dict | None = None) -> dict:
-        account = parse_uuid(self.auth.principal.require_account(), "account_id")
-        inp = parse(schemas.PageIn, query or {})
-        params = {"a": account, "after": inp.cursor or 0, "n": inp.limit}
-        where = "account_id = :a AND id > :after"
-        if inp.q:
-            where += " AND address ILIKE :q"
-            params["q"] = f"%{inp.q}%"
-        if inp.state:
-            where += " AND reason = :r"
-            params["r"] = inp.state
-        rows = self.db.execute(text(f"SELECT id, address, reason, detail, created_at FROM suppressions "
-                                    f"WHERE {where} ORDER BY id LIMIT :n"), params).mappings().all()
-        items = [{**r, "created_at": r["created_at"].isoformat()} for r in rows]
-        return {"items": items, "next_cursor": items[-1]["id"] if len(items) == inp.limit else None}
+        return suppression.list_entries(self.db, self.auth.principal, query)
 
     @rpc
     def add_suppression(self, data: dict) -> dict:
-        p = self.auth.principal
-        account = parse_uuid(p.require_account(), "account_id")
-        inp = parse(schemas.SuppressionIn, data)
-        created = suppression.suppress(self.db, account, inp.address, inp.reason, {"by": p.user_id})
+        result = suppression.add_entry(self.db, self.auth.principal, data)
         self.db.commit()
-        return {"address": inp.address, "reason": inp.reason, "created": created}
+        return result
 
     @rpc
     def delete_suppression(self, address: str) -> None:
-        """Only administrators lift an entry (an unsubscribe is the recipient's wish, a hard bounce a fact)."""
-        p = self.auth.principal.require_role(ADMINISTRATOR)
-        account = parse_uuid(p.require_account(), "account_id")
-        n = self.db.execute(text("DELETE FROM suppressions WHERE account_id = :a AND address = :addr"),
-                            {"a": account, "addr": str(address or "").strip().lower()[:320]}).rowcount
-        if not n:
-            raise NotFound(NOT_SUPPRESSED)
+        suppression.delete_entries(self.db, self.auth.principal, address)
         self.db.commit()
 
 
