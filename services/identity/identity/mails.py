@@ -65,6 +65,18 @@ def attack(user: User, failures: int) -> TransactionalMail:
         "login."), n=failures)
 
 
+def second_factor_locked(user: User, failures: int, minutes: int) -> TransactionalMail:
+    return _mail(user, "security", Text("Zwei-Faktor-Anmeldung gesperrt", "Two-factor login locked"), Text(
+        "bei der Anmeldung mit Ihrem Zugang wurde {n}-mal ein falscher Code eingegeben, nach dem richtigen "
+        "Passwort. Die Zwei-Faktor-Anmeldung ist deshalb für {minutes} Minuten gesperrt. Waren Sie das nicht, kennt "
+        "jemand Ihr Passwort: Bitte ändern Sie es sofort (\"Passwort vergessen\" auf der Anmeldeseite) und "
+        "informieren Sie Ihren Administrator.",
+        "while logging in to your account, a wrong code was entered {n} times after the correct password. "
+        "Two-factor login is therefore locked for {minutes} minutes. If this was not you, someone knows your "
+        "password: please change it at once (\"Forgot your password?\" on the login page) and tell your "
+        "administrator."), n=failures, minutes=minutes)
+
+
 def password_changed(user: User) -> TransactionalMail:
     return _mail(user, "security", Text("Ihr Passwort wurde geändert", "Your password was changed"), Text(
         "das Passwort Ihres Pressroom-Zugangs wurde soeben geändert; alle anderen Sitzungen wurden beendet. Waren "

@@ -4,14 +4,46 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import EmailStr, Field, field_validator
-from svckit.validation import Input
+from pydantic import EmailStr, Field, ValidationInfo, field_validator
+from svckit.validation import Input, Line, invalid
 
 Language = Literal["de", "en"]
 Right = Literal["full", "read", "hidden"]
-Name = Field(default="", max_length=100)
+
+
+def line(max_length: int, min_length: int | None = None) -> Any:
+    """A single-line text (svckit ``Line``: no line breaks or control characters, they would reach mail headers)
+    with its length checked first, so a length error reads as one."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length), *Line.__metadata__]
+
+
+PersonName = line(100)
+FilledPersonName = line(100, min_length=1)  # a change may not blank a name
+Salutation = line(20)
+AccountOrClientName = line(200, min_length=1)
+#: the largest value of a PostgreSQL bigint (ids, cursors): beyond it a query fails instead of finding nothing
+MAX_BIGINT = 2 ** 63 - 1
+
+
+class Changes(Input):
+    """A PATCH body: only the fields sent count, and an explicit ``null`` is refused naming the field unless the field
+    lists it in ``nullable`` (where null has a meaning, e.g. "no change interval")."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.nullable:
+            raise invalid("Darf nicht leer (null) sein; lassen Sie das Feld weg, um es nicht zu ändern.",
+                          "Must not be null; leave the field out to keep it unchanged.")
+        return value
+
+
+#: the current password, asked again before changes that would let a stolen session take the account over
+CurrentPassword = Field(default=None, max_length=1024)
 
 
 class Credentials(Input):
@@ -50,19 +82,19 @@ class ChangePassword(Input):
 
 class Person(Input):
     email: EmailStr
-    first_name: str = Name
-    last_name: str = Name
+    first_name: PersonName = ""
+    last_name: PersonName = ""
     language: Language | None = None
-    salutation: str | None = Field(default=None, max_length=20)
+    salutation: Salutation | None = None
 
 
 class AccountInput(Input):
-    name: str = Field(min_length=1, max_length=200)
+    name: AccountOrClientName
     language: Language = "de"
 
 
 class ClientName(Input):
-    name: str = Field(min_length=1, max_length=200)
+    name: AccountOrClientName
 
 
 class Order(Input):
@@ -80,19 +112,29 @@ class NewUser(Person):
     rights: dict[uuid.UUID, Right] = Field(default_factory=dict, max_length=1000)
 
 
-class UserChanges(Input):
+class UserChanges(Changes):
+    """The administrator changes a user; a new e-mail address (the login name, where reset mails go) needs the
+    administrator's ``current_password``."""
+
+    nullable = frozenset({"salutation", "current_password"})
+
     email: EmailStr | None = None
-    first_name: str | None = Field(default=None, max_length=100)
-    last_name: str | None = Field(default=None, max_length=100)
-    salutation: str | None = Field(default=None, max_length=20)
+    first_name: FilledPersonName | None = None
+    last_name: FilledPersonName | None = None
+    salutation: Salutation | None = None
     language: Language | None = None
     two_factor_by_mail: bool | None = None
+    current_password: str | None = CurrentPassword
 
 
-class ProfileChanges(Input):
-    first_name: str | None = Field(default=None, max_length=100)
-    last_name: str | None = Field(default=None, max_length=100)
-    salutation: str | None = Field(default=None, max_length=20)
+class ProfileChanges(Changes):
+    """``PATCH /me``: names cannot be blanked; a salutation can be removed with null."""
+
+    nullable = frozenset({"salutation"})
+
+    first_name: FilledPersonName | None = None
+    last_name: FilledPersonName | None = None
+    salutation: Salutation | None = None
     language: Language | None = None
 
 
@@ -106,23 +148,27 @@ class HandOver(Input):
 
 
 class NewClient(Input):
-    name: str = Field(min_length=1, max_length=200)
+    name: AccountOrClientName
     description: str = Field(default="", max_length=2000)
 
 
-class ClientChanges(Input):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+class ClientChanges(Changes):
+    nullable = frozenset({"description"})  # null clears the description
+
+    name: AccountOrClientName | None = None
     description: str | None = Field(default=None, max_length=2000)
 
 
-class Settings(Input):
+class Settings(Changes):
+    nullable = frozenset({"password_max_age_days"})  # null switches the change interval off
+
     password_min_length: int | None = Field(default=None, ge=8, le=128)
     password_max_length: int | None = Field(default=None, ge=64, le=1024)
     password_max_age_days: int | None = Field(default=None, ge=1, le=3650)
     two_factor_required: bool | None = None
     idle_timeout_minutes: int | None = Field(default=None, ge=5, le=1440)
     session_lifetime_hours: int | None = Field(default=None, ge=1, le=720)
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: AccountOrClientName | None = None
     language: Language | None = None
 
 
@@ -131,7 +177,7 @@ class AuditFilter(Input):
     user_id: uuid.UUID | None = None
     since: datetime | None = None
     until: datetime | None = None
-    cursor: int | None = Field(default=None, ge=1)
+    cursor: int | None = Field(default=None, ge=1, le=MAX_BIGINT)
     limit: int = Field(default=50, ge=1, le=500)
 
     @field_validator("event", mode="before")
@@ -142,20 +188,22 @@ class AuditFilter(Input):
 
 class MailCodes(Input):
     enabled: bool
+    current_password: str | None = CurrentPassword  # needed to switch them off
 
 
-class Code(Input):
+class TotpConfirmation(Input):
     code: str = Field(min_length=1, max_length=32)
+    current_password: str | None = CurrentPassword
 
 
-class Password(Input):
-    password: str | None = Field(default=None, max_length=1024)
+class Reauthentication(Input):
+    current_password: str | None = CurrentPassword
 
 
 class NewOperator(Input):
     email: EmailStr
-    first_name: str = Name
-    last_name: str = Name
+    first_name: PersonName = ""
+    last_name: PersonName = ""
     language: Language = "de"
     roles: list[Literal["back_office", "support"]] = Field(min_length=1, max_length=2)
     password: str = Field(min_length=1, max_length=1024)

@@ -96,6 +96,11 @@ class User(Base):
     totp_last_counter: Mapped[int | None] = mapped_column(BigInteger)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attack_notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # wrong second-factor codes across challenges and logins (a correct password does not reset them, a correct
+    # code does): domain.codes.second_factor_wait / second_factor_failed
+    second_factor_failures: Mapped[int] = mapped_column(Integer, server_default="0")
+    second_factor_failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    second_factor_locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[created_at]
 
     __table_args__ = (
@@ -104,6 +109,7 @@ class User(Base):
         CheckConstraint("language IN ('de', 'en')", name="language"),
         CheckConstraint("two_factor IN ('none', 'email')", name="two_factor"),
         CheckConstraint("operator_roles <@ ARRAY['back_office', 'support']::text[]", name="operator_roles"),
+        CheckConstraint("second_factor_failures >= 0", name="second_factor_failures"),
         Index("uq_users_email", func.lower(text("email")), unique=True),
         Index("ix_users_account_id", "account_id"),
     )

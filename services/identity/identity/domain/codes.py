@@ -23,6 +23,15 @@ FIRST_LOGIN_TTL = timedelta(days=7)      # the one-time password in the welcome 
 BACKUP_CODES = 10
 TOTP_ISSUER = "Pressroom"
 
+# Wrong second-factor codes per user, across challenges and logins. A correct password starts a new challenge but
+# leaves this count alone (else knowing the password would give five fresh guesses per login); a correct code
+# resets it, and so does a day without a wrong code.
+SF_FREE = 5                              # wrong codes that cost nothing (one challenge's worth)
+SF_BACKOFF = timedelta(seconds=15)       # then each try waits 15 s, 30 s, 60 s, 120 s, 240 s after the last one
+SF_LOCK_AFTER = 10                       # the tenth wrong code locks the second factor (the user is told by mail)
+SF_LOCK = timedelta(hours=1)             # for an hour; each further wrong code within the day locks it again
+SF_WINDOW = timedelta(hours=24)          # the count starts again after a day without a wrong code
+
 
 def new_token() -> str:
     """An opaque session or challenge token: 256 random bits."""
@@ -81,6 +90,37 @@ def code_outcome(state: ChallengeState, correct: bool, now: datetime, check_code
     if check_code_expiry and now >= state.code_expires_at:
         return EXPIRED
     return OK if correct else WRONG
+
+
+@dataclass(frozen=True)
+class SecondFactorCount:
+    failures: int
+    failed_at: datetime | None
+    locked_until: datetime | None
+
+
+def second_factor_failures(count: SecondFactorCount, now: datetime) -> int:
+    """Wrong codes that still count: none once a day has passed since the last one."""
+    if count.failed_at is None or now - count.failed_at >= SF_WINDOW:
+        return 0
+    return count.failures
+
+
+def second_factor_wait(count: SecondFactorCount, now: datetime) -> tuple[float, bool]:
+    """(seconds before the next code may be tried, whether that is a lockout); (0.0, False) = try now."""
+    if count.locked_until is not None and now < count.locked_until:
+        return (count.locked_until - now).total_seconds(), True
+    n = second_factor_failures(count, now)
+    if n < SF_FREE or count.failed_at is None:
+        return 0.0, False
+    ready = count.failed_at + SF_BACKOFF * 2 ** (n - SF_FREE)
+    return max(0.0, (ready - now).total_seconds()), False
+
+
+def second_factor_failed(count: SecondFactorCount, now: datetime) -> SecondFactorCount:
+    """The count after one more wrong code; ``locked_until`` is set when this code starts a lockout."""
+    n = second_factor_failures(count, now) + 1
+    return SecondFactorCount(n, now, now + SF_LOCK if n >= SF_LOCK_AFTER else None)
 
 
 def resend_wait(last_sent_at: datetime | None, sends: int, now: datetime) -> float | None:

@@ -10,7 +10,7 @@ from svckit.validation import parse
 
 from .. import schemas
 from ..usecases import accounts, login, operators
-from .base import WorkEntrypoints
+from .base import WorkEntrypoints, search_text
 
 
 class AccountEntrypoints(WorkEntrypoints):
@@ -55,7 +55,7 @@ class AccountEntrypoints(WorkEntrypoints):
 
     @rpc
     def list_accounts(self, query=None) -> dict:
-        return operators.list_accounts(self.work(), str(query)[:200] if query else None)
+        return operators.list_accounts(self.work(), search_text(query, "q"))
 
     @rpc
     def record_operator_action(self, action) -> dict:

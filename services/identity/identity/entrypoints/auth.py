@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from nameko.events import event_handler
 from svckit.entrypoints import rpc
+from svckit.principal import Principal
 from svckit.validation import parse
 
 from .. import schemas
@@ -47,6 +49,16 @@ class AuthEntrypoints(WorkEntrypoints):
     def forgot_password(self, data, client=None) -> dict:
         data = parse(schemas.Forgot, data)
         return passwords.forgot_password(self.work(client), data.email)
+
+    @event_handler("identity", passwords.RESET_REQUESTED)
+    def on_password_reset_requested(self, payload) -> None:
+        """After forgot_password has answered: the lookup, the rate limit, the one-time password and the mail."""
+        email = payload.get("email") if isinstance(payload, dict) else None
+        if not isinstance(email, str) or not email:
+            return
+        ip = payload.get("ip")
+        with self.auth.acting_as(Principal.system("identity")):
+            passwords.send_reset(self.work({"ip": str(ip)[:64]} if ip else None), email)
 
     @rpc(sensitive_arguments=("data.one_time_password", "data.new_password"))
     def reset_password(self, data, client=None) -> dict:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from svckit.validation import parse
+from typing import Any
+
+from svckit.validation import check_no_nul, parse
 
 from ..schemas import ClientInfo
 from ..work import Work
@@ -13,3 +15,13 @@ class WorkEntrypoints:
         info = parse(ClientInfo, client or {}, "client").model_dump() if client else {}
         return Work(self.db, self.clock(), self.auth.principal, self.outbox, self.mailer, self.cache, info,
                     self.config)
+
+
+def search_text(query: Any, field: str) -> str | None:
+    """A search term from a query string: at most 200 characters; NUL is refused naming the field (PostgreSQL
+    cannot hold it in a pattern)."""
+    if not query:
+        return None
+    text = str(query)[:200]
+    check_no_nul(text, field)
+    return text

@@ -28,22 +28,24 @@ class MeEntrypoints(WorkEntrypoints):
         work.commit()
         return result
 
-    @rpc
+    @rpc(sensitive_arguments=("data.current_password",))
     def set_mail_codes(self, data) -> dict:
-        return me.set_mail_codes(self.work(), parse(schemas.MailCodes, data).enabled)
+        data = parse(schemas.MailCodes, data)
+        return me.set_mail_codes(self.work(), data.enabled, data.current_password)
 
     @rpc
     def start_totp(self) -> dict:
         return me.start_totp(self.work())
 
-    @rpc(sensitive_arguments=("data.code",))
+    @rpc(sensitive_arguments=("data.code", "data.current_password"))
     def confirm_totp(self, data) -> dict:
-        return me.confirm_totp(self.work(), parse(schemas.Code, data).code)
+        data = parse(schemas.TotpConfirmation, data)
+        return me.confirm_totp(self.work(), data.code, data.current_password)
 
-    @rpc(sensitive_arguments=("data.password",))
+    @rpc(sensitive_arguments=("data.current_password",))
     def disable_totp(self, data) -> dict:
-        return me.disable_totp(self.work(), parse(schemas.Password, data).password)
+        return me.disable_totp(self.work(), parse(schemas.Reauthentication, data).current_password)
 
-    @rpc(sensitive_arguments=("data.password",))
+    @rpc(sensitive_arguments=("data.current_password",))
     def regenerate_backup_codes(self, data) -> dict:
-        return me.regenerate_backup_codes(self.work(), parse(schemas.Password, data).password)
+        return me.regenerate_backup_codes(self.work(), parse(schemas.Reauthentication, data).current_password)

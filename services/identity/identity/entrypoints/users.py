@@ -5,14 +5,13 @@ from svckit.validation import parse
 
 from .. import schemas
 from ..usecases import users
-from .base import WorkEntrypoints
+from .base import WorkEntrypoints, search_text
 
 
 class UserEntrypoints(WorkEntrypoints):
     @rpc
     def list_users(self, active=None, query=None) -> dict:
-        return users.list_users(self.work(), active if isinstance(active, bool) else None,
-                                str(query)[:200] if query else None)
+        return users.list_users(self.work(), active if isinstance(active, bool) else None, search_text(query, "q"))
 
     @rpc
     def get_user(self, user_id) -> dict:

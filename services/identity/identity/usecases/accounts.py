@@ -125,6 +125,8 @@ def account_dict(work: Work, account: Account) -> dict[str, Any]:
 def get_account(work: Work, account_id: Any) -> dict[str, Any]:
     """The caller's own account by id (any other id: not found). Kept to the skeleton's shape."""
     wanted = parse_uuid(account_id, "account_id")
+    if work.principal.is_operator:
+        raise NotFound(ACCOUNT_NOT_FOUND)
     own = work.principal.require_account()
     account = work.db.get(Account, wanted) if str(wanted) == str(own) else None
     if account is None:
@@ -191,7 +193,7 @@ def account_audit(work: Work, filters: dict[str, Any]) -> dict[str, Any]:
 
 
 def get_audit_entry(work: Work, entry_id: Any) -> dict[str, Any]:
-    account = require_admin(work)
+    account = require_admin(work, not_found=AUDIT_NOT_FOUND)
     try:
         eid = int(entry_id)
     except (TypeError, ValueError):

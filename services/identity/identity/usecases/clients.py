@@ -53,7 +53,7 @@ def list_clients(work: Work) -> dict[str, Any]:
 
 
 def get_client(work: Work, client_id: Any) -> dict[str, Any]:
-    account = account_of(work)
+    account = account_of(work, not_found=CLIENT_NOT_FOUND)
     client = _visible(work, account, client_id)
     return client_dict(client, work.principal.right_on(str(client.id)) or "hidden")
 
@@ -94,7 +94,7 @@ def create_client(work: Work, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def update_client(work: Work, client_id: Any, changes: dict[str, Any]) -> dict[str, Any]:
-    account = account_of(work)
+    account = account_of(work, not_found=CLIENT_NOT_FOUND)
     client = _visible(work, account, client_id, write=True)
     if "name" in changes and changes["name"] != client.name:
         _name_free(work, account.id, changes["name"], client.id)
@@ -107,7 +107,7 @@ def update_client(work: Work, client_id: Any, changes: dict[str, Any]) -> dict[s
 
 
 def delete_client(work: Work, client_id: Any) -> dict[str, Any]:
-    account = require_admin(work)
+    account = require_admin(work, not_found=CLIENT_NOT_FOUND)
     client = _visible(work, account, client_id)
     count = work.db.execute(select(func.count()).select_from(Client).where(Client.account_id == account.id)
                             ).scalar_one()
@@ -139,7 +139,7 @@ def rights_matrix(work: Work) -> dict[str, Any]:
 
 def set_client_rights(work: Work, client_id: Any, rights: dict[str, str]) -> dict[str, Any]:
     """One client's column of the matrix: ``{user_id: full | read | hidden}``."""
-    account = require_admin(work)
+    account = require_admin(work, not_found=CLIENT_NOT_FOUND)
     client = _visible(work, account, client_id)
     touched = []
     for user_id, right in rights.items():

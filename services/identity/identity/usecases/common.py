@@ -27,7 +27,12 @@ def iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def account_of(work: Work) -> Account:
+def account_of(work: Work, not_found: Text | None = None) -> Account:
+    """The caller's account. ``not_found``: the caller asks for one object of a customer (a user, a client, an audit
+    entry) by id; an operator, who has no account, then hears that it is not found, whether it exists or not (a 403
+    would only come for ids that exist elsewhere and confirm them)."""
+    if not_found is not None and work.principal.is_operator:
+        raise NotFound(not_found)
     account_id = work.principal.require_account()
     account = work.db.get(Account, uuid.UUID(str(account_id)))
     if account is None:
@@ -35,9 +40,9 @@ def account_of(work: Work) -> Account:
     return account
 
 
-def require_admin(work: Work) -> Account:
+def require_admin(work: Work, not_found: Text | None = None) -> Account:
     """The caller's account, if the caller is its administrator (or a service acting for it)."""
-    account = account_of(work)
+    account = account_of(work, not_found)
     p = work.principal
     if p.kind != "service" and str(account.administrator_id) != str(p.user_id):
         raise Forbidden(ADMIN_ONLY)

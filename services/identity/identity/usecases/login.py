@@ -38,6 +38,12 @@ RESEND_WAIT = Text("Bitte warten Sie {seconds} Sekunden, bevor Sie einen neuen C
                    "Please wait {seconds} seconds before requesting a new code.")
 NO_MORE_CODES = Text("Es wurden schon zu viele Codes gesendet. Bitte melden Sie sich neu an.",
                      "Too many codes have been sent. Please log in again.")
+CODE_WAIT = Text("Zu viele falsche Codes. Bitte warten Sie {seconds} Sekunden vor dem nächsten Versuch.",
+                 "Too many wrong codes. Please wait {seconds} seconds before the next try.")
+SECOND_FACTOR_LOCKED = Text(
+    "Nach zu vielen falschen Codes ist die Zwei-Faktor-Anmeldung für {minutes} Minuten gesperrt. Wir haben Ihnen "
+    "eine E-Mail geschickt.",
+    "After too many wrong codes, two-factor login is locked for {minutes} minutes. We have sent you an e-mail.")
 
 
 def hash_password(password: str) -> str:
@@ -155,6 +161,13 @@ def login(work: Work, email: str, password: str, kind: str = "user") -> dict[str
                    reason="deactivated")
         work.commit()
         raise Forbidden(DEACTIVATED)
+    if method is not None and not (one_time is not None and method == "email"):
+        wait, locked = codes.second_factor_wait(second_factor_count(user), work.now)
+        if locked:  # no challenge (and no code mailed) while the second factor is locked
+            work.audit("login_refused", account_id=user.account_id, target_user_id=user.id,
+                       actor_email=user.email, reason="second_factor_locked")
+            work.commit()
+            raise_locked(wait)
     if one_time is not None:
         one_time.used_at = work.now
     elif passwords.needs_rehash(user.password_hash):
@@ -208,6 +221,32 @@ def _challenge(work: Work, token: Any) -> LoginChallenge:
     return challenge
 
 
+def second_factor_count(user: User) -> codes.SecondFactorCount:
+    return codes.SecondFactorCount(user.second_factor_failures or 0, user.second_factor_failed_at,
+                                   user.second_factor_locked_until)
+
+
+def raise_locked(wait: float) -> None:
+    seconds = max(1, math.ceil(wait))
+    raise TooManyRequests(SECOND_FACTOR_LOCKED.format(minutes=max(1, math.ceil(seconds / 60))),
+                          retry_after=seconds, reason="second_factor_locked")
+
+
+def _wrong_second_factor(work: Work, user: User) -> bool:
+    """Count a wrong code for the user (not only the challenge); True when this one locks the second factor, which
+    the user is told by mail."""
+    count = codes.second_factor_failed(second_factor_count(user), work.now)
+    user.second_factor_failures, user.second_factor_failed_at = count.failures, count.failed_at
+    if count.locked_until is None:
+        return False
+    user.second_factor_locked_until = count.locked_until
+    minutes = math.ceil(codes.SF_LOCK.total_seconds() / 60)
+    work.mail(mails.second_factor_locked(user, count.failures, minutes))
+    work.audit("second_factor_locked", account_id=user.account_id, target_user_id=user.id, actor_email=user.email,
+               failures=count.failures, until=iso(count.locked_until))
+    return True
+
+
 def _state(ch: LoginChallenge) -> codes.ChallengeState:
     return codes.ChallengeState(ch.attempts, ch.code_expires_at, ch.expires_at, ch.used_at is not None)
 
@@ -234,10 +273,17 @@ def verify_second_factor(work: Work, token: Any, code: str) -> dict[str, Any]:
     blocked = codes.precheck(_state(challenge), work.now)
     if blocked:
         _refuse(blocked)
-    user = work.db.get(User, challenge.user_id)
+    # the user's row is locked: parallel guesses on several challenges queue up behind each other's count
+    user = work.db.get(User, challenge.user_id, with_for_update=True)
     account = work.db.get(Account, user.account_id) if user.account_id else None
     if not user.active:
         raise Forbidden(DEACTIVATED)
+    wait, locked = codes.second_factor_wait(second_factor_count(user), work.now)
+    if locked:
+        raise_locked(wait)
+    if wait > 0:  # the backoff after too many wrong codes: nothing is tried (nor counted) meanwhile
+        seconds = max(1, math.ceil(wait))
+        raise TooManyRequests(CODE_WAIT.format(seconds=seconds), retry_after=seconds)
     counter = None
     used = "email"
     if codes.looks_like_backup_code(code):
@@ -252,15 +298,20 @@ def verify_second_factor(work: Work, token: Any, code: str) -> dict[str, Any]:
         correct = codes.same(challenge.code_hash, codes.code_hash(str(challenge.id), code))
         outcome = codes.code_outcome(_state(challenge), correct, work.now)
     if outcome != codes.OK:
+        locks = False
         if outcome in (codes.WRONG, codes.EXPIRED):
             challenge.attempts += 1
             record_failure(work, user.email, user, f"second_factor_{outcome}")
         work.audit("second_factor_failed", account_id=user.account_id, target_user_id=user.id,
                    actor_email=user.email, reason=outcome, attempts=challenge.attempts)
+        if outcome == codes.WRONG:  # a guess that could have been right
+            locks = _wrong_second_factor(work, user)
         work.commit()
+        if locks:
+            raise_locked(codes.SF_LOCK.total_seconds())
         if outcome == codes.WRONG:
-            left = codes.MAX_ATTEMPTS - challenge.attempts
-            if left <= 0:
+            left = min(codes.MAX_ATTEMPTS - challenge.attempts, codes.SF_LOCK_AFTER - user.second_factor_failures)
+            if codes.MAX_ATTEMPTS - challenge.attempts <= 0:
                 raise TooManyRequests(TOO_MANY_CODES)
             raise InvalidInput(WRONG_CODE.format(left=left), fields={"code": WRONG_CODE.format(left=left)},
                                attempts_left=left)
@@ -268,6 +319,7 @@ def verify_second_factor(work: Work, token: Any, code: str) -> dict[str, Any]:
             raise InvalidInput(LATE_CODE, fields={"code": LATE_CODE})
         _refuse(outcome)
     challenge.used_at = work.now
+    user.second_factor_failures, user.second_factor_failed_at, user.second_factor_locked_until = 0, None, None
     if counter is not None:
         user.totp_last_counter = counter
     result = open_session(work, user, account, challenge.password_change_required, used)
@@ -282,13 +334,17 @@ def resend_code(work: Work, token: Any) -> dict[str, Any]:
         _refuse(blocked)
     if challenge.method != "email":
         raise InvalidInput(NOT_BY_MAIL, fields={"challenge": NOT_BY_MAIL})
+    user = work.db.get(User, challenge.user_id)
+    wait, locked = codes.second_factor_wait(second_factor_count(user), work.now)
+    if locked:
+        raise_locked(wait)
     wait = codes.resend_wait(challenge.last_sent_at, challenge.sends, work.now)
     if wait is None:
         raise TooManyRequests(NO_MORE_CODES)
     if wait > 0:
         seconds = max(1, math.ceil(wait))
         raise TooManyRequests(RESEND_WAIT.format(seconds=seconds), retry_after=seconds)
-    _send_code(work, challenge, work.db.get(User, challenge.user_id))
+    _send_code(work, challenge, user)
     work.commit()
     return {"sent": True, "sends_left": codes.MAX_SENDS - challenge.sends,
             "code_expires_at": iso(challenge.code_expires_at)}

@@ -13,12 +13,11 @@ from ..db.models import Account, BackupCode, User
 from ..domain import codes
 from ..work import Work
 from .common import USER_NOT_FOUND, rights_of, user_dict
-from .login import verify_password
+from .passwords import confirm_current_password
 
 NO_PENDING_TOTP = Text("Bitte starten Sie die Einrichtung der Authenticator-App zuerst.",
                        "Please start setting up the authenticator app first.")
 WRONG_TOTP = Text("Der Code aus der App ist falsch.", "The code from the app is wrong.")
-WRONG_PASSWORD = Text("Das Passwort ist falsch.", "The password is wrong.")
 REQUIRED_BY_ACCOUNT = Text("Ihr Konto verlangt die Zwei-Faktor-Anmeldung; sie lässt sich nicht ausschalten.",
                            "Your account requires two-factor login; it cannot be turned off.")
 NO_TOTP = Text("Die Authenticator-App ist nicht eingerichtet.", "The authenticator app is not set up.")
@@ -54,16 +53,14 @@ def update_me(work: Work, changes: dict[str, Any]) -> dict[str, Any]:
     return get_me(work)
 
 
-def _check_password(work: Work, user: User, password: str | None) -> None:
-    if not password or not verify_password(user.password_hash, password):
-        raise InvalidInput(WRONG_PASSWORD, fields={"password": WRONG_PASSWORD})
-
-
-def set_mail_codes(work: Work, enabled: bool) -> dict[str, Any]:
-    """The user's own choice of codes by mail (the account's policy may require them anyway)."""
+def set_mail_codes(work: Work, enabled: bool, current_password: str | None = None) -> dict[str, Any]:
+    """The user's own choice of codes by mail (the account's policy may require them anyway). Switching them off
+    needs the current password; switching them on does not."""
     user, _ = _me(work)
     if not enabled and user.kind == "operator":
         raise Conflict(REQUIRED_BY_ACCOUNT)
+    if not enabled and user.two_factor == "email":
+        confirm_current_password(work, user, current_password)
     user.two_factor = "email" if enabled else "none"
     work.audit("two_factor_changed", account_id=user.account_id, target_user_id=user.id,
                method="email" if enabled else "none")
@@ -79,10 +76,12 @@ def start_totp(work: Work) -> dict[str, Any]:
     return {"secret": secret, "otpauth_uri": codes.totp_uri(secret, user.email)}
 
 
-def confirm_totp(work: Work, code: str) -> dict[str, Any]:
+def confirm_totp(work: Work, code: str, current_password: str | None) -> dict[str, Any]:
+    """Switches the app on and hands out the first backup codes: needs the current password as well as a code."""
     user, _ = _me(work)
     if not user.totp_pending_secret:
         raise Conflict(NO_PENDING_TOTP)
+    confirm_current_password(work, user, current_password)
     counter = codes.totp_counter(user.totp_pending_secret, code, work.now, None)
     if counter is None:
         raise InvalidInput(WRONG_TOTP, fields={"code": WRONG_TOTP})
@@ -93,11 +92,11 @@ def confirm_totp(work: Work, code: str) -> dict[str, Any]:
     return {"enabled": True, "backup_codes": backup}
 
 
-def disable_totp(work: Work, password: str | None) -> dict[str, Any]:
+def disable_totp(work: Work, current_password: str | None) -> dict[str, Any]:
     user, _ = _me(work)
     if not user.totp_secret:
         raise Conflict(NO_TOTP)
-    _check_password(work, user, password)
+    confirm_current_password(work, user, current_password)
     user.totp_secret = user.totp_last_counter = None
     work.db.execute(delete(BackupCode).where(BackupCode.user_id == user.id))
     work.audit("totp_disabled", account_id=user.account_id, target_user_id=user.id)
@@ -113,11 +112,11 @@ def _new_backup_codes(work: Work, user: User) -> list[str]:
     return fresh
 
 
-def regenerate_backup_codes(work: Work, password: str | None) -> dict[str, Any]:
+def regenerate_backup_codes(work: Work, current_password: str | None) -> dict[str, Any]:
     user, _ = _me(work)
     if not user.totp_secret:
         raise Conflict(NO_TOTP)
-    _check_password(work, user, password)
+    confirm_current_password(work, user, current_password)
     fresh = _new_backup_codes(work, user)
     work.audit("backup_codes_generated", account_id=user.account_id, target_user_id=user.id)
     work.commit()

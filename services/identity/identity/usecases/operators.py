@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from svckit.errors import Conflict
 from svckit.i18n import Text
 from svckit.principal import BACK_OFFICE, SUPPORT
+from svckit.textsafe import like_contains
 
 from ..db.models import Account, User
 from ..work import Work
@@ -41,7 +42,7 @@ def list_accounts(work: Work, query: str | None = None, limit: int = 100) -> dic
     work.principal.require_operator(BACK_OFFICE, SUPPORT)
     q = select(Account)
     if query:
-        q = q.where(func.lower(Account.name).like(f"%{query.lower()}%"))
+        q = q.where(func.lower(Account.name).like(like_contains(query.lower()), escape="\\"))
     accounts = work.db.execute(q.order_by(func.lower(Account.name)).limit(limit)).scalars().all()
     counts = dict(work.db.execute(select(User.account_id, func.count()).where(
         User.account_id.in_([a.id for a in accounts]), User.active.is_(True)).group_by(User.account_id)).all())

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from svckit.errors import InvalidInput
 from svckit.i18n import Text
+from svckit.principal import Principal
 
 from .. import mails
 from ..db.models import Account, OneTimePassword, PasswordHistory, User
@@ -25,7 +26,10 @@ FORGOT_ANSWER = Text("Wenn es zu dieser Adresse einen Zugang gibt, ist ein Einma
 WRONG_ONE_TIME = Text("Das Einmal-Passwort ist falsch, abgelaufen oder schon benutzt.",
                       "The one-time password is wrong, expired or already used.")
 WRONG_CURRENT = Text("Das bisherige Passwort ist falsch.", "The current password is wrong.")
+MISSING_CURRENT = Text("Bitte bestätigen Sie die Änderung mit Ihrem aktuellen Passwort.",
+                       "Please confirm the change with your current password.")
 RESET_PER_HOUR = 5
+RESET_REQUESTED = "password_reset_requested"  # identity's own event: forgot_password -> send_reset
 RESET_INTERVAL = timedelta(seconds=60)
 
 
@@ -63,22 +67,35 @@ def issue_one_time_password(work: Work, user: User, purpose: str) -> str:
 
 
 def forgot_password(work: Work, email: str) -> dict[str, Any]:
-    """Always the same answer; a mail only goes out for an active user, at most once a minute and 5 times an hour."""
+    """The same answer after the same work for every address: the request is queued (one outbox row in one short
+    transaction) and answered. Looking the address up, the rate limit, the one-time password and the mail come
+    afterwards, in identity's own handler of the event (:func:`send_reset`), so neither the answer nor how long it
+    takes tells whether the address has an account."""
+    work.event(RESET_REQUESTED, {"email": email.strip().lower(), "ip": work.ip, "requested_at": work.now.isoformat()})
+    work.commit()
+    return {"message": FORGOT_ANSWER.to_wire()}
+
+
+def send_reset(work: Work, email: str) -> bool:
+    """After the reply: a one-time password by mail for an active user, at most once a minute and 5 times an hour;
+    nothing for an unknown or deactivated address. True when a mail went out."""
     email = email.strip().lower()
     user = work.db.execute(select(User).where(func.lower(User.email) == email).with_for_update()
                            ).scalar_one_or_none()
-    if user is not None and user.active:
-        recent = work.db.execute(select(OneTimePassword.created_at).where(
-            OneTimePassword.user_id == user.id, OneTimePassword.purpose == "reset",
-            OneTimePassword.created_at > work.now - timedelta(hours=1))).scalars().all()
-        too_soon = any(r > work.now - RESET_INTERVAL for r in recent)
-        if not too_soon and len(recent) < RESET_PER_HOUR:
-            secret = issue_one_time_password(work, user, "reset")
-            work.mail(mails.reset(user, secret), background=True)
-            work.audit("password_reset_requested", account_id=user.account_id, target_user_id=user.id,
-                       actor_email=user.email)
+    if user is None or not user.active:
+        return False
+    recent = work.db.execute(select(OneTimePassword.created_at).where(
+        OneTimePassword.user_id == user.id, OneTimePassword.purpose == "reset",
+        OneTimePassword.created_at > work.now - timedelta(hours=1))).scalars().all()
+    if any(r > work.now - RESET_INTERVAL for r in recent) or len(recent) >= RESET_PER_HOUR:
         work.commit()
-    return {"message": FORGOT_ANSWER.to_wire()}
+        return False
+    secret = issue_one_time_password(work, user, "reset")
+    work.mail(mails.reset(user, secret))
+    work.audit("password_reset_requested", account_id=user.account_id, target_user_id=user.id,
+               actor=Principal.anonymous(user.language), actor_email=user.email)
+    work.commit()
+    return True
 
 
 def reset_password(work: Work, email: str, one_time_password: str, new_password: str) -> dict[str, Any]:
@@ -106,6 +123,19 @@ def reset_password(work: Work, email: str, one_time_password: str, new_password:
     return {"changed": True}
 
 
+def confirm_current_password(work: Work, user: User, current_password: str | None) -> None:
+    """Re-authentication before a change a stolen session must not be able to make (second factor off, new backup
+    codes, another e-mail address, a new password): 422 naming ``current_password`` when it is missing or wrong. A
+    wrong one counts as a failed login (throttled like one), so a session cannot be used to guess the password."""
+    if not current_password:
+        raise InvalidInput(MISSING_CURRENT, fields={"current_password": MISSING_CURRENT})
+    check_throttle(work, user.email, user)
+    if not verify_password(user.password_hash, current_password):
+        record_failure(work, user.email, user, "wrong_current_password")
+        work.commit()
+        raise InvalidInput(WRONG_CURRENT, fields={"current_password": WRONG_CURRENT})
+
+
 def change_password(work: Work, current_password: str | None, new_password: str) -> dict[str, Any]:
     """Ends every session of the user and returns a fresh one for the caller (the token changes)."""
     session = current_session(work)
@@ -113,11 +143,7 @@ def change_password(work: Work, current_password: str | None, new_password: str)
     account = work.db.get(Account, user.account_id) if user.account_id else None
     forced = bool(restrictions(work, user, account, session.password_change_required))
     if not forced:
-        check_throttle(work, user.email, user)
-        if not current_password or not verify_password(user.password_hash, current_password):
-            record_failure(work, user.email, user, "wrong_current_password")
-            work.commit()
-            raise InvalidInput(WRONG_CURRENT, fields={"current_password": WRONG_CURRENT})
+        confirm_current_password(work, user, current_password)
     set_password(work, user, account, new_password)
     revoke(work, "password_changed", user_ids=[user.id])
     work.audit("password_changed", account_id=user.account_id, target_user_id=user.id, actor_email=user.email,

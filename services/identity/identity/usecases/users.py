@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from svckit.errors import Conflict, Forbidden, InvalidInput, QuotaExceeded
 from svckit.i18n import Text
 from svckit.principal import ADMINISTRATOR, LICENSE_MANAGER
+from svckit.textsafe import like_contains
 
 from .. import events, mails
 from ..db.models import Account, ClientRight, User
@@ -18,6 +19,7 @@ from ..domain import seats as seat_rules
 from ..work import Work
 from .common import (
     ADMIN_ONLY,
+    USER_NOT_FOUND,
     account_of,
     active_users,
     client_in_account,
@@ -28,7 +30,7 @@ from .common import (
     user_dict,
     user_in_account,
 )
-from .passwords import issue_one_time_password
+from .passwords import confirm_current_password, issue_one_time_password
 from .sessions import revoke
 
 EMAIL_TAKEN = Text("Diese E-Mail-Adresse ist schon vergeben.", "This e-mail address is already taken.")
@@ -48,9 +50,10 @@ def list_users(work: Work, active: bool | None = None, query: str | None = None)
     q = select(User).where(User.account_id == account.id, User.kind == "user")
     if active is not None:
         q = q.where(User.active.is_(active))
-    if query:
-        like = f"%{query.lower()}%"
-        q = q.where(func.lower(User.email).like(like) | func.lower(User.first_name + " " + User.last_name).like(like))
+    if query:  # % and _ are characters to find, not wildcards
+        like = like_contains(query.lower())
+        q = q.where(func.lower(User.email).like(like, escape="\\")
+                    | func.lower(User.first_name + " " + User.last_name).like(like, escape="\\"))
     users = work.db.execute(q.order_by(func.lower(User.last_name), func.lower(User.first_name), User.email)
                             ).scalars().all()
     is_admin = str(account.administrator_id) == str(work.principal.user_id) or work.principal.is_service
@@ -62,7 +65,7 @@ def list_users(work: Work, active: bool | None = None, query: str | None = None)
 
 
 def get_user(work: Work, user_id: Any) -> dict[str, Any]:
-    account = account_of(work)
+    account = account_of(work, not_found=USER_NOT_FOUND)
     user = user_in_account(work, account, user_id)
     is_admin = str(account.administrator_id) == str(work.principal.user_id) or work.principal.is_service
     return user_dict(user, account, rights_of(work, [user.id])[user.id] if is_admin or str(user.id) ==
@@ -120,11 +123,17 @@ def create_user(work: Work, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def update_user(work: Work, user_id: Any, changes: dict[str, Any]) -> dict[str, Any]:
-    account = require_admin(work)
+    """A new e-mail address moves the login name and where one-time passwords go: it needs the administrator's
+    current password (a stolen administrator session alone cannot redirect someone's password resets)."""
+    account = require_admin(work, not_found=USER_NOT_FOUND)
     user = user_in_account(work, account, user_id)
-    if "email" in changes:
+    current_password = changes.pop("current_password", None)
+    if "email" in changes and changes["email"].strip().lower() != user.email:
         email = changes["email"].strip().lower()
-        if email != user.email and work.db.execute(select(User.id).where(func.lower(User.email) == email)).first():
+        admin = work.db.get(User, uuid.UUID(str(work.principal.user_id))) if work.principal.is_user else None
+        if admin is not None:  # services (billing, the seed) act without a password
+            confirm_current_password(work, admin, current_password)
+        if work.db.execute(select(User.id).where(func.lower(User.email) == email)).first():
             raise Conflict(EMAIL_TAKEN, fields={"email": EMAIL_TAKEN})
         user.email = email
     for key in ("first_name", "last_name", "salutation", "language"):
@@ -140,7 +149,7 @@ def update_user(work: Work, user_id: Any, changes: dict[str, Any]) -> dict[str, 
 
 
 def activate_user(work: Work, user_id: Any) -> dict[str, Any]:
-    account = require_admin(work)
+    account = require_admin(work, not_found=USER_NOT_FOUND)
     user = user_in_account(work, account, user_id, lock=True)
     if not user.active:
         _activate(work, account, user)
@@ -151,7 +160,7 @@ def activate_user(work: Work, user_id: Any) -> dict[str, Any]:
 
 
 def deactivate_user(work: Work, user_id: Any) -> dict[str, Any]:
-    account = require_admin(work)
+    account = require_admin(work, not_found=USER_NOT_FOUND)
     user = user_in_account(work, account, user_id, lock=True)
     for role, holder in ((LICENSE_MANAGER, account.license_manager_id), (ADMINISTRATOR, account.administrator_id)):
         if holder == user.id:
@@ -166,7 +175,7 @@ def deactivate_user(work: Work, user_id: Any) -> dict[str, Any]:
 
 
 def set_user_rights(work: Work, user_id: Any, rights: dict[str, str]) -> dict[str, Any]:
-    account = require_admin(work)
+    account = require_admin(work, not_found=USER_NOT_FOUND)
     user = user_in_account(work, account, user_id)
     before = rights_of(work, [user.id])[user.id]
     _set_rights(work, account, user, rights)

@@ -109,8 +109,10 @@ def test_totp_with_single_use_backup_codes(identity, tenant):
     assert setup["otpauth_uri"].startswith("otpauth://totp/")
     totp = pyotp.TOTP(setup["secret"])
     with pytest.raises(InvalidInput):
-        identity.call("confirm_totp", {"code": "000000" if totp.now() != "000000" else "111111"}, principal=admin)
-    backup = identity.call("confirm_totp", {"code": totp.now()}, principal=admin)["backup_codes"]
+        identity.call("confirm_totp", {"code": "000000" if totp.now() != "000000" else "111111",
+                                       "current_password": "Kaffeebohnen-Sommer-42"}, principal=admin)
+    backup = identity.call("confirm_totp", {"code": totp.now(), "current_password": "Kaffeebohnen-Sommer-42"},
+                           principal=admin)["backup_codes"]
     assert len(backup) == 10
     step = identity.login(email, "Kaffeebohnen-Sommer-42")
     assert step["method"] == "totp"
