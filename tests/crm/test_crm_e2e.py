@@ -37,6 +37,8 @@ def test_login_contacts_import_list_export(run_services, rpc_as, smtp_sink, crm_
                            headers={**auth, "Content-Type": "text/csv"})
     assert up.status_code == 201, up.text
     lst = call("POST", "/api/v1/crm/lists", {"client_id": client_id, "name": "Feuilleton"}).json
+    dry = call("POST", f"/api/v1/crm/imports/{up.json['id']}/dry-run", {"client_id": client_id, "list_id": lst["id"]})
+    assert wait_for_job(call, dry.json["id"])["state"] == "done"   # a run is bound to its dry run
     job = call("POST", f"/api/v1/crm/imports/{up.json['id']}/run", {"client_id": client_id, "list_id": lst["id"]})
     assert job.status_code == 202, job.text
     assert wait_for_job(call, job.json["id"])["state"] == "done"

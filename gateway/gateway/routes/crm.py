@@ -314,9 +314,10 @@ ROUTES: list[Route] = [
     R("/events/{event_id}/participants/{contact_id}", "delete", "remove_participant",
       a_ids("event_id", "contact_id"), status=204, tag="events", summary="Remove a participant"),
     # import wizard
-    R("/imports", "get", "list_imports", lambda res, req, params: ((), (
-        {"limit": req.get_param("limit")} if req.get_param("limit") else {})), tag="import",
-      summary="The caller's recent imports, newest first (name, state, counts per run)", query=("limit",),
+    R("/imports", "get", "list_imports", lambda res, req, params: ((), {
+        k: req.get_param(k) for k in ("limit", "offset") if req.get_param(k) not in (None, "")}), tag="import",
+      summary="The caller's recent imports, newest first (name, state, counts per run); limit 1-100, "
+              "offset 0-100000", query=("limit", "offset"),
       response="Array"),
     R("/imports", "post", "start_import", a_none, status=201, tag="import",
       summary="Upload an .xlsx or CSV file (raw body, streamed): sheets, header row and a column mapping are "
@@ -446,6 +447,7 @@ def register(app, deps) -> None:
 # --- OpenAPI --------------------------------------------------------------------------------------------------------
 
 _QUERY_SCHEMAS = {"limit": {"type": "integer", "minimum": 1, "maximum": 1000}, "has_email": {"type": "boolean"},
+                  "offset": {"type": "integer", "minimum": 0, "maximum": 100000},
                   "client_id": {"type": "array", "items": {"type": "string", "format": "uuid"}},
                   "tag": {"type": "array", "items": {"type": "string"}},
                   "any_tag": {"type": "array", "items": {"type": "string"}}}

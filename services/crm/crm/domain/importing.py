@@ -12,6 +12,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 
 from svckit.i18n import Text
+from svckit.textsafe import has_control
 
 from . import folding
 
@@ -76,6 +77,14 @@ R_COUNTRY = Text("Unbekanntes Land: {v} (Deutschland angenommen).", "Unknown cou
 R_POSTAL = Text("Ungewöhnliche Postleitzahl: {v}", "Unusual postal code: {v}")
 R_CUSTOM = Text("Zusatzfeld {k}: {reason}", "Custom field {k}: {reason}")
 R_TOO_LONG = Text("Zu lang, gekürzt: {k}", "Too long, shortened: {k}")
+R_CONTROL = Text("Zeilenumbruch oder Steuerzeichen im Feld {k} (Spalte {col}): die Zeile wird nicht importiert.",
+                 "Line break or control character in the field {k} (column {col}): the row is not imported.")
+R_NUL = Text("Nullzeichen (NUL) im Feld {k} (Spalte {col}): die Zeile wird nicht importiert.",
+             "Null character (NUL) in the field {k} (column {col}): the row is not imported.")
+#: fields that may hold several lines (kept as they are: notes)
+MULTI_LINE_FIELDS = frozenset({"notes"})
+#: fields whose cells may list several values one per line (e-mail addresses, tags): CR and LF separate values
+LINE_SEPARATED_FIELDS = frozenset({"email", "email2", "tags"})
 
 
 def header_key(value: Any) -> str:
@@ -231,10 +240,29 @@ _LIMITS = {"title": 60, "first_name": 100, "last_name": 100, "organisation": 200
            "notes": 20000, "letter_salutation": 200}
 
 
+def control_reason(field_name: str, col: Any, value: Any) -> Text | None:
+    """Why a cell cannot go into a contact: NUL anywhere; in a single-line field (names, organisation, address,
+    phone, custom fields ...) also line breaks (CR, LF, U+2028, U+2029, U+0085) and other control characters,
+    which could start a new mail header or break a line where the contact's data is composed. Notes may have
+    several lines; e-mail and tag cells may list one value per line."""
+    if not isinstance(value, str):
+        return None
+    if "\x00" in value:
+        return R_NUL.format(k=field_name, col=col)
+    if field_name in MULTI_LINE_FIELDS:
+        return None
+    if field_name in LINE_SEPARATED_FIELDS:
+        value = value.replace("\r", " ").replace("\n", " ")
+    if has_control(value):   # C0/C1 controls (CR, LF, NEL U+0085 ...) and U+2028/U+2029
+        return R_CONTROL.format(k=field_name, col=col)
+    return None
+
+
 def draft_from_row(row_no: int, row: list[Any], mapping: dict[str, str],
                    custom_defs: dict[str, tuple[str, list]] | None = None) -> Draft:
     """One spreadsheet row -> Draft. ``mapping``: column number (1-based, text) -> field.
-    ``custom_defs``: custom key -> (type, choices)."""
+    ``custom_defs``: custom key -> (type, choices). A cell with a line break or a control character in a
+    single-line field makes the row an error (it is not imported), naming the field and column."""
     from .customfields import CustomValueError, coerce
 
     d = Draft(row_no=row_no)
@@ -245,6 +273,9 @@ def draft_from_row(row_no: int, row: list[Any], mapping: dict[str, str],
         idx = int(col) - 1
         if 0 <= idx < len(row):
             raw[f] = row[idx]
+            reason = control_reason(f, col, row[idx])
+            if reason is not None:
+                d.errors.append(reason)
     text = {k: cell_text(v) for k, v in raw.items()}
 
     country_raw = text.get("country", "")

@@ -34,7 +34,14 @@ def run_import(ctx: JobContext) -> dict:
     client_id = uuid.UUID(p["client_id"])
     list_id = uuid.UUID(p["list_id"]) if p.get("list_id") else None
     strategy = p.get("strategy") or "skip"
-    from ..usecases.imports import custom_labels
+    from ..usecases.imports import DIFFERS, DIFFERS_FIELD, custom_labels, run_settings
+    settings = run_settings(imp, client_id, list_id, strategy)
+    if not dry and p.get("bound") is not None:
+        # the settings the run was accepted with (equal to its dry run's) must still be the import's
+        differs = [k for k, v in p["bound"].items() if settings.get(k) != v]
+        if differs:
+            from svckit.errors import Conflict
+            raise Conflict(DIFFERS, fields={k: DIFFERS_FIELD for k in differs}, differs=differs)
     _labels, defs = custom_labels(s, imp.account_id)
     s.execute(delete(ImportRow).where(ImportRow.import_id == imp.id, ImportRow.run == run))
     s.commit()
@@ -70,6 +77,8 @@ def run_import(ctx: JobContext) -> dict:
     counts = dict(state["counts"])
     imp = s.get(Import, imp.id)
     imp.summary = {**(imp.summary or {}), run: counts}
+    if dry:   # what a later run is bound to (usecases.imports._check_bound_to_dry_run)
+        imp.analysis = {**(imp.analysis or {}), "dry_run": settings}
     imp.state = "dry_run_done" if dry else "done"
     s.commit()
     ctx.progress(state["done"], state["done"])

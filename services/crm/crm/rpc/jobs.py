@@ -21,9 +21,9 @@ class JobEntrypoints(Entrypoints):
         return result
 
     @rpc
-    def list_imports(self, limit: int = 20) -> list:
-        """The caller's recent imports, newest first."""
-        return imports.recent(self.db, self.auth.principal, limit)
+    def list_imports(self, limit: int = 20, offset: int = 0) -> list:
+        """The caller's recent imports, newest first (limit 1..100, offset 0..100000)."""
+        return imports.recent(self.db, self.auth.principal, limit, offset)
 
     @rpc
     def get_import(self, import_id: str) -> dict:
@@ -43,6 +43,7 @@ class JobEntrypoints(Entrypoints):
 
     @rpc
     def run_import(self, import_id: str, data: dict) -> dict:
+        """Bound to the import's last finished dry run: other settings are refused (409 naming them)."""
         result = imports.start_run(self.db, self.auth.principal, self.jobs, import_id, parse(ImportRun, data), False)
         self.commit()
         return result

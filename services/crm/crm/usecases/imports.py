@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.i18n import Text
 from svckit.principal import Principal
+from svckit.textsafe import without_nul
 from svckit.validation import parse_uuid
 
 from ..db.models import CustomField, DistributionList, Import, ImportRow, StoredFile
@@ -33,6 +34,15 @@ LIST_CLIENT = Text("Der Verteiler gehört zu einem anderen Mandanten.", "The lis
 LIST_DYNAMIC = Text("In einen dynamischen Verteiler kann nicht importiert werden.",
                     "Cannot import into a dynamic list.")
 RUNNING = Text("Für diesen Import läuft schon ein Auftrag.", "A job is already running for this import.")
+DRY_FIRST = Text("Bitte zuerst einen Probelauf mit diesen Einstellungen machen.",
+                 "Please do a dry run with these settings first.")
+DIFFERS = Text("Anders als im Probelauf. Wiederholen Sie den Probelauf mit diesen Einstellungen.",
+               "Differs from the dry run. Repeat the dry run with these settings.")
+DIFFERS_FIELD = Text("Anders als im Probelauf.", "Differs from the dry run.")
+LIMIT_TEXT = Text("Eine Zahl von 1 bis 100 erwartet.", "A number from 1 to 100 expected.")
+OFFSET_TEXT = Text("Eine Zahl von 0 bis 100000 erwartet.", "A number from 0 to 100000 expected.")
+#: what a run is bound to: the settings its dry run used (file, sheet, header row, mapping, client, list, strategy)
+BOUND = ("file_id", "sheet", "header_row", "mapping", "client_id", "list_id", "strategy")
 
 
 def custom_labels(session: Session, account_id) -> tuple[dict[str, str], dict[str, tuple[str, list]]]:
@@ -54,10 +64,37 @@ def _visible_import(session: Session, principal: Principal, import_id: Any) -> I
 
 
 def serialise(imp: Import) -> dict[str, Any]:
+    dry = (imp.analysis or {}).get("dry_run")
     return {"id": str(imp.id), "filename": imp.filename, "format": imp.format, "state": imp.state,
             "sheets": imp.analysis.get("sheets", []), "sheet": imp.sheet, "header_row": imp.header_row,
             "mapping": imp.mapping, "fields": list(importing.FIELDS), "summary": imp.summary,
+            "dry_run": {k: dry.get(k) for k in BOUND if k != "file_id"} if dry else None,
             "created_at": iso(imp.created_at)}
+
+
+def run_settings(imp: Import, client_id: Any, list_id: Any, strategy: str) -> dict[str, Any]:
+    """The settings a run uses, in the form the dry run's are kept (``analysis.dry_run``)."""
+    return {"file_id": str(imp.file_id) if imp.file_id else None, "sheet": imp.sheet, "header_row": imp.header_row or 1,
+            "mapping": {str(k): v for k, v in (imp.mapping or {}).items()}, "client_id": str(client_id),
+            "list_id": str(list_id) if list_id else None, "strategy": strategy or "skip"}
+
+
+def _check_bound_to_dry_run(imp: Import, wanted: dict[str, Any]) -> None:
+    """A run is bound to the import's last finished dry run: the same file, sheet, header row, mapping, client,
+    list and duplicate strategy. Anything else is refused (409) naming what differs; the user repeats the dry run.
+    (A wizard reopened later must not import into another client than the one whose report the user read.)"""
+    dry = (imp.analysis or {}).get("dry_run")
+    if not dry:
+        raise Conflict(DRY_FIRST, fields={"dry_run": DRY_FIRST}, differs=[])
+    differs = [k for k in BOUND if dry.get(k) != wanted.get(k)]
+    if differs:
+        raise Conflict(DIFFERS, fields={k: DIFFERS_FIELD for k in differs}, differs=differs)
+
+
+def _shown(cell: Any) -> str:
+    """A cell as the wizard shows it: NUL removed (a CSV file may carry it; PostgreSQL cannot store it, and the row
+    itself becomes an error in the dry run)."""
+    return without_nul(importing.cell_text(cell))
 
 
 def analyse(wb: Workbook, labels: dict[str, str]) -> list[dict]:
@@ -72,9 +109,9 @@ def analyse(wb: Workbook, labels: dict[str, str]) -> list[dict]:
         header = rows[header_idx] if rows else []
         data = [r for r in rows[header_idx + 1:] if not is_blank(r)]
         sheets.append({"name": name, "header_row": header_idx + 1,
-                       "columns": [importing.cell_text(c) for c in header],
+                       "columns": [_shown(c) for c in header],
                        "mapping": importing.suggest_mapping(header, labels),
-                       "sample": [[importing.cell_text(c) for c in r] for r in data[:5]],
+                       "sample": [[_shown(c) for c in r] for r in data[:5]],
                        "rows_estimate": wb.estimate(name)})
     return sheets
 
@@ -102,17 +139,28 @@ def start(session: Session, principal: Principal, storage, config: dict, raw_upl
     return serialise(imp)
 
 
-def recent(session: Session, principal: Principal, limit: Any = 20) -> list[dict]:
-    """The caller's own imports, newest first (the start screen and the wizard's list): name, state, counts."""
+def _bounded_int(value: Any, field: str, default: int, low: int, high: int, text: Text) -> int:
+    if value is None or value == "":
+        return default
     try:
-        limit = max(1, min(int(limit or 20), 100))
+        number = int(str(value).strip()) if not isinstance(value, bool) else None
     except (TypeError, ValueError):
-        raise InvalidInput(fields={"limit": Text("Eine Zahl von 1 bis 100 erwartet.",
-                                                 "A number from 1 to 100 expected.")}) from None
+        number = None
+    if number is None or not low <= number <= high:
+        raise InvalidInput(fields={field: text})
+    return number
+
+
+def recent(session: Session, principal: Principal, limit: Any = 20, offset: Any = 0) -> list[dict]:
+    """The caller's own imports, newest first (the start screen and the wizard's list): name, state, counts.
+    ``limit`` 1..100 and ``offset`` 0..100000; anything else is refused naming the field."""
+    limit = _bounded_int(limit, "limit", 20, 1, 100, LIMIT_TEXT)
+    offset = _bounded_int(offset, "offset", 0, 0, 100_000, OFFSET_TEXT)
     query = select(Import).where(Import.account_id == uuid.UUID(str(principal.require_account())))
     if not principal.is_service:
         query = query.where(Import.user_id == user_uuid(principal))
-    rows = session.scalars(query.order_by(Import.created_at.desc(), Import.id.desc()).limit(limit))
+    rows = session.scalars(query.order_by(Import.created_at.desc(), Import.id.desc())
+                          .limit(limit).offset(offset))
     return [{"id": str(i.id), "filename": i.filename, "format": i.format, "state": i.state, "summary": i.summary,
              "created_at": iso(i.created_at), "updated_at": iso(i.updated_at)} for i in rows]
 
@@ -179,8 +227,16 @@ def start_run(session: Session, principal: Principal, jobs, import_id: Any, data
                                                Job.params["import_id"].astext == str(imp.id)))
     if busy:
         raise Conflict(RUNNING, job_id=str(busy))
+    settings = run_settings(imp, data.client_id, data.list_id, data.strategy)
+    if dry:
+        # a new dry run replaces the old one's report: until it has finished, nothing is bound to run
+        imp.analysis = {k: v for k, v in (imp.analysis or {}).items() if k != "dry_run"}
+    else:
+        _check_bound_to_dry_run(imp, settings)
     params = {"import_id": str(imp.id), "client_id": str(data.client_id), "strategy": data.strategy,
               "list_id": str(data.list_id) if data.list_id else None, "dry": dry}
+    if not dry:
+        params["bound"] = settings   # the job checks again that the import still has these settings
     job = jobs.enqueue(session, "import_dry" if dry else "import", principal, params, client_id=data.client_id)
     imp.state = "dry_run" if dry else "importing"
     session.flush()
