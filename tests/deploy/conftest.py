@@ -81,6 +81,9 @@ REQUIRED = {
 # read by the code, but the default is right for a container (or the feature is off unless configured)
 OPTIONAL = {
     "AUTH_CACHE", "AUTH_CACHE_PREFIX", "AUTH_CACHE_SECONDS",
+    "AUTH_CACHE_KEY",  # the principal cache's MAC key; unset: derived from the principal key ring (svckit.authcache)
+    "PRINCIPAL_TOKEN_TTL", "PRINCIPAL_SERVICE_TOKEN_TTL",  # principal token lifetimes (svckit.principal)
+    "PRESSROOM_ENV",
     "BILLING_AUTO_ACTIVATE", "BILLING_JOB_INTERVAL", "BILLING_RENDER_PDF", "BILLING_TIMER", "BILLING_TODAY",
     "BOUNCE_IMAP_FOLDER", "BOUNCE_IMAP_HOST", "BOUNCE_IMAP_INTERVAL", "BOUNCE_IMAP_PASSWORD", "BOUNCE_IMAP_PORT",
     "BOUNCE_IMAP_SSL", "BOUNCE_IMAP_USER",  # the optional IMAP bounce mailbox (off without BOUNCE_IMAP_HOST)
