@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
-from svckit.validation import Input, invalid
+from svckit.validation import Input, Line, invalid
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)(?!-)([a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$")
 _EMAIL = re.compile(r"^[^@\s\"<>(),;:\\\[\]]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
@@ -30,6 +30,18 @@ def check_domain(value: str) -> str:
 
 Email = Annotated[str, Field(max_length=320), AfterValidator(check_email)]
 DomainName = Annotated[str, Field(max_length=253), AfterValidator(check_domain)]
+#: ids of dispatch's own rows (deliveries, cursors) are PostgreSQL bigints
+BIGINT_MAX = 2**63 - 1
+RowId = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
+#: a word for a header (the transactional category)
+Word = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$")]
+ContentType = Annotated[str, Field(max_length=127, pattern=r"^[a-zA-Z0-9.+-]+/[a-zA-Z0-9.+-]+$")]
+
+
+def _line(max_length: int, min_length: int = 0):
+    """A single-line text (names, subjects, file names): anything that may reach a mail header. CR, LF, NUL,
+    U+2028/2029/0085 and other control characters are refused (svckit.validation.Line)."""
+    return Annotated[Line, Field(min_length=min_length, max_length=max_length)]
 
 
 class DomainIn(Input):
@@ -41,27 +53,27 @@ class DomainUpdate(Input):
 
 
 class SenderIn(Input):
-    from_name: str = Field(min_length=1, max_length=200)
+    from_name: _line(200, 1)
     from_address: Email
     reply_to: Email | None = None
     user_ids: list[str] = Field(default_factory=list, max_length=1000)
 
 
 class SenderUpdate(Input):
-    from_name: str | None = Field(default=None, min_length=1, max_length=200)
+    from_name: _line(200, 1) | None = None
     reply_to: Email | None = None
     user_ids: list[str] | None = Field(default=None, max_length=1000)
 
 
 class InlineRecipient(Input):
     email: Email
-    salutation: str | None = Field(default=None, max_length=40)
-    letter_salutation: str | None = Field(default=None, max_length=200)
-    title: str | None = Field(default=None, max_length=80)
-    first_name: str | None = Field(default=None, max_length=200)
-    last_name: str | None = Field(default=None, max_length=200)
-    organisation: str | None = Field(default=None, max_length=300)
-    position: str | None = Field(default=None, max_length=200)
+    salutation: _line(40) | None = None
+    letter_salutation: _line(200) | None = None
+    title: _line(80) | None = None
+    first_name: _line(200) | None = None
+    last_name: _line(200) | None = None
+    organisation: _line(300) | None = None
+    position: _line(200) | None = None
     language: Literal["de", "en"] | None = None
     custom: dict[str, Any] = Field(default_factory=dict)
 
@@ -91,8 +103,8 @@ Source = Annotated[ListSource | ContactsSource | SelectionSource | AddressesSour
 
 class MailingIn(Input):
     client_id: str
-    name: str = Field(default="", max_length=200)
-    subject: str = Field(default="", max_length=998)
+    name: _line(200) = ""
+    subject: _line(998) = ""
     html: str | None = Field(default=None, max_length=500_000)
     text: str | None = Field(default=None, max_length=500_000)
     sender_id: str | None = None
@@ -102,8 +114,8 @@ class MailingIn(Input):
 
 
 class MailingUpdate(Input):
-    name: str | None = Field(default=None, max_length=200)
-    subject: str | None = Field(default=None, max_length=998)
+    name: _line(200) | None = None
+    subject: _line(998) | None = None
     html: str | None = Field(default=None, max_length=500_000)
     text: str | None = Field(default=None, max_length=500_000)
     sender_id: str | None = None
@@ -134,16 +146,15 @@ class TestSendIn(Input):
 
 
 class AttachmentIn(Input):
-    filename: str = Field(min_length=1, max_length=255)
-    content_type: str = Field(default="application/octet-stream", max_length=127,
-                              pattern=r"^[a-zA-Z0-9.+-]+/[a-zA-Z0-9.+-]+$")
+    filename: _line(255, 1)
+    content_type: ContentType = "application/octet-stream"
     content_b64: str | None = Field(default=None, max_length=20_000_000)
     file_id: str | None = Field(default=None, max_length=64)   # a crm mediacenter file
 
     @field_validator("filename")
     @classmethod
     def plain_name(cls, value: str) -> str:
-        if any(c in value for c in "/\\\r\n\x00"):
+        if any(c in value for c in "/\\"):
             raise invalid("Der Dateiname darf keine Pfadzeichen enthalten.", "The file name may not contain paths.")
         return value
 
@@ -156,7 +167,7 @@ class AttachmentIn(Input):
 
 
 class Correction(Input):
-    delivery_id: int
+    delivery_id: RowId
     email: Email
 
 
@@ -179,10 +190,10 @@ class SuppressionIn(Input):
 
 
 class PageIn(Input):
-    cursor: int | None = Field(default=None, ge=0)
+    cursor: int | None = Field(default=None, ge=0, le=BIGINT_MAX)
     limit: int = Field(default=100, ge=1, le=1000)
-    state: str | None = Field(default=None, max_length=20)
-    q: str | None = Field(default=None, max_length=200)
+    state: _line(20) | None = None
+    q: _line(200) | None = None
 
 
 class TrackingIn(Input):
@@ -192,14 +203,20 @@ class TrackingIn(Input):
     via: Literal["web", "one_click", "mailto"] | None = None
 
 
+class TransactionalAttachment(Input):
+    filename: _line(255, 1)
+    content_type: ContentType
+    content_b64: str = Field(max_length=20_000_000)
+
+
 class TransactionalIn(Input):
     to: Email
-    subject: str = Field(min_length=1, max_length=998)
+    subject: _line(998, 1)
     text: str = Field(min_length=1, max_length=1_000_000)
     html: str | None = Field(default=None, max_length=2_000_000)
-    to_name: str | None = Field(default=None, max_length=200)
-    category: str = Field(default="notice", max_length=40)
+    to_name: _line(200) | None = None
+    category: Word = "notice"
     account_id: str | None = None
     language: Literal["de", "en"] = "de"
-    attachments: list[dict] = Field(default_factory=list, max_length=20)
+    attachments: list[TransactionalAttachment] = Field(default_factory=list, max_length=20)
     idempotency_key: str = Field(min_length=1, max_length=200)

@@ -5,11 +5,16 @@ with ``TRANSACTIONAL_MAIL_VIA: dispatch`` the message goes to ``dispatch.send_tr
 lane ahead of mailings). Until dispatch serves it (``TRANSACTIONAL_MAIL_VIA: smtp``, the default) the message is
 delivered straight to the SMTP relay (SMTP_HOST / SMTP_PORT: the development sink), so codes show up there.
 The message is the same JSON either way.
+
+Header fields (the recipient's name, subject, category, attachment file names) leave here as one line each
+(:func:`svckit.textsafe.one_line`): a user name stored with a line break before input validation refused it must
+neither start a header of its own nor make dispatch refuse a login code.
 """
 
 from __future__ import annotations
 
 import base64
+import re
 import smtplib
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -20,6 +25,7 @@ from typing import Any
 from .rpc import ServiceRpc, TimedServiceProxy
 
 from .settings import env
+from .textsafe import one_line
 
 
 @dataclass
@@ -47,7 +53,13 @@ class TransactionalMail:
     idempotency_key: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def to_payload(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["to_name"] = one_line(self.to_name)[:200] or None
+        data["subject"] = one_line(self.subject)[:998]
+        data["category"] = _word(self.category)
+        for att in data["attachments"]:
+            att["filename"] = one_line(att["filename"])[:255] or "attachment"
+        return data
 
     @classmethod
     def from_payload(cls, data: dict[str, Any]) -> "TransactionalMail":
@@ -56,22 +68,27 @@ class TransactionalMail:
         return cls(**data)
 
 
+def _word(value: str | None) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "", one_line(value))[:40] or "notice"
+
+
 def build_message(mail: TransactionalMail, sender: str, sender_name: str = "Pressroom") -> EmailMessage:
+    """The mail for the direct SMTP path: headers through EmailMessage's policy, every value one line first."""
     msg = EmailMessage()
-    msg["From"] = formataddr((sender_name, sender))
-    msg["To"] = formataddr((mail.to_name or "", mail.to))
-    msg["Subject"] = mail.subject
+    msg["From"] = formataddr((one_line(sender_name), sender))
+    msg["To"] = formataddr((one_line(mail.to_name), mail.to))
+    msg["Subject"] = one_line(mail.subject)
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "pressroom.local")
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: nobody should auto-reply to a code
-    msg["X-Pressroom-Category"] = mail.category
+    msg["X-Pressroom-Category"] = _word(mail.category)
     msg.set_content(mail.text)
     if mail.html:
         msg.add_alternative(mail.html, subtype="html")
     for att in mail.attachments:
         maintype, _, subtype = att.content_type.partition("/")
         msg.add_attachment(base64.b64decode(att.content_b64), maintype=maintype, subtype=subtype or "octet-stream",
-                           filename=att.filename)
+                           filename=one_line(att.filename) or "attachment")
     return msg
 
 

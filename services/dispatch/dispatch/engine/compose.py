@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import html as html_lib
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,13 +22,14 @@ Db = Session | Connection  # the engine passes plain connections; RPC code passe
 
 from ..db.models import TRANSACTIONAL
 from ..domain import dkim, tokens
-from ..domain.mime import EncodedAttachment, Mail
+from ..domain.mime import EncodedAttachment, Mail, token
 from ..domain.templates import CompiledTemplates, compile_templates, context_for, rewrite_links
 from ..settings import DispatchSettings
 from .store import Claimed
 
 HONEYPOT_URL = "https://pressroom.invalid/hp"
 MAILING_CACHE = 32
+SIGNER_RECHECK = 30.0   # seconds
 
 NOTICE_TEXT = {"de": "Versendet mit Pressroom", "en": "Sent with Pressroom"}
 UNSUB_TEXT = {"de": "Keine weiteren Mails erhalten: {url}", "en": "Stop receiving these mails: {url}"}
@@ -46,13 +48,15 @@ class MailingContext:
     reply_to: str | None
     signer: dkim.Signer | None
     attachments: list[EncodedAttachment]
+    domain_id: Any = None
+    signer_checked: float = 0.0   # time.monotonic() when the domain's signing key was last read
 
 
 class Composer:
     def __init__(self, settings: DispatchSettings):
         self.settings = settings
         self._mailings: OrderedDict[Any, MailingContext] = OrderedDict()   # the most recent MAILING_CACHE
-        self._signers: dict[str, dkim.Signer | None] = {}
+        self._signers: dict[tuple, dkim.Signer | None] = {}
 
     def forget(self, mailing_id) -> None:
         self._mailings.pop(mailing_id, None)
@@ -62,8 +66,11 @@ class Composer:
     def _signer(self, session: Db, domain_row) -> dkim.Signer | None:
         if domain_row is None:
             return None
-        key = str(domain_row.id)
+        # keyed by the selectors: a DKIM rotation gives the domain a new signing key (usecases/senders.py)
+        key = (str(domain_row.id), domain_row.rsa_selector, domain_row.ed25519_selector)
         if key not in self._signers:
+            for old in [k for k in self._signers if k[0] == key[0]]:   # the key it replaced
+                del self._signers[old]
             rsa_key, ed_key = dkim.load_private_keys(self.settings.dkim_key_secret, domain_row.rsa_private,
                                                      domain_row.ed25519_private)
             self._signers[key] = dkim.Signer(domain_row.domain, domain_row.rsa_selector, rsa_key,
@@ -92,6 +99,7 @@ class Composer:
             from_address=m.from_address or self.settings.mail_from, reply_to=m.reply_to,
             signer=self._signer(session, domain),
             attachments=[EncodedAttachment.build(a.filename, a.content_type, bytes(a.data)) for a in atts],
+            domain_id=m.domain_id, signer_checked=time.monotonic(),
         )
         self._mailings[mailing_id] = ctx
         while len(self._mailings) > MAILING_CACHE:   # started mailings never change; memory is what is bounded
@@ -154,11 +162,21 @@ class Composer:
             attachments=ctx.attachments,
         )
         raw = mail.to_bytes()
-        return ctx.signer.sign(raw) if ctx.signer else raw
+        signer = self._mailing_signer(session, ctx)
+        return signer.sign(raw) if signer else raw
+
+    def _mailing_signer(self, session: Db, ctx: MailingContext) -> dkim.Signer | None:
+        """A cached mailing re-reads its domain's signing key every SIGNER_RECHECK seconds: after a DKIM rotation
+        the new key signs, and a retired key is not used again."""
+        if ctx.domain_id is not None and time.monotonic() - ctx.signer_checked > SIGNER_RECHECK:
+            row = session.execute(text("SELECT * FROM sender_domains WHERE id = :id"), {"id": ctx.domain_id}).first()
+            ctx.signer = self._signer(session, row)
+            ctx.signer_checked = time.monotonic()
+        return ctx.signer
 
     def _transactional(self, session: Db, row: Claimed, now: datetime) -> bytes:
         p = row.recipient or {}
-        atts = [EncodedAttachment.build(a["filename"], a["content_type"], base64.b64decode(a["content_b64"]))
+        atts = [EncodedAttachment.build(a.get("filename"), a.get("content_type"), base64.b64decode(a["content_b64"]))
                 for a in p.get("attachments") or []]
         sender = p.get("sender") or {}   # a mailing's test send carries its sender
         mail = Mail(
@@ -166,7 +184,8 @@ class Composer:
             from_address=sender.get("from_address") or self.settings.mail_from, to_address=row.email,
             to_name=p.get("to_name"), subject=p.get("subject", ""), text=p.get("text", ""), html=p.get("html"),
             reply_to=sender.get("reply_to"), message_id=row.message_id, date=now,
-            headers=[("Auto-Submitted", "auto-generated"), ("X-Pressroom-Category", p.get("category", "notice"))],
+            headers=[("Auto-Submitted", "auto-generated"),
+                     ("X-Pressroom-Category", token(p.get("category"), "notice"))],
             attachments=atts,
         )
         raw = mail.to_bytes()

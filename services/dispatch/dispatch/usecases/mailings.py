@@ -14,6 +14,7 @@ from svckit import entitlements
 from svckit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge, QuotaExceeded
 from svckit.i18n import Text
 from svckit.principal import Principal
+from svckit.textsafe import one_line
 from svckit.validation import parse, parse_uuid
 
 from .. import schemas
@@ -176,7 +177,9 @@ def add_attachment(session: Session, p: Principal, mailing_id, data, settings: D
             raise InvalidInput(fields={"file_id": NO_FILES})
         f = fetch_file(inp.file_id)
         raw = base64.b64decode(f["content_b64"])
-        filename, content_type = f.get("filename") or inp.filename, f.get("content_type") or inp.content_type
+        # the mediacenter's name becomes a MIME parameter: one line, no path (old files may carry a line break)
+        filename = one_line(f.get("filename")).replace("/", "_").replace("\\", "_")[:255] or inp.filename
+        content_type = f.get("content_type") or inp.content_type
         source = {"crm_file_id": inp.file_id}
     else:
         try:

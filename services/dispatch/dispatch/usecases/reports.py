@@ -1,4 +1,9 @@
-"""Per-mailing figures, recipients with their timelines, and the Excel export (openpyxl write-only)."""
+"""Per-mailing figures, recipients with their timelines, and the Excel export (openpyxl write-only).
+
+Every text cell of the export goes through :func:`svckit.textsafe.safe_cell`: a recipient's name, an address or a
+relay's reply starting with ``=``, ``+``, ``-``, ``@``, TAB or CR is written as text, never as a formula. The
+recipients' search matches ``%`` and ``_`` literally.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,10 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
-from svckit.errors import NotFound
+from svckit.errors import InvalidInput, NotFound
 from svckit.i18n import Text
 from svckit.principal import Principal
+from svckit.textsafe import like_contains, safe_cell
 from svckit.validation import parse, parse_uuid
 
 from .. import schemas
@@ -66,8 +72,8 @@ def recipients(session: Session, p: Principal, mailing_id, query) -> dict[str, A
         where += " AND d.state = :state"
         params["state"] = inp.state
     if inp.q:
-        where += " AND d.email ILIKE :q"
-        params["q"] = f"%{inp.q}%"
+        where += " AND d.email ILIKE :q ESCAPE '\\'"
+        params["q"] = like_contains(inp.q)
     rows = session.execute(text(f"""
         SELECT d.id, d.email, d.contact_id, d.state, d.bounce, d.attempts, d.last_code, d.last_reply, d.sent_at,
                d.final_at, d.next_attempt_at,
@@ -91,10 +97,23 @@ def _row(r) -> dict[str, Any]:
     return out
 
 
+BAD_ID = Text("Ungültige Kennung.", "Invalid identifier.")
+
+
+def row_id(value: Any, field: str) -> int:
+    """A delivery id from a caller: a whole number that fits PostgreSQL's bigint, or InvalidInput naming the
+    field (never a database error)."""
+    text_value = str(value).strip()
+    if isinstance(value, bool) or not (text_value.isascii() and text_value.isdigit()) or len(text_value) > 19 \
+            or not 1 <= int(text_value) <= schemas.BIGINT_MAX:
+        raise InvalidInput(fields={field: BAD_ID})
+    return int(text_value)
+
+
 def timeline(session: Session, p: Principal, mailing_id, delivery_id) -> dict[str, Any]:
     m = load_mailing(session, p, mailing_id)
     d = session.execute(text("SELECT id, email, state, created_at FROM deliveries WHERE id = :d AND mailing_id = :m"),
-                        {"d": int(delivery_id) if str(delivery_id).isdigit() else -1, "m": m.id}).mappings().first()
+                        {"d": row_id(delivery_id, "delivery_id"), "m": m.id}).mappings().first()
     if d is None:
         raise NotFound(Text("Empfänger nicht gefunden.", "Recipient not found."))
     events = session.execute(text("SELECT kind, machine, at, detail FROM delivery_events WHERE delivery_id = :d "
@@ -108,8 +127,9 @@ def timeline(session: Session, p: Principal, mailing_id, delivery_id) -> dict[st
 
 HEAD = {
     "de": ["E-Mail", "Status", "Bounce", "Versuche", "Code", "Antwort", "Versendet", "Öffnungen", "Klicks",
-           "Abgemeldet"],
-    "en": ["E-mail", "State", "Bounce", "Attempts", "Code", "Reply", "Sent", "Opens", "Clicks", "Unsubscribed"],
+           "Abgemeldet", "Name"],
+    "en": ["E-mail", "State", "Bounce", "Attempts", "Code", "Reply", "Sent", "Opens", "Clicks", "Unsubscribed",
+           "Name"],
 }
 STATES = {"de": {"queued": "wartet", "sending": "wird gesendet", "sent": "zugestellt", "deferred": "verzögert",
                  "failed": "fehlgeschlagen", "bounced": "unzustellbar", "cancelled": "abgebrochen"},
@@ -147,6 +167,15 @@ def load_job(session: Session, p: Principal, job_id) -> ExportJob:
     return job
 
 
+def _cell(value: Any) -> Any:
+    """A cell value: characters a workbook cannot hold dropped, text that would be a formula made text."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return safe_cell(value)
+
+
 def run_export(session: Session, job_id, report_data: dict[str, Any], chunk: int = 2000) -> None:
     """Write the workbook (write-only: constant memory), updating progress as it goes. Commits."""
     from openpyxl import Workbook
@@ -155,7 +184,7 @@ def run_export(session: Session, job_id, report_data: dict[str, Any], chunk: int
     lang = job.language
     wb = Workbook(write_only=True)
     summary = wb.create_sheet("Übersicht" if lang == "de" else "Summary")
-    summary.append([report_data.get("subject", "")])
+    summary.append([_cell(report_data.get("subject", ""))])
     for key, label in SUMMARY[lang].items():
         summary.append([label, report_data.get(key, 0)])
     sheet = wb.create_sheet("Empfänger" if lang == "de" else "Recipients")
@@ -164,6 +193,7 @@ def run_export(session: Session, job_id, report_data: dict[str, Any], chunk: int
     while True:
         rows = session.execute(text("""
             SELECT d.id, d.email, d.state, d.bounce, d.attempts, d.last_code, d.last_reply, d.sent_at,
+                   concat_ws(' ', d.recipient->>'first_name', d.recipient->>'last_name') AS name,
                    count(e.id) FILTER (WHERE e.kind = 'opened' AND NOT e.machine) AS opens,
                    count(e.id) FILTER (WHERE e.kind = 'clicked' AND NOT e.machine) AS clicks,
                    bool_or(e.kind = 'unsubscribed') AS unsub
@@ -173,9 +203,10 @@ def run_export(session: Session, job_id, report_data: dict[str, Any], chunk: int
         if not rows:
             break
         for r in rows:
-            sheet.append([r.email, STATES[lang].get(r.state, r.state), r.bounce or "", r.attempts, r.last_code,
-                          (r.last_reply or "")[:300], r.sent_at.replace(tzinfo=None) if r.sent_at else None,
-                          r.opens, r.clicks, ("ja" if lang == "de" else "yes") if r.unsub else ""])
+            sheet.append([_cell(v) for v in (
+                r.email, STATES[lang].get(r.state, r.state), r.bounce or "", r.attempts, r.last_code,
+                (r.last_reply or "")[:300], r.sent_at.replace(tzinfo=None) if r.sent_at else None,
+                r.opens, r.clicks, ("ja" if lang == "de" else "yes") if r.unsub else "", r.name or "")])
         after = rows[-1].id
         done += len(rows)
         job.done = done

@@ -14,13 +14,9 @@ from ..db.models import TRANSACTIONAL, Delivery
 
 def enqueue(session, data, msgid_domain: str) -> dict:
     """Idempotent per ``idempotency_key``: the same key twice queues one mail (and returns the same
-    Message-ID)."""
-    inp = parse(schemas.TransactionalIn, data)
-    for i, att in enumerate(inp.attachments):
-        if not {"filename", "content_type", "content_b64"} <= set(att):
-            from svckit.errors import field_error
-            raise field_error(f"attachments.{i}", "Anhang unvollständig (filename, content_type, content_b64).",
-                              "Attachment incomplete (filename, content_type, content_b64).")
+    Message-ID). Header fields (to_name, subject, category, attachment file names) with a line break or another
+    control character are refused, naming the field."""
+    inp = parse(schemas.TransactionalIn, data)   # names, subject, file names: one line each (mail headers)
     account = parse_uuid(inp.account_id, "account_id") if inp.account_id else None
     payload = inp.model_dump(exclude={"to", "account_id", "idempotency_key"})
     stmt = insert(Delivery).values(
