@@ -11,7 +11,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import string
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cryptography.fernet import Fernet
@@ -59,10 +61,16 @@ def load_private_keys(secret: str, rsa_private: bytes, ed25519_private: bytes):
     return rsa_key, ed_key
 
 
-def selectors(now: float | None = None) -> tuple[str, str]:
-    """New selectors per key generation, so keys can be rotated without clashing: pr<yyyymm>r / pr<yyyymm>e."""
+def selectors(now: float | None = None, taken: Iterable[str] = ()) -> tuple[str, str]:
+    """New selectors per key generation, so keys can be rotated without clashing: pr<yyyymm>r / pr<yyyymm>e, and
+    with a letter after the month (pr<yyyymm>b r/e, c, ...) when a key of the same month still exists (``taken``)."""
     stamp = time.strftime("%Y%m", time.gmtime(now))
-    return f"pr{stamp}r", f"pr{stamp}e"
+    taken = {t.lower() for t in taken}
+    for suffix in ("",) + tuple(string.ascii_lowercase[1:]) + tuple(f"z{n}" for n in range(1, 1000)):
+        rsa_sel, ed_sel = f"pr{stamp}{suffix}r", f"pr{stamp}{suffix}e"
+        if rsa_sel not in taken and ed_sel not in taken:
+            return rsa_sel, ed_sel
+    raise ValueError("no free DKIM selector")
 
 
 def _txt_chunks(value: str) -> list[str]:

@@ -21,10 +21,26 @@ class SenderEntrypoints:
 
     @rpc
     def check_sender_domain(self, domain_id: str) -> dict:
-        """Look the records up in DNS now; sending is refused while the DKIM record is missing."""
+        """Look the records up in DNS now; sending is refused while the DKIM record is missing. With a DKIM
+        rotation under way, the new key signs from this check on if both of its records are found."""
         result = senders.check_domain(self.db, self.auth.principal, domain_id, self.settings)
         self.db.commit()
         return result
+
+    @rpc
+    def start_dkim_rotation(self, domain_id: str, data: dict | None = None) -> dict:
+        """A new DKIM key pair under new selectors (``rotation`` in the answer: the records to publish); it signs
+        only once ``check_sender_domain`` finds its records, and the old key then stays ``retiring`` for
+        ``grace_days`` (default 7) before it is deleted."""
+        result = senders.start_rotation(self.db, self.auth.principal, domain_id, data, self.settings)
+        self.db.commit()
+        return result
+
+    @rpc
+    def cancel_dkim_rotation(self, domain_id: str) -> None:
+        """Drop a rotation's new key before it signs (the current key goes on signing)."""
+        senders.cancel_rotation(self.db, self.auth.principal, domain_id, self.settings)
+        self.db.commit()
 
     @rpc
     def update_sender_domain(self, domain_id: str, data: dict) -> dict:

@@ -22,8 +22,18 @@ HISTORY_BATCH = 500
 
 def run(session: Session, now: datetime | None = None) -> dict[str, int]:
     now = now or datetime.now(UTC)
-    stats = {"due": start_due(session, now), "finished": finish(session, now), "usage": meter(session, now)}
+    stats = {"due": start_due(session, now), "finished": finish(session, now), "usage": meter(session, now),
+             "dkim_retired": retire_dkim_keys(session, now)}
     return stats
+
+
+def retire_dkim_keys(session: Session, now: datetime) -> int:
+    """DKIM keys replaced by a rotation are deleted once their grace period is over (usecases/senders.py)."""
+    from .senders import retire_keys
+
+    n = retire_keys(session, now)
+    session.commit()
+    return n
 
 
 def start_due(session: Session, now: datetime) -> int:

@@ -1,19 +1,28 @@
-"""Sender domains (DKIM keys, DNS records, the check) and sender accounts, managed by the administrator."""
+"""Sender domains (DKIM keys, DNS records, the check, key rotation) and sender accounts, managed by the
+administrator.
+
+DKIM key rotation by selector: ``start_rotation`` generates a new key pair under new selectors (``pending``); it
+signs nothing until ``check_domain`` finds both of its DKIM records in DNS. Then it becomes the signing key (the
+columns of ``sender_domains``, which the sending engine reads) and the key it replaces is kept as ``retiring`` for
+the grace period (its record must stay published so mail already sent still verifies); ``retire_keys`` (every
+housekeeping round) deletes it afterwards.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from pydantic import Field
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from svckit.errors import Conflict, InvalidInput
 from svckit.i18n import Text
 from svckit.principal import ADMINISTRATOR, Principal
-from svckit.validation import parse, parse_uuid
+from svckit.validation import Input, parse, parse_uuid
 
 from .. import schemas
-from ..db.models import SenderAccount, SenderDomain
+from ..db.models import DkimKey, SenderAccount, SenderDomain
 from ..dnscheck import TxtLookup, check_records
 from ..domain import dkim
 from ..settings import DispatchSettings
@@ -23,14 +32,75 @@ DOMAIN_EXISTS = Text("Diese Domain ist bereits angelegt.", "This domain already 
 SENDER_EXISTS = Text("Diesen Absender gibt es bereits.", "This sender already exists.")
 NO_DOMAIN = Text("Für diese Adresse ist keine Absenderdomain angelegt.",
                  "There is no sender domain for this address.")
+ROTATION_RUNNING = Text("Für diese Domain läuft bereits ein Schlüsselwechsel: erst veröffentlichen und prüfen, "
+                        "oder abbrechen.", "A key rotation is already under way for this domain: publish and check "
+                        "its records, or cancel it.")
+NO_ROTATION = Text("Für diese Domain läuft kein Schlüsselwechsel.", "No key rotation is under way for this domain.")
+DEFAULT_GRACE_DAYS = 7
 
 
-def domain_view(d: SenderDomain, settings: DispatchSettings) -> dict:
+class RotationIn(Input):
+    #: how long the replaced key stays listed (and should stay published) after the new one signs
+    grace_days: int = Field(default=DEFAULT_GRACE_DAYS, ge=1, le=90)
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(UTC)
+
+
+def _generate_keys(settings: DispatchSettings) -> dkim.KeyPair:
+    """RSA-2048 generation costs 50-500 ms of CPU: done in a real thread (eventlet's tpool), so the service's
+    other greenlets keep answering meanwhile."""
+    from eventlet import tpool
+
+    return tpool.execute(dkim.generate_keys, settings.dkim_key_secret)
+
+
+def _key_records(domain: str, k, settings: DispatchSettings) -> list[dict]:
+    """The two DKIM TXT records of one key (RSA required; for a rotation's new key both are checked)."""
+    return dkim.dns_records(domain, k.rsa_selector, k.rsa_public, k.ed25519_selector, k.ed25519_public,
+                            settings.spf_include)[:2]
+
+
+def _keys_view(d: SenderDomain, keys: list[DkimKey], settings: DispatchSettings, now: datetime) -> list[dict]:
+    """The signing key first, then a pending rotation's key, then keys kept for verification until retire_after."""
+    out = [{"state": "active", "signing": True, "rsa_selector": d.rsa_selector,
+            "ed25519_selector": d.ed25519_selector, "records": _key_records(d.domain, d, settings)}]
+    order = {"pending": 0, "retiring": 1}
+    for k in sorted(keys, key=lambda k: (order[k.state], k.created_at or now)):
+        if k.state == "retiring" and k.retire_after is not None and k.retire_after <= now:
+            continue   # past its grace period: housekeeping deletes it
+        out.append({"state": k.state, "signing": False, "rsa_selector": k.rsa_selector,
+                    "ed25519_selector": k.ed25519_selector, "records": _key_records(d.domain, k, settings),
+                    "grace_days": k.grace_seconds // 86400, "check": k.check or {},
+                    "checked_at": k.checked_at.isoformat() if k.checked_at else None,
+                    "created_at": k.created_at.isoformat() if k.created_at else None,
+                    "retire_after": k.retire_after.isoformat() if k.retire_after else None})
+    return out
+
+
+def _load_keys(session: Session, domain_ids: list) -> dict:
+    by_domain: dict = {i: [] for i in domain_ids}
+    if domain_ids:
+        for k in session.scalars(select(DkimKey).where(DkimKey.domain_id.in_(domain_ids))):
+            by_domain.setdefault(k.domain_id, []).append(k)
+    return by_domain
+
+
+def domain_view(d: SenderDomain, settings: DispatchSettings, keys: list[DkimKey] | None = None,
+                now: datetime | None = None) -> dict:
+    keys = keys or []
+    pending = next((k for k in keys if k.state == "pending"), None)
     return {
         "id": str(d.id), "domain": d.domain, "dkim_ok": d.dkim_ok, "allow_unverified": d.allow_unverified,
         "sendable": d.dkim_ok or d.allow_unverified,
         "checked_at": d.checked_at.isoformat() if d.checked_at else None, "check": d.check or {},
         "records": records_for(d, settings), "created_at": d.created_at.isoformat() if d.created_at else None,
+        "keys": _keys_view(d, keys, settings, _now(now)),
+        "rotation": None if pending is None else {
+            "rsa_selector": pending.rsa_selector, "ed25519_selector": pending.ed25519_selector,
+            "records": _key_records(d.domain, pending, settings), "check": pending.check or {},
+            "checked_at": pending.checked_at.isoformat() if pending.checked_at else None},
     }
 
 
@@ -43,7 +113,7 @@ def create_domain(session: Session, p: Principal, data, settings: DispatchSettin
     p.require_role(ADMINISTRATOR)
     account = p.require_account()
     inp = parse(schemas.DomainIn, data)
-    keys = dkim.generate_keys(settings.dkim_key_secret)
+    keys = _generate_keys(settings)
     rsa_sel, ed_sel = dkim.selectors()
     d = SenderDomain(account_id=parse_uuid(account, "account_id"), domain=inp.domain, rsa_selector=rsa_sel,
                      ed25519_selector=ed_sel, rsa_private=keys.rsa_private, ed25519_private=keys.ed25519_private,
@@ -55,7 +125,7 @@ def create_domain(session: Session, p: Principal, data, settings: DispatchSettin
         session.rollback()
         raise Conflict(DOMAIN_EXISTS, fields={"domain": DOMAIN_EXISTS}) from None
     session.refresh(d)
-    return domain_view(d, settings)
+    return domain_view(d, settings, [])
 
 
 def ensure_system_domain(session: Session, settings: DispatchSettings) -> SenderDomain:
@@ -79,23 +149,103 @@ def ensure_system_domain(session: Session, settings: DispatchSettings) -> Sender
     return d
 
 
-def list_domains(session: Session, p: Principal, settings: DispatchSettings) -> list[dict]:
+def list_domains(session: Session, p: Principal, settings: DispatchSettings, now: datetime | None = None) -> list[dict]:
     account = p.require_account()
     rows = session.scalars(select(SenderDomain).where(SenderDomain.account_id == parse_uuid(account, "account_id"))
                            .order_by(SenderDomain.domain)).all()
-    return [domain_view(d, settings) for d in rows]
+    keys = _load_keys(session, [d.id for d in rows])
+    return [domain_view(d, settings, keys[d.id], now) for d in rows]
 
 
-def check_domain(session: Session, p: Principal, domain_id, settings: DispatchSettings) -> dict:
+def _view(session: Session, d: SenderDomain, settings: DispatchSettings, now: datetime | None = None) -> dict:
+    return domain_view(d, settings, _load_keys(session, [d.id])[d.id], now)
+
+
+def check_domain(session: Session, p: Principal, domain_id, settings: DispatchSettings,
+                 now: datetime | None = None) -> dict:
+    """Look the signing key's records (and SPF, DMARC) up in DNS; with a rotation under way also the new key's
+    two DKIM records, and once both are found the new key signs from then on (``_promote``)."""
     p.require_role(ADMINISTRATOR)
+    now = _now(now)
     d = load_domain(session, p, domain_id)
+    pending = session.scalars(select(DkimKey).where(DkimKey.domain_id == d.id, DkimKey.state == "pending")).first()
+    # the lookups (seconds, if DNS is slow) happen before any row is locked
     lookup = TxtLookup(settings.dns_nameservers, settings.dns_port, settings.dns_timeout)
     result = check_records(lookup, records_for(d, settings))
+    found = check_records(lookup, _key_records(d.domain, pending, settings)) if pending is not None else None
+    session.refresh(d, with_for_update=True)   # one check at a time changes the domain's keys
     d.check = result
     d.dkim_ok = result["dkim_ok"]
-    d.checked_at = datetime.now(UTC)
+    d.checked_at = now
+    if found is not None and found["dkim_rsa"]["ok"] and found["dkim_ed25519"]["ok"] and \
+            _promote(session, d, pending, now):
+        d.check = {**result, "dkim_rsa": found["dkim_rsa"], "dkim_ed25519": found["dkim_ed25519"], "dkim_ok": True}
+        d.dkim_ok = True
+    elif found is not None:
+        session.execute(update(DkimKey).where(DkimKey.id == pending.id).values(check=found, checked_at=now))
     session.flush()
-    return domain_view(d, settings)
+    retire_keys(session, now, d.id)
+    session.expire_all()
+    return _view(session, d, settings, now)
+
+
+def _promote(session: Session, d: SenderDomain, pending: DkimKey, now: datetime) -> bool:
+    """The checked new key signs from now on; the replaced one is kept, not signing, for the grace period.
+    False when a concurrent check promoted it or the rotation was cancelled meanwhile. ``d`` is locked."""
+    taken = session.execute(delete(DkimKey).where(DkimKey.id == pending.id, DkimKey.state == "pending")
+                            .returning(DkimKey.grace_seconds)).scalar()
+    if taken is None:
+        return False
+    session.add(DkimKey(domain_id=d.id, state="retiring", rsa_selector=d.rsa_selector,
+                        ed25519_selector=d.ed25519_selector, rsa_private=d.rsa_private,
+                        ed25519_private=d.ed25519_private, rsa_public=d.rsa_public, ed25519_public=d.ed25519_public,
+                        grace_seconds=taken, check=d.check or {}, checked_at=d.checked_at,
+                        retired_from_signing_at=now, retire_after=now + timedelta(seconds=taken)))
+    d.rsa_selector, d.ed25519_selector = pending.rsa_selector, pending.ed25519_selector
+    d.rsa_private, d.ed25519_private = pending.rsa_private, pending.ed25519_private
+    d.rsa_public, d.ed25519_public = pending.rsa_public, pending.ed25519_public
+    return True
+
+
+def start_rotation(session: Session, p: Principal, domain_id, data, settings: DispatchSettings,
+                   now: datetime | None = None) -> dict:
+    """A new key pair under new selectors, pending until its records are published and checked."""
+    p.require_role(ADMINISTRATOR)
+    now = _now(now)
+    inp = parse(RotationIn, data or {})
+    d = load_domain(session, p, domain_id)
+    keys = _load_keys(session, [d.id])[d.id]
+    if any(k.state == "pending" for k in keys):
+        raise Conflict(ROTATION_RUNNING, reason="rotation_pending")
+    taken = {d.rsa_selector, d.ed25519_selector} | {s for k in keys for s in (k.rsa_selector, k.ed25519_selector)}
+    rsa_sel, ed_sel = dkim.selectors(now.timestamp(), taken)
+    pair = _generate_keys(settings)
+    session.add(DkimKey(domain_id=d.id, state="pending", rsa_selector=rsa_sel, ed25519_selector=ed_sel,
+                        rsa_private=pair.rsa_private, ed25519_private=pair.ed25519_private,
+                        rsa_public=pair.rsa_public, ed25519_public=pair.ed25519_public,
+                        grace_seconds=inp.grace_days * 86400, check={}))
+    try:
+        session.flush()
+    except IntegrityError:   # another administrator started one at the same moment
+        session.rollback()
+        raise Conflict(ROTATION_RUNNING, reason="rotation_pending") from None
+    return _view(session, d, settings, now)
+
+
+def cancel_rotation(session: Session, p: Principal, domain_id, settings: DispatchSettings) -> None:
+    p.require_role(ADMINISTRATOR)
+    d = load_domain(session, p, domain_id)
+    n = session.execute(delete(DkimKey).where(DkimKey.domain_id == d.id, DkimKey.state == "pending")).rowcount
+    if not n:
+        raise Conflict(NO_ROTATION, reason="no_rotation")
+
+
+def retire_keys(session: Session, now: datetime | None = None, domain_id=None) -> int:
+    """Delete replaced keys whose grace period is over (housekeeping; the check does it for its domain)."""
+    stmt = delete(DkimKey).where(DkimKey.state == "retiring", DkimKey.retire_after <= _now(now))
+    if domain_id is not None:
+        stmt = stmt.where(DkimKey.domain_id == domain_id)
+    return session.execute(stmt).rowcount
 
 
 def update_domain(session: Session, p: Principal, domain_id, data, settings: DispatchSettings) -> dict:
@@ -104,7 +254,7 @@ def update_domain(session: Session, p: Principal, domain_id, data, settings: Dis
     inp = parse(schemas.DomainUpdate, data)
     d.allow_unverified = inp.allow_unverified
     session.flush()
-    return domain_view(d, settings)
+    return _view(session, d, settings)
 
 
 def delete_domain(session: Session, p: Principal, domain_id) -> None:
