@@ -17,6 +17,7 @@ from svckit.rpc import ServiceRpc
 from . import __version__
 from .db.models import outbox as outbox_table
 from .entrypoints.deps import Background, Settings
+from .entrypoints.export import ExportEntrypoints
 from .entrypoints.mailings import MailingEntrypoints
 from .entrypoints.other import (
     EventEntrypoints,
@@ -28,7 +29,7 @@ from .entrypoints.senders import SenderEntrypoints
 
 
 class DispatchService(SenderEntrypoints, MailingEntrypoints, SuppressionEntrypoints, TransactionalEntrypoints,
-                      TrackingEntrypoints, EventEntrypoints):
+                      TrackingEntrypoints, EventEntrypoints, ExportEntrypoints):
     name = "dispatch"
 
     db = Database()

@@ -17,6 +17,7 @@ from .db.models import outbox
 from .entrypoints import accounts as _accounts
 from .entrypoints import auth as _auth
 from .entrypoints import clients as _clients
+from .entrypoints import export as _export
 from .entrypoints import incidents as _incidents
 from .entrypoints import me as _me
 from .entrypoints import users as _users
@@ -24,7 +25,7 @@ from .work import AuthCache, Clock
 
 
 class IdentityService(_auth.AuthEntrypoints, _me.MeEntrypoints, _users.UserEntrypoints, _clients.ClientEntrypoints,
-                      _accounts.AccountEntrypoints, _incidents.IncidentEntrypoints):
+                      _accounts.AccountEntrypoints, _incidents.IncidentEntrypoints, _export.ExportEntrypoints):
     name = "identity"
 
     db = Database()
