@@ -67,6 +67,7 @@ class Route:
     max_body: int | None = None
     errors: tuple[str, ...] = ("401", "403", "404", "422")
     extra_responses: dict = field(default_factory=dict)
+    description: str | None = None
 
 
 def ref(name: str) -> dict:
@@ -78,6 +79,23 @@ def array(schema: dict) -> dict:
 
 
 OBJ = {"type": "object"}
+
+SUPPRESSION_SCOPES = (
+    "Every entry keeps its address (or, for `@domain`, every address of the domain) out of **all** mailings of the "
+    "account. Who sees an entry depends on its `scope`:\n\n"
+    "- `account`: hard bounces, repeated soft bounces, complaints, and blacklist entries added by hand. Every user "
+    "of the account sees them.\n"
+    "- `client`: an unsubscribe through a mailing (link, one-click, mailto). Only users who can see the mailing's "
+    "client (`client_id`) see it.\n\n"
+    "`mailing` (the id and name of the mailing an entry came from) is shown only to users who can see that "
+    "mailing's client, otherwise it is null. Another account's entries are never shown.")
+
+DKIM_ROTATION = (
+    "Administrators. The answer's `rotation` holds the two DKIM TXT records of the new key (RSA and Ed25519, new "
+    "selectors): publish them next to the current ones, then run the check (`POST .../check`). The new key signs "
+    "only after the check has found both records; until then mail is signed with the current key. The replaced "
+    "key then stays in `keys` as `retiring` (not signing) for `grace_days` so mail already sent still verifies: "
+    "keep its records published until `retire_after`, when it is deleted. One rotation at a time (409).")
 
 ROUTES: list[Route] = [
     # sender domains and senders (administrators)
@@ -94,7 +112,19 @@ ROUTES: list[Route] = [
     Route(f"{P}/domains/{{domain_id}}", "delete", "delete_sender_domain", _path("domain_id"),
           "Delete a sender domain and its senders", "dispatch: senders", 204),
     Route(f"{P}/domains/{{domain_id}}/check", "post", "check_sender_domain", _path("domain_id"),
-          "Look the DKIM, SPF and DMARC records up in DNS now", "dispatch: senders", response=ref("SenderDomain")),
+          "Look the DKIM, SPF and DMARC records up in DNS now", "dispatch: senders", response=ref("SenderDomain"),
+          description="With a DKIM rotation under way, the new key's two records are looked up too; once both are "
+                      "found, the new key signs every mail from then on and the replaced key is listed as "
+                      "`retiring` until `retire_after`."),
+    Route(f"{P}/domains/{{domain_id}}/dkim-rotation", "post", "start_dkim_rotation",
+          _body("domain_id", required=False), "Start a DKIM key rotation: a new key pair under new selectors",
+          "dispatch: senders", 201, ref("SenderDomain"), {"type": "object", "properties": {
+              "grace_days": {"type": "integer", "minimum": 1, "maximum": 90, "default": 7}}},
+          errors=("401", "403", "404", "409", "422"),
+          description=DKIM_ROTATION),
+    Route(f"{P}/domains/{{domain_id}}/dkim-rotation", "delete", "cancel_dkim_rotation", _path("domain_id"),
+          "Cancel a DKIM rotation whose new key does not sign yet", "dispatch: senders", 204,
+          errors=("401", "403", "404", "409")),
     Route(f"{P}/senders", "get", "list_senders", _no_args, "Senders: all for administrators, the assigned ones "
           "for users", "dispatch: senders", response=array(ref("Sender"))),
     Route(f"{P}/senders", "post", "create_sender", _body(), "Create a sender (from name and address, reply-to) "
@@ -171,13 +201,20 @@ ROUTES: list[Route] = [
           "dispatch: reports", response=ref("Job")),
     # suppression list
     Route(f"{P}/suppressions", "get", "list_suppressions", _query(keys=("q", "state", "cursor", "limit")),
-          "The suppression list (state = reason filter)", "dispatch: suppression", response=OBJ,
-          query=("q", "state", "cursor", "limit")),
+          "The suppression list as the caller may see it (q = part of the address, state = reason filter)",
+          "dispatch: suppression", response=ref("SuppressionPage"), query=("q", "state", "cursor", "limit"),
+          description=SUPPRESSION_SCOPES),
     Route(f"{P}/suppressions", "post", "add_suppression", _body(), "Blacklist an address or a whole domain "
-          "(@example.com)", "dispatch: suppression", 201, OBJ, {"type": "object", "required": ["address"],
-                                                                "properties": {"address": {"type": "string"}}}),
+          "(@example.com) for the whole account", "dispatch: suppression", 201, OBJ,
+          {"type": "object", "required": ["address"], "properties": {"address": {"type": "string"}}},
+          description="A blacklist entry is account-wide: visible to every user of the account, and it keeps the "
+                      "address out of every mailing of the account. `created` says whether the account-wide entry "
+                      "is new; entries the caller cannot see are neither consulted nor revealed."),
     Route(f"{P}/suppressions/{{address}}", "delete", "delete_suppression", _path("address"),
-          "Lift an entry (administrators)", "dispatch: suppression", 204),
+          "Lift an entry (administrators)", "dispatch: suppression", 204,
+          description="Lifts every entry of the address the caller can see: account-wide entries and entries of "
+                      "clients with full access (an entry of a read-only client: 403). Entries of clients hidden "
+                      "from the caller stay and are not mentioned; with none visible: 404."),
 ]
 
 
@@ -352,6 +389,8 @@ def _params(path: str, query: tuple[str, ...]) -> list[dict]:
 def _operation(r: Route) -> dict:
     op: dict[str, Any] = {"tags": [r.tag], "summary": r.summary, "operationId": "dispatch_" + r.rpc + "_" + r.method,
                           "parameters": _params(r.path, r.query), "responses": {}}
+    if r.description:
+        op["description"] = r.description
     if r.request is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": r.request}}}
     if r.status == 204:
@@ -406,7 +445,10 @@ def _openapi() -> dict:
         "tags": [{"name": "dispatch: senders", "description": "Sender domains (DKIM, SPF, DMARC) and senders"},
                  {"name": "dispatch: mailings", "description": "Mailings: compose, preview, test, send"},
                  {"name": "dispatch: reports", "description": "Per-mailing figures, timelines, exports, re-send"},
-                 {"name": "dispatch: suppression", "description": "Addresses and domains never mailed"},
+                 {"name": "dispatch: suppression", "description": "Addresses and domains never mailed. Hard "
+                  "bounces, complaints and blacklist entries are account-wide (every user sees them); an "
+                  "unsubscribe belongs to the client of its mailing (only users who see that client see it); "
+                  "every entry stops mail from the whole account"},
                  {"name": "dispatch: public links", "description": "Links in the mails; no login"}],
         "paths": paths,
         "components": {"schemas": SCHEMAS},
@@ -422,7 +464,30 @@ SCHEMAS = {
     "SenderDomain": {"type": "object", "required": ["id", "domain", "records"], "properties": {
         "id": _ID, "domain": _S, "dkim_ok": {"type": "boolean"}, "allow_unverified": {"type": "boolean"},
         "sendable": {"type": "boolean"}, "checked_at": {"type": ["string", "null"]}, "check": OBJ,
-        "records": array(ref("DnsRecord"))}},
+        "records": {"description": "the records of the signing key, SPF and DMARC", **array(ref("DnsRecord"))},
+        "created_at": {"type": ["string", "null"]},
+        "keys": {"description": "the signing key (active), a rotation's new key (pending) and replaced keys "
+                 "kept for verification until retire_after (retiring)", **array(ref("DkimKey"))},
+        "rotation": {"description": "a rotation under way: the new key's records to publish and its last check",
+                     "oneOf": [{"type": "null"}, {"type": "object", "properties": {
+                         "rsa_selector": _S, "ed25519_selector": _S, "records": array(ref("DnsRecord")),
+                         "check": OBJ, "checked_at": {"type": ["string", "null"]}}}]}}},
+    "DkimKey": {"type": "object", "required": ["state", "signing", "rsa_selector", "ed25519_selector", "records"],
+                "properties": {
+                    "state": {"enum": ["active", "pending", "retiring"]}, "signing": {"type": "boolean"},
+                    "rsa_selector": _S, "ed25519_selector": _S, "records": array(ref("DnsRecord")),
+                    "grace_days": {"type": "integer"}, "check": OBJ, "checked_at": {"type": ["string", "null"]},
+                    "created_at": {"type": ["string", "null"]}, "retire_after": {"type": ["string", "null"]}}},
+    "Suppression": {"type": "object", "required": ["id", "address", "reason", "scope"], "properties": {
+        "id": {"type": "integer"}, "address": {"type": "string", "description": "an address, `@domain`, or `#...` "
+                                                "(the hash that stays of an erased person)"},
+        "reason": {"enum": ["blacklist", "unsubscribed", "hard_bounce", "soft_bounces", "complaint"]},
+        "scope": {"enum": ["account", "client"]}, "client_id": {"type": ["string", "null"]},
+        "mailing": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {"id": _ID, "name": _S}}]},
+        "detail": {"type": "object", "properties": {"status": _S, "reason": _S, "via": _S, "by": _S}},
+        "created_at": _S}},
+    "SuppressionPage": {"type": "object", "required": ["items", "next_cursor"], "properties": {
+        "items": array(ref("Suppression")), "next_cursor": {"type": ["integer", "null"]}}},
     "Sender": {"type": "object", "properties": {"id": _ID, "from_name": _S, "from_address": _S,
                                                 "reply_to": {"type": ["string", "null"]}, "domain_id": _ID,
                                                 "user_ids": array(_ID), "sendable": {"type": ["boolean", "null"]}}},
