@@ -65,6 +65,51 @@ function RecordRow({ r, domain }: { r: DnsRecord; domain: SenderDomain }) {
   );
 }
 
+/** DKIM key rotation: a new key under new selectors signs only after its records are found; the replaced key
+ * stays listed (keep its records published) until its grace period ends. */
+function Rotation({ domain, busy, run, onChange }: { domain: SenderDomain; busy: boolean; run: (a: () => Promise<void>) => void; onChange: (d: SenderDomain) => void }) {
+  const { t, lang } = useI18n();
+  const retiring = (domain.keys ?? []).filter((k) => k.state === "retiring");
+  const rotation = domain.rotation;
+  return (
+    <section className="dkim-rotation" aria-label={t("mailings.domains.rotation")}>
+      <h3>{t("mailings.domains.rotation")}</h3>
+      {rotation ? (
+        <>
+          <p>{t("mailings.domains.rotationPending")}</p>
+          <TableWrap label={t("mailings.domains.rotationRecords", { domain: domain.domain })}>
+            <thead>
+              <tr>
+                <th>{t("mailings.domains.record")}</th><th>{t("mailings.domains.type")}</th>
+                <th>{t("mailings.domains.name")}</th><th>{t("mailings.domains.value")}</th><th>{t("mailings.domains.checkOf")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rotation.records.map((r) => <RecordRow key={r.kind} r={{ ...r, required: true }} domain={{ ...domain, check: rotation.check }} />)}
+            </tbody>
+          </TableWrap>
+          <button type="button" disabled={busy} onClick={() => run(async () => {
+            await senderApi.cancelRotation(domain.id);
+            onChange({ ...domain, rotation: null, keys: (domain.keys ?? []).filter((k) => k.state !== "pending") });
+          })}>{t("mailings.domains.rotationCancel")}</button>
+        </>
+      ) : (
+        <>
+          <p className="muted">{t("mailings.domains.rotationIntro")}</p>
+          <button type="button" disabled={busy} onClick={() => run(async () => onChange(await senderApi.startRotation(domain.id)))}>
+            {t("mailings.domains.rotationStart")}
+          </button>
+        </>
+      )}
+      {retiring.map((k) => (
+        <p key={k.rsa_selector} className="hint" data-retiring={k.rsa_selector}>
+          {t("mailings.domains.retiring", { selectors: `${k.rsa_selector}, ${k.ed25519_selector}`, at: k.retire_after ? formatDateTime(lang, k.retire_after) : "–" })}
+        </p>
+      ))}
+    </section>
+  );
+}
+
 function DomainCard({ domain, onChange, onRemoved }: { domain: SenderDomain; onChange: (d: SenderDomain) => void; onRemoved: () => void }) {
   const { t, lang } = useI18n();
   const [busy, setBusy] = useState(false);
@@ -115,6 +160,7 @@ function DomainCard({ domain, onChange, onRemoved }: { domain: SenderDomain; onC
             }
           });
         }} />
+      <Rotation domain={domain} busy={busy} run={run} onChange={onChange} />
       <div className="buttons">
         <button type="button" className="primary" disabled={busy} onClick={() => run(async () => onChange(await senderApi.check(domain.id)))}>
           {t("mailings.domains.check")}

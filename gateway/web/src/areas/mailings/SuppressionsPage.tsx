@@ -86,7 +86,7 @@ export function SuppressionsPage() {
         <TableWrap label={t("mailings.sup.title")}>
           <thead>
             <tr>
-              <th>{t("mailings.sup.address")}</th><th>{t("mailings.reason")}</th><th>{t("mailings.sup.since")}</th>
+              <th>{t("mailings.sup.address")}</th><th>{t("mailings.reason")}</th><th>{t("mailings.sup.scope")}</th><th>{t("mailings.sup.since")}</th>
               {admin && <th>{t("common.actions")}</th>}
             </tr>
           </thead>
@@ -97,6 +97,10 @@ export function SuppressionsPage() {
                 <tr key={s.id} data-suppression={s.address}>
                   <td>{erased ? <span className="muted">{t("mailings.sup.erased")}</span> : s.address}{s.address.startsWith("@") && <> <Badge kind="info">{t("mailings.sup.domain")}</Badge></>}</td>
                   <td><Badge kind={s.reason === "blacklist" ? "neutral" : "warn"}>{t(`mailings.reason.${REASONS.includes(s.reason) ? s.reason : "other"}`)}</Badge></td>
+                  <td data-scope={s.scope ?? "account"}>
+                    {t(s.scope === "client" ? "mailings.sup.scopeClient" : "mailings.sup.scopeAccount")}
+                    {s.mailing && <div className="small-text">{t("mailings.sup.fromMailing", { name: s.mailing.name || s.mailing.id })}</div>}
+                  </td>
                   <td>{formatDateTime(lang, s.created_at)}</td>
                   {admin && (
                     <td>

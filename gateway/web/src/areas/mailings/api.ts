@@ -65,6 +65,16 @@ export interface SenderDomain {
   checked_at: string | null;
   check: Partial<Record<RecordKind, RecordCheck>> & { dkim_ok?: boolean };
   records: DnsRecord[];
+  keys?: DkimKey[];
+  rotation?: DkimRotation | null;
+}
+export interface DkimKey {
+  state: "active" | "pending" | "retiring"; signing: boolean; rsa_selector: string; ed25519_selector: string;
+  records: DnsRecord[]; grace_days?: number; retire_after?: string | null; created_at?: string | null;
+}
+export interface DkimRotation {
+  rsa_selector: string; ed25519_selector: string; records: DnsRecord[];
+  check: Partial<Record<RecordKind, RecordCheck>>; checked_at: string | null;
 }
 export interface SenderInput { from_name: string; from_address?: string; reply_to: string | null; user_ids: string[] }
 
@@ -73,6 +83,8 @@ export const senderApi = {
   addDomain: (domain: string) => api.post<SenderDomain>(`${D}/domains`, { domain }),
   allowUnverified: (id: string, allow: boolean) => api.patch<SenderDomain>(`${D}/domains/${id}`, { allow_unverified: allow }),
   check: (id: string) => api.post<SenderDomain>(`${D}/domains/${id}/check`),
+  startRotation: (id: string) => api.post<SenderDomain>(`${D}/domains/${id}/dkim-rotation`, {}),
+  cancelRotation: (id: string) => api.delete(`${D}/domains/${id}/dkim-rotation`),
   removeDomain: (id: string) => api.delete(`${D}/domains/${id}`),
   senders: (signal?: AbortSignal) => api.get<Sender[]>(`${D}/senders`, { signal }),
   addSender: (body: SenderInput) => api.post<Sender>(`${D}/senders`, body),
@@ -135,7 +147,11 @@ export interface Undeliverable {
 
 export interface Job { id: string; state: "running" | "done" | "failed"; done: number; total: number; filename: string | null }
 
-export interface Suppression { id: number; address: string; reason: string; detail: Record<string, unknown> | null; created_at: string }
+export interface Suppression {
+  id: number; address: string; reason: string; detail: Record<string, unknown> | null; created_at: string;
+  /** account: every user of the account sees it; client: an unsubscribe, seen by those who see its client */
+  scope?: "account" | "client"; client_id?: string | null; mailing?: { id: string; name: string } | null;
+}
 
 export interface Page<T> { items: T[]; next_cursor: string | number | null }
 
