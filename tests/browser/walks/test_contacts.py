@@ -137,6 +137,27 @@ def test_import_a_workbook_through_the_wizard(new_page, suite, tmp_path):
     expect(page.locator(f"tr[data-import='presse-{tag}.xlsx']")).to_contain_text("importiert")
     expect(page.locator(f"tr[data-import='presse-{tag}.xlsx']")).to_contain_text("neu: 2")
 
+    # reopened, the wizard starts from the last dry run's settings, never from the first client in the list: a dry
+    # run into the other client, then the page opened again shows that client; "Jetzt importieren" waits for a new
+    # dry run as soon as a setting differs from the last one
+    konzern, tochter = _client_id(page, suite, "Konzern"), _client_id(page, suite, "Tochtergesellschaft")
+    page.locator(f"tr[data-import='presse-{tag}.xlsx']").get_by_role("link").click()
+    expect(page.get_by_role("heading", name=f"Import: presse-{tag}.xlsx")).to_be_visible()
+    expect(page.get_by_label("In den Mandanten")).to_have_value(konzern)
+    expect(page.get_by_role("button", name="Jetzt importieren")).to_be_enabled()
+    page.get_by_label("In den Mandanten").select_option(tochter)
+    expect(page.get_by_role("button", name="Jetzt importieren")).to_be_disabled()
+    expect(page.get_by_text("Die Einstellungen weichen vom letzten Probelauf ab (Mandant, Verteiler)")).to_be_visible()
+    page.get_by_role("button", name="Probelauf starten").click()
+    expect(page.get_by_role("button", name="Jetzt importieren")).to_be_enabled(timeout=30_000)
+    page.reload()
+    expect(page.get_by_role("heading", name=f"Import: presse-{tag}.xlsx")).to_be_visible()
+    expect(page.get_by_label("In den Mandanten")).to_have_value(tochter)
+    expect(page.get_by_label("In den Verteiler")).to_have_value("")
+    expect(page.get_by_role("button", name="Jetzt importieren")).to_be_enabled()
+    page.get_by_label("In den Mandanten").select_option(konzern)
+    expect(page.get_by_role("button", name="Jetzt importieren")).to_be_disabled()
+
     # the imported contact in the search (umlauts folded: "Koelner" finds "Kölner") and on its page
     page.get_by_role("navigation", name="Bereiche der Kontakte").get_by_role("link", name="Personen").click()
     page.get_by_label("Suchbegriff").fill(f"{last} Koelner")

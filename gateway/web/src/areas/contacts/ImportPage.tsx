@@ -18,9 +18,15 @@ import { ContactsTabs } from "./Tabs";
 
 interface Sheet { name: string; header_row: number; columns: string[]; mapping: Record<string, string>; sample: string[][]; rows_estimate: number | null }
 type Counts = Record<string, number>;
+/** The settings of the import's last finished dry run: a run must use exactly these (the server refuses others). */
+interface DryRunSettings {
+  client_id: string; list_id: string | null; strategy: (typeof STRATEGIES)[number]; sheet: string | null; header_row: number;
+  mapping: Record<string, string>;
+}
 interface ImportState {
   id: string; filename: string; format: string; state: string; sheets: Sheet[]; sheet: string | null; header_row: number;
   mapping: Record<string, string>; fields: string[]; summary: { dry?: Counts; real?: Counts } | null; created_at: string;
+  dry_run: DryRunSettings | null;
 }
 interface RecentImport { id: string; filename: string; format: string; state: string; summary: { dry?: Counts; real?: Counts } | null; created_at: string }
 interface ReportRow { row: number; outcome: string; contact_id: string | null; reasons: string[] }
@@ -31,6 +37,25 @@ const OUTCOME_BADGE: Record<string, "neutral" | "ok" | "warn" | "bad" | "info"> 
 };
 const STRATEGIES = ["skip", "update", "create"] as const;
 const NEW_LIST = "__new__";
+
+function sameMapping(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => (a[k] ?? "") === (b[k] ?? ""));
+}
+
+/** What differs between the chosen settings and the last dry run's (empty: the run may start). */
+function differsFromDryRun(imp: ImportState, client: string, list: string | null, strategy: string): string[] {
+  const dry = imp.dry_run;
+  if (!dry) return [];
+  const out: string[] = [];
+  if (dry.client_id !== client) out.push("client_id");
+  if ((dry.list_id ?? null) !== list) out.push("list_id");
+  if (dry.strategy !== strategy) out.push("strategy");
+  if ((dry.sheet ?? null) !== (imp.sheet ?? null)) out.push("sheet");
+  if ((dry.header_row || 1) !== (imp.header_row || 1)) out.push("header_row");
+  if (!sameMapping(dry.mapping ?? {}, imp.mapping ?? {})) out.push("mapping");
+  return out;
+}
 
 /** Start: upload a file, and the recent imports. */
 export function ImportPage() {
@@ -276,13 +301,16 @@ function RunStep({ imp, dirty, onChanged }: { imp: ImportState; dirty: boolean; 
   const { t } = useI18n();
   const { clients } = useClients();
   const writableClients = clients.filter((c) => c.right === "full");
-  const [clientId, setClientId] = useState("");
+  // a reopened import starts from its last dry run's settings (never from the first client in the list: the
+  // report the user read was made for that client, list and strategy)
+  const restored = imp.dry_run;
+  const [clientId, setClientId] = useState(restored?.client_id ?? "");
   const client = clientId || writableClients[0]?.id || "";
   const lists = useLoad((signal) => (client ? api.get<ApiPage<DistributionList>>(`${CRM}/lists`, { signal, query: { client_id: client, limit: 1000 } })
     .then((p) => p.items.filter((l) => l.kind === "static")) : Promise.resolve([] as DistributionList[])), [client]);
-  const [listId, setListId] = useState("");
+  const [listId, setListId] = useState(restored?.list_id ?? "");
   const [newList, setNewList] = useState("");
-  const [strategy, setStrategy] = useState<(typeof STRATEGIES)[number]>("skip");
+  const [strategy, setStrategy] = useState<(typeof STRATEGIES)[number]>(restored?.strategy ?? "skip");
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -295,7 +323,8 @@ function RunStep({ imp, dirty, onChanged }: { imp: ImportState; dirty: boolean; 
     setFieldErrors({});
     let list: string | null = listId && listId !== NEW_LIST ? listId : null;
     try {
-      if (!dry && listId === NEW_LIST) {
+      // a new list is made before the dry run too: the import must go into the list the dry run was made for
+      if (listId === NEW_LIST) {
         if (!newList.trim()) {
           setFieldErrors({ new_list: t("imports.newListMissing") });
           return;
@@ -322,6 +351,9 @@ function RunStep({ imp, dirty, onChanged }: { imp: ImportState; dirty: boolean; 
     }
   };
   const realDone = !!realCounts && imp.state === "done";
+  const chosenList = listId && listId !== NEW_LIST ? listId : null;
+  const differs = listId === NEW_LIST ? ["list_id"] : differsFromDryRun(imp, client, chosenList, strategy);
+  const bound = !!imp.dry_run && differs.length === 0;
   // a run started earlier (another visit) and not finished: follow the import until it is
   const earlier = !job && (imp.state === "dry_run" || imp.state === "importing");
   usePoll(async () => {
@@ -357,10 +389,13 @@ function RunStep({ imp, dirty, onChanged }: { imp: ImportState; dirty: boolean; 
         <ErrorNotice error={error} fieldsShown={false} />
         <div className="buttons">
           <button type="button" disabled={busy || !client} onClick={() => go(true)}>{t("imports.dryRun")}</button>
-          <button type="button" className="primary" disabled={busy || !client || (!dryCounts && !realCounts)} onClick={() => go(false)}
-            title={dryCounts ? undefined : t("imports.dryFirst")}>{t("imports.run")}</button>
+          <button type="button" className="primary" disabled={busy || !client || !bound} onClick={() => go(false)}
+            title={bound ? undefined : t("imports.dryFirst")}>{t("imports.run")}</button>
         </div>
-        {!dryCounts && <p className="hint">{t("imports.dryFirst")}</p>}
+        {!imp.dry_run && <p className="hint">{t("imports.dryFirst")}</p>}
+        {imp.dry_run && differs.length > 0 && (
+          <Notice kind="warning">{t("imports.dryDiffers", { fields: differs.map((f) => t(`imports.differs.${f}`)).join(", ") })}</Notice>
+        )}
         {earlier && <Progress value={0} max={null} label={t(imp.state === "importing" ? "imports.earlier.real" : "imports.earlier.dry")} />}
         {job && (
           <JobStatus job={job} label={t(job.kind === "import" ? "imports.job.real" : "imports.job.dry")} onChange={(j) => {
