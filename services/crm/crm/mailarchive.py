@@ -1,6 +1,7 @@
 """IMAP archive: a user's mailbox, its new messages matched to contacts by address and archived into history.
 
-- The mailbox password is stored encrypted (Fernet; the key derives from CRM_SECRET_KEY) and never returned.
+- The mailbox password is stored encrypted (Fernet under a rotatable key ring, crm.keyring: CRM_SECRET_KEY
+  encrypts, CRM_SECRET_KEYS_OLD still decrypt) and never returned.
 - Per folder, UIDVALIDITY and the last archived UID are kept: a sync fetches only UIDs above it; when the server
   changes UIDVALIDITY the folder is read again from the start, and the Message-ID keeps that from archiving
   anything twice (per account: ``archived_messages``; per contact: the history row's ``ref``).
@@ -10,7 +11,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import imaplib
 import re
@@ -24,7 +24,6 @@ from email.utils import getaddresses, parsedate_to_datetime
 from html import unescape
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
@@ -32,10 +31,10 @@ from sqlalchemy.orm import Session
 from svckit.errors import InvalidInput, NotFound, Unavailable
 from svckit.i18n import Text
 from svckit.principal import Principal
-from svckit.settings import env
 
 from .db.models import ArchivedMessage, ContactEmail, HistoryEntry, HistoryFile, Mailbox, MailboxFolder, StoredFile
 from .jobs import JobContext
+from .keyring import KeyRing
 from .schemas import MailboxIn, MailboxUpdate
 from .usecases.common import NOT_FOUND, iso, user_uuid
 
@@ -44,30 +43,17 @@ MAX_MESSAGE_BYTES = 25 * 1024 * 1024
 CANNOT_CONNECT = Text("Das Postfach ist nicht erreichbar: {reason}", "The mailbox cannot be reached: {reason}")
 LOGIN_FAILED = Text("Anmeldung am Postfach fehlgeschlagen (Benutzername oder Passwort).",
                     "Login to the mailbox failed (user name or password).")
-NO_KEY = Text("Für Postfächer ist kein Schlüssel konfiguriert (CRM_SECRET_KEY).",
-              "No key is configured for mailboxes (CRM_SECRET_KEY).")
 
 
-# --- the password --------------------------------------------------------------------------------------------------
-
-def fernet(config: dict) -> Fernet:
-    secret = config.get("CRM_SECRET_KEY") or env("CRM_SECRET_KEY")
-    if not secret:
-        raise Unavailable(NO_KEY)
-    key = base64.urlsafe_b64encode(hashlib.sha256(("pressroom-crm-mailbox:" + secret).encode()).digest())
-    return Fernet(key)
-
+# --- the password ---------------------------------------------------------------------------------------------------
 
 def encrypt(config: dict, password: str) -> str:
-    return fernet(config).encrypt(password.encode()).decode()
+    """Under the newest key of the ring (crm.keyring: CRM_SECRET_KEY, earlier keys in CRM_SECRET_KEYS_OLD)."""
+    return KeyRing.from_config(config).encrypt(password)
 
 
 def decrypt(config: dict, token: str) -> str:
-    try:
-        return fernet(config).decrypt(token.encode()).decode()
-    except InvalidToken:
-        raise Unavailable(Text("Das gespeicherte Passwort kann nicht entschlüsselt werden; bitte neu eingeben.",
-                               "The stored password cannot be decrypted; please enter it again.")) from None
+    return KeyRing.from_config(config).decrypt(token)
 
 
 # --- mailboxes (use cases) -------------------------------------------------------------------------------------------

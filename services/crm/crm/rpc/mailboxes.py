@@ -8,11 +8,12 @@ from nameko.timer import timer
 from sqlalchemy import select
 
 from svckit.entrypoints import rpc
+from svckit.errors import Unavailable
 from svckit.principal import Principal
 from svckit.settings import env
 from svckit.validation import parse
 
-from .. import mailarchive
+from .. import keyring, mailarchive
 from ..db.models import Job, Mailbox
 from ..jobs import serialise as job_json
 from ..schemas import MailboxIn, MailboxUpdate
@@ -68,3 +69,15 @@ class MailboxEntrypoints(Entrypoints):
                 if owner.account_id:
                     self.jobs.enqueue(self.db, "imap_sync", owner, {"mailbox_id": str(m.id)})
         self.commit()
+
+    @timer(interval=SYNC_INTERVAL)
+    def rekey_secrets(self) -> None:
+        """Rewrites mailbox passwords still under an older key of the ring under the newest one (crm.keyring;
+        idempotent, row by row: several crm processes may run it at once)."""
+        try:
+            ring = keyring.KeyRing.from_config(self.config)
+        except Unavailable:
+            return      # no key configured: no mailbox can have been stored
+        result = keyring.rekey(self.db, ring)
+        if result["rewritten"] or result["unreadable"]:
+            log.info("mailbox passwords re-encrypted under key %s: %s", ring.current_id, result)
