@@ -26,6 +26,7 @@ from sqlalchemy import select
 from svckit import principal as principal_mod
 from svckit.principal import Principal
 from svckit.settings import SERVICES, principal_secret
+from svckit.textsafe import safe_cell
 
 from .db.models import StoredFile
 from .jobs import JobContext
@@ -45,7 +46,7 @@ def _cell(value: Any) -> Any:
     if isinstance(value, (dict, list)):
         value = json.dumps(value, ensure_ascii=False, default=str)
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:32000]
+        value = safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value)[:32000])   # never a formula (=, +, -, @ ...)
     return value
 
 

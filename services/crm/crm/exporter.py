@@ -3,6 +3,11 @@
 Written with openpyxl's ``write_only`` mode (rows streamed to disk, flat memory) from keyset pages of 1,000
 contacts. Every page is scoped by the principal the job was started with: contacts of clients the user cannot
 see are never read, so they cannot leak into a file.
+
+Two rules of issue 13: every text cell goes through ``svckit.textsafe.safe_cell`` (a name such as
+``=HYPERLINK(...)`` stays text, never a live formula), and in the starting phase, when pressbase refuses its own
+export, contacts that came from pressbase (``pressbase_id`` set or ``source_kind`` pressbase) are left out; the
+file says so on a sheet "Hinweis"/"Note" and the job's result counts them (``left_out``).
 """
 
 from __future__ import annotations
@@ -15,15 +20,18 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
+
+from svckit import entitlements as ent
 
 from svckit.errors import NotFound
 from svckit.i18n import Text
 from svckit.principal import Principal
+from svckit.textsafe import safe_cell
 
 from .db import contacts as repo
-from .db.models import Contact, ContactEmail, HistoryEntry, ListMember, Participant, StoredFile
+from .db.models import Contact, ContactEmail, HistoryEntry, ListMember, Participant, StoredFile, account_entitlements
 from .domain import salutation
 from .jobs import JobContext
 from .usecases.common import NOT_FOUND, Scope
@@ -45,6 +53,12 @@ STATUS_COLUMN = ("status", Text("Status", "Status"))
 STATUS_TEXT = {"invited": Text("eingeladen", "invited"), "registered": Text("angemeldet", "registered"),
                "declined": Text("abgesagt", "declined"), "attended": Text("teilgenommen", "attended")}
 SHEET = Text("Kontakte", "Contacts")
+NOTE_SHEET = Text("Hinweis", "Note")
+PRESSBASE_LEFT_OUT = Text(
+    "{n} Kontakte aus der Mediendatenbank (pressbase) sind nicht enthalten: in der Startphase ist ihr Export nicht "
+    "verfügbar.",
+    "{n} contacts from the media database (pressbase) are left out: their export is not available in the starting "
+    "phase.")
 YES_NO = (Text("ja", "yes"), Text("nein", "no"))
 
 
@@ -78,6 +92,17 @@ def source_query(session: Session, principal: Principal, source: dict) -> tuple[
     return conds, None, "Kontakte", None
 
 
+def pressbase_sourced():
+    """Contacts whose data came from pressbase: transferred (source pressbase) or linked to a pressbase record."""
+    return or_(Contact.pressbase_id.is_not(None), Contact.source_kind == "pressbase")
+
+
+def leaves_out_pressbase(session: Session, account_id) -> bool:
+    """In the starting phase pressbase refuses its export (pressbase.domain.licence); its journalists transferred
+    into the crm must not leave as a file either. An account billing has not spoken about counts as starting."""
+    return ent.load(session, account_entitlements, str(account_id)).phase == ent.STARTING
+
+
 def _row(c: Contact, email: str | None, state: str | None, lang: str, status: str | None) -> list[Any]:
     org = c.org_name if c.kind == "organisation" else c.organisation
     block = salutation.address_block(gender=c.gender, title=c.title, first_name=c.first_name, last_name=c.last_name,
@@ -97,14 +122,23 @@ def _row(c: Contact, email: str | None, state: str | None, lang: str, status: st
     row = [values[k] for k, _ in COLUMNS]
     if status is not None:
         row.append(STATUS_TEXT[status].pick(lang))
-    return row
+    # text that Excel or LibreOffice would take for a formula (=, +, -, @, TAB, CR) is written as text
+    return [safe_cell(v) for v in row]
 
 
 def write_xlsx(session: Session, principal: Principal, source: dict, lang: str, path: str,
-               progress=None) -> tuple[int, str]:
+               progress=None, left_out: dict | None = None) -> tuple[int, str]:
+    """The workbook; ``left_out`` (if given) receives what was left out and why ({"pressbase": n, "note": text})."""
     conds, extra, name, driver = source_query(session, principal, source)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET.pick(lang))
+    skipped = 0
+    if leaves_out_pressbase(session, principal.require_account()):
+        count_from = Contact.__table__
+        if driver is not None:
+            count_from = count_from.join(driver.__table__, driver.contact_id == Contact.id)
+        skipped = session.scalar(select(func.count()).select_from(count_from).where(*conds, pressbase_sourced()))
+        conds = list(conds) + [Contact.pressbase_id.is_(None), Contact.source_kind != "pressbase"]
     header = [t.pick(lang) for _, t in COLUMNS] + ([STATUS_COLUMN[1].pick(lang)] if extra is not None else [])
     bold = Font(bold=True)
     cells = []
@@ -140,6 +174,11 @@ def write_xlsx(session: Session, principal: Principal, source: dict, lang: str, 
             break
         after = page[-1][0].id
         session.expunge_all()
+    if skipped:
+        note = PRESSBASE_LEFT_OUT.format(n=skipped).pick(lang)
+        wb.create_sheet(NOTE_SHEET.pick(lang)).append([note])
+        if left_out is not None:
+            left_out.update({"pressbase": skipped, "note": note})
     wb.save(path)
     return rows, name
 
@@ -151,8 +190,9 @@ def run_export(ctx: JobContext) -> dict:
     fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=getattr(ctx.storage, "root", None))
     os.close(fd)
     try:
+        left_out: dict = {}
         rows, name = write_xlsx(ctx.session, ctx.principal, p["source"], lang, tmp,
-                                progress=lambda n: ctx.progress(n))
+                                progress=lambda n: ctx.progress(n), left_out=left_out)
         size = os.path.getsize(tmp)
         import hashlib
         digest = hashlib.sha256()
@@ -169,7 +209,10 @@ def run_export(ctx: JobContext) -> dict:
                                    content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                    created_by=ctx.user_id))
         ctx.session.commit()
-        return {"file_id": str(file_id), "rows": rows, "filename": f"{safe}.xlsx"}
+        result = {"file_id": str(file_id), "rows": rows, "filename": f"{safe}.xlsx"}
+        if left_out:
+            result["left_out"] = left_out
+        return result
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
