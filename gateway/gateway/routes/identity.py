@@ -335,10 +335,12 @@ def _obj(required: list[str] | None = None, **props) -> dict:
 
 S = {"type": "string"}
 PASSWORD = {"type": "string", "format": "password"}
+NAME = {"type": "string", "minLength": 1, "maxLength": 100}
 AUDIT_QUERY = [_query("event", S, "comma-separated event names"), _query("user_id", {"type": "string",
                "format": "uuid"}, "actor or target"), _query("since", {"type": "string", "format": "date-time"}),
                _query("until", {"type": "string", "format": "date-time"}),
-               _query("cursor", {"type": "integer"}, "next_cursor of the previous page"),
+               _query("cursor", {"type": "integer", "minimum": 1, "maximum": 2 ** 63 - 1},
+                      "next_cursor of the previous page"),
                _query("limit", {"type": "integer", "minimum": 1, "maximum": 500})]
 RIGHTS_BODY = _obj(["rights"], rights={"type": "object", "additionalProperties": {"enum": ["full", "read", "hidden"]}})
 
@@ -378,30 +380,36 @@ OPENAPI: dict = {
             errors=("401", "422"), extra={"429": TOO_MANY})},
         P + "/me": {"get": _op("me", "The logged-in user with roles, client rights and language", "getMe",
                                _ref("User"), errors=("401",)),
-                    "patch": _op("me", "Change own name, salutation or language", "updateMe", _ref("User"),
-                                 _obj(first_name=S, last_name=S, salutation=S, language={"enum": ["de", "en"]}),
+                    "patch": _op("me", "Change own name, salutation or language (names cannot be emptied; null only "
+                                 "removes the salutation)", "updateMe", _ref("User"),
+                                 _obj(first_name=NAME, last_name=NAME, salutation={"type": ["string", "null"]},
+                                      language={"enum": ["de", "en"]}),
                                  errors=("401", "422"))},
         P + "/me/sessions": {"get": _op("me", "Own live sessions", "listSessions", _obj(sessions={
             "type": "array", "items": _ref("Session")}), errors=("401",))},
         P + "/me/sessions/{session_id}": {"delete": _op("me", "End one of the own sessions", "endSession",
                                                         _obj(ended={"type": "boolean"}), params=[_path("session_id")],
                                                         errors=("401", "404", "422"))},
-        P + "/me/two-factor/mail": {"put": _op("me", "Codes by mail at login on or off (own choice)", "setMailCodes",
-                                               _ref("User"), _obj(["enabled"], enabled={"type": "boolean"}),
-                                               errors=("401", "409", "422"))},
+        P + "/me/two-factor/mail": {"put": _op(
+            "me", "Codes by mail at login on or off (own choice; off needs the current password)", "setMailCodes",
+            _ref("User"), _obj(["enabled"], enabled={"type": "boolean"}, current_password=PASSWORD),
+            errors=("401", "409", "422"), extra={"429": TOO_MANY})},
         P + "/me/two-factor/totp": {"post": _op("me", "Start setting up an authenticator app (TOTP)", "startTotp",
                                                 _obj(secret=S, otpauth_uri=S), errors=("401",))},
         P + "/me/two-factor/totp/confirm": {"post": _op(
             "me", "Confirm the app with a code; returns single-use backup codes", "confirmTotp",
-            _obj(enabled={"type": "boolean"}, backup_codes={"type": "array", "items": S}), _obj(["code"], code=S),
-            errors=("401", "409", "422"))},
-        P + "/me/two-factor/totp/disable": {"post": _op("me", "Remove the authenticator app", "disableTotp",
-                                                        _ref("User"), _obj(["password"], password=PASSWORD),
-                                                        errors=("401", "409", "422"))},
+            _obj(enabled={"type": "boolean"}, backup_codes={"type": "array", "items": S}),
+            _obj(["code", "current_password"], code=S, current_password=PASSWORD),
+            errors=("401", "409", "422"), extra={"429": TOO_MANY})},
+        P + "/me/two-factor/totp/disable": {"post": _op(
+            "me", "Remove the authenticator app (needs the current password)", "disableTotp", _ref("User"),
+            _obj(["current_password"], current_password=PASSWORD), errors=("401", "409", "422"),
+            extra={"429": TOO_MANY})},
         P + "/me/two-factor/backup-codes": {"post": _op(
-            "me", "New backup codes (the old ones stop working)", "regenerateBackupCodes",
-            _obj(backup_codes={"type": "array", "items": S}), _obj(["password"], password=PASSWORD),
-            errors=("401", "409", "422"))},
+            "me", "New backup codes (the old ones stop working; needs the current password)",
+            "regenerateBackupCodes", _obj(backup_codes={"type": "array", "items": S}),
+            _obj(["current_password"], current_password=PASSWORD), errors=("401", "409", "422"),
+            extra={"429": TOO_MANY})},
         P + "/accounts/{account_id}": {"get": _op("accounts", "The caller's own account", "getAccount",
                                                   _ref("Account"), params=[_path("account_id")],
                                                   errors=("401", "404", "422"))},
@@ -437,10 +445,12 @@ OPENAPI: dict = {
                         errors=("401", "403", "409", "422"), status="201", extra={"402": QUOTA})},
         P + "/users/{user_id}": {
             "get": _op("users", "One user of the account", "getUser", _ref("User"), params=[_path("user_id")]),
-            "patch": _op("users", "Change a user (administrator)", "updateUser", _ref("User"),
-                         _obj(email=S, first_name=S, last_name=S, salutation=S, language={"enum": ["de", "en"]},
-                              two_factor_by_mail={"type": "boolean"}), params=[_path("user_id")],
-                         errors=("401", "403", "404", "409", "422"))},
+            "patch": _op("users", "Change a user (administrator; a new e-mail address needs the administrator's "
+                         "current password)", "updateUser", _ref("User"),
+                         _obj(email=S, first_name=NAME, last_name=NAME, salutation={"type": ["string", "null"]},
+                              language={"enum": ["de", "en"]}, two_factor_by_mail={"type": "boolean"},
+                              current_password=PASSWORD), params=[_path("user_id")],
+                         errors=("401", "403", "404", "409", "422"), extra={"429": TOO_MANY})},
         P + "/users/{user_id}/activate": {"post": _op(
             "users", "Activate (takes a seat; refused with 402 when none is free)", "activateUser", _ref("User"),
             params=[_path("user_id")], extra={"402": QUOTA})},
