@@ -23,7 +23,7 @@ from svckit.errors import Forbidden, NotFound
 from svckit.i18n import Text
 from svckit.principal import ADMINISTRATOR, Principal
 from svckit.textsafe import like_contains
-from svckit.validation import parse, parse_uuid
+from svckit.validation import check_line, parse, parse_uuid
 
 from .. import events, schemas
 from ..db import outbox
@@ -175,6 +175,7 @@ def delete_entries(session: Session, p: Principal, address) -> int:
     the address they can see; entries of hidden clients stay and are not mentioned (nothing visible: NotFound),
     an entry of a read-only client is Forbidden."""
     p.require_role(ADMINISTRATOR)
+    check_line(address, "address")   # a path segment: NUL or a line break is no address (and NUL no SQL text)
     where, params = _visibility(p)
     params["addr"] = normalise(str(address or ""))[:320]
     rows = session.execute(text(f"SELECT s.id, s.client_id FROM suppressions s WHERE {where} "

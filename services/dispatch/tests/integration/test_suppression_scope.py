@@ -14,7 +14,7 @@ from dispatch.testing import sendable_sender, wait_until
 from dispatch.usecases.suppression import record_bounce
 from sqlalchemy import text
 from sqlalchemy.orm import Session
-from svckit.errors import Forbidden, NotFound
+from svckit.errors import Forbidden, InvalidInput, NotFound
 from svckit.principal import Principal
 
 
@@ -125,6 +125,11 @@ def test_suppressions_follow_client_rights(dispatch, rpc_as, tenant, other_tenan
         rpc.dispatch.delete_suppression("gone-b@zeitung.example")
     with rpc_as(admin_b_read) as rpc, pytest.raises(Forbidden):
         rpc.dispatch.delete_suppression("quit-b@zeitung.example")
+    with rpc_as(admin_ab) as rpc:
+        for bad in ("quit-b@zeitung.example\x00", "quit-b@zeitung.example\r\nx"):
+            with pytest.raises(InvalidInput) as exc:
+                rpc.dispatch.delete_suppression(bad)
+            assert list(exc.value.fields) == ["address"]
     with rpc_as(user_a) as rpc, pytest.raises(Forbidden):
         rpc.dispatch.delete_suppression("@blockiert.example")       # users do not lift entries
     with engine.connect() as conn:
