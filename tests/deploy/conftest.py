@@ -60,7 +60,8 @@ PROCESSES: dict[str, Process] = {
 REQUIRED = {
     "AMQP_URI": "broker at 127.0.0.1, guest account",
     "PRINCIPAL_SECRET": "dev-only HMAC secret",
-    "REDIS_URL": "Redis at 127.0.0.1",
+    "REDIS_URL": "Redis at 127.0.0.1, without the password Redis requires",
+    "PRESSROOM_ENV": "development: a missing or development secret is not refused (svckit.settings)",
     "PUBLIC_BASE_URL": "http://localhost:8080 in links and mails",
     "SMTP_HOST": "relay at 127.0.0.1",
     "SMTP_PORT": "1025, the development sink's port",
@@ -83,7 +84,6 @@ OPTIONAL = {
     "AUTH_CACHE", "AUTH_CACHE_PREFIX", "AUTH_CACHE_SECONDS",
     "AUTH_CACHE_KEY",  # the principal cache's MAC key; unset: derived from the principal key ring (svckit.authcache)
     "PRINCIPAL_TOKEN_TTL", "PRINCIPAL_SERVICE_TOKEN_TTL",  # principal token lifetimes (svckit.principal)
-    "PRESSROOM_ENV",
     "BILLING_AUTO_ACTIVATE", "BILLING_JOB_INTERVAL", "BILLING_RENDER_PDF", "BILLING_TIMER", "BILLING_TODAY",
     "BOUNCE_IMAP_FOLDER", "BOUNCE_IMAP_HOST", "BOUNCE_IMAP_INTERVAL", "BOUNCE_IMAP_PASSWORD", "BOUNCE_IMAP_PORT",
     "BOUNCE_IMAP_SSL", "BOUNCE_IMAP_USER",  # the optional IMAP bounce mailbox (off without BOUNCE_IMAP_HOST)
@@ -110,6 +110,9 @@ OPTIONAL = {
 # deployment does not hand them over (least privilege: dispatch-bounces is the internet-facing MX); test_code.py
 # checks that each entry is still read (else it is stale) and the AMQP ones by what the process really runs.
 NOT_NEEDED: dict[str, dict[str, str]] = {
+    "dispatch": {
+        "REDIS_URL": "DispatchSettings.load reads it; only the sender's shared per-domain limits use Redis",
+    },
     "dispatch-sender": {
         "AMQP_URI": "no RPC, event or AMQP extension (the shared dispatch config.yml names it): no broker",
         "PRINCIPAL_SECRET": "serves and calls no RPC (the shared dispatch config.yml names it)",
@@ -118,6 +121,7 @@ NOT_NEEDED: dict[str, dict[str, str]] = {
         "AMQP_URI": "svckit.settings.amqp_uri() is never called: it writes events to the outbox table only",
         "PRINCIPAL_SECRET": "svckit.settings.principal_secret() is never called: no RPC",
         "DKIM_KEY_SECRET": "DispatchSettings.load reads it, but the bounce endpoint signs nothing and makes no keys",
+        "REDIS_URL": "DispatchSettings.load reads it, but the bounce endpoint uses no Redis (and must not hold its password)",
     },
     "migrate": {
         "AMQP_URI": "svckit.dbadmin talks to PostgreSQL only",
@@ -127,7 +131,8 @@ NOT_NEEDED: dict[str, dict[str, str]] = {
 NOT_SETTINGS = {"DB_URIS"}  # nameko config keys built in code, not environment variables
 
 # secret-like settings: in Kubernetes only from a Secret, in compose only from the environment with a dev default
-SECRET_LIKE = re.compile(r"SECRET|PASSWORD|_KEY$|TOKEN|^AMQP_URI$|DATABASE_URL$|^PRESSROOM_DB_BASE$|^SMTP_USER$")
+# (REDIS_URL carries the password Redis requires)
+SECRET_LIKE = re.compile(r"SECRET|PASSWORD|_KEY$|TOKEN|^AMQP_URI$|DATABASE_URL$|^PRESSROOM_DB_BASE$|^SMTP_USER$|^REDIS_URL$")
 
 _NAME = re.compile(r"^[A-Z][A-Z0-9_]{2,}$")
 _MODULE_REF = re.compile(r"^(?:%s)(?:\.\w+)+(?::\w+)?$" % "|".join(PACKAGE_DIRS))

@@ -107,7 +107,8 @@ def test_processes_exempt_from_the_broker_do_not_use_it(code, process):
 
 def test_secret_like_pattern_covers_the_secrets(code):
     for name in ("PRINCIPAL_SECRET", "TRACKING_SECRET", "DKIM_KEY_SECRET", "CRM_SECRET_KEY", "AMQP_URI",
-                 "SMTP_PASSWORD", "BOUNCE_IMAP_PASSWORD", "DISPATCH_DATABASE_URL", "PRESSROOM_DB_BASE"):
+                 "SMTP_PASSWORD", "BOUNCE_IMAP_PASSWORD", "DISPATCH_DATABASE_URL", "PRESSROOM_DB_BASE", "REDIS_URL",
+                 "REDIS_PASSWORD", "AUTH_CACHE_KEY"):
         assert code.SECRET_LIKE.search(name), name
-    for name in ("SMTP_HOST", "UPLOAD_DIR", "PUBLIC_BASE_URL", "REDIS_URL"):
+    for name in ("SMTP_HOST", "UPLOAD_DIR", "PUBLIC_BASE_URL", "PRESSROOM_ENV"):
         assert not code.SECRET_LIKE.search(name), name

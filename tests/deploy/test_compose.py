@@ -174,7 +174,35 @@ def test_secrets_come_from_the_environment_with_obviously_dev_defaults(code):
                 assert all(d == "" or "dev" in d for d in defaults), f"{where}: {var}: default {defaults}"
                 checked.add(var)
     assert {"PRINCIPAL_SECRET", "TRACKING_SECRET", "DKIM_KEY_SECRET", "CRM_SECRET_KEY", "AMQP_URI",
-            "POSTGRES_PASSWORD", "RABBITMQ_DEFAULT_PASS"} <= checked
+            "POSTGRES_PASSWORD", "RABBITMQ_DEFAULT_PASS", "REDIS_URL"} <= checked
+
+
+def test_redis_requires_a_password_and_its_clients_carry_it(code_settings, processes):
+    """Redis is started with --requirepass (whoever reaches it without the password gets NOAUTH; the gateway also
+    authenticates its cache entries), its health check logs in, and every process that uses Redis has the password
+    in its REDIS_URL."""
+    redis = service("redis")
+    command = redis["command"]
+    assert "--requirepass" in command, "Redis must require a password"
+    password = command[command.index("--requirepass") + 1]
+    assert password and "dev" in password, "the rendered default is an obviously-dev password"
+    assert redis["environment"]["REDISCLI_AUTH"] == password, "the health check's redis-cli must log in"
+    assert "redis-cli" in redis["healthcheck"]["test"]
+    raw = yaml.safe_load(COMPOSE_FILE.read_text())["services"]["redis"]
+    assert "${REDIS_PASSWORD:-" in " ".join(raw["command"]), "the password comes from the environment"
+    users = {n for n in processes if "REDIS_URL" in code_settings[n].read}
+    assert {"gateway", "identity", "dispatch-sender"} <= users
+    for name in users:
+        assert service(name)["environment"]["REDIS_URL"] == f"redis://:{password}@redis:6379/0", name
+
+
+def test_compose_is_a_development_environment(processes):
+    """Its secrets are development defaults: PRESSROOM_ENV=production (which refuses them) only when asked for."""
+    for name in processes:
+        env = service(name).get("environment", {})
+        assert env.get("PRESSROOM_ENV") == "development", name
+    raw = yaml.safe_load(COMPOSE_FILE.read_text())
+    assert raw["x-app-env"]["PRESSROOM_ENV"] == "${PRESSROOM_ENV:-development}"
 
 
 def test_every_long_running_service_has_a_health_check():
@@ -252,7 +280,7 @@ def test_gateway_is_published_on_8080_after_the_services():
     assert 8080 in published_ports(gateway)
     assert "127.0.0.1:8080/healthz" in " ".join(gateway["healthcheck"]["test"])
     assert set(SERVICES) <= set(gateway["depends_on"])
-    assert gateway["environment"]["REDIS_URL"].startswith("redis://redis:6379")
+    assert gateway["environment"]["REDIS_URL"].startswith("redis://:") and "@redis:6379/" in gateway["environment"]["REDIS_URL"]
     assert {"GATEWAY_WORKERS", "GATEWAY_THREADS"} <= set(gateway["environment"])
 
 

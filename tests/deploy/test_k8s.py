@@ -43,7 +43,7 @@ OUT_OF_BAND_SECRETS = {"pressroom-secrets", "pressroom-db-credentials", "pressro
 # the keys of pressroom-secrets: the ones every environment must create, and the optional ones (`optional: true`:
 # the relay's login, the IMAP bounce mailbox's password)
 SECRET_KEYS = {"principal-secret", "database-password", "amqp-uri", "tracking-secret", "dkim-key-secret",
-               "crm-secret-key"}
+               "crm-secret-key", "redis-password"}
 OPTIONAL_SECRET_KEYS = {"smtp-user", "smtp-password", "bounce-imap-password"}
 
 
@@ -541,3 +541,220 @@ def test_prod_has_host_tls_and_more_capacity_than_base():
 
 def _cpu(value: str) -> float:
     return float(value[:-1]) / 1000 if str(value).endswith("m") else float(value)
+
+
+# --- Redis, production mode ----------------------------------------------------------------------------------------
+
+REDIS_CLIENTS = {"gateway", "identity", "dispatch-sender"}  # the principal cache, its invalidation, shared limits
+
+
+def test_redis_requires_a_password_and_only_its_clients_hold_it(rendered):
+    name, docs = rendered
+    (redis,) = pod_spec(objects(name, "Deployment")["redis"])["containers"]
+    args = redis["args"]
+    assert args[args.index("--requirepass") + 1] == "$(REDISCLI_AUTH)", f"{name}: Redis must require a password"
+    (auth,) = [v for v in redis["env"] if v["name"] == "REDISCLI_AUTH"]   # the readiness probe's redis-cli too
+    ref = auth["valueFrom"]["secretKeyRef"]
+    assert ref["key"] == "redis-password" and re.fullmatch(r"pressroom-secrets(-\w+)?", ref["name"]), ref
+    for cm in (o for o in docs if o["kind"] == "ConfigMap"):
+        assert "REDIS_URL" not in cm.get("data", {}), f"{name}: REDIS_URL carries the password: not in a ConfigMap"
+    for process, (w, c) in process_containers(name).items():
+        env, from_secret = container_env(name, c)
+        if process in REDIS_CLIENTS:
+            assert env["REDIS_URL"] == "redis://:<secret:redis-password>@redis:6379/0", f"{name}: {process}"
+            assert "REDIS_URL" in from_secret
+        else:
+            assert "REDIS_URL" not in env and "REDIS_PASSWORD" not in env, f"{name}: {process} needs no Redis"
+
+
+def test_production_refuses_development_secrets_and_dev_is_development(rendered):
+    """PRESSROOM_ENV=production (svckit.settings: a missing or development secret stops the start) everywhere but
+    in the dev overlay, whose generated secrets are development values."""
+    name, _ = rendered
+    expected = "development" if name == "dev" else "production"
+    for process, (w, c) in process_containers(name).items():
+        env, _ = container_env(name, c)
+        assert env.get("PRESSROOM_ENV") == expected, f"{name}: {process}"
+
+
+# --- prod NetworkPolicies: evaluated here the way Kubernetes does (union of the policies selecting a pod) -----------
+
+NAMESPACE = "pressroom"
+# pods the operators create (their labels as the operators set them) and peers outside the namespace
+OPERATOR_PODS = {
+    "rabbitmq": {"app.kubernetes.io/name": "rabbitmq", "app.kubernetes.io/component": "rabbitmq",
+                 "app.kubernetes.io/part-of": "rabbitmq"},
+    "postgres": {"cnpg.io/cluster": "postgres", "cnpg.io/instanceRole": "primary", "role": "primary"},
+}
+OUTSIDE = {  # name -> (namespace or None for an address outside the cluster, pod labels, ip)
+    "internet": (None, {}, "203.0.113.7"),
+    "ingress-controller": ("ingress-nginx", {"app.kubernetes.io/name": "ingress-nginx"}, "10.1.0.5"),
+    "kube-dns": ("kube-system", {"k8s-app": "kube-dns"}, "10.1.0.10"),
+    "other-namespace": ("other", {"app.kubernetes.io/name": "gateway"}, "10.1.0.20"),
+    "rabbitmq-operator": ("rabbitmq-system", {"app.kubernetes.io/name": "rabbitmq-cluster-operator"}, "10.1.0.30"),
+    "cnpg-operator": ("cnpg-system", {"app.kubernetes.io/name": "cloudnative-pg"}, "10.1.0.31"),
+}
+
+
+def _pods() -> dict[str, tuple[str | None, dict, str]]:
+    pods = {}
+    for i, w in enumerate(workloads(_render("prod"))):
+        labels = (w["spec"]["jobTemplate"]["spec"]["template"] if w["kind"] == "CronJob"
+                  else w["spec"]["template"])["metadata"]["labels"]
+        pods[w["metadata"]["name"]] = (NAMESPACE, labels, f"10.2.0.{i + 1}")
+    for i, (name, labels) in enumerate(OPERATOR_PODS.items()):
+        pods[name] = (NAMESPACE, labels, f"10.2.1.{i + 1}")
+    return {**pods, **OUTSIDE}
+
+
+def _selects(selector: dict, labels: dict) -> bool:
+    if any(labels.get(k) != v for k, v in selector.get("matchLabels", {}).items()):
+        return False
+    for expr in selector.get("matchExpressions", []):
+        present, value = expr["key"] in labels, labels.get(expr["key"])
+        op = expr["operator"]
+        if (op == "In" and value not in expr["values"]) or (op == "NotIn" and value in expr["values"]) or \
+                (op == "Exists" and not present) or (op == "DoesNotExist" and present):
+            return False
+    return True
+
+
+def _peer_matches(peer: dict, pod: tuple[str | None, dict, str]) -> bool:
+    import ipaddress
+
+    namespace, labels, ip = pod
+    if "ipBlock" in peer:
+        block = peer["ipBlock"]
+        address = ipaddress.ip_address(ip)
+        net = ipaddress.ip_network(block["cidr"])
+        if address.version != net.version or address not in net:
+            return False
+        return not any(address in ipaddress.ip_network(e) for e in block.get("except", [])
+                       if ipaddress.ip_network(e).version == address.version)
+    if namespace is None:
+        return False  # pod and namespace selectors never match addresses outside the cluster
+    if "namespaceSelector" in peer:
+        if not _selects(peer["namespaceSelector"], {"kubernetes.io/metadata.name": namespace}):
+            return False
+    elif namespace != NAMESPACE:
+        return False
+    return _selects(peer.get("podSelector", {}), labels)
+
+
+def _port_matches(rule: dict, port: int, protocol: str) -> bool:
+    ports = rule.get("ports")
+    return not ports or any(p.get("protocol", "TCP") == protocol and p.get("port") in (None, port) for p in ports)
+
+
+def _allowed_by(policies: list[dict], pod, peer, port: int, protocol: str, direction: str) -> bool:
+    """Kubernetes semantics: a pod no policy of that direction selects is open; else some rule must allow."""
+    kind, rules_key, peers_key = ("Ingress", "ingress", "from") if direction == "in" else ("Egress", "egress", "to")
+    if pod[0] != NAMESPACE:
+        return True  # other namespaces are not this overlay's business
+    selecting = [p for p in policies if kind in p["spec"].get("policyTypes", ["Ingress"])
+                 and _selects(p["spec"]["podSelector"], pod[1])]
+    if not selecting:
+        return True
+    for policy in selecting:
+        for rule in policy["spec"].get(rules_key, []):
+            peers = rule.get(peers_key)
+            if (not peers or any(_peer_matches(x, peer) for x in peers)) and _port_matches(rule, port, protocol):
+                return True
+    return False
+
+
+def reachable(src: str, dst: str, port: int, protocol: str = "TCP") -> bool:
+    policies = [o for o in _render("prod") if o["kind"] == "NetworkPolicy"]
+    pods = _pods()
+    return (_allowed_by(policies, pods[src], pods[dst], port, protocol, "out")
+            and _allowed_by(policies, pods[dst], pods[src], port, protocol, "in"))
+
+
+SERVICES_ON_THE_BROKER = ("identity", "crm", "dispatch", "pressbase", "billing")
+NEEDED_FLOWS = [
+    ("internet", "dispatch-bounces", 2525, "TCP"),        # the MX behind the LoadBalancer's port 25
+    ("ingress-controller", "gateway", 8080, "TCP"),
+    ("gateway", "rabbitmq", 5672, "TCP"), ("gateway", "redis", 6379, "TCP"),
+    *[(s, "rabbitmq", 5672, "TCP") for s in SERVICES_ON_THE_BROKER],
+    *[(s, "postgres", 5432, "TCP") for s in SERVICES_ON_THE_BROKER],
+    ("identity", "redis", 6379, "TCP"),
+    ("dispatch-sender", "postgres", 5432, "TCP"), ("dispatch-sender", "redis", 6379, "TCP"),
+    ("dispatch-sender", "internet", 587, "TCP"),           # the SMTP relay
+    ("dispatch-bounces", "postgres", 5432, "TCP"),
+    ("migrate", "postgres", 5432, "TCP"), ("billing-jobs", "rabbitmq", 5672, "TCP"),
+    ("crm", "internet", 993, "TCP"),                       # customers' IMAP mailboxes
+    ("dispatch", "internet", 53, "UDP"),                   # sender domain checks
+    ("rabbitmq", "rabbitmq", 25672, "TCP"), ("rabbitmq-operator", "rabbitmq", 15672, "TCP"),
+    ("postgres", "postgres", 5432, "TCP"), ("cnpg-operator", "postgres", 8000, "TCP"),
+    *[(p, "kube-dns", 53, "UDP") for p in ("gateway", "identity", "crm", "dispatch", "dispatch-sender",
+                                           "dispatch-bounces", "pressbase", "billing", "migrate", "billing-jobs")],
+]
+FORBIDDEN_FLOWS = [
+    ("internet", "gateway", 8080, "TCP"),                  # only through the Ingress controller
+    ("internet", "identity", 8000, "TCP"), ("internet", "redis", 6379, "TCP"),
+    ("internet", "rabbitmq", 5672, "TCP"), ("internet", "postgres", 5432, "TCP"),
+    ("internet", "dispatch-sender", 8000, "TCP"),
+    ("ingress-controller", "identity", 8000, "TCP"), ("ingress-controller", "redis", 6379, "TCP"),
+    ("other-namespace", "redis", 6379, "TCP"), ("other-namespace", "rabbitmq", 5672, "TCP"),
+    ("other-namespace", "postgres", 5432, "TCP"), ("other-namespace", "gateway", 8080, "TCP"),
+    ("gateway", "postgres", 5432, "TCP"), ("gateway", "internet", 443, "TCP"),
+    ("dispatch-bounces", "rabbitmq", 5672, "TCP"), ("dispatch-bounces", "redis", 6379, "TCP"),
+    ("dispatch-bounces", "internet", 25, "TCP"),           # the MX cannot be turned into a relay
+    ("crm", "redis", 6379, "TCP"), ("pressbase", "redis", 6379, "TCP"), ("billing", "redis", 6379, "TCP"),
+    ("pressbase", "internet", 443, "TCP"), ("identity", "internet", 25, "TCP"),
+    ("billing-jobs", "postgres", 5432, "TCP"), ("migrate", "rabbitmq", 5672, "TCP"),
+    ("dispatch-sender", "rabbitmq", 5672, "TCP"),
+    ("redis", "postgres", 5432, "TCP"), ("redis", "internet", 443, "TCP"),
+    ("identity", "crm", 8000, "TCP"), ("gateway", "identity", 8000, "TCP"),
+]
+
+
+def test_prod_has_networkpolicies_and_only_dev_and_base_go_without():
+    assert objects("prod", "NetworkPolicy"), "prod: NetworkPolicies"
+    default = objects("prod", "NetworkPolicy")["default-deny-ingress"]["spec"]
+    assert default["podSelector"] == {} and default["policyTypes"] == ["Ingress"] and not default.get("ingress")
+    assert {o["metadata"].get("namespace") for o in objects("prod", "NetworkPolicy").values()} == {NAMESPACE}
+    assert not objects("base", "NetworkPolicy") and not objects("dev", "NetworkPolicy")
+
+
+@pytest.mark.parametrize("src, dst, port, protocol", NEEDED_FLOWS)
+def test_prod_networkpolicies_allow_what_the_suite_needs(src, dst, port, protocol):
+    assert reachable(src, dst, port, protocol), f"{src} -> {dst}:{port}/{protocol} must be allowed"
+
+
+@pytest.mark.parametrize("src, dst, port, protocol", FORBIDDEN_FLOWS)
+def test_prod_networkpolicies_refuse_everything_else(src, dst, port, protocol):
+    assert not reachable(src, dst, port, protocol), f"{src} -> {dst}:{port}/{protocol} must be refused"
+
+
+def test_from_outside_only_the_gateway_and_the_bounce_endpoint_are_reachable():
+    """Every port of every pod in the namespace, tried from the internet and from the Ingress controller."""
+    pods = _pods()
+    open_ports = set()
+    for name, (namespace, _, _) in pods.items():
+        if namespace != NAMESPACE:
+            continue
+        for port in (25, 80, 443, 2525, 4369, 5432, 5672, 6379, 8000, 8080, 9187, 15672, 25672):
+            for src in ("internet", "ingress-controller", "other-namespace"):
+                if reachable(src, name, port):
+                    open_ports.add((src, name, port))
+    assert open_ports == {("internet", "dispatch-bounces", 2525), ("ingress-controller", "dispatch-bounces", 2525),
+                          ("other-namespace", "dispatch-bounces", 2525), ("ingress-controller", "gateway", 8080)}
+
+
+def test_the_networkpolicy_evaluator_can_refuse_and_allow():
+    """The evaluator above, on policies made up here: so a test of the prod overlay cannot pass by accident."""
+    pods = _pods()
+    deny = {"spec": {"podSelector": {}, "policyTypes": ["Ingress"]}}
+    allow_gw = {"spec": {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "redis"}},
+                         "policyTypes": ["Ingress"],
+                         "ingress": [{"from": [{"podSelector": {"matchExpressions": [
+                             {"key": "app.kubernetes.io/name", "operator": "In", "values": ["gateway"]}]}}],
+                                      "ports": [{"protocol": "TCP", "port": 6379}]}]}}
+    redis, gateway, crm = pods["redis"], pods["gateway"], pods["crm"]
+    assert _allowed_by([], redis, crm, 6379, "TCP", "in")                      # nothing selects: open
+    assert not _allowed_by([deny], redis, gateway, 6379, "TCP", "in")
+    assert _allowed_by([deny, allow_gw], redis, gateway, 6379, "TCP", "in")
+    assert not _allowed_by([deny, allow_gw], redis, gateway, 6380, "TCP", "in")
+    assert not _allowed_by([deny, allow_gw], redis, crm, 6379, "TCP", "in")
+    assert not _allowed_by([deny, allow_gw], redis, pods["other-namespace"], 6379, "TCP", "in")
