@@ -18,6 +18,7 @@ from svckit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.settings import env
+from svckit.textsafe import one_line
 from svckit.validation import parse_uuid
 
 from .. import events
@@ -256,5 +257,7 @@ def attachments(session: Session, principal: Principal, storage, config: dict, f
     for f in files:
         with storage.open(f.storage_key) as fh:
             data = fh.read()
-        out.append({**serialise_file(f), "filename": f.name, "content_b64": base64.b64encode(data).decode()})
+        # one line whatever is stored (names from before the rule): the name goes into a mail header
+        out.append({**serialise_file(f), "filename": one_line(f.name) or "attachment",
+                    "content_b64": base64.b64encode(data).decode()})
     return out
