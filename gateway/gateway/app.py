@@ -13,8 +13,9 @@ from svckit import logs
 
 from . import errors, routes
 from .auth import Authentication
-from .middleware import AccessLog, BodyLimit, RequestContext
-from .openapi import DocsPage, OpenApiResource, build_spec, swagger_static_dir
+from .media import CheckedJSONHandler
+from .middleware import AccessLog, BodyLimit, QueryCheck, RequestContext, SecurityHeaders
+from .openapi import DocsPage, DocsScript, OpenApiResource, build_spec, swagger_static_dir
 from .rpc import RpcClient
 from .settings import Settings
 
@@ -29,10 +30,13 @@ def create_app(rpc: RpcClient | None = None, settings: Settings | None = None,
                extra_middleware: list | None = None) -> falcon.App:
     settings = settings or Settings.from_env()
     rpc = rpc or RpcClient(settings.amqp_uri, settings.principal_secret, settings.rpc_timeout)
-    middleware = [RequestContext(), Authentication(rpc, settings), *(extra_middleware or []), BodyLimit(settings.max_json_bytes),
+    middleware = [RequestContext(settings.trusted_proxies), SecurityHeaders(settings.public_base_url), QueryCheck(),
+                  Authentication(rpc, settings), *(extra_middleware or []), BodyLimit(settings.max_json_bytes),
                   AccessLog()]
     app = falcon.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True
+    # every JSON body, on every route, is parsed with the limits of gateway.media (depth, 64-bit integers, NUL)
+    app.req_options.media_handlers[falcon.MEDIA_JSON] = CheckedJSONHandler()
     app.resp_options.secure_cookies_by_default = settings.public_base_url.startswith("https://")
     errors.install(app)
 
@@ -43,6 +47,7 @@ def create_app(rpc: RpcClient | None = None, settings: Settings | None = None,
 
     app.add_route("/api/v1/openapi.json", OpenApiResource(build_spec(modules)))
     app.add_route("/api/v1/docs", DocsPage())
+    app.add_route("/api/v1/docs/start.js", DocsScript())
     app.add_static_route("/api/v1/docs/static", swagger_static_dir())
     return app
 

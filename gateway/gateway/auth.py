@@ -68,8 +68,9 @@ def token_from(req: falcon.Request) -> str | None:
 
 
 def client_of(req: falcon.Request) -> dict:
-    return {"ip": req.access_route[0] if req.access_route else req.remote_addr,
-            "user_agent": (req.user_agent or "")[:300]}
+    """The client as identity records it (sessions, audit, per-address login throttle): the address the gateway's
+    middleware worked out once per request, believing X-Forwarded-For only from TRUSTED_PROXIES."""
+    return {"ip": req.context.get("client_ip") or req.remote_addr, "user_agent": (req.user_agent or "")[:300]}
 
 
 def _origin(url: str) -> str:

@@ -48,7 +48,12 @@ HTTP_TEXTS: dict[int, tuple[Text, Text]] = {
     415: (Text("Falscher Inhaltstyp", "Unsupported media type"),
           Text("Bitte senden Sie JSON (application/json).", "Please send JSON (application/json).")),
     429: (Text("Zu viele Anfragen", "Too many requests"), Text("Bitte warten Sie einen Moment.", "Please wait a moment.")),
+    503: (Text("Dienst nicht verfügbar", "Service unavailable"),
+          Text("Der Dienst ist vorübergehend nicht erreichbar.", "The service is temporarily unavailable.")),
 }
+
+#: seconds a client should wait after a 429 or 503 whose cause names no time (a throttle names its own)
+RETRY_AFTER_DEFAULT = {429: 60, 503: 30}
 
 
 def status_for(exc: WireError) -> tuple[int, Text]:
@@ -80,18 +85,29 @@ def _lang(req: falcon.Request) -> str:
     return req.context.get("lang") or "de"
 
 
-def _write(resp: falcon.Response, status: int, body: dict) -> None:
+def _retry_after(value: Any, status: int) -> str:
+    """Whole seconds, at least 1: the cause's own time (identity's throttles name one) or the default."""
+    try:
+        seconds = int(-(-float(value) // 1))
+    except (TypeError, ValueError, OverflowError):
+        seconds = RETRY_AFTER_DEFAULT[status]
+    return str(max(1, min(seconds, 86400)))
+
+
+def _write(resp: falcon.Response, status: int, body: dict, retry_after: Any = None) -> None:
     resp.status = status
     resp.content_type = PROBLEM_JSON
     resp.media = body
     if status == 401:
         resp.set_header("WWW-Authenticate", 'Bearer realm="pressroom"')
+    if status in RETRY_AFTER_DEFAULT:
+        resp.set_header("Retry-After", _retry_after(retry_after, status))
 
 
 def handle_wire_error(req, resp, exc: WireError, params) -> None:
     status, title = status_for(exc)
     _write(resp, status, problem(status, title, exc.detail, _lang(req), exc.payload.get("code", "error"), req,
-                                 exc.fields, exc.extra or None))
+                                 exc.fields, exc.extra or None), (exc.extra or {}).get("retry_after"))
 
 
 def handle_http_error(req, resp, exc: falcon.HTTPError, params) -> None:
@@ -101,7 +117,8 @@ def handle_http_error(req, resp, exc: falcon.HTTPError, params) -> None:
     if status == 400 and exc.description:
         detail = Text(f"Die Anfrage ist fehlerhaft: {exc.description}", f"The request is malformed: {exc.description}")
     code = {400: "bad_request", 401: "unauthenticated", 404: "not_found", 405: "method_not_allowed",
-            413: "payload_too_large", 415: "unsupported_media_type", 429: "too_many_requests"}.get(status, "http_error")
+            413: "payload_too_large", 415: "unsupported_media_type", 429: "too_many_requests",
+            503: "unavailable"}.get(status, "http_error")
     _write(resp, status, problem(status, title, detail, _lang(req), code, req))
     for name, value in (exc.headers or {}).items():
         resp.set_header(name, value)

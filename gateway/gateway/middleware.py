@@ -1,15 +1,19 @@
-"""Cross-cutting work on every request: request id, language, access log, body size."""
+"""Cross-cutting work on every request: request id, language, client address, access log, body size, the
+query's characters and the security headers of every answer."""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 import time
 import uuid
+from collections.abc import Sequence
 
 import falcon
 
-from svckit.i18n import negotiate, normalise_language
+from svckit.errors import InvalidInput
+from svckit.i18n import Text, negotiate, normalise_language
 from svckit.logs import request_id_var
 from svckit.principal import Principal
 
@@ -18,10 +22,72 @@ access_log = logging.getLogger("gateway.access")
 _RID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """One hop of X-Forwarded-For or a ``for=`` of Forwarded: ``192.0.2.1``, ``192.0.2.1:4711``, ``2001:db8::1``,
+    ``"[2001:db8::1]:4711"``; anything else (``unknown``, ``_hidden``, garbage) is None."""
+    text = text.strip().strip('"').strip()
+    if text.startswith("["):
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    mapped = getattr(address, "ipv4_mapped", None)
+    return mapped or address
+
+
+def _forwarded_for(value: str) -> list[str]:
+    """The ``for=`` values of an RFC 7239 Forwarded header, in order (one per element)."""
+    hops = []
+    for element in value.split(","):
+        for pair in element.split(";"):
+            name, _, found = pair.partition("=")
+            if name.strip().lower() == "for":
+                hops.append(found)
+    return hops
+
+
+def client_address(peer: str | None, forwarded_for: str | None, forwarded: str | None,
+                   trusted: Sequence) -> str:
+    """The client's address. The chain of X-Forwarded-For (or, without it, Forwarded) is believed only from a
+    trusted proxy, and only as far as it was written by trusted proxies: walking from the right (the hop nearest to
+    us), the first address outside the trusted networks is the client. Whatever a client writes into the header
+    itself lies left of that and is never used. A hop that is not an address stops the walk at the proxy that
+    reported it."""
+    peer_ip = _ip(peer or "")
+    if peer_ip is None:
+        return peer or ""
+
+    def is_trusted(ip) -> bool:
+        return any(ip.version == net.version and ip in net for net in trusted)
+
+    if not trusted or not is_trusted(peer_ip):
+        return str(peer_ip)
+    hops = [h for h in (forwarded_for or "").split(",") if h.strip()] if forwarded_for else \
+        _forwarded_for(forwarded or "")
+    client = peer_ip
+    for hop in reversed(hops):
+        ip = _ip(hop)
+        if ip is None:
+            break
+        client = ip
+        if not is_trusted(ip):
+            break
+    return str(client)
+
+
 class RequestContext:
-    """Request id (taken from X-Request-Id when well-formed, else new), language, anonymous principal."""
+    """Request id (taken from X-Request-Id when well-formed, else new), language, anonymous principal, and the
+    client's address (``req.context.client_ip``, see :func:`client_address`), computed once per request."""
+
+    def __init__(self, trusted_proxies: Sequence = ()):
+        self.trusted_proxies = tuple(trusted_proxies)
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
+        req.context.client_ip = client_address(req.remote_addr, req.get_header("X-Forwarded-For"),
+                                               req.get_header("Forwarded"), self.trusted_proxies)
         req.context.started = time.perf_counter()
         rid = req.get_header("X-Request-Id")
         req.context.request_id = rid if rid and _RID.match(rid) else uuid.uuid4().hex
@@ -65,3 +131,70 @@ class BodyLimit:
         length = req.content_length
         if length is not None and length > limit:
             raise falcon.HTTPPayloadTooLarge()
+
+
+class QueryCheck:
+    """No NUL character in any query parameter (name or value), on every route, before anything reads it."""
+
+    def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
+        from svckit.validation import NUL_TEXT
+
+        bad: dict[str, Text] = {}
+        for name, value in req.params.items():
+            values = value if isinstance(value, list) else [value]
+            if "\x00" in name or any("\x00" in v for v in values):
+                bad[name.replace("\x00", "\\u0000")] = NUL_TEXT
+        if bad:
+            raise InvalidInput(NUL_TEXT, fields=bad)
+
+
+#: the API explorer: Swagger UI's files and its start script are this gateway's own (same origin); Swagger UI sets
+#: inline styles and uses data: images
+DOCS_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+            "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+#: the unsubscribe page: no script at all, one inline style, a form that posts to itself
+PAGE_CSP = ("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; "
+            "base-uri 'none'")
+#: any other HTML answer that brings no policy of its own
+HTML_CSP = "frame-ancestors 'none'"
+HSTS = "max-age=31536000; includeSubDomains"
+#: seconds a client should wait after a 429 or 503 that names no time of its own (errors.py sets the specific ones)
+RETRY_AFTER = {429: "60", 503: "30"}
+_JSON_TYPES = ("application/json", "application/problem+json")
+
+
+class SecurityHeaders:
+    """Headers every answer needs, whoever wrote it (a resource, an error handler, falcon itself):
+
+    - ``Cache-Control: no-store`` on JSON and on everything under ``/api/`` (but Swagger UI's static files) that sets
+      no caching of its own: answers carry account data and must not stay in shared or browser caches;
+    - a Content-Security-Policy with ``frame-ancestors 'none'`` and ``X-Frame-Options: DENY`` on HTML (the API
+      explorer and the unsubscribe page get their own tight policies): no clickjacking of the unsubscribe button or
+      a logged-in explorer;
+    - ``Strict-Transport-Security`` when the public URL is https;
+    - ``Retry-After`` on every 429 and 503 that has none.
+    """
+
+    def __init__(self, public_base_url: str = ""):
+        self.hsts = public_base_url.lower().startswith("https://")
+
+    def process_response(self, req, resp, resource, req_succeeded) -> None:
+        status = int(str(resp.status).split()[0]) if resp.status else 200
+        if status in RETRY_AFTER and not resp.get_header("Retry-After"):
+            resp.set_header("Retry-After", RETRY_AFTER[status])
+        if self.hsts:
+            resp.set_header("Strict-Transport-Security", HSTS)
+        # no type set yet: falcon sends its default media type, JSON
+        content_type = (resp.content_type or falcon.MEDIA_JSON).split(";")[0].strip().lower()
+        if not resp.get_header("Cache-Control") and (
+                content_type in _JSON_TYPES
+                or (req.path.startswith("/api/") and not req.path.startswith("/api/v1/docs/static/"))):
+            resp.set_header("Cache-Control", "no-store")
+        if req.path == "/api/v1/docs":
+            resp.set_header("Content-Security-Policy", DOCS_CSP)
+        elif req.path.startswith("/u/"):
+            resp.set_header("Content-Security-Policy", PAGE_CSP)
+        elif content_type == "text/html" and not resp.get_header("Content-Security-Policy"):
+            resp.set_header("Content-Security-Policy", HTML_CSP)
+        if content_type == "text/html" or req.path == "/api/v1/docs" or req.path.startswith("/u/"):
+            resp.set_header("X-Frame-Options", "DENY")

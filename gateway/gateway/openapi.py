@@ -91,11 +91,12 @@ DOCS_PAGE = """<!doctype html>
 <body><div id="swagger-ui"></div>
 <script src="/api/v1/docs/static/swagger-ui-bundle.js"></script>
 <script src="/api/v1/docs/static/swagger-ui-standalone-preset.js"></script>
-<script>
-window.ui = SwaggerUIBundle({url: "/api/v1/openapi.json", dom_id: "#swagger-ui", deepLinking: true,
+<script src="/api/v1/docs/start.js"></script></body></html>
+"""
+# a file, not an inline script: the page's Content-Security-Policy allows scripts of this origin only
+DOCS_SCRIPT = """window.ui = SwaggerUIBundle({url: "/api/v1/openapi.json", dom_id: "#swagger-ui", deepLinking: true,
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout",
   validatorUrl: null, withCredentials: true});
-</script></body></html>
 """
 
 
@@ -107,6 +108,14 @@ class DocsPage:
     def on_get(self, req, resp):
         resp.content_type = falcon.MEDIA_HTML
         resp.text = DOCS_PAGE
+
+
+class DocsScript:
+    auth_required = False
+
+    def on_get(self, req, resp):
+        resp.content_type = "text/javascript; charset=utf-8"
+        resp.text = DOCS_SCRIPT
 
 
 def swagger_static_dir() -> str:

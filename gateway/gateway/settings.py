@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 
 from svckit.settings import amqp_uri, check_principal_secret, check_secret, env, principal_secret
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def networks(value: str | None) -> tuple[Network, ...]:
+    """``"10.0.0.0/8, 192.168.1.7"`` -> networks; a malformed entry stops the start with its name."""
+    found = []
+    for part in (value or "").split(","):
+        if part.strip():
+            try:
+                found.append(ipaddress.ip_network(part.strip(), strict=False))
+            except ValueError:
+                raise ValueError(f"TRUSTED_PROXIES: {part.strip()!r} is not an IP address or CIDR network") from None
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -15,6 +30,8 @@ class Settings:
     ready_timeout: float = float(env("READY_TIMEOUT", "3"))
     max_json_bytes: int = int(env("MAX_JSON_BYTES", str(1024 * 1024)))
     public_base_url: str = env("PUBLIC_BASE_URL", "http://localhost:8080")
+    # the proxies (CIDRs, comma-separated) whose X-Forwarded-For / Forwarded is believed; empty: none (middleware.py)
+    trusted_proxies: tuple[Network, ...] = networks(env("TRUSTED_PROXIES", ""))
     services: tuple[str, ...] = ("identity", "crm", "dispatch", "pressbase", "billing")
     # principal cache (gateway.auth, svckit.authcache): Redis, on unless AUTH_CACHE=0
     redis_url: str = env("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -27,6 +44,8 @@ class Settings:
         check_principal_secret(self.principal_secret)
         if self.auth_cache_key is not None:
             check_secret("AUTH_CACHE_KEY", self.auth_cache_key)
+        if isinstance(self.trusted_proxies, str):  # Settings(trusted_proxies="10.0.0.0/8") in tests and tools
+            object.__setattr__(self, "trusted_proxies", networks(self.trusted_proxies))
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":

@@ -6,18 +6,35 @@ job runs with progress). Every rule lives in billing; these resources translate 
 from __future__ import annotations
 
 import base64
+import re
 
 import falcon
+from svckit.errors import InvalidInput
+from svckit.i18n import Text
 
 from ..resource import Resource
 
 P = "/api/v1"
 JOB_TIMEOUT = 60.0
+MAX_OFFSET = 1_000_000
+_WHOLE = re.compile(r"^-?[0-9]{1,19}$")
 
 
-def _int(req, name: str, default: int) -> int:
-    value = req.get_param_as_int(name)
-    return default if value is None else value
+def _int(req, name: str, default: int, minimum: int, maximum: int) -> int:
+    """A whole number from the query within [minimum, maximum]; anything else is a 422 naming the parameter (never
+    clamped silently, never an unbounded integer handed on to a service)."""
+    raw = req.get_param(name)
+    if raw is None or raw == "":
+        return default
+    if not _WHOLE.match(raw) or not minimum <= int(raw) <= maximum:
+        raise InvalidInput(fields={name: Text("Ganze Zahl von {lo} bis {hi} erwartet.",
+                                              "A whole number from {lo} to {hi} is expected.").format(
+            lo=minimum, hi=maximum)})
+    return int(raw)
+
+
+def _page(req) -> tuple[int, int]:
+    return _int(req, "limit", 100, 1, 500), _int(req, "offset", 0, 0, MAX_OFFSET)
 
 
 class Catalogue(Resource):
@@ -73,8 +90,7 @@ class MyEntitlements(Resource):
 
 class Invoices(Resource):
     def on_get(self, req, resp):
-        resp.media = self.call(req, "billing", "list_invoices", None, _int(req, "limit", 100),
-                               _int(req, "offset", 0))
+        resp.media = self.call(req, "billing", "list_invoices", None, *_page(req))
 
 
 class InvoiceResource(Resource):
@@ -133,7 +149,7 @@ class BoSettings(Resource):
 
 class BoAccounts(Resource):
     def on_get(self, req, resp):
-        resp.media = self.call(req, "billing", "list_accounts", _int(req, "limit", 100), _int(req, "offset", 0))
+        resp.media = self.call(req, "billing", "list_accounts", *_page(req))
 
 
 class BoAccount(Resource):
@@ -143,8 +159,7 @@ class BoAccount(Resource):
 
 class BoAccountInvoices(Resource):
     def on_get(self, req, resp, account_id):
-        resp.media = self.call(req, "billing", "list_invoices", account_id, _int(req, "limit", 100),
-                               _int(req, "offset", 0))
+        resp.media = self.call(req, "billing", "list_invoices", account_id, *_page(req))
 
 
 class BoContracts(Resource):
@@ -163,7 +178,8 @@ class BoCreditNotes(Resource):
 
 class BoAudit(Resource):
     def on_get(self, req, resp):
-        resp.media = self.call(req, "billing", "list_audit", req.get_param("account_id"), _int(req, "limit", 200))
+        resp.media = self.call(req, "billing", "list_audit", req.get_param("account_id"),
+                               _int(req, "limit", 200, 1, 1000))
 
 
 class BoLetters(Resource):
@@ -257,8 +273,8 @@ _address = {"type": "object", "required": ["street", "postcode", "city"], "prope
 _person = {"type": "object", "required": ["email", "first_name", "last_name"], "properties": {
     "email": {"type": "string", "format": "email"}, "first_name": {"type": "string"}, "last_name": {"type": "string"},
     "language": {"enum": ["de", "en"]}, "salutation": {"type": "string"}}}
-_paging = [_query("limit", {"type": "integer", "minimum": 1, "maximum": 500}),
-           _query("offset", {"type": "integer", "minimum": 0})]
+_paging = [_query("limit", {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}),
+           _query("offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0})]
 
 SCHEMAS = {
     "BillingOrder": {"type": "object", "required": [
@@ -415,7 +431,7 @@ OPENAPI: dict = {
         P + "/backoffice/billing/audit": {"get": _op(
             "billing back office", "Audit trail of billing actions", "boBillingAudit",
             params=[_query("account_id", {"type": "string", "format": "uuid"}),
-                    _query("limit", {"type": "integer"})])},
+                    _query("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 200})])},
         P + "/backoffice/billing/letters": {"get": _op(
             "billing back office", "Invoices to be sent by letter", "boBillingLetters",
             {"type": "array", "items": _ref("BillingInvoice")})},

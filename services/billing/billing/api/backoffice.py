@@ -8,15 +8,14 @@ from svckit.validation import parse, parse_uuid
 from ..db import repo
 from ..schemas import ContractInput, CreditNoteInput, decode_document
 from ..usecases import backoffice, invoicing
-from .common import Base
+from .common import Base, bounded, paging
 
 
 class BackOfficeApi(Base):
     @rpc
     def list_accounts(self, limit: int = 100, offset: int = 0) -> list[dict]:
         self.operator("back_office", "support")
-        return backoffice.accounts(self.db, self.cat, self.clock.today(), max(1, min(int(limit), 500)),
-                                   max(0, int(offset)))
+        return backoffice.accounts(self.db, self.cat, self.clock.today(), *paging(limit, offset))
 
     @rpc
     def get_account_overview(self, account_id: str) -> dict:
@@ -57,7 +56,7 @@ class BackOfficeApi(Base):
     def list_audit(self, account_id: str | None = None, limit: int = 200) -> list[dict]:
         self.operator("back_office", "support")
         account = parse_uuid(account_id, "account_id") if account_id else None
-        return backoffice.audit_entries(self.db, account, max(1, min(int(limit), 1000)))
+        return backoffice.audit_entries(self.db, account, bounded(limit, "limit", 1, 1000))
 
     @rpc
     def list_letters_to_print(self) -> list[dict]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.orm import sessionmaker
-from svckit.errors import Forbidden, NotFound
+from svckit.errors import Forbidden, InvalidInput, NotFound
 from svckit.i18n import Text
 from svckit.principal import LICENSE_MANAGER, Principal
 from svckit.validation import parse_uuid
@@ -11,6 +11,23 @@ from svckit.validation import parse_uuid
 from ..domain.catalogue import load
 
 OWN_ACCOUNT_ONLY = Text("Nicht gefunden.", "Not found.")
+MAX_OFFSET = 1_000_000
+
+
+def bounded(value: Any, field: str, minimum: int, maximum: int) -> int:
+    """A whole number within [minimum, maximum] (a numeric string is taken too); anything else -> InvalidInput naming
+    the field: never clamped silently, never an unbounded integer for the database."""
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) <= 20:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise InvalidInput(fields={field: Text("Ganze Zahl von {lo} bis {hi} erwartet.",
+                                               "A whole number from {lo} to {hi} is expected.").format(
+            lo=minimum, hi=maximum)})
+    return value
+
+
+def paging(limit: Any, offset: Any, max_limit: int = 500) -> tuple[int, int]:
+    return bounded(limit, "limit", 1, max_limit), bounded(offset, "offset", 0, MAX_OFFSET)
 
 
 class Base:

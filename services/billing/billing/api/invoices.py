@@ -10,14 +10,14 @@ from svckit.validation import parse_uuid
 
 from ..db import repo
 from ..usecases import invoicing
-from .common import Base
+from .common import Base, paging
 
 
 class InvoicesApi(Base):
     @rpc
     def list_invoices(self, account_id: str | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
         account = self.account_for(account_id, own_roles=("license_manager",))
-        limit, offset = max(1, min(int(limit), 500)), max(0, int(offset))
+        limit, offset = paging(limit, offset)
         return [invoicing.summary(i) for i in repo.invoices_of(self.db, account, limit, offset)]
 
     @rpc
