@@ -21,7 +21,12 @@ function Profile({ me, onSaved }: { me: Me; onSaved: () => void }) {
       e.preventDefault();
       setSaved(false);
       form.submit(async (v) => {
-        await api.patch("/api/v1/me", v);
+        // only what changed: a name the administrator left empty does not stand in the way of the language
+        const changes: Partial<typeof v> = {};
+        if (v.first_name !== (me.first_name ?? "")) changes.first_name = v.first_name;
+        if (v.last_name !== (me.last_name ?? "")) changes.last_name = v.last_name;
+        if (v.language !== me.language) changes.language = v.language;
+        if (Object.keys(changes).length) await api.patch("/api/v1/me", changes);
         await setLanguage(v.language);
         setSaved(true);
         onSaved();
@@ -43,13 +48,22 @@ function Profile({ me, onSaved }: { me: Me; onSaved: () => void }) {
   );
 }
 
+/** Codes by mail, the authenticator app and backup codes. Everything that weakens the second factor or hands out
+ * new codes (codes by mail off, confirming or removing the app, new backup codes) asks for the current password:
+ * a session left open somewhere must not be enough to take the account over. */
 function TwoFactor({ me, onChanged }: { me: Me; onChanged: () => void }) {
   const { t } = useI18n();
   const tf = (me.two_factor ?? {}) as { method?: string; own_choice?: string | null; totp?: boolean; required_by_account?: boolean };
-  const form = useForm({ code: "", password: "" });
+  const form = useForm({ code: "", current_password: "" });
   const [setup, setSetup] = useState<{ secret: string; otpauth_uri: string } | null>(null);
   const [backup, setBackup] = useState<string[] | null>(null);
   const mailOn = tf.own_choice === "email";
+  const settingUp = Boolean(setup) && !tf.totp;
+  const needsPassword = settingUp || Boolean(tf.totp) || mailOn;
+  const done = () => {
+    form.setValues({ code: "", current_password: "" });
+    onChanged();
+  };
   return (
     <div aria-labelledby="tf-title">
       <h2 id="tf-title">{t("account.twoFactor")}</h2>
@@ -62,50 +76,55 @@ function TwoFactor({ me, onChanged }: { me: Me; onChanged: () => void }) {
           <pre className="report">{backup.join("\n")}</pre>
         </Notice>
       )}
-      {!tf.totp && (
+      <form noValidate onSubmit={(e) => {
+        e.preventDefault();
+        if (!settingUp) return;
+        form.submit(async (v) => {
+          const r = await api.post<{ backup_codes: string[] }>("/api/v1/me/two-factor/totp/confirm", { code: v.code, current_password: v.current_password });
+          setBackup(r.backup_codes);
+          setSetup(null);
+          done();
+        });
+      }}>
+        {settingUp && setup && (
+          <>
+            <p>{t("account.totp.intro")}</p>
+            <p><code>{setup.secret}</code></p>
+            <p className="muted"><small>{setup.otpauth_uri}</small></p>
+            <Field label={t("account.totp.code")} inputMode="numeric" autoComplete="one-time-code" value={form.values.code} onChange={(e) => form.set("code", e.target.value)} error={form.fieldErrors.code} />
+          </>
+        )}
+        {needsPassword && (
+          <Field label={t("auth.change.current")} type="password" autoComplete="current-password" value={form.values.current_password}
+            onChange={(e) => form.set("current_password", e.target.value)} error={form.fieldErrors.current_password}
+            hint={t(settingUp ? "account.reauth.confirm" : tf.totp ? "account.totp.passwordHint" : "account.reauth.mailOff")} />
+        )}
         <div className="buttons">
-          <button type="button" disabled={form.busy} onClick={() => form.submit(async () => {
-            await api.put("/api/v1/me/two-factor/mail", { enabled: !mailOn });
-            onChanged();
-          })}>{mailOn ? t("account.mail.off") : t("account.mail.on")}</button>
-          {!setup && <button type="button" disabled={form.busy} onClick={() => form.submit(async () => setSetup(await api.post("/api/v1/me/two-factor/totp")))}>{t("account.totp.start")}</button>}
+          {settingUp && <button type="submit" className="primary" disabled={form.busy}>{t("account.totp.confirm")}</button>}
+          {!tf.totp && !settingUp && (
+            <>
+              <button type="button" disabled={form.busy} onClick={() => form.submit(async (v) => {
+                await api.put("/api/v1/me/two-factor/mail", mailOn ? { enabled: false, current_password: v.current_password } : { enabled: true });
+                done();
+              })}>{mailOn ? t("account.mail.off") : t("account.mail.on")}</button>
+              <button type="button" disabled={form.busy} onClick={() => form.submit(async () => setSetup(await api.post("/api/v1/me/two-factor/totp")))}>{t("account.totp.start")}</button>
+            </>
+          )}
+          {tf.totp && (
+            <>
+              <button type="button" disabled={form.busy} onClick={() => form.submit(async (v) => {
+                const r = await api.post<{ backup_codes: string[] }>("/api/v1/me/two-factor/backup-codes", { current_password: v.current_password });
+                setBackup(r.backup_codes);
+                form.setValues({ code: "", current_password: "" });
+              })}>{t("account.backup.new")}</button>
+              <button type="button" className="danger" disabled={form.busy} onClick={() => form.submit(async (v) => {
+                await api.post("/api/v1/me/two-factor/totp/disable", { current_password: v.current_password });
+                done();
+              })}>{t("account.totp.disable")}</button>
+            </>
+          )}
         </div>
-      )}
-      {setup && !tf.totp && (
-        <form noValidate onSubmit={(e) => {
-          e.preventDefault();
-          form.submit(async (v) => {
-            const r = await api.post<{ backup_codes: string[] }>("/api/v1/me/two-factor/totp/confirm", { code: v.code });
-            setBackup(r.backup_codes);
-            setSetup(null);
-            form.setValues({ code: "", password: "" });
-            onChanged();
-          });
-        }}>
-          <p>{t("account.totp.intro")}</p>
-          <p><code>{setup.secret}</code></p>
-          <p className="muted"><small>{setup.otpauth_uri}</small></p>
-          <Field label={t("account.totp.code")} inputMode="numeric" autoComplete="one-time-code" value={form.values.code} onChange={(e) => form.set("code", e.target.value)} error={form.fieldErrors.code} />
-          <div className="buttons"><button type="submit" className="primary" disabled={form.busy}>{t("account.totp.confirm")}</button></div>
-        </form>
-      )}
-      {tf.totp && (
-        <form noValidate onSubmit={(e) => e.preventDefault()}>
-          <Field label={t("auth.change.current")} type="password" autoComplete="current-password" value={form.values.password}
-            onChange={(e) => form.set("password", e.target.value)} error={form.fieldErrors.password} hint={t("account.totp.passwordHint")} />
-          <div className="buttons">
-            <button type="button" disabled={form.busy} onClick={() => form.submit(async (v) => {
-              const r = await api.post<{ backup_codes: string[] }>("/api/v1/me/two-factor/backup-codes", { password: v.password });
-              setBackup(r.backup_codes);
-            })}>{t("account.backup.new")}</button>
-            <button type="button" className="danger" disabled={form.busy} onClick={() => form.submit(async (v) => {
-              await api.post("/api/v1/me/two-factor/totp/disable", { password: v.password });
-              form.setValues({ code: "", password: "" });
-              onChanged();
-            })}>{t("account.totp.disable")}</button>
-          </div>
-        </form>
-      )}
+      </form>
     </div>
   );
 }
