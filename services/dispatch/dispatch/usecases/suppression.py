@@ -130,7 +130,7 @@ def _view(p: Principal, row) -> dict:
     """One entry as the user sees it: the source mailing only when its client is visible to them."""
     detail = row.detail or {}
     mailing = None
-    if row.mailing_id is not None and row.mailing_client_id is not None and p.can_see_client(str(row.mailing_client_id)):
+    if row.mailing_client_id is not None and p.can_see_client(str(row.mailing_client_id)):
         mailing = {"id": str(row.mailing_id), "name": row.mailing_name}
     return {"id": row.id, "address": row.address, "reason": row.reason,
             "scope": "account" if row.client_id is None else "client",
