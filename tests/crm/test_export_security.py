@@ -97,3 +97,37 @@ def test_starting_phase_exports_leave_pressbase_contacts_out(api, tenant, rpc_as
     assert sorted(r[3] for r in book["Contacts"].iter_rows(min_row=2, values_only=True)) == [
         "Eigene", "Eigener", "Journalistin"]
     assert "left_out" not in job["result"] and book.sheetnames == ["Contacts"]
+
+
+def test_starting_phase_account_archive_leaves_pressbase_contacts_out(api, tenant, rpc_as, publish, crm_db):
+    import json
+    import zipfile
+
+    from svckit.entitlements import Entitlements
+
+    publish("billing", "entitlements_changed", Entitlements(account_id=tenant.account, version=1,
+                                                            phase="starting").to_payload())
+    _wait_phase(crm_db, tenant.account, "starting")
+    admin_principal = tenant.admin()
+    admin = api(admin_principal)
+    with rpc_as(admin_principal) as rpc:
+        rpc.crm.import_pressbase_contacts(tenant.full, [
+            {"pressbase_id": "J-1", "last_name": "Journalistin", "email": "anna@sz.example"}])
+    own = admin.simulate_post("/api/v1/crm/contacts", json={
+        "client_id": tenant.full, "last_name": EVIL, "emails": [{"email": "own@x.example"}]})
+    assert own.status_code == 201, own.text
+    job = admin.simulate_post("/api/v1/crm/account-exports")
+    assert job.status_code == 202, job.text
+    done = wait_job(admin, job.json, timeout=120)
+    assert done["state"] == "done", done
+    assert done["result"]["left_out"]["pressbase_contacts"] == 1
+    zf = zipfile.ZipFile(io.BytesIO(admin.simulate_get(f"/api/v1/crm/jobs/{done['id']}/file").content))
+    assert json.loads(zf.read("manifest.json"))["left_out"]["pressbase_contacts"] == 1
+    crm = json.loads(zf.read("crm/data.json"))
+    assert [c["last_name"] for c in crm["tables"]["contacts"]] == [EVIL]        # JSON keeps the text as it is
+    assert [e["email"] for e in crm["tables"]["contact_emails"]] == ["own@x.example"]
+    book = load_workbook(io.BytesIO(zf.read("crm/data.xlsx")))
+    cells = [c for r in book["contacts"].iter_rows() for c in r]
+    assert any(c.value == "'" + EVIL and c.data_type == "s" for c in cells)
+    assert all(c.data_type != "f" for c in cells)
+    assert not any(c.value == "Journalistin" for c in cells)

@@ -4,6 +4,10 @@ The crm asks each service for ``export_account_data(account_id)`` (pages via ``c
 account's system principal, adds its own tables and its files' contents, and lists in ``manifest.json`` which
 services contributed and which did not (not running, no such method, an error): a part is never silently dropped.
 Everything is streamed into the ZIP (JSON written incrementally, xlsx in write_only mode), so memory stays flat.
+
+In the starting phase, when pressbase refuses its export, contacts that came from pressbase (and their e-mail
+addresses, list memberships, participations, history and file links) are left out of the crm's part, and
+``manifest.json`` says how many (``left_out``), as the xlsx exports do (crm.exporter).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from svckit.principal import Principal
 from svckit.settings import SERVICES, principal_secret
 from svckit.textsafe import safe_cell
 
-from .db.models import StoredFile
+from .db.models import Contact, StoredFile
 from .jobs import JobContext
 from .usecases.gdpr import PAGE, TABLES, _row, account_rows
 
@@ -96,12 +100,27 @@ class PartWriter:
         os.unlink(path)
 
 
-def crm_pages(ctx: JobContext) -> Iterator[tuple[str, list[dict]]]:
+def pressbase_contact_ids(ctx: JobContext) -> set[str]:
+    """The account's pressbase-sourced contacts while it is in the starting phase (else none)."""
+    from .exporter import leaves_out_pressbase, pressbase_sourced
+
+    if not leaves_out_pressbase(ctx.session, ctx.account_id):
+        return set()
+    return {str(i) for i in ctx.session.scalars(select(Contact.id).where(Contact.account_id == ctx.account_id,
+                                                                          pressbase_sourced()))}
+
+
+def crm_pages(ctx: JobContext, left_out: set[str] | None = None) -> Iterator[tuple[str, list[dict]]]:
+    left_out = left_out or set()
     for name, model in TABLES:
         offset = 0
+        key = "id" if name == "contacts" else "contact_id"
         while True:
             rows = account_rows(ctx.session, ctx.account_id, model, offset)
-            yield name, [_row(r) for r in rows]
+            out = [_row(r) for r in rows]
+            if left_out:
+                out = [r for r in out if str(r.get(key)) not in left_out]
+            yield name, out
             ctx.session.expunge_all()
             if len(rows) < PAGE:
                 break
@@ -136,7 +155,14 @@ def run_account_export(ctx: JobContext) -> dict:
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
             zf.writestr("README.txt", README)
             part = PartWriter(zf, "crm", tmpdir)
-            for table, rows in crm_pages(ctx):
+            left_out = pressbase_contact_ids(ctx)
+            if left_out:
+                manifest["left_out"] = {
+                    "pressbase_contacts": len(left_out),
+                    "reason": "Kontakte aus der Mediendatenbank (pressbase) sind in der Startphase nicht exportierbar. "
+                              "/ Contacts from the media database (pressbase) cannot be exported in the starting "
+                              "phase."}
+            for table, rows in crm_pages(ctx, left_out):
                 part.add(table, rows)
                 ctx.progress(part.rows)
             part.close()
@@ -194,8 +220,11 @@ def run_account_export(ctx: JobContext) -> dict:
                                    content_type="application/zip", size=size, sha256=digest.hexdigest(),
                                    storage_key=key, created_by=ctx.user_id))
         ctx.session.commit()
-        return {"file_id": str(file_id), "filename": name, "size": size, "services": manifest["services"],
-                "missing": manifest["missing"]}
+        result = {"file_id": str(file_id), "filename": name, "size": size, "services": manifest["services"],
+                  "missing": manifest["missing"]}
+        if manifest.get("left_out"):
+            result["left_out"] = manifest["left_out"]
+        return result
     finally:
         import shutil
         shutil.rmtree(tmpdir, ignore_errors=True)
