@@ -100,6 +100,7 @@ OPTIONAL = {
     "SMTP_RECONCILE_URL",  # only a relay that can be asked (the development sink): asserted per environment
     "GATEWAY_BIND", "GATEWAY_PORT", "GATEWAY_THREADS", "GATEWAY_TIMEOUT", "GATEWAY_WORKERS",
     "MAX_JSON_BYTES", "READY_TIMEOUT", "RPC_TIMEOUT",
+    "TRUSTED_PROXIES",  # gateway: empty believes no X-Forwarded-For (safe); the k8s overlays name the Ingress network
     "WEB_APP_DIR",  # the gateway wheel carries the built web app (Dockerfile, web stage)
     "LOG_FORMAT", "LOG_LEVEL", "MAX_WORKERS",
     "PRESSBASE_EXACT_COUNT_LIMIT", "PRESSBASE_FEED_MAX_BYTES", "PRESSBASE_MAX_FEED_BYTES",
