@@ -73,7 +73,8 @@ def test_second_factor_changes_and_a_new_email_need_the_current_password(api, id
     assert disabled.status_code == 200 and disabled.json["two_factor"]["totp"] is False
     # a user's new e-mail address (where reset mails go) needs the administrator's password; a name does not
     user = api.simulate_post(f"{P}/users", json={"email": f"ben-{uuid.uuid4().hex[:6]}@example.com",
-                                                 "first_name": "Ben", "last_name": "Nutzer"}, headers=admin).json
+                                                 "first_name": "Ben", "last_name": "Nutzer", "active": True},
+                            headers=admin).json
     renamed = api.simulate_patch(f"{P}/users/{user['id']}", json={"first_name": "Benjamin"}, headers=admin)
     assert renamed.status_code == 200 and renamed.json["first_name"] == "Benjamin"
     new_email = f"neu-{uuid.uuid4().hex[:6]}@example.com"
@@ -83,6 +84,8 @@ def test_second_factor_changes_and_a_new_email_need_the_current_password(api, id
     moved = api.simulate_patch(f"{P}/users/{user['id']}", json={"email": new_email, "current_password": PASSWORD},
                                headers=admin)
     assert moved.status_code == 200 and moved.json["email"] == new_email
+    welcome, notice = identity.sink.wait_for(2, to=user["email"])  # the old address is told
+    assert notice["Subject"] == "Ihre Anmelde-Adresse wurde geändert" and new_email in notice.text
     # every wrong password was a failed login of the administrator, in the audit log
     audit = api.simulate_get(f"{P}/audit", headers=admin, params={"event": "login_failed"}).json["entries"]
     assert [e["details"]["reason"] for e in audit] == ["wrong_current_password"] * 5

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from svckit.i18n import Text
 from svckit.mail import TransactionalMail
 
@@ -75,6 +77,18 @@ def second_factor_locked(user: User, failures: int, minutes: int) -> Transaction
         "Two-factor login is therefore locked for {minutes} minutes. If this was not you, someone knows your "
         "password: please change it at once (\"Forgot your password?\" on the login page) and tell your "
         "administrator."), n=failures, minutes=minutes)
+
+
+def email_changed(user: User, old_email: str) -> TransactionalMail:
+    """To the address the user had until now: if the change was not meant, they hear it where they can still read."""
+    mail = _mail(user, "security", Text("Ihre Anmelde-Adresse wurde geändert", "Your login address was changed"), Text(
+        "die E-Mail-Adresse Ihres Pressroom-Zugangs wurde von Ihrem Administrator von {old} in {new} geändert. "
+        "Anmeldung und Einmal-Passwörter laufen ab jetzt über die neue Adresse. Haben Sie das nicht veranlasst, "
+        "wenden Sie sich bitte sofort an Ihren Administrator.",
+        "the e-mail address of your Pressroom account was changed by your administrator from {old} to {new}. "
+        "Logins and one-time passwords now use the new address. If you did not ask for this, please contact your "
+        "administrator at once."), old=old_email, new=user.email)
+    return replace(mail, to=old_email)
 
 
 def password_changed(user: User) -> TransactionalMail:

@@ -135,7 +135,9 @@ def update_user(work: Work, user_id: Any, changes: dict[str, Any]) -> dict[str, 
             confirm_current_password(work, admin, current_password)
         if work.db.execute(select(User.id).where(func.lower(User.email) == email)).first():
             raise Conflict(EMAIL_TAKEN, fields={"email": EMAIL_TAKEN})
-        user.email = email
+        old_email, user.email = user.email, email
+        if user.active:
+            work.mail(mails.email_changed(user, old_email))
     for key in ("first_name", "last_name", "salutation", "language"):
         if key in changes:
             setattr(user, key, changes[key])
