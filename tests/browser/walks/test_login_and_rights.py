@@ -1,7 +1,8 @@
 """Walks of customers: the administrator creates a user who needs a mailed code, the user's first login (one-time
 password from the invitation, forced password change), a login with the code read from the SMTP sink, the
 administrator restricting a client to read only and the user seeing it at once; validation errors next to their
-fields in the user's language with nothing typed lost; the language remembered per user."""
+fields in the user's language with nothing typed lost; the language remembered per user; codes by mail switched
+off only with the current password."""
 
 from __future__ import annotations
 
@@ -179,3 +180,12 @@ def test_forgot_password_with_the_mailed_one_time_password(new_page, suite):
     expect(page.get_by_role("button", name="Code per E-Mail ausschalten")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Code per E-Mail")
     expect(page.get_by_role("region", name="Angemeldete Sitzungen")).to_contain_text("diese Sitzung")
+    # switching them off again needs the current password: refused without it, the field says why
+    page.get_by_role("button", name="Code per E-Mail ausschalten").click()
+    current = page.get_by_label("Bisheriges Passwort")
+    expect(current).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_role("button", name="Code per E-Mail ausschalten")).to_be_visible()
+    current.fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Code per E-Mail ausschalten").click()
+    expect(page.get_by_role("button", name="Code per E-Mail einschalten")).to_be_visible()
+    expect(page.get_by_label("Bisheriges Passwort")).to_have_count(0)
