@@ -11,11 +11,14 @@ import time
 from pathlib import Path
 
 import pytest
+import eventlet
+from nameko.rpc import RpcProxy
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from svckit import principal as principal_mod
 from svckit.entrypoints import Auth, rpc
 from svckit.principal import Principal
+from svckit.rpc import ServiceRpc
 from svckit.settings import DEV_PRINCIPAL_SECRET
 
 REPO = Path(__file__).resolve().parents[4]
@@ -32,10 +35,23 @@ class RingProbe:
         return self.auth.principal.to_dict()
 
 
-def _call(amqp_uri: str, token: str | None) -> dict:
+class SlowCaller:
+    """A worker that runs longer than its caller's token lives, then calls on (a transfer job, say)."""
+    name = "slow_caller"
+    auth = Auth()
+    probe = ServiceRpc("ring_probe", timeout=10)
+    plain = RpcProxy("ring_probe")
+
+    @rpc
+    def later(self, seconds: float, refreshing: bool) -> dict:
+        eventlet.sleep(seconds)
+        return (self.probe if refreshing else self.plain).whoami()
+
+
+def _call(amqp_uri: str, token: str | None, method: str = "whoami", *args, service: str = "ring_probe") -> dict:
     data = {principal_mod.CONTEXT_KEY: token} if token else {}
     with ClusterRpcProxy({"AMQP_URI": amqp_uri, "serializer": "json"}, context_data=data, timeout=10) as proxy:
-        return proxy.ring_probe.whoami()
+        return getattr(getattr(proxy, service), method)(*args)
 
 
 def _user() -> Principal:
@@ -56,6 +72,21 @@ def test_a_rotated_ring_accepts_old_keys_until_they_are_removed(run_services, am
     run_services(RingProbe, config={"PRINCIPAL_SECRET": NEW})
     assert _call(amqp_uri, principal_mod.encode(_user(), OLD))["kind"] == "anonymous"
     assert _call(amqp_uri, principal_mod.encode(_user(), NEW))["user_id"] == "u-1"
+
+
+def test_a_worker_outliving_its_callers_token_keeps_acting_for_it(run_services, amqp_uri, monkeypatch):
+    monkeypatch.setenv("PRINCIPAL_TOKEN_TTL", "2")
+    ring = "short:" + "S" * 48   # a ring not parsed before in this process: it takes the 2 s lifetime
+    run_services(RingProbe, SlowCaller, config={"PRINCIPAL_SECRET": ring})
+    token = principal_mod.encode(_user(), ring)
+    # svckit.rpc.ServiceRpc mints the principal afresh before the late call: the probe still sees the user
+    assert _call(amqp_uri, token, "later", 2.5, True, service="slow_caller")["user_id"] == "u-1"
+    # nameko's own proxy forwards the token as it came: by now it has expired, the probe sees nobody
+    token = principal_mod.encode(_user(), ring)
+    assert _call(amqp_uri, token, "later", 2.5, False, service="slow_caller")["kind"] == "anonymous"
+    # and a token that was already expired when the worker started is not revived
+    expired = principal_mod.encode(_user(), ring, now=time.time() - 3)
+    assert _call(amqp_uri, expired, "later", 0, True, service="slow_caller")["kind"] == "anonymous"
 
 
 def _start(argv: list[str], **env: str | None) -> subprocess.CompletedProcess:
