@@ -30,9 +30,9 @@ from sqlalchemy import select
 from svckit import principal as principal_mod
 from svckit.principal import Principal
 from svckit.settings import SERVICES, principal_secret
-from svckit.textsafe import safe_cell
 
 from .db.models import Contact, StoredFile
+from .exporter import export_cell
 from .jobs import JobContext
 from .usecases.gdpr import PAGE, TABLES, _row, account_rows
 
@@ -50,7 +50,7 @@ def _cell(value: Any) -> Any:
     if isinstance(value, (dict, list)):
         value = json.dumps(value, ensure_ascii=False, default=str)
     if isinstance(value, str):
-        value = safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value)[:32000])   # never a formula (=, +, -, @ ...)
+        value = export_cell(ILLEGAL_CHARACTERS_RE.sub("", value)[:32000])   # never a formula (=, +, -, @ ...)
     return value
 
 

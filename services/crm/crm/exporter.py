@@ -13,6 +13,7 @@ file says so on a sheet "Hinweis"/"Note" and the job's result counts them (``lef
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import uuid
 from typing import Any
@@ -92,6 +93,19 @@ def source_query(session: Session, principal: Principal, source: dict) -> tuple[
     return conds, None, "Kontakte", None
 
 
+#: a phone number as typed ("+49 89 1234-0", "+43 (1) 234 56"): no letters, so no function, link or DDE call can hide
+#: in it; it stays as it is (an apostrophe in front would show in every mail-merge letter)
+PHONE_NUMBER = re.compile(r"\+\d[\d ()./-]*")
+
+
+def export_cell(value: Any) -> Any:
+    """A cell value for an export: :func:`svckit.textsafe.safe_cell` (text starting with =, +, -, @, TAB or CR gets
+    an apostrophe so it can never run as a formula), except phone numbers."""
+    if isinstance(value, str) and PHONE_NUMBER.fullmatch(value):
+        return value
+    return safe_cell(value)
+
+
 def pressbase_sourced():
     """Contacts whose data came from pressbase: transferred (source pressbase) or linked to a pressbase record."""
     return or_(Contact.pressbase_id.is_not(None), Contact.source_kind == "pressbase")
@@ -123,7 +137,7 @@ def _row(c: Contact, email: str | None, state: str | None, lang: str, status: st
     if status is not None:
         row.append(STATUS_TEXT[status].pick(lang))
     # text that Excel or LibreOffice would take for a formula (=, +, -, @, TAB, CR) is written as text
-    return [safe_cell(v) for v in row]
+    return [export_cell(v) for v in row]
 
 
 def write_xlsx(session: Session, principal: Principal, source: dict, lang: str, path: str,
