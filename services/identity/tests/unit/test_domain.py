@@ -85,6 +85,30 @@ def test_codes_are_six_digits_and_hashes_bind_the_challenge():
     assert codes.code_hash("a", "123456") != codes.code_hash("b", "123456")
 
 
+def test_wrong_second_factor_codes_back_off_then_lock_and_a_day_clears_them():
+    count = codes.SecondFactorCount(0, None, None)
+    now = NOW
+    waits = []
+    for n in range(1, codes.SF_LOCK_AFTER + 1):
+        wait, locked = codes.second_factor_wait(count, now)
+        assert not locked
+        waits.append(wait)
+        now += timedelta(seconds=wait)
+        count = codes.second_factor_failed(count, now)
+        assert count.failures == n and count.failed_at == now
+    assert waits == [0, 0, 0, 0, 0, 15, 30, 60, 120, 240]
+    assert count.locked_until == now + timedelta(hours=1)  # the tenth locks
+    assert codes.second_factor_wait(count, now + timedelta(minutes=59)) == (60.0, True)
+    later = now + timedelta(minutes=61)
+    assert codes.second_factor_wait(count, later) == (0.0, False)
+    again = codes.second_factor_failed(count, later)  # within the day every further wrong code locks again
+    assert again.failures == 11 and again.locked_until == later + timedelta(hours=1)
+    # a day without a wrong code: the count starts again
+    fresh = codes.second_factor_failed(count, now + timedelta(hours=24))
+    assert fresh.failures == 1 and fresh.locked_until is None
+    assert codes.second_factor_wait(count, now + timedelta(hours=24)) == (0.0, False)
+
+
 def test_totp_single_use_and_drift():
     secret = codes.new_totp_secret()
     totp = pyotp.TOTP(secret)
