@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
-from svckit.settings import amqp_uri, check_principal_secret, check_secret, env, principal_secret
+from svckit.settings import amqp_uri, check_principal_secret, check_redis_url, check_secret, env, principal_secret
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -44,6 +44,8 @@ class Settings:
         check_principal_secret(self.principal_secret)
         if self.auth_cache_key is not None:
             check_secret("AUTH_CACHE_KEY", self.auth_cache_key)
+        if self.auth_cache:
+            check_redis_url(self.redis_url)
         if isinstance(self.trusted_proxies, str):  # Settings(trusted_proxies="10.0.0.0/8") in tests and tools
             object.__setattr__(self, "trusted_proxies", networks(self.trusted_proxies))
 

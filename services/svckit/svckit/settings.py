@@ -97,6 +97,23 @@ def check_principal_secret(value: str | None, production: bool | None = None) ->
         check_secret(where, secret, dev_defaults=(DEV_PRINCIPAL_SECRET,), production=production)
 
 
+def check_redis_url(url: str | None, production: bool | None = None) -> None:
+    """In production Redis must require a password: a REDIS_URL without one is refused."""
+    from urllib.parse import urlsplit
+
+    if not (is_production() if production is None else production):
+        return
+    try:
+        password = urlsplit(url or "").password
+    except ValueError:
+        password = None
+    if not password:
+        raise ConfigurationError("REDIS_URL has no password, and PRESSROOM_ENV=production: refusing to start. Run "
+                                 "Redis with a password (requirepass) and put it into REDIS_URL "
+                                 "(redis://:PASSWORD@host:6379/0).")
+    check_secret("the password in REDIS_URL", password)
+
+
 def principal_secret() -> str:
     """PRINCIPAL_SECRET: one secret or a key ring (svckit.principal); in production a missing or development value
     raises ConfigurationError."""

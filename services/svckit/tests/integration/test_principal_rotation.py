@@ -106,8 +106,13 @@ def test_the_gateway_refuses_a_production_start_without_a_real_secret(secret, me
                   PRESSROOM_ENV="production", PRINCIPAL_SECRET=secret)
     assert proc.returncode != 0
     assert f"ConfigurationError: {message}, and PRESSROOM_ENV=production: refusing to start." in proc.stderr
+    # a real secret, but Redis without a password
+    proc = _start([sys.executable, "-c", "from gateway.app import get_app; get_app()"],
+                  PRESSROOM_ENV="production", PRINCIPAL_SECRET="k1:" + "s" * 64, REDIS_URL="redis://redis:6379/0")
+    assert proc.returncode != 0 and "REDIS_URL has no password" in proc.stderr
     ok = _start([sys.executable, "-c", "from gateway.app import get_app; get_app()"],
-                PRESSROOM_ENV="production", PRINCIPAL_SECRET="k1:" + "s" * 64)
+                PRESSROOM_ENV="production", PRINCIPAL_SECRET="k1:" + "s" * 64,
+                REDIS_URL="redis://:" + "r" * 48 + "@redis:6379/0")
     assert ok.returncode == 0, ok.stderr[-2000:]
 
 

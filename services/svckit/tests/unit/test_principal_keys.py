@@ -153,3 +153,14 @@ def test_cache_entries_carry_a_mac_that_covers_every_part():
     assert authcache.unseal(key, token_hex, json.dumps({k: v for k, v in data.items() if k != "mac"})) is None
     assert authcache.unseal(key, token_hex, raw, now=exp + 1) is None   # past its signed expiry
     assert authcache.unseal(key, token_hex, b"{not json") is None
+
+
+def test_production_wants_a_password_in_redis_url(monkeypatch):
+    monkeypatch.setenv("PRESSROOM_ENV", "production")
+    for url in ("redis://redis:6379/0", "redis://:@redis:6379/0", "redis://:dev-only-redis-password@redis:6379/0"):
+        with pytest.raises(settings.ConfigurationError, match="refusing to start"):
+            settings.check_redis_url(url)
+    settings.check_redis_url("redis://:" + "p" * 48 + "@redis:6379/0")
+    settings.check_redis_url("rediss://pressroom:" + "p" * 48 + "@cache.example.com:6380/0")
+    monkeypatch.setenv("PRESSROOM_ENV", "development")
+    settings.check_redis_url("redis://127.0.0.1:6379/0")
