@@ -319,7 +319,8 @@ def verify_second_factor(work: Work, token: Any, code: str) -> dict[str, Any]:
             raise InvalidInput(LATE_CODE, fields={"code": LATE_CODE})
         _refuse(outcome)
     challenge.used_at = work.now
-    user.second_factor_failures, user.second_factor_failed_at, user.second_factor_locked_until = 0, None, None
+    if user.second_factor_failures or user.second_factor_locked_until is not None:  # a correct code resets the count
+        user.second_factor_failures, user.second_factor_failed_at, user.second_factor_locked_until = 0, None, None
     if counter is not None:
         user.totp_last_counter = counter
     result = open_session(work, user, account, challenge.password_change_required, used)
