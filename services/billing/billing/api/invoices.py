@@ -5,11 +5,11 @@ from __future__ import annotations
 import base64
 
 from svckit.entrypoints import rpc
-from svckit.errors import field_error
+from svckit.errors import NotFound, field_error
 from svckit.validation import parse_uuid
 
 from ..db import repo
-from ..usecases import invoicing
+from ..usecases import invoicing, subscriptions
 from .common import Base, paging
 
 
@@ -18,6 +18,8 @@ class InvoicesApi(Base):
     def list_invoices(self, account_id: str | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
         account = self.account_for(account_id, own_roles=("license_manager",))
         limit, offset = paging(limit, offset)
+        if self.auth.principal.is_operator and repo.subscription_row(self.db, account) is None:
+            raise NotFound(subscriptions.NO_SUBSCRIPTION)  # an unknown account is not an empty list
         return [invoicing.summary(i) for i in repo.invoices_of(self.db, account, limit, offset)]
 
     @rpc
