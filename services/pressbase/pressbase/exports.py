@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from svckit.errors import InvalidInput, NotFound
 from svckit.i18n import Text
 from svckit.principal import Principal
+from svckit.textsafe import safe_cell
 
 from . import selections
 from .db.models import Export, Selection
@@ -124,13 +125,19 @@ def _outlet_values(r: dict, lang: str) -> dict[str, Any]:
     }
 
 
+#: a phone number as typed ("+49 170 1234567"): no letters, so no function, link or DDE call can hide in it
+PHONE_NUMBER = re.compile(r"\+\d[\d ()./-]*")
+
+
 def _cell(ws, value):
+    """Vendor text is never a formula: text starting with =, +, -, @, TAB or CR gets a leading apostrophe
+    (svckit.textsafe.safe_cell, the OWASP rule), so Excel and LibreOffice show it as text. Phone numbers stay as
+    they are."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"   # vendor text, never a formula
-    return cell
+        if not PHONE_NUMBER.fullmatch(value):
+            value = safe_cell(value)
+    return WriteOnlyCell(ws, value=value)
 
 
 def _slug(name: str) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
 from svckit.i18n import Text
-from svckit.validation import Input, invalid
+from svckit.validation import Input, Line, invalid
 
 from .domain import catalog
 
@@ -21,6 +21,12 @@ def _codes(table: dict[str, Text], what: Text):
                 raise invalid(f"Unbekannter Wert „{v}“ ({what.de}).", f"Unknown value \"{v}\" ({what.en}).")
         return list(dict.fromkeys(values))
     return check
+
+
+#: a record or link id: a positive 64-bit integer (PostgreSQL bigint); anything larger is refused naming the field
+RecordId = Annotated[int, Field(ge=1, le=2 ** 63 - 1)]
+#: a selection's name: one line (it becomes a file name and a mailing's list name)
+SelectionName = Annotated[Line, Field(min_length=1, max_length=200)]
 
 
 class _Filters(Input):
@@ -43,7 +49,7 @@ class _Filters(Input):
 
 
 class JournalistFilters(_Filters):
-    outlet: list[int] = Field([], max_length=50)
+    outlet: list[RecordId] = Field([], max_length=50)
     freelance: bool | None = None
 
 
@@ -71,7 +77,7 @@ class OutletSearch(_Search):
 class ForwardFeatureSearch(Input):
     q: str | None = Field(None, max_length=300)
     topic: list[str] = Field([], max_length=50)
-    outlet: list[int] = Field([], max_length=50)
+    outlet: list[RecordId] = Field([], max_length=50)
     media_type: list[str] = Field([], max_length=20)
     deadline_from: date | None = None       # default: today (upcoming deadlines)
     deadline_to: date | None = None
@@ -93,25 +99,25 @@ MAX_ITEMS_PER_CALL = 5_000
 
 
 class SelectionCreate(Input):
-    name: str = Field(min_length=1, max_length=200)
+    name: SelectionName
     kind: Literal["search", "list"]
     target: Literal["journalists", "outlets"] = "journalists"
     client_id: uuid.UUID | None = None
     query: SavedQuery | None = None
-    journalist_ids: list[int] = Field([], max_length=MAX_ITEMS_PER_CALL)
-    outlet_ids: list[int] = Field([], max_length=MAX_ITEMS_PER_CALL)
+    journalist_ids: list[RecordId] = Field([], max_length=MAX_ITEMS_PER_CALL)
+    outlet_ids: list[RecordId] = Field([], max_length=MAX_ITEMS_PER_CALL)
 
 
 class SelectionUpdate(Input):
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: SelectionName | None = None
     query: SavedQuery | None = None
     client_id: uuid.UUID | None = None
     account_wide: bool = False      # true: remove the client limit (client_id null means "unchanged")
 
 
 class SelectionItems(Input):
-    journalist_ids: list[int] = Field([], max_length=MAX_ITEMS_PER_CALL)
-    outlet_ids: list[int] = Field([], max_length=MAX_ITEMS_PER_CALL)
+    journalist_ids: list[RecordId] = Field([], max_length=MAX_ITEMS_PER_CALL)
+    outlet_ids: list[RecordId] = Field([], max_length=MAX_ITEMS_PER_CALL)
 
 
 class ItemsFromSearch(Input):
@@ -135,16 +141,21 @@ class ExportStart(Input):
 class TransferStart(Input):
     client_id: uuid.UUID
     selection_id: uuid.UUID | None = None
-    journalist_ids: list[int] = Field([], max_length=MAX_ITEMS_PER_CALL)
+    journalist_ids: list[RecordId] = Field([], max_length=MAX_ITEMS_PER_CALL)
 
 
 class ApplyChanges(Input):
     client_id: uuid.UUID
-    link_ids: list[int] = Field(min_length=1, max_length=500)
+    link_ids: list[RecordId] = Field(min_length=1, max_length=500)
+
+
+class ExportChunk(Input):
+    offset: int = Field(0, ge=0, le=2 ** 31 - 1)
+    size: int = Field(4 * 1024 * 1024, ge=1, le=4 * 1024 * 1024)
 
 
 class FeedUploadStart(Input):
-    filename: str | None = Field(None, max_length=255)
+    filename: Annotated[Line, Field(max_length=255)] | None = None
     format: Literal["jsonl", "csv"]
 
 

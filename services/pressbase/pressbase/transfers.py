@@ -5,6 +5,11 @@ contact fields as transferred (``snapshot``). When a feed later changes the jour
 from the snapshot: ``changes`` lists those differences, ``apply`` sends the chosen ones to
 ``crm.update_pressbase_contacts`` and moves the snapshot forward. Contact fields are built by one SQL projection
 (``CONTACT_FIELDS``) for both the transfer and the comparison, so they cannot drift apart.
+
+In the starting phase, when the Excel export is refused, the transfer is capped: an account may have at most the
+phase's recipient limit (``max_recipients_per_mailing``, 100) of distinct journalists transferred; a transfer that
+would go beyond it is refused as a whole (403, ``reason: starting_phase_transfer_limit``). The crm leaves
+pressbase contacts out of its exports in that phase too.
 """
 
 from __future__ import annotations
@@ -15,12 +20,15 @@ from typing import Any, Callable
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from svckit.errors import InvalidInput
+from svckit import entitlements
+from svckit.errors import Forbidden, InvalidInput
 from svckit.i18n import Text
 from svckit.principal import Principal
+from svckit.textsafe import one_line
 
 from . import selections
 from .db.copy import jsonb
+from .db.models import account_entitlements
 from .domain.licence import Licence
 from .domain.query import decode_cursor, encode_cursor
 from .schemas import ApplyChanges, Paging, TransferStart
@@ -29,6 +37,12 @@ BATCH = 500
 NOTHING_TO_TRANSFER = Text("Keine (lizenzierten) Journalisten zum Übernehmen.",
                            "No (licensed) journalists to transfer.")
 UNKNOWN_LINKS = Text("Unbekannte Verknüpfungen: {ids}.", "Unknown links: {ids}.")
+
+STARTING_PHASE_LIMIT = Text(
+    "In der Startphase können höchstens {limit} Journalisten ins CRM übernommen werden (schon übernommen: {done}, "
+    "mit dieser Übernahme wären es {total}).",
+    "In the starting phase at most {limit} journalists can be transferred to the CRM (already transferred: {done}, "
+    "with this transfer: {total}).")
 
 GENDER = {"f": "female", "m": "male", "d": "diverse"}
 
@@ -63,10 +77,16 @@ FIELD_LABELS = {
 }
 
 
+def _one_line_fields(fields: dict) -> dict:
+    """Every contact field is a single line (crm refuses line breaks): records stored before the feed cleaned them
+    are cleaned here, so they transfer instead of failing the batch."""
+    return {k: one_line(v) if isinstance(v, str) else v for k, v in fields.items()}
+
+
 def contact_fields(session: Session, licence: Licence, ids: list[int]) -> dict[int, tuple[int, dict]]:
     rows = session.execute(text(CONTACT_FIELDS), {"ids": ids, "ds": list(licence.datasets),
                                                   "plus": licence.plus_fields}).all()
-    return {r[0]: (r[1], r[2]) for r in rows}
+    return {r[0]: (r[1], _one_line_fields(r[2])) for r in rows}
 
 
 def journalist_ids(session: Session, principal: Principal, licence: Licence, data: TransferStart) -> list[int]:
@@ -95,6 +115,24 @@ def journalist_ids(session: Session, principal: Principal, licence: Licence, dat
     return ids
 
 
+def check_starting_phase_cap(session: Session, principal: Principal, ids: list[int]) -> None:
+    """Refuse a transfer that would take the account beyond the starting phase's recipient limit (distinct
+    journalists transferred into any of its clients; transferring one again does not count twice)."""
+    account = principal.require_account()
+    ent = entitlements.load(session, account_entitlements, account)
+    if ent.phase != entitlements.STARTING:
+        return
+    limit = ent.max_recipients_per_mailing or entitlements.STARTING_PHASE_MAX_RECIPIENTS
+    done, again = session.execute(text(
+        "SELECT count(DISTINCT journalist_id), count(DISTINCT journalist_id) FILTER "
+        "(WHERE journalist_id = ANY(CAST(:ids AS bigint[]))) FROM transfer_links WHERE account_id = :a"),
+        {"a": account, "ids": ids}).one()
+    total = done + len(set(ids)) - again
+    if total > limit:
+        raise Forbidden(STARTING_PHASE_LIMIT.format(limit=limit, done=done, total=total),
+                        reason="starting_phase_transfer_limit", limit=limit, transferred=done, requested=len(ids))
+
+
 def run(session: Session, principal: Principal, licence: Licence, client_id: str, ids: list[int],
         import_contacts: Callable[[str, list[dict]], list[dict]], progress: Callable[[int], None],
         commit: Callable[[], None]) -> dict[str, Any]:
@@ -102,6 +140,7 @@ def run(session: Session, principal: Principal, licence: Licence, client_id: str
     batch, so a failure later keeps what crm already created linked)."""
     created = linked = 0
     account = principal.require_account()
+    check_starting_phase_cap(session, principal, ids)   # again when the job runs: another may have run meanwhile
     for start in range(0, len(ids), BATCH):
         batch = ids[start:start + BATCH]
         fields = contact_fields(session, licence, batch)
@@ -239,4 +278,4 @@ def changed_links(session: Session, import_id: int) -> list[dict[str, Any]]:
         return []
     rows = session.execute(text(CONTACT_FIELDS), {"ids": ids, "ds": ["dach", "plus", "world"], "plus": False}).all()
     changed_at = session.execute(text("SELECT now()")).scalar().isoformat()
-    return [{"pressbase_id": f"J-{r[0]}", "record": r[2], "changed_at": changed_at} for r in rows]
+    return [{"pressbase_id": f"J-{r[0]}", "record": _one_line_fields(r[2]), "changed_at": changed_at} for r in rows]

@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from svckit.textsafe import like_prefix
+
 from ..domain.query import TIERS, ParsedQuery, WordForms, to_tsquery, words_of
 from .indexer import SAMPLE_FACTOR, SUB_FACTOR
 
@@ -82,7 +84,7 @@ def correct_typos(session: Session, query: ParsedQuery, forms: dict[str, WordFor
             continue
         if word in prefix_words and session.execute(
                 text("SELECT EXISTS (SELECT 1 FROM search_words WHERE word LIKE :p)"),
-                {"p": f.plain.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"}).scalar():
+                {"p": like_prefix(f.plain)}).scalar():
             continue
         near = session.execute(text("""
 SELECT word FROM (

@@ -12,6 +12,11 @@ fields as ``plus.<name>`` columns; ``;``, ``,`` and tab separators are recognise
 
 A file is applied all or nothing: :func:`parse` yields the records and collects every error with its line and field
 (German and English); the importer refuses the whole file if there is any.
+
+Vendor text is cleaned, not refused (one stray character must not cost a whole delivery): NUL is removed from every
+string (PostgreSQL cannot store it), and single-line fields (names, titles, positions, outlet names, addresses,
+phone numbers) get line breaks and control characters replaced by a space (``svckit.textsafe.one_line``): a
+journalist's name reaches mail headers and CRM contacts, where a line break could start a new header.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from pydantic import ConfigDict, Field, ValidationError, field_validator, model_
 from pydantic import BaseModel
 
 from svckit.i18n import Text
+from svckit.textsafe import one_line, without_nul
 from svckit.validation import invalid, to_invalid_input
 
 from . import catalog
@@ -64,6 +70,29 @@ def _codes(table: dict[str, Text], what: Text):
     return check
 
 
+def _no_nul(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, str):
+        return without_nul(value)
+    if depth > 32:
+        return value
+    if isinstance(value, dict):
+        return {_no_nul(k, depth + 1): _no_nul(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_nul(v, depth + 1) for v in value]
+    return value
+
+
+def _single_line(value):
+    return one_line(value) if isinstance(value, str) else value
+
+
+def _required_line(value):
+    cleaned = _single_line(value)
+    if isinstance(cleaned, str) and not cleaned:
+        raise invalid("Darf nicht nur aus Steuerzeichen bestehen.", "Must not consist of control characters only.")
+    return cleaned
+
+
 def _date(value):
     if value is None or isinstance(value, date):
         return value
@@ -85,6 +114,7 @@ class _Record(BaseModel):
     @classmethod
     def _empty_is_missing(cls, data: Any) -> Any:
         if isinstance(data, dict):
+            data = _no_nul(data)
             return {k: v for k, v in data.items() if v != "" and v is not None}
         return data
 
@@ -141,6 +171,9 @@ class OutletRecord(_Media):
     phone: str | None = Field(None, max_length=60)
     departments: list[str] = []
 
+    _name = field_validator("name", mode="after")(_required_line)
+    _lines = field_validator("publisher", "city", "postal_code", "street", "website", "phone",
+                             mode="after")(_single_line)
     _media_type = field_validator("media_type")(_code(catalog.MEDIA_TYPES, Text("Medientyp", "media type")))
     _language = field_validator("language")(_code(catalog.LANGUAGES, Text("Sprache", "language")))
     _frequency = field_validator("frequency")(_code(catalog.FREQUENCIES, Text("Erscheinungsweise", "frequency")))
@@ -179,6 +212,8 @@ class JournalistRecord(_Media):
     outlets: list[OutletLink] = []
     last_verified: date | None = None
 
+    _last_name = field_validator("last_name", mode="after")(_required_line)
+    _lines = field_validator("title", "first_name", "position", "city", "phone", mode="after")(_single_line)
     _desks = field_validator("desks")(_codes(catalog.DESKS, Text("Ressort", "desk")))
     _languages = field_validator("languages")(_codes(catalog.LANGUAGES, Text("Sprache", "language")))
     _verified = field_validator("last_verified", mode="before")(_date)
@@ -212,6 +247,7 @@ class ForwardFeatureRecord(_Record):
     description: str = Field("", max_length=5000)
     deadline: date
 
+    _title = field_validator("title", mode="after")(_required_line)
     _topic = field_validator("topic")(_code(catalog.TOPICS, Text("Thema", "topic")))
     _dates = field_validator("issue_date", "deadline", mode="before")(_date)
 

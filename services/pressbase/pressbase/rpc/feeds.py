@@ -125,7 +125,8 @@ class FeedEntrypoints(Entrypoints):
     def get_feed_import(self, import_id) -> dict:
         self._operator()
         try:
-            row = self.db.get(FeedImport, int(import_id))
+            number = int(import_id)
+            row = self.db.get(FeedImport, number) if 0 < number < 2 ** 63 else None
         except (TypeError, ValueError):
             row = None
         if row is None:
@@ -146,9 +147,13 @@ class FeedEntrypoints(Entrypoints):
         for key, column in (("record_id", RecordChange.record_id), ("import_id", RecordChange.import_id)):
             if query.get(key) is not None:
                 try:
-                    stmt = stmt.where(column == int(query[key]))
+                    number = int(query[key])
+                    if not 0 < number < 2 ** 63:   # a bigint: larger numbers are refused, never a database error
+                        raise ValueError(number)
+                    stmt = stmt.where(column == number)
                 except (TypeError, ValueError):
-                    raise InvalidInput(fields={key: Text("Ganze Zahl erwartet.", "Whole number expected.")}) from None
+                    raise InvalidInput(fields={key: Text("Ganze Zahl von 1 bis 2^63-1 erwartet.",
+                                                         "A whole number from 1 to 2^63-1 expected.")}) from None
         cursor = decode_cursor(p.cursor, "changes") if p.cursor else None
         if cursor:
             stmt = stmt.where(RecordChange.id < cursor["id"])

@@ -15,7 +15,7 @@ from svckit.principal import Principal
 from svckit.validation import parse, parse_uuid
 
 from .. import exports, jobs, selections, transfers
-from ..schemas import ApplyChanges, ExportStart, Paging, TransferStart
+from ..schemas import ApplyChanges, ExportChunk, ExportStart, Paging, TransferStart
 from .base import Entrypoints
 
 log = logging.getLogger(__name__)
@@ -46,13 +46,15 @@ class JobEntrypoints(Entrypoints):
 
     @rpc
     def get_export_chunk(self, export_id, offset: int = 0, size: int = exports.CHUNK_MAX) -> dict:
-        return exports.chunk(self.db, self.principal, export_id, int(offset), int(size))
+        window = parse(ExportChunk, {"offset": offset, "size": size})
+        return exports.chunk(self.db, self.principal, export_id, window.offset, window.size)
 
     @rpc
     def start_transfer(self, data: dict) -> dict:
         params = parse(TransferStart, data)
         self.principal.check_client(str(params.client_id), write=True)
         ids = transfers.journalist_ids(self.db, self.principal, self.licence(), params)
+        transfers.check_starting_phase_cap(self.db, self.principal, ids)
         job = jobs.create(self.db, self.principal, "transfer", {"client_id": str(params.client_id), "ids": ids},
                           total=len(ids))
         self.db.commit()
