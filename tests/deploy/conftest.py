@@ -129,7 +129,7 @@ NOT_NEEDED: dict[str, dict[str, str]] = {
         "PRINCIPAL_SECRET": "svckit.dbadmin talks to PostgreSQL only",
     },
 }
-NOT_SETTINGS = {"DB_URIS"}  # nameko config keys built in code, not environment variables
+NOT_SETTINGS = {"DB_URIS", "REQUIRED_SECRETS"}  # nameko config keys built in code or fixed in config.yml, not environment variables
 
 # secret-like settings: in Kubernetes only from a Secret, in compose only from the environment with a dev default
 # (REDIS_URL carries the password Redis requires)

@@ -10,7 +10,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy.engine import make_url
 from nameko.web.handlers import http
 from svckit.db import make_engine
-from svckit.settings import database_url
+from svckit.settings import check_required_secrets, database_url
 
 from .engine.engine import Engine, Runner
 from .engine.smtp import DomainLimiter, SharedDomainLimiter
@@ -30,6 +30,7 @@ def domain_limiter(settings: DispatchSettings, db_url: str) -> DomainLimiter | S
 class SenderEngine(DependencyProvider):
     def setup(self) -> None:
         config = self.container.config
+        check_required_secrets(config)  # production: no development tracking/DKIM secrets (svckit.settings)
         self.settings = DispatchSettings.load(config)
         url = (config.get("DB_URIS") or {}).get("dispatch") or database_url("dispatch")
         self.db = make_engine(url, pool_size=self.settings.smtp_connections + 4, application_name="dispatch-sender")

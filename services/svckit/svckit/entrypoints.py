@@ -24,7 +24,7 @@ from . import principal as principal_mod
 from .errors import WIRE_ERRORS
 from .logs import request_id_var
 from .principal import Principal
-from .settings import ConfigurationError, check_principal_secret
+from .settings import ConfigurationError, check_principal_secret, check_required_secrets
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,7 @@ class Auth(DependencyProvider):
             raise RuntimeError("PRINCIPAL_SECRET is not configured")
         try:  # production: no missing, development or malformed secret (svckit.settings)
             check_principal_secret(secret)
+            check_required_secrets(self.container.config)
         except ConfigurationError as exc:
             log.critical("%s", exc)
             raise

@@ -97,6 +97,13 @@ def check_principal_secret(value: str | None, production: bool | None = None) ->
         check_secret(where, secret, dev_defaults=(DEV_PRINCIPAL_SECRET,), production=production)
 
 
+def check_required_secrets(config) -> None:
+    """Every secret a service's config.yml lists under ``REQUIRED_SECRETS`` (read from the config or the environment)
+    must be a real secret in production (:func:`check_secret`); called when a service's container sets up."""
+    for name in (config or {}).get("REQUIRED_SECRETS") or ():
+        check_secret(str(name), str((config or {}).get(name) or env(str(name), "") or ""))
+
+
 def check_redis_url(url: str | None, production: bool | None = None) -> None:
     """In production Redis must require a password: a REDIS_URL without one is refused."""
     from urllib.parse import urlsplit
