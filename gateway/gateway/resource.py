@@ -27,7 +27,8 @@ class Resource:
 
     @staticmethod
     def body(req: falcon.Request, required: bool = True) -> dict[str, Any]:
-        """The JSON object in the body; malformed JSON or a non-object is a 422 naming the body."""
+        """The JSON object in the body; malformed JSON or a non-object is a 422 naming the body. The parser
+        (``gateway.media``) has already refused deep nesting, integers beyond 64 bits and NUL, naming the field."""
         if not req.content_length and not required:
             return {}
         try:
