@@ -39,8 +39,10 @@ def run_import(ctx: JobContext) -> dict:
     if not dry and p.get("bound") is not None:
         # the settings the run was accepted with (equal to its dry run's) must still be the import's
         differs = [k for k, v in p["bound"].items() if settings.get(k) != v]
-        if differs:
+        if differs:   # changed between the request and the job's start: nothing is imported
             from svckit.errors import Conflict
+            imp.state = "mapped"
+            s.commit()
             raise Conflict(DIFFERS, fields={k: DIFFERS_FIELD for k in differs}, differs=differs)
     _labels, defs = custom_labels(s, imp.account_id)
     s.execute(delete(ImportRow).where(ImportRow.import_id == imp.id, ImportRow.run == run))
