@@ -44,7 +44,7 @@ OUT_OF_BAND_SECRETS = {"pressroom-secrets", "pressroom-db-credentials", "pressro
 # the relay's login, the IMAP bounce mailbox's password)
 SECRET_KEYS = {"principal-secret", "database-password", "amqp-uri", "tracking-secret", "dkim-key-secret",
                "crm-secret-key", "redis-password"}
-OPTIONAL_SECRET_KEYS = {"smtp-user", "smtp-password", "bounce-imap-password"}
+OPTIONAL_SECRET_KEYS = {"smtp-user", "smtp-password", "bounce-imap-password", "crm-secret-keys-old"}
 
 
 # --- rendering -----------------------------------------------------------------------------------------------------
