@@ -29,9 +29,43 @@ PROBLEM_SCHEMA = {
 }
 
 
-def _problem_response(description: str) -> dict:
-    return {"description": description, "content": {"application/problem+json": {
+def _problem_response(description: str, retry_after: bool = False) -> dict:
+    response: dict[str, Any] = {"description": description, "content": {"application/problem+json": {
         "schema": {"$ref": "#/components/schemas/Problem"}}}}
+    if retry_after:
+        response["headers"] = {"Retry-After": {"description": "seconds to wait before trying again",
+                                               "schema": {"type": "string"}}}
+    return response
+
+
+#: answers the gateway itself may give on any operation (status -> components/responses name): a query parameter
+#: of the wrong type (400), a field or parameter the service refuses (422), an object that is not there or not
+#: visible (404), a service that does not answer (503); a cookie-authenticated change without X-Requested-With
+#: (403, on public operations too)
+COMMON_RESPONSES = {"400": "BadRequest", "403": "Forbidden", "404": "NotFound", "422": "Invalid",
+                    "503": "Unavailable"}
+#: operations that need a login: no or an ended session (401)
+PROTECTED_RESPONSES = {"401": "Unauthenticated"}
+#: operations with a request body: too large (413), not the documented media type (415)
+BODY_RESPONSES = {"413": "TooLarge", "415": "UnsupportedMediaType"}
+
+
+def document_common_responses(spec: dict[str, Any]) -> None:
+    """Every operation documents the problem+json answers the gateway gives everywhere (a route module documents
+    only what is particular to it, and keeps its own description where it has one)."""
+    default_security = spec.get("security") or []
+    for item in spec["paths"].values():
+        for method, operation in item.items():
+            if method not in ("get", "put", "post", "delete", "patch", "head", "options", "trace"):
+                continue
+            responses = operation.setdefault("responses", {})
+            common = dict(COMMON_RESPONSES)
+            if operation.get("security", default_security):
+                common.update(PROTECTED_RESPONSES)
+            if "requestBody" in operation:
+                common.update(BODY_RESPONSES)
+            for status, name in common.items():
+                responses.setdefault(status, {"$ref": f"#/components/responses/{name}"})
 
 
 def build_spec(modules) -> dict[str, Any]:
@@ -42,7 +76,10 @@ def build_spec(modules) -> dict[str, Any]:
             "version": __version__,
             "description": "The JSON API of Pressroom, the PR and communications suite. Errors are "
                            "`application/problem+json` (RFC 9457) in German or English "
-                           "(`Accept-Language`, `?lang=`, or the user's own setting).",
+                           "(`Accept-Language`, `?lang=`, or the user's own setting). Every operation may answer "
+                           "400 (malformed request), 403, 404, 422 (invalid input, `errors` names the fields) and "
+                           "503 (a service does not answer; `Retry-After`); those that need a login 401, those "
+                           "with a body 413 and 415.",
         },
         "servers": [{"url": "/"}],
         "tags": [],
@@ -55,6 +92,12 @@ def build_spec(modules) -> dict[str, Any]:
                 "Forbidden": _problem_response("logged in, but not allowed (role or read-only client)"),
                 "NotFound": _problem_response("does not exist or is not visible to the caller"),
                 "Conflict": _problem_response("conflicts with the current state"),
+                "BadRequest": _problem_response("malformed request, e.g. a query parameter of the wrong type"),
+                "TooLarge": _problem_response("the request body is larger than the operation accepts"),
+                "UnsupportedMediaType": _problem_response("the request body is not of the documented media type"),
+                "TooManyRequests": _problem_response("throttled: wait `Retry-After` seconds", retry_after=True),
+                "Unavailable": _problem_response("a service does not answer at the moment; try again later",
+                                                 retry_after=True),
             },
             "securitySchemes": {
                 "session": {"type": "http", "scheme": "bearer",
@@ -71,6 +114,7 @@ def build_spec(modules) -> dict[str, Any]:
             spec["paths"].setdefault(path, {}).update(item)
         for kind, entries in fragment.get("components", {}).items():
             spec["components"].setdefault(kind, {}).update(entries)
+    document_common_responses(spec)
     return spec
 
 

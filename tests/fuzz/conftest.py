@@ -1,0 +1,354 @@
+"""Property-based fuzzing of the gateway's OpenAPI document with schemathesis (tests/fuzz).
+
+``fuzz_suite`` starts the real suite once for the module: the five nameko services (identity, crm, dispatch,
+pressbase, billing) in this process on the run's RabbitMQ vhost and databases, the SMTP sink, and the real gateway
+(``gateway.app.create_app``, the Falcon app gunicorn serves, with the Redis principal cache) called in-process
+through WSGI. It orders a second account through billing (activated by the back office, as a customer's order is),
+whose administrator logs in for real; that throw-away user is the one the fuzzer acts as.
+
+``run_fuzz(app, ...)`` exercises every operation of ``/api/v1/openapi.json``: schemathesis' examples, its coverage
+cases (boundaries, missing and wrongly typed values, NUL and other unusual strings, huge numbers) and a bounded
+number of random cases each, once with the user's session and once without. Every response is checked: no server
+error, a documented status code, a documented content type, a body that conforms to the documented schema. It never
+shrinks or stops at the first failure: it returns each distinct failure (operation, who, check, status) with the
+first request that showed it, so one run lists everything that is wrong.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable
+
+import pytest
+
+PATH = "/api/v1/openapi.json"
+
+#: random cases per operation and who (on top of examples and coverage cases); FUZZ_EXAMPLES to explore more
+MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
+#: coverage cases per operation and who, at most (taken evenly over schemathesis' list); FUZZ_COVERAGE
+MAX_COVERAGE = int(os.environ.get("FUZZ_COVERAGE", "30"))
+#: without a login, an operation that needs one answers 401 before it reads anything: a few cases each suffice
+ANONYMOUS_PROTECTED = (1, 6)
+#: FUZZ_SEED=<n> draws other random cases (the default is derandomized: the same cases on every run)
+SEED = os.environ.get("FUZZ_SEED")
+
+PASSWORD = "Kaffeebohnen-Sommer-42"
+
+
+def _checks():
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance, response_schema_conformance, status_code_conformance,
+    )
+
+    return [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+# --- the report ------------------------------------------------------------------------------------------------------
+
+@dataclass
+class Failure:
+    operation: str
+    who: str
+    check: str
+    status: int | None
+    title: str
+    message: str
+    request: str
+    body: str
+
+    @property
+    def key(self) -> tuple:
+        return (self.operation, self.who, self.check, self.status)
+
+    def __str__(self) -> str:
+        return (f"{self.operation} [{self.who}] {self.check}: {self.title} (status {self.status})\n"
+                f"    {self.message.strip()[:400]}\n    request: {self.request[:600]}\n"
+                f"    response: {self.body[:400]}")
+
+
+@dataclass
+class Report:
+    failures: dict[tuple, Failure] = field(default_factory=dict)
+    cases: int = 0
+    operations: int = 0
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    statuses: dict[int, int] = field(default_factory=dict)
+
+    def add(self, failure: Failure) -> None:
+        self.failures.setdefault(failure.key, failure)
+
+    def __str__(self) -> str:
+        head = (f"{len(self.failures)} distinct failures in {self.operations} operation runs, {self.cases} requests, "
+                f"{self.seconds:.0f} s ({self.cpu_seconds:.0f} s CPU in this process); statuses {dict(sorted(self.statuses.items()))}")
+        return "\n".join([head, *(str(f) for f in self.failures.values())])
+
+
+def _describe_request(case, response) -> str:
+    try:
+        request = response.request
+        body = request.body
+        if isinstance(body, bytes):
+            body = body[:300].decode("utf-8", "backslashreplace")
+        return f"{request.method} {request.url} body={body!r}"
+    except Exception:  # pragma: no cover - the description must never hide the failure
+        return repr(case)
+
+
+# --- who calls -------------------------------------------------------------------------------------------------------
+
+class Session:
+    """The throw-away user's session token; logs in again (through identity, with a mailed code when one is asked)
+    when the fuzzer ended the session (logout, password change) or made the account ask for a second factor."""
+
+    def __init__(self, identity, email: str, password: str):
+        self.identity, self.email, self.password = identity, email, password
+        self.token: str | None = None
+        self.logins = 0
+
+    def get(self) -> str:
+        if self.token is None:
+            self.token = self._login()
+        return self.token
+
+    def _login(self) -> str:
+        self.logins += 1
+        sent = len(self.identity.sink.messages(to=self.email))
+        result = self.identity.login(self.email, self.password, {"ip": "192.0.2.10", "user_agent": "fuzz"})
+        if result["status"] == "second_factor_required":
+            code = self.identity.mail_code(self.email, count=sent + 1) if result.get("method") == "email" else None
+            assert code, f"the fuzz user cannot log in again: {result}"
+            result = self.identity.call("verify_second_factor", {"challenge": result["challenge"], "code": code},
+                                        {"ip": "192.0.2.10", "user_agent": "fuzz"})
+        assert result["status"] == "authenticated", result
+        return result["token"]
+
+    def after(self, case, response) -> None:
+        """Follow what the fuzzer changed: a new password it set, a session it ended."""
+        label = f"{case.method.upper()} {case.operation.path}"
+        if response.status_code == 200 and label == "POST /api/v1/auth/password/change":
+            body = case.body if isinstance(case.body, dict) else {}
+            self.password = body.get("new_password", self.password)
+            self.token = None
+        elif label == "POST /api/v1/auth/logout" or (response.status_code == 401 and not self._valid()):
+            self.token = None
+
+    def _valid(self) -> bool:
+        from svckit.errors import Unauthenticated
+
+        try:
+            self.identity.call("authenticate", self.token, {"ip": "192.0.2.10", "user_agent": "fuzz"})
+        except Unauthenticated:
+            return False
+        return True
+
+
+# --- the run ---------------------------------------------------------------------------------------------------------
+
+def load_schema(app):
+    import schemathesis
+
+    generation: dict[str, Any] = {"max-examples": MAX_EXAMPLES, "mode": "all", "database": "none",
+                                  "no-shrink": True, "deterministic": SEED is None}
+    config: dict[str, Any] = {"generation": generation, "suppress-health-check": ["all"],
+                              "phases": {"stateful": {"enabled": False}}}
+    if SEED is not None:
+        config["seed"] = int(SEED)
+    return schemathesis.openapi.from_wsgi(PATH, app, config=schemathesis.Config.from_dict(config))
+
+
+def _spread(items: list, limit: int) -> list:
+    if len(items) <= limit:
+        return items
+    step = len(items) / limit
+    return [items[int(i * step)] for i in range(limit)]
+
+
+def run_fuzz(app, session: Session | None = None, who: str = "anonymous",
+             include: Callable[[Any], bool] = lambda operation: True, report: Report | None = None,
+             max_examples: int = MAX_EXAMPLES, max_coverage: int = MAX_COVERAGE) -> Report:
+    """Fuzz every operation ``include`` selects; ``session`` None calls without a login (then an operation that
+    needs one gets ``ANONYMOUS_PROTECTED`` random and coverage cases)."""
+    import hypothesis
+    from schemathesis.core.failures import Failure as CheckFailure
+    from schemathesis.core.failures import FailureGroup
+    from schemathesis.generation.hypothesis.builder import (
+        HypothesisTestConfig, HypothesisTestMode, create_test,
+    )
+
+    report = report or Report()
+    schema = load_schema(app)
+    project = schema.config
+    checks = _checks()
+    started, cpu = time.monotonic(), time.process_time()
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if not include(operation):
+            continue
+        report.operations += 1
+        budget = (max_examples, max_coverage)
+        if session is None and operation.definition.raw.get("security", schema.raw_schema.get("security")):
+            budget = ANONYMOUS_PROTECTED
+        cases: dict[str, list] = {"coverage": [], "other": []}
+
+        def collect(case):
+            phase = case.meta.phase.name.value if case.meta is not None else "other"
+            if case.method.upper() != operation.method.upper():
+                # "unspecified method" cases: routing answers 405 (OPTIONS 200) whatever the input; one suffices
+                if any(c.method.upper() != operation.method.upper() for c in cases["coverage"]):
+                    return
+            cases["coverage" if phase == "coverage" else "other"].append(case)
+
+        modes = [HypothesisTestMode.EXAMPLES, HypothesisTestMode.COVERAGE, HypothesisTestMode.FUZZING]
+        settings = project.get_hypothesis_settings(operation=operation, phase="fuzzing")
+        create_test(operation=operation, test_func=collect, config=HypothesisTestConfig(
+            project=project, modes=modes, settings=hypothesis.settings(settings, max_examples=budget[0])))()
+
+        for case in _spread(cases["coverage"], budget[1]) + cases["other"]:
+            headers = {"Authorization": f"Bearer {session.get()}"} if session is not None else None
+            if session is None:
+                # a generated session header or cookie must not log the anonymous run in
+                if case.headers:
+                    case.headers.pop("Authorization", None)
+            report.cases += 1
+            try:
+                response = case.call(headers=headers)
+            except Exception as exc:  # the app let an exception escape: as bad as a 500
+                report.add(Failure(operation.label, who, "exception", None, type(exc).__name__, str(exc),
+                                   repr(case), ""))
+                continue
+            report.statuses[response.status_code] = report.statuses.get(response.status_code, 0) + 1
+            if session is not None:
+                session.after(case, response)
+            try:
+                case.validate_response(response, checks=checks)
+            except (FailureGroup, CheckFailure) as exc:
+                found = exc.exceptions if isinstance(exc, FailureGroup) else [exc]
+                for failure in found:
+                    check = type(failure).__name__
+                    report.add(Failure(operation.label, who, check, response.status_code,
+                                       getattr(failure, "title", check), getattr(failure, "message", str(failure)),
+                                       _describe_request(case, response),
+                                       response.content[:400].decode("utf-8", "backslashreplace")))
+    report.seconds += time.monotonic() - started
+    report.cpu_seconds += time.process_time() - cpu
+    return report
+
+
+@pytest.fixture(scope="session")
+def fuzz():
+    return run_fuzz
+
+
+# --- the running suite ------------------------------------------------------------------------------------------------
+
+@dataclass
+class FuzzSuite:
+    app: Any
+    rpc: Any
+    settings: Any
+    identity: Any
+    session: Session
+    account_id: str
+    client_id: str
+    other_account_id: str
+
+
+@pytest.fixture(scope="module")
+def fuzz_suite(amqp_uri, databases, tmp_path_factory):
+    from billing.service import BillingService
+    from billing.testing import Billing
+    from crm.service import CrmService
+    from dispatch.service import DispatchService
+    from identity.service import IdentityService
+    from identity.testing import Identity
+    from nameko.runners import ServiceRunner
+    from pressbase.service import PressbaseService
+    from smtpsink.server import SinkServer
+    from svckit.settings import SERVICES, principal_secret
+
+    from gateway.app import create_app
+    from gateway.rpc import RpcClient
+    from gateway.settings import Settings
+
+    base = tmp_path_factory.mktemp("fuzz")
+    storage, spool = base / "storage", base / "spool"
+    storage.mkdir()
+    spool.mkdir()
+    previous_upload_dir = os.environ.get("UPLOAD_DIR")
+    os.environ["UPLOAD_DIR"] = str(spool)  # the gateway spools uploads where crm takes them
+    sink = SinkServer(base / "mail", smtp_port=0, web_port=0).start()
+    config = {
+        "AMQP_URI": amqp_uri, "DB_URIS": {s: databases.ensure(s) for s in SERVICES},
+        "PRINCIPAL_SECRET": principal_secret(), "max_workers": 10, "serializer": "json",
+        "WEB_SERVER_ADDRESS": "127.0.0.1:0",
+        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": sink.smtp_port, "SMTP_RECONCILE_URL": sink.web_url,
+        "CRM_STORAGE_DIR": str(storage), "UPLOAD_DIR": str(spool), "CRM_SECRET_KEY": "test-only-crm-secret-key",
+        "CRM_JOB_POLL": 0.2, "CRM_EXPORT_RPC_TIMEOUT": 3,
+        "VERP_DOMAIN": "bounces.pressroom.test", "PUBLIC_BASE_URL": "https://press.example",
+        "MAIL_FROM": "no-reply@pressroom.test", "HOUSEKEEPING_INTERVAL": 0.5,
+        "BILLING_TIMER": False, "PRESSBASE_EXACT_COUNT_LIMIT": 1_000,
+    }
+    runners = []
+    rpc = None
+    try:
+        for service in (IdentityService, CrmService, DispatchService, PressbaseService, BillingService):
+            runner = ServiceRunner(dict(config))
+            runner.add_service(service)
+            runner.start()
+            runners.append(runner)
+
+        from nameko.standalone.rpc import ClusterRpcProxy
+        from contextlib import contextmanager
+        from svckit import principal as principal_mod
+
+        @contextmanager
+        def rpc_as(principal=None, timeout: float = 15):
+            data = {}
+            if principal is not None:
+                data[principal_mod.CONTEXT_KEY] = principal_mod.encode(principal, principal_secret())
+            with ClusterRpcProxy({"AMQP_URI": amqp_uri, "serializer": "json"}, context_data=data,
+                                 timeout=timeout) as proxy:
+                yield proxy
+
+        identity = Identity(runners[0], rpc_as, sink)
+        billing = Billing(runners[4], rpc_as, sink)
+        # the first account exists and has data; the fuzzer acts in a second one ordered for the test
+        other = billing.order(date.today(), seats=5, addons=["pressbase_dach"])
+        email = f"fuzz-{uuid.uuid4().hex[:8]}@example.com"
+        ordered = billing.order(date.today(), seats=5, addons=["pressbase_dach"], administrator={
+            "email": email, "first_name": "Fritz", "last_name": "Fuzz", "language": "de", "salutation": "Herr"})
+        token, principal = identity.first_login(email, PASSWORD)
+        clients = [c for c, right in principal.clients.items() if right == "full"]
+        assert len(clients) == 1 and "administrator" in principal.roles, principal
+
+        settings = Settings(amqp_uri=amqp_uri, principal_secret=principal_secret(), rpc_timeout=10.0,
+                            ready_timeout=2.0)
+        rpc = RpcClient(settings.amqp_uri, settings.principal_secret, settings.rpc_timeout)
+        app = create_app(rpc, settings)
+        session = Session(identity, email, PASSWORD)
+        session.token = token
+        yield FuzzSuite(app=app, rpc=rpc, settings=settings, identity=identity, session=session, account_id=ordered["account_id"],
+                        client_id=clients[0], other_account_id=other["account_id"])
+    finally:
+        if rpc is not None:
+            rpc.close()
+        for runner in reversed(runners):
+            try:
+                runner.stop()
+            except Exception:  # pragma: no cover
+                runner.kill()
+        sink.stop()
+        for service in SERVICES:
+            databases.truncate(service)
+        if previous_upload_dir is None:
+            os.environ.pop("UPLOAD_DIR", None)
+        else:
+            os.environ["UPLOAD_DIR"] = previous_upload_dir
+
+
