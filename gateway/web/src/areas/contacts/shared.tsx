@@ -47,6 +47,10 @@ export function JobStatus({ job, onChange, label, downloadLabel, children }: {
           {children}
         </Notice>
       )}
+      {/* an export in the starting phase leaves pressbase contacts out and says so (crm.exporter) */}
+      {job.state === "done" && typeof (job.result?.left_out as { note?: unknown } | undefined)?.note === "string" && (
+        <Notice kind="warning">{(job.result?.left_out as { note: string }).note}</Notice>
+      )}
     </div>
   );
 }
