@@ -234,6 +234,7 @@ class Route:
     download: bool = False
     timeout: float | None = None
     extra_query: dict = field(default_factory=dict)
+    conflict: bool = False             # may answer 409 (documented)
 
 
 def R(path, method, rpc, args, **kw) -> Route:
@@ -327,9 +328,13 @@ ROUTES: list[Route] = [
     R("/imports/{import_id}/mapping", "put", "set_import_mapping", a_id_body("import_id"), tag="import",
       summary="Choose sheet, header row and the field of each column", body="Object", response="Object"),
     R("/imports/{import_id}/dry-run", "post", "dry_run_import", a_id_body("import_id"), status=202, tag="import",
+      conflict=True,
       summary="Dry run as a job: a report per row, nothing is written", body="Object", response="Job"),
     R("/imports/{import_id}/run", "post", "run_import", a_id_body("import_id"), status=202, tag="import",
-      summary="Import into a client (and list) with a duplicate strategy, as a job; re-runs create nothing twice",
+      conflict=True,
+      summary="Import into a client (and list) with a duplicate strategy, as a job; re-runs create nothing twice. "
+              "Bound to the import's last finished dry run: without one, or with another file, sheet, header row, "
+              "mapping, client, list or strategy, 409 naming what differs",
       body="Object", response="Job"),
     R("/imports/{import_id}/report", "get", "import_report", a_id_page("import_id", "run", "outcome", lang=True),
       tag="import", summary="The per-row report of the dry run (run=dry) or the import (run=real)",
@@ -482,6 +487,8 @@ def _operation(route: Route) -> dict:
                       "403": {"$ref": "#/components/responses/Forbidden"},
                       "404": {"$ref": "#/components/responses/NotFound"},
                       "422": {"$ref": "#/components/responses/Invalid"}})
+    if route.conflict:
+        responses["409"] = {"$ref": "#/components/responses/Conflict"}
     if route.upload_limit is not None:
         responses["413"] = {"description": "the file is larger than the limit", "content": {
             "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
