@@ -297,7 +297,9 @@ function MappingStep({ imp, custom, onSaved, onDirty }: {
 }
 
 /** Target (client, list, strategy), the dry run with its report, the import and its result. */
-function RunStep({ imp, dirty, onChanged }: { imp: ImportState; dirty: boolean; onChanged: () => void }) {
+function RunStep({ imp, dirty, onChanged, onRestored }: {
+  imp: ImportState; dirty: boolean; onChanged: () => void; onRestored: (imp: ImportState) => void;
+}) {
   const { t } = useI18n();
   const { clients } = useClients();
   const writableClients = clients.filter((c) => c.right === "full");
@@ -354,6 +356,18 @@ function RunStep({ imp, dirty, onChanged }: { imp: ImportState; dirty: boolean; 
   const chosenList = listId && listId !== NEW_LIST ? listId : null;
   const differs = listId === NEW_LIST ? ["list_id"] : differsFromDryRun(imp, client, chosenList, strategy);
   const bound = !!imp.dry_run && differs.length === 0;
+  const mappingDiffers = differs.some((f) => f === "mapping" || f === "sheet" || f === "header_row");
+  // the saved mapping was changed after the dry run: one click brings the dry run's back
+  const restoreMapping = async () => {
+    if (!imp.dry_run) return;
+    setError(null);
+    try {
+      const { sheet, header_row, mapping } = imp.dry_run;
+      onRestored(await api.put<ImportState>(`${CRM}/imports/${imp.id}/mapping`, { sheet, header_row, mapping }));
+    } catch (exc) {
+      if (exc instanceof ApiError) setError(exc);
+    }
+  };
   // a run started earlier (another visit) and not finished: follow the import until it is
   const earlier = !job && (imp.state === "dry_run" || imp.state === "importing");
   usePoll(async () => {
@@ -394,7 +408,10 @@ function RunStep({ imp, dirty, onChanged }: { imp: ImportState; dirty: boolean; 
         </div>
         {!imp.dry_run && <p className="hint">{t("imports.dryFirst")}</p>}
         {imp.dry_run && differs.length > 0 && (
-          <Notice kind="warning">{t("imports.dryDiffers", { fields: differs.map((f) => t(`imports.differs.${f}`)).join(", ") })}</Notice>
+          <Notice kind="warning">
+            {t("imports.dryDiffers", { fields: differs.map((f) => t(`imports.differs.${f}`)).join(", ") })}
+            {mappingDiffers && !dirty && <> <button type="button" className="link-button" onClick={restoreMapping}>{t("imports.restoreMapping")}</button></>}
+          </Notice>
         )}
         {earlier && <Progress value={0} max={null} label={t(imp.state === "importing" ? "imports.earlier.real" : "imports.earlier.dry")} />}
         {job && (
@@ -440,6 +457,7 @@ export function ImportWizardPage() {
   const imp = useLoad((signal) => api.get<ImportState>(`${CRM}/imports/${importId}`, { signal }), [importId]);
   const custom = useLoad((signal) => api.get<CustomField[]>(`${CRM}/custom-fields`, { signal }));
   const [dirty, setDirty] = useState(false);
+  const [restored, setRestored] = useState(0);   // remounts the mapping step when the dry run's mapping is restored
   const data = imp.data;
   return (
     <Page title={data ? t("imports.titleFile", { name: data.filename }) : t("imports.title")} wide>
@@ -453,8 +471,9 @@ export function ImportWizardPage() {
               <li key={s} className={stepDone(data, s) ? "done" : ""}>{t(`imports.step.${s}`)}</li>
             ))}
           </ol>
-          <Card><MappingStep key={data.id} imp={data} custom={custom.data ?? []} onDirty={setDirty} onSaved={(next) => imp.setData(next)} /></Card>
-          <RunStep imp={data} dirty={dirty} onChanged={() => imp.reload()} />
+          <Card><MappingStep key={`${data.id}:${restored}`} imp={data} custom={custom.data ?? []} onDirty={setDirty} onSaved={(next) => imp.setData(next)} /></Card>
+          <RunStep imp={data} dirty={dirty} onChanged={() => imp.reload()}
+            onRestored={(next) => { imp.setData(next); setRestored((n) => n + 1); }} />
         </div>
       )}
     </Page>
