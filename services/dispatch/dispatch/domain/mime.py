@@ -32,6 +32,7 @@ _CONTENT_TYPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}/[A-Za-z0-9][
 _FIELD_NAME = re.compile(r"^[A-Za-z0-9-]{1,76}$")
 #: a header value: any text without CR, LF or NUL, folded lines continuing with a space or tab
 _FOLDED_VALUE = re.compile(r"[^\r\n\x00]*(?:\r\n[ \t][^\r\n\x00]*)*\Z")
+_BREAK = re.compile("[\r\n\x00\x85\u2028\u2029]")
 
 
 def _is_ascii(value: str) -> bool:
@@ -65,6 +66,8 @@ def address(name: str | None, addr: str, header_name: str = "To") -> str:
         return addr
     if _is_ascii(name):
         return formataddr((name, addr))
+    if len(name) <= 24:   # one encoded word stays under RFC 2047's 75 characters: formataddr's own encoding
+        return formataddr((name, addr), charset="utf-8")
     encoded = Header(name, "utf-8", header_name=header_name).encode(linesep="\r\n")
     return f"{encoded} <{addr}>"
 
@@ -74,7 +77,8 @@ def header_line(name: str, value: str) -> str:
     that is not a fold (CRLF + space) is flattened to one line."""
     if not _FIELD_NAME.match(name):
         raise ValueError(f"not a header field name: {name!r}")
-    if not _FOLDED_VALUE.match(value) or any(c in value for c in "\x85\u2028\u2029"):
+    if _BREAK.search(value) and (not _FOLDED_VALUE.match(value) or _BREAK.search(value.replace("\r\n ", "")
+                                                                                  .replace("\r\n\t", ""))):
         value = one_line(value)
     return f"{name}: {value}\r\n"
 
