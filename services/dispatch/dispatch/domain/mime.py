@@ -66,7 +66,7 @@ def address(name: str | None, addr: str, header_name: str = "To") -> str:
         return addr
     if _is_ascii(name):
         return formataddr((name, addr))
-    if len(name) <= 24:   # one encoded word stays under RFC 2047's 75 characters: formataddr's own encoding
+    if len(name.encode("utf-8")) <= 45:   # one encoded word within RFC 2047's 75 characters: formataddr's own
         return formataddr((name, addr), charset="utf-8")
     encoded = Header(name, "utf-8", header_name=header_name).encode(linesep="\r\n")
     return f"{encoded} <{addr}>"
