@@ -134,7 +134,8 @@ class BodyLimit:
 
 
 class QueryCheck:
-    """No NUL character in any query parameter (name or value), on every route, before anything reads it."""
+    """No NUL character in any query parameter (name or value) or path parameter, on every route, before anything
+    reads it."""
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         from svckit.validation import NUL_TEXT
@@ -144,6 +145,13 @@ class QueryCheck:
             values = value if isinstance(value, list) else [value]
             if "\x00" in name or any("\x00" in v for v in values):
                 bad[name.replace("\x00", "\\u0000")] = NUL_TEXT
+        if bad:
+            raise InvalidInput(NUL_TEXT, fields=bad)
+
+    def process_resource(self, req: falcon.Request, resp, resource, params) -> None:
+        from svckit.validation import NUL_TEXT
+
+        bad = {name: NUL_TEXT for name, value in (params or {}).items() if isinstance(value, str) and "\x00" in value}
         if bad:
             raise InvalidInput(NUL_TEXT, fields=bad)
 

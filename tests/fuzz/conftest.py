@@ -33,6 +33,26 @@ MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 MAX_COVERAGE = int(os.environ.get("FUZZ_COVERAGE", "30"))
 #: without a login, an operation that needs one answers 401 before it reads anything: a few cases each suffice
 ANONYMOUS_PROTECTED = (1, 6)
+#: hostile values put into one field, parameter or path segment of an otherwise generated request, at most this many
+#: per operation (spread over every field and value): the inputs that made services answer 500 before
+MAX_HOSTILE = int(os.environ.get("FUZZ_HOSTILE", "12"))
+
+
+def _nested(depth: int):
+    value: Any = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+HOSTILE: list[tuple[str, Any]] = [
+    ("null", None), ("NUL", "a\x00b"), ("64-bit overflow", 2 ** 64), ("line break", "Eve\r\nBcc: x@example.com"),
+    ("negative", -1), ("nested 200 deep", _nested(200)), ("template power", "{{ 10**5000 }}"),
+    ("LIKE wildcards", "%_\\"), ("huge negative", -(2 ** 70)), ("unicode separator", "a\u2028b\u0085c"),
+]
+HOSTILE_PATH: list[tuple[str, Any]] = [
+    ("64-bit overflow", str(2 ** 64)), ("negative", "-1"), ("NUL", "a\x00b"), ("line break", "a\r\nb"),
+]
 #: FUZZ_SEED=<n> draws other random cases (the default is derandomized: the same cases on every run)
 SEED = os.environ.get("FUZZ_SEED")
 
@@ -162,18 +182,78 @@ def load_schema(app):
     return schemathesis.openapi.from_wsgi(PATH, app, config=schemathesis.Config.from_dict(config))
 
 
+def _resolve(raw: dict, schema: Any) -> dict:
+    while isinstance(schema, dict) and "$ref" in schema:
+        node: Any = raw
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            node = node.get(part, {})
+        schema = node
+    return schema if isinstance(schema, dict) else {}
+
+
+def hostile_cases(operation, base, raw: dict, ids: dict[str, str] | None, limit: int) -> list:
+    """Variants of ``base`` (a generated request of the operation) with one hostile value each: in a top-level JSON
+    body field, a query parameter or a path parameter (the other path parameters real ids where known)."""
+    definition = operation.definition.raw
+    targets: list[tuple[str, str, list]] = []
+    body = _resolve(raw, ((definition.get("requestBody") or {}).get("content") or {})
+                    .get("application/json", {}).get("schema"))
+    if body and base.media_type in ("application/json", None):
+        names = list((body.get("properties") or {}))
+        names += [n for n in (base.body if isinstance(base.body, dict) else {}) if n not in names]
+        targets += [("body", name, HOSTILE) for name in names]
+    for parameter in definition.get("parameters", []):
+        parameter = _resolve(raw, parameter)
+        if parameter.get("in") == "query":
+            targets.append(("query", parameter["name"], HOSTILE))
+    targets += [("path", name, HOSTILE_PATH) for name in (base.path_parameters or {})]
+    combos = [(where, name, label, value) for number in range(len(HOSTILE))
+              for where, name, values in targets if number < len(values)
+              for label, value in [values[number]]]
+    made = []
+    for where, name, label, value in _spread(combos, limit):
+        case = base.derive()
+        if ids and case.path_parameters:
+            case.path_parameters = {n: ids.get(n, v) for n, v in case.path_parameters.items()}
+        if where == "body":
+            case.body = {**(base.body if isinstance(base.body, dict) else {}), name: value}
+            case.media_type = "application/json"
+        elif where == "query":
+            case.query = {**(case.query or {}), name: value if isinstance(value, str) else json_text(value)}
+        else:
+            case.path_parameters = {**case.path_parameters, name: value}
+        made.append((f"{label} in {where} {name}", case))
+    return made
+
+
+def json_text(value: Any) -> str:
+    import json
+
+    return "null" if value is None else json.dumps(value)
+
+
+def _varies_outside_path(case) -> bool:
+    data = case.meta.phase.data if case.meta is not None else None
+    location = getattr(data, "parameter_location", None)
+    return location is None or str(getattr(location, "value", location)) != "path"
+
+
 def _spread(items: list, limit: int) -> list:
     if len(items) <= limit:
         return items
+    if limit <= 0:
+        return []
     step = len(items) / limit
     return [items[int(i * step)] for i in range(limit)]
 
 
 def run_fuzz(app, session: Session | None = None, who: str = "anonymous",
              include: Callable[[Any], bool] = lambda operation: True, report: Report | None = None,
-             max_examples: int = MAX_EXAMPLES, max_coverage: int = MAX_COVERAGE) -> Report:
+             max_examples: int = MAX_EXAMPLES, max_coverage: int = MAX_COVERAGE,
+             ids: dict[str, str] | None = None, max_hostile: int = MAX_HOSTILE) -> Report:
     """Fuzz every operation ``include`` selects; ``session`` None calls without a login (then an operation that
-    needs one gets ``ANONYMOUS_PROTECTED`` random and coverage cases)."""
+    needs one gets ``ANONYMOUS_PROTECTED`` random and coverage cases). ``ids``: real ids by path parameter name,
+    put into every other case whose own subject is not the path."""
     import hypothesis
     from schemathesis.core.failures import Failure as CheckFailure
     from schemathesis.core.failures import FailureGroup
@@ -209,7 +289,13 @@ def run_fuzz(app, session: Session | None = None, who: str = "anonymous",
         create_test(operation=operation, test_func=collect, config=HypothesisTestConfig(
             project=project, modes=modes, settings=hypothesis.settings(settings, max_examples=budget[0])))()
 
-        for case in _spread(cases["coverage"], budget[1]) + cases["other"]:
+        planned = _spread(cases["coverage"], budget[1]) + cases["other"]
+        base = next((c for c in cases["other"] if c.method.upper() == operation.method.upper()), None)
+        if base is not None and budget is not ANONYMOUS_PROTECTED:
+            planned += [case for _, case in hostile_cases(operation, base, schema.raw_schema, ids, max_hostile)]
+        for number, case in enumerate(planned):
+            if ids and number % 2 and case.path_parameters and _varies_outside_path(case):
+                case.path_parameters = {name: ids.get(name, value) for name, value in case.path_parameters.items()}
             headers = {"Authorization": f"Bearer {session.get()}"} if session is not None else None
             if session is None:
                 # a generated session header or cookie must not log the anonymous run in
@@ -247,6 +333,41 @@ def fuzz():
 
 # --- the running suite ------------------------------------------------------------------------------------------------
 
+def seed_objects(app, token: str, client_id: str, user_id: str) -> dict[str, str]:
+    """Objects of the fuzz account, made through the API as its administrator: the fuzzer puts their ids into path
+    parameters of the same name in half of its cases, so those reach the services' rules and not only "not found"."""
+    from falcon import testing
+
+    api = testing.TestClient(app, headers={"Authorization": f"Bearer {token}"})
+    tag = uuid.uuid4().hex[:6]
+
+    def make(path: str, body: dict) -> str:
+        resp = api.simulate_post(path, json=body)
+        assert resp.status_code in (200, 201), (path, resp.status_code, resp.text[:500])
+        return resp.json["id"]
+
+    ids = {"client_id": client_id}
+    ids["user_id"] = make("/api/v1/users", {"email": f"ben-{tag}@example.com", "first_name": "Ben",
+                                             "last_name": "Nutzer", "active": False})
+    ids["contact_id"] = make("/api/v1/crm/contacts", {
+        "client_id": client_id, "first_name": "Erika", "last_name": "Muster",
+        "emails": [{"email": f"erika-{tag}@zeitung.example", "primary": True}]})
+    ids["list_id"] = make("/api/v1/crm/lists", {"client_id": client_id, "name": "Presse"})
+    ids["event_id"] = make("/api/v1/crm/events", {"client_id": client_id, "name": "Presseabend"})
+    ids["folder_id"] = make("/api/v1/crm/media/folders", {"client_id": client_id, "name": "Fotos"})
+    ids["domain_id"] = make("/api/v1/dispatch/domains", {"domain": f"presse-{tag}.example"})
+    ids["sender_id"] = make("/api/v1/dispatch/senders", {"from_name": "Pressestelle",
+                                                          "from_address": f"presse@presse-{tag}.example",
+                                                          "user_ids": [user_id]})
+    ids["mailing_id"] = make("/api/v1/dispatch/mailings", {
+        "client_id": client_id, "name": "PK", "subject": "Einladung, {{ first_name }}",
+        "html": "<p>{{ letter_salutation }}</p>", "sender_id": ids["sender_id"],
+        "sources": [{"type": "list", "list_id": ids["list_id"]}]})
+    ids["selection_id"] = make("/api/v1/pressbase/selections", {"name": "Auswahl", "kind": "list",
+                                                                 "target": "journalists", "client_id": client_id})
+    return ids
+
+
 @dataclass
 class FuzzSuite:
     app: Any
@@ -257,6 +378,7 @@ class FuzzSuite:
     account_id: str
     client_id: str
     other_account_id: str
+    ids: dict[str, str]
 
 
 @pytest.fixture(scope="module")
@@ -333,8 +455,10 @@ def fuzz_suite(amqp_uri, databases, tmp_path_factory):
         app = create_app(rpc, settings)
         session = Session(identity, email, PASSWORD)
         session.token = token
-        yield FuzzSuite(app=app, rpc=rpc, settings=settings, identity=identity, session=session, account_id=ordered["account_id"],
-                        client_id=clients[0], other_account_id=other["account_id"])
+        ids = seed_objects(app, token, clients[0], principal.user_id)
+        yield FuzzSuite(app=app, rpc=rpc, settings=settings, identity=identity, session=session,
+                        account_id=ordered["account_id"], client_id=clients[0], other_account_id=other["account_id"],
+                        ids=ids)
     finally:
         if rpc is not None:
             rpc.close()

@@ -26,7 +26,7 @@ def test_every_operation_without_a_login(fuzz_suite, fuzz):
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_every_operation_as_the_administrator_of_a_second_account(fuzz_suite, fuzz):
-    report = fuzz(fuzz_suite.app, session=fuzz_suite.session, who="user")
+    report = fuzz(fuzz_suite.app, session=fuzz_suite.session, who="user", ids=fuzz_suite.ids)
     print(report)
     assert not report.failures, str(report)
     assert report.operations >= 200 and report.cases > 2000
