@@ -65,7 +65,7 @@ def load_rate(engine) -> dict:
 
 def ensure(journalists: int = JOURNALISTS, log=print) -> tuple[object, dict]:
     """The benchmark database with ``journalists`` journalists; built (and timed) when missing or of another size."""
-    from pressbase import feeds
+    from pressbase.usecases import feeds
 
     db_url = url()
     ensure_database(db_url)

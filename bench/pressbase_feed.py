@@ -43,7 +43,8 @@ def fresh(name: str):
 
 
 def full_loads() -> list[str]:
-    from pressbase import feeds, generator
+    from pressbase import generator
+    from pressbase.usecases import feeds
 
     lines = []
     p = plan(FULL_LOAD_JOURNALISTS)
@@ -113,7 +114,7 @@ def delta_records(engine, run: str) -> list[dict]:
 
 
 def reader(engine, stop: threading.Event, times: list[float]) -> None:
-    from pressbase import search
+    from pressbase.usecases import search
     from pressbase.domain.licence import licence_for
     from pressbase.schemas import JournalistSearch
     from svckit.entitlements import Entitlements
@@ -129,7 +130,7 @@ def reader(engine, stop: threading.Event, times: list[float]) -> None:
 
 
 def main() -> None:
-    from pressbase import feeds
+    from pressbase.usecases import feeds
 
     print(f"machine: {machine()}")
     lines = full_loads()

@@ -4,7 +4,7 @@ same query with index scans switched off (the ratio shows what the indexes buy).
     .venv/bin/python bench/pressbase_search.py
 
 Builds (or reuses) the database ``pressroom_bench_pressbase`` (see pressbase_common.py). Every figure is measured at
-the use-case level (``pressbase.search.search_journalists``: all SQL round trips plus the Python that shapes the
+the use-case level (``pressbase.usecases.search.search_journalists``: all SQL round trips plus the Python that shapes the
 answer, without RPC/HTTP, which add ~4 ms; see docs/performance.md). Targets: selective p95 <= 20 ms; common-term
 top-20 and facet counts p95 <= 150 ms (facet counts of very large results are estimated from a 1/16 sample and
 marked ``estimated: true``).
@@ -40,7 +40,7 @@ def licence(datasets):
 
 
 def run(session, lic, queries, rounds):
-    from pressbase import search
+    from pressbase.usecases import search
     from pressbase.schemas import JournalistSearch
 
     times, estimated, totals = [], 0, []

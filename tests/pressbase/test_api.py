@@ -100,7 +100,7 @@ def test_a_press_officers_path(world, gateway, billing, pressbase_db):
     assert wait_job(api, token, transfer.json)["result"]["created"] == 3
     assert api.simulate_get(f"{P}/transfers/changes", params={"client_id": client},
                             headers=bearer(token)).json["items"] == []
-    from pressbase import feeds
+    from pressbase.usecases import feeds
 
     feeds.import_feed(pressbase_db, [jsonl([{**next(r for r in sample_records() if r["id"] == "J-1"),
                                              "position": "Chefredakteurin"}])],

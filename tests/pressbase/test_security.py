@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from pressbase import feeds
+from pressbase.usecases import feeds
 from pressbase.testing import jsonl, record_id, wait_for
 from svckit.entitlements import Entitlements
 from svckit.errors import Forbidden, InvalidInput

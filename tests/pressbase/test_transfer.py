@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from pressbase import feeds
+from pressbase.usecases import feeds
 from pressbase.testing import jsonl, record_id, sample_records, wait_for
 from svckit.errors import Forbidden, InvalidInput, NotFound
 

@@ -1,4 +1,4 @@
-"""The billing nameko service: dependency declarations; the entrypoints live in ``billing.api`` by noun."""
+"""The billing nameko service: dependency declarations; the entrypoints live in ``billing.entrypoints`` by noun."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from svckit.outbox import Outbox
 from svckit.rpc import ServiceRpc
 
 from . import __version__
-from .api.backoffice import BackOfficeApi
-from .api.invoices import InvoicesApi
-from .api.jobs import JobsApi
-from .api.orders import OrdersApi
-from .api.subscriptions import SubscriptionsApi
+from .entrypoints.backoffice import BackOfficeApi
+from .entrypoints.invoices import InvoicesApi
+from .entrypoints.jobs import JobsApi
+from .entrypoints.orders import OrdersApi
+from .entrypoints.subscriptions import SubscriptionsApi
 from .background import Background
 from .clock import Clock
 from .db.models import outbox as outbox_table

@@ -1,4 +1,4 @@
-"""The crm nameko service: dependency declarations; the entrypoints live in crm.rpc, one module per noun."""
+"""The crm nameko service: dependency declarations; the entrypoints live in crm.entrypoints, one module per noun."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from svckit.outbox import Outbox
 
 from . import __version__
 from .db.models import outbox
-from .rpc.contacts import ContactEntrypoints
-from .rpc.gdpr import GdprEntrypoints
-from .rpc.handlers import EventHandlers
-from .rpc.jobs import JobEntrypoints
-from .rpc.lists import ListEntrypoints
-from .rpc.mailboxes import MailboxEntrypoints
-from .rpc.media import MediaEntrypoints
+from .entrypoints.contacts import ContactEntrypoints
+from .entrypoints.gdpr import GdprEntrypoints
+from .entrypoints.handlers import EventHandlers
+from .entrypoints.jobs import JobEntrypoints
+from .entrypoints.lists import ListEntrypoints
+from .entrypoints.mailboxes import MailboxEntrypoints
+from .entrypoints.media import MediaEntrypoints
 from .jobs import JobRunner
 from .storage import StorageProvider
 

@@ -14,7 +14,8 @@ from sqlalchemy import create_engine, text
 
 from svckit.settings import database_url, env
 
-from . import feeds, generator
+from . import generator
+from .usecases import feeds
 
 SOURCE = "seed"
 

@@ -1,4 +1,4 @@
-"""The pressbase nameko service: dependency declarations; the entrypoints live in pressbase.rpc, one module per
+"""The pressbase nameko service: dependency declarations; the entrypoints live in pressbase.entrypoints, one module per
 noun (search, selections, jobs, feeds, events, GDPR)."""
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from svckit.rpc import ServiceRpc
 
 from . import __version__
 from .db.models import outbox
-from .rpc.feeds import FeedEntrypoints
-from .rpc.gdpr import GdprEntrypoints
-from .rpc.handlers import EventHandlers
-from .rpc.jobs import JobEntrypoints
-from .rpc.search import SearchEntrypoints
-from .rpc.selections import SelectionEntrypoints
+from .entrypoints.feeds import FeedEntrypoints
+from .entrypoints.gdpr import GdprEntrypoints
+from .entrypoints.handlers import EventHandlers
+from .entrypoints.jobs import JobEntrypoints
+from .entrypoints.search import SearchEntrypoints
+from .entrypoints.selections import SelectionEntrypoints
 
 
 class PressbaseService(SearchEntrypoints, SelectionEntrypoints, JobEntrypoints, FeedEntrypoints, GdprEntrypoints,

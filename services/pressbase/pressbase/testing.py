@@ -198,7 +198,7 @@ def jsonl(records: list[dict]) -> bytes:
 
 
 def load_sample(engine, mode: str = "full", extra: list[dict] | None = None) -> dict:
-    from . import feeds
+    from .usecases import feeds
 
     return feeds.import_feed(engine, [jsonl(sample_records() + (extra or []))], fmt="jsonl", mode=mode,
                              source="test", filename="sample.jsonl")

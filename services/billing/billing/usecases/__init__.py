@@ -1,2 +1,2 @@
 """Use cases: short functions over a session (never committing unless they are a job step), called by the thin
-entrypoints in ``billing.api`` and by the job runner."""
+entrypoints in ``billing.entrypoints`` and by the job runner."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from svckit.principal import Principal
 
-from .. import search
+from ..usecases import search
 
 
 class Entrypoints:

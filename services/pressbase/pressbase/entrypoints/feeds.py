@@ -18,10 +18,11 @@ from svckit.i18n import Text
 from svckit.principal import BACK_OFFICE, Principal
 from svckit.validation import parse, parse_uuid
 
-from .. import events, feeds, jobs, transfers
+from .. import events, jobs
 from ..db.models import FeedImport, FeedUpload, FeedUploadChunk, RecordChange
 from ..domain.query import decode_cursor, encode_cursor
 from ..schemas import FeedImportStart, FeedUploadStart, Paging
+from ..usecases import feeds, transfers
 from .base import Entrypoints
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from svckit.entrypoints import rpc
 from svckit.errors import NotFound
 from svckit.validation import parse_uuid
 
-from .. import lifecycle
+from ..usecases import lifecycle
 from .base import Entrypoints
 
 

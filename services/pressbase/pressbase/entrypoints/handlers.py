@@ -8,7 +8,8 @@ from nameko.events import event_handler
 
 from svckit.principal import Principal
 
-from .. import events, lifecycle
+from .. import events
+from ..usecases import lifecycle
 from .base import Entrypoints
 
 log = logging.getLogger(__name__)

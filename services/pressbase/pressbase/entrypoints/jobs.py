@@ -14,8 +14,9 @@ from svckit.errors import WireError
 from svckit.principal import Principal
 from svckit.validation import parse, parse_uuid
 
-from .. import exports, jobs, selections, transfers
+from .. import jobs
 from ..schemas import ApplyChanges, ExportChunk, ExportStart, Paging, TransferStart
+from ..usecases import exports, selections, transfers
 from .base import Entrypoints
 
 log = logging.getLogger(__name__)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from svckit.entrypoints import rpc
 from svckit.validation import parse
 
-from .. import search
 from ..domain import catalog
 from ..schemas import ForwardFeatureSearch, JournalistSearch, OutletSearch
+from ..usecases import search
 from .base import Entrypoints
 
 

@@ -7,8 +7,8 @@ from svckit.errors import InvalidInput
 from svckit.i18n import Text
 from svckit.validation import parse
 
-from .. import selections
 from ..schemas import ItemsFromSearch, Paging, SelectionCreate, SelectionItems, SelectionUpdate
+from ..usecases import selections
 from .base import Entrypoints
 
 MAX_PAGE = Text("Höchstens 1000 Empfänger je Seite.", "At most 1000 recipients per page.")

@@ -27,10 +27,10 @@ from svckit.principal import Principal
 from svckit.textsafe import safe_cell
 
 from . import selections
-from .db.models import Export, Selection
-from .domain import catalog
-from .domain.licence import Licence
-from .schemas import Paging
+from ..db.models import Export, Selection
+from ..domain import catalog
+from ..domain.licence import Licence
+from ..schemas import Paging
 
 EXPORT_NOT_FOUND = Text("Export nicht gefunden.", "Export not found.")
 EXPORT_EXPIRED = Text("Die Exportdatei ist nicht mehr verfügbar (nach {days} Tagen gelöscht).",
@@ -227,7 +227,7 @@ def _visible(principal: Principal, e: Export) -> bool:
 
 def log(session: Session, principal: Principal, paging: Paging) -> dict[str, Any]:
     """The export log: administrators and license managers see every export of the account, users their own."""
-    from .domain.query import decode_cursor, encode_cursor
+    from ..domain.query import decode_cursor, encode_cursor
 
     account = principal.require_account()
     stmt = select(Export).where(Export.account_id == account)

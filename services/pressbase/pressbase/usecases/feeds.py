@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from svckit.errors import InvalidInput
 from svckit.i18n import Text
 
-from . import generator
-from .db import loader
-from .db.models import FeedImport
-from .domain import feed
+from .. import generator
+from ..db import loader
+from ..db.models import FeedImport
+from ..domain import feed
 
 log = logging.getLogger(__name__)
 

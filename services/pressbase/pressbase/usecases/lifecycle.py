@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from svckit import entitlements
 
-from .db.models import account_entitlements
+from ..db.models import account_entitlements
 
 ACCOUNT_TABLES = ("selections", "transfer_links", "exports", "jobs")
 

@@ -14,13 +14,13 @@ from svckit.errors import NotFound
 from svckit.i18n import Text
 from svckit.principal import Principal
 
-from .db import search_sql
-from .db.models import account_entitlements
-from .domain import present
-from .domain.licence import Licence, licence_for
-from .domain.query import FACETS_JOURNALISTS, FACETS_OUTLETS, decode_cursor, encode_cursor, parse_text, to_tsquery, \
+from ..db import search_sql
+from ..db.models import account_entitlements
+from ..domain import present
+from ..domain.licence import Licence, licence_for
+from ..domain.query import FACETS_JOURNALISTS, FACETS_OUTLETS, decode_cursor, encode_cursor, parse_text, to_tsquery, \
     words_of
-from .schemas import ForwardFeatureSearch, JournalistSearch, OutletSearch
+from ..schemas import ForwardFeatureSearch, JournalistSearch, OutletSearch
 
 JOURNALIST_NOT_FOUND = Text("Journalist nicht gefunden.", "Journalist not found.")
 OUTLET_NOT_FOUND = Text("Medium nicht gefunden.", "Outlet not found.")

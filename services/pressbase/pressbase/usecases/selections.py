@@ -19,13 +19,13 @@ from svckit.principal import Principal
 from svckit.validation import parse
 
 from . import search as search_uc
-from .db import search_sql
-from .db.models import Selection, SelectionItem
-from .domain import present, salutation
-from .domain.licence import Licence
-from .domain.query import FACETS_JOURNALISTS, FACETS_OUTLETS, decode_cursor, encode_cursor, parse_text, to_tsquery, \
+from ..db import search_sql
+from ..db.models import Selection, SelectionItem
+from ..domain import present, salutation
+from ..domain.licence import Licence
+from ..domain.query import FACETS_JOURNALISTS, FACETS_OUTLETS, decode_cursor, encode_cursor, parse_text, to_tsquery, \
     words_of
-from .schemas import (ItemsFromSearch, JournalistFilters, JournalistSearch, OutletFilters, OutletSearch, Paging,
+from ..schemas import (ItemsFromSearch, JournalistFilters, JournalistSearch, OutletFilters, OutletSearch, Paging,
                       SavedQuery, SelectionCreate, SelectionItems, SelectionUpdate)
 
 NOT_FOUND = Text("Auswahl nicht gefunden.", "Selection not found.")

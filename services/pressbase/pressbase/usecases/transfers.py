@@ -27,11 +27,11 @@ from svckit.principal import Principal
 from svckit.textsafe import one_line
 
 from . import selections
-from .db.copy import jsonb
-from .db.models import account_entitlements
-from .domain.licence import Licence
-from .domain.query import decode_cursor, encode_cursor
-from .schemas import ApplyChanges, Paging, TransferStart
+from ..db.copy import jsonb
+from ..db.models import account_entitlements
+from ..domain.licence import Licence
+from ..domain.query import decode_cursor, encode_cursor
+from ..schemas import ApplyChanges, Paging, TransferStart
 
 BATCH = 500
 NOTHING_TO_TRANSFER = Text("Keine (lizenzierten) Journalisten zum Übernehmen.",

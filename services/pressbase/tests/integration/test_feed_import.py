@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 import svckit.db  # noqa: F401  (psycopg waits cooperatively: the reader thread below is a greenthread)
-from pressbase import feeds
+from pressbase.usecases import feeds
 from pressbase.testing import jsonl, load_sample, record_id, sample_records
 
 

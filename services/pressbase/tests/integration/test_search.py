@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from pressbase import feeds, generator
+from pressbase import generator
+from pressbase.usecases import feeds
 from pressbase.testing import record_id
 from svckit.errors import Forbidden, InvalidInput, NotFound
 
