@@ -27,7 +27,7 @@ def test_every_operation_without_a_login(fuzz_suite, fuzz):
 @pytest.mark.timeout(600)
 def test_every_operation_as_the_administrator_of_a_second_account(fuzz_suite, fuzz):
     report = fuzz(fuzz_suite.app, session=fuzz_suite.session, who="user", ids=fuzz_suite.ids)
-    print(report)
+    print(report, f"\n{fuzz_suite.session.logins} logins of the fuzz user")
     assert not report.failures, str(report)
     assert report.operations >= 200 and report.cases > 2000
     # the user really was logged in: the services answered, and not only with refusals
