@@ -17,6 +17,7 @@ first request that showed it, so one run lists everything that is wrong.
 from __future__ import annotations
 
 import os
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -261,10 +262,13 @@ def _spread(items: list, limit: int) -> list:
 def run_fuzz(app, session: Session | None = None, who: str = "anonymous",
              include: Callable[[Any], bool] = lambda operation: True, report: Report | None = None,
              max_examples: int = MAX_EXAMPLES, max_coverage: int = MAX_COVERAGE,
-             ids: dict[str, str] | None = None, max_hostile: int = MAX_HOSTILE) -> Report:
+             ids: dict[str, str] | None = None, max_hostile: int = MAX_HOSTILE,
+             foreign_ids: dict[str, str] | None = None) -> Report:
     """Fuzz every operation ``include`` selects; ``session`` None calls without a login (then an operation that
     needs one gets ``ANONYMOUS_PROTECTED`` random and coverage cases). ``ids``: real ids by path parameter name,
-    put into every other case whose own subject is not the path."""
+    put into every other case whose own subject is not the path. ``foreign_ids``: ids of another account's objects;
+    an operation whose path parameters all name such objects is also called with them (its generated requests with
+    the path replaced), and any 2xx answer is a failure: the caller reached an object that is not theirs."""
     import hypothesis
     from schemathesis.core.failures import Failure as CheckFailure
     from schemathesis.core.failures import FailureGroup
@@ -307,6 +311,15 @@ def run_fuzz(app, session: Session | None = None, who: str = "anonymous",
         for number, case in enumerate(planned):
             if ids and number % 2 and case.path_parameters and _varies_outside_path(case):
                 case.path_parameters = {name: ids.get(name, value) for name, value in case.path_parameters.items()}
+        foreign: set[int] = set()
+        names = re.findall(r"{(\w+)}", operation.path)
+        if foreign_ids and names and all(name in foreign_ids for name in names):
+            for case in [c for c in cases["other"] if c.method.upper() == operation.method.upper()][:3]:
+                probe = case.derive()
+                probe.path_parameters = {name: foreign_ids[name] for name in names}
+                foreign.add(id(probe))
+                planned.append(probe)
+        for case in planned:
             headers = {"Authorization": f"Bearer {session.get()}"} if session is not None else None
             if session is None:
                 # a generated session header or cookie must not log the anonymous run in
@@ -322,6 +335,10 @@ def run_fuzz(app, session: Session | None = None, who: str = "anonymous",
             report.statuses[response.status_code] = report.statuses.get(response.status_code, 0) + 1
             if session is not None:
                 session.after(case, response)
+            if id(case) in foreign and 200 <= response.status_code < 300:
+                report.add(Failure(operation.label, who, "ForeignObjectReached", response.status_code,
+                                   "an object of another account answered", "", _describe_request(case, response),
+                                   response.content[:400].decode("utf-8", "backslashreplace")))
             try:
                 case.validate_response(response, checks=checks)
             except (FailureGroup, CheckFailure) as exc:
@@ -390,6 +407,8 @@ class FuzzSuite:
     client_id: str
     other_account_id: str
     ids: dict[str, str]
+    first_ids: dict[str, str]
+    first_token: str
 
 
 @pytest.fixture(scope="module")
@@ -452,7 +471,10 @@ def fuzz_suite(amqp_uri, databases, tmp_path_factory):
         identity = Identity(runners[0], rpc_as, sink)
         billing = Billing(runners[4], rpc_as, sink)
         # the first account exists and has data; the fuzzer acts in a second one ordered for the test
-        other = billing.order(date.today(), seats=5, addons=["pressbase_dach"])
+        first_email = f"erste-{uuid.uuid4().hex[:8]}@example.com"
+        other = billing.order(date.today(), seats=5, addons=["pressbase_dach"], administrator={
+            "email": first_email, "first_name": "Erna", "last_name": "Erst", "language": "de", "salutation": "Frau"})
+        first_token, first = identity.first_login(first_email, PASSWORD)
         email = f"fuzz-{uuid.uuid4().hex[:8]}@example.com"
         ordered = billing.order(date.today(), seats=5, addons=["pressbase_dach"], administrator={
             "email": email, "first_name": "Fritz", "last_name": "Fuzz", "language": "de", "salutation": "Herr"})
@@ -474,9 +496,11 @@ def fuzz_suite(amqp_uri, databases, tmp_path_factory):
         session = Session(identity, email, PASSWORD, forgive)
         session.token = token
         ids = seed_objects(app, token, clients[0], principal.user_id)
+        first_ids = seed_objects(app, first_token, next(iter(first.clients)), first.user_id)
+        first_ids["account_id"] = other["account_id"]
         yield FuzzSuite(app=app, rpc=rpc, settings=settings, identity=identity, session=session,
                         account_id=ordered["account_id"], client_id=clients[0], other_account_id=other["account_id"],
-                        ids=ids)
+                        ids=ids, first_ids=first_ids, first_token=first_token)
     finally:
         if rpc is not None:
             rpc.close()

@@ -5,8 +5,11 @@ handler."""
 
 from __future__ import annotations
 
+import re
+
 import falcon
 import pytest
+from falcon import testing
 
 from gateway.app import create_app
 from gateway.routes import identity
@@ -33,6 +36,27 @@ def test_every_operation_as_the_administrator_of_a_second_account(fuzz_suite, fu
     # the user really was logged in: the services answered, and not only with refusals
     assert sum(n for status, n in report.statuses.items() if 200 <= status < 300) > 100
     assert report.statuses.get(401, 0) < report.cases / 20
+
+
+@pytest.mark.slow
+def test_no_operation_reaches_an_object_of_the_first_account(fuzz_suite, fuzz):
+    """The fuzz user puts the first account's ids (its account, client, users, contact, list, event, folder,
+    domain, sender, mailing, selection) into every path that names such objects: never a 2xx, never a 5xx, and the
+    objects are all still there afterwards."""
+    first = fuzz_suite.first_ids
+    report = fuzz(fuzz_suite.app, session=fuzz_suite.session, who="user", foreign_ids=first, max_coverage=0,
+                  max_hostile=0, include=lambda op: bool(re.findall(r"{(\w+)}", op.path)) and all(
+                      name in first for name in re.findall(r"{(\w+)}", op.path)))
+    print(report)
+    assert not report.failures, str(report)
+    assert report.operations >= 50 and report.statuses.get(404, 0) > 100
+
+    api = testing.TestClient(fuzz_suite.app, headers={"Authorization": f"Bearer {fuzz_suite.first_token}"})
+    for path in ("/api/v1/clients/{client_id}", "/api/v1/users/{user_id}", "/api/v1/crm/contacts/{contact_id}",
+                 "/api/v1/crm/lists/{list_id}", "/api/v1/crm/events/{event_id}",
+                 "/api/v1/dispatch/mailings/{mailing_id}", "/api/v1/pressbase/selections/{selection_id}"):
+        resp = api.simulate_get(path.format(**first))
+        assert resp.status_code == 200, (path, resp.status_code, resp.text[:300])
 
 
 def _raises(self, req, resp):
@@ -72,3 +96,16 @@ def test_the_fuzzing_finds_a_broken_handler(fuzz_suite, fuzz, monkeypatch, broke
                   include=only_me)
     found = {(f.operation, f.check, f.status) for f in report.failures.values()}
     assert ("GET /api/v1/me", check, status) in found, str(report)
+
+
+def test_the_fuzzing_finds_a_handler_that_shows_another_accounts_object(fuzz_suite, fuzz, monkeypatch):
+    def leaks(self, req, resp, client_id):
+        resp.media = {"id": client_id, "name": "Konzern", "right": "full"}
+
+    monkeypatch.setattr(identity.ClientResource, "on_get", leaks)
+    report = fuzz(create_app(fuzz_suite.rpc, fuzz_suite.settings), session=fuzz_suite.session, who="user",
+                  include=lambda op: op.label == "GET /api/v1/clients/{client_id}", foreign_ids=fuzz_suite.first_ids,
+                  max_coverage=0, max_hostile=0)
+    found = {(f.operation, f.check, f.status) for f in report.failures.values()}
+    assert found == {("GET /api/v1/clients/{client_id}", "ForeignObjectReached", 200)}, str(report)
+
