@@ -6,11 +6,8 @@ import { I18nProvider, useT } from "../i18n";
 import { Loading, Page } from "../ui/components";
 import type { AreaRoute } from "./area";
 import { Layout } from "./Layout";
+import { safeNext } from "./paths";
 import { SessionProvider, loginPathFor, useSession } from "./session";
-
-export function safeNext(value: string | null, fallback: string): string {
-  return value && value.startsWith("/") && !value.startsWith("//") ? value : fallback;
-}
 
 function Guard({ route, children }: { route: AreaRoute; children: ReactNode }) {
   const { status, me, restricted } = useSession();

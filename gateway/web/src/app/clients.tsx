@@ -8,18 +8,14 @@ import { api } from "../api/client";
 import { useI18n } from "../i18n";
 import { Select } from "../ui/components";
 import { useLoad } from "../ui/hooks";
+import { canWrite, writableClients, type ClientRight } from "./rights";
 
-export interface ClientRight {
-  id: string;
-  name: string;
-  description?: string | null;
-  right: "full" | "read";
-}
+export type { ClientRight } from "./rights";
 
 export function useClients() {
   const load = useLoad((signal) => api.get<{ clients: ClientRight[] }>("/api/v1/clients", { signal }).then((r) => r.clients));
   const clients = useMemo(() => load.data ?? [], [load.data]);
-  const writable = (id: string | null | undefined) => !!clients.find((c) => c.id === id && c.right === "full");
+  const writable = (id: string | null | undefined) => canWrite(clients, id);
   return { clients, writable, loading: load.loading, error: load.error, reload: load.reload };
 }
 
@@ -28,7 +24,7 @@ export function ClientSelect({ clients, value, onChange, writableOnly = false, l
   clients: ClientRight[]; value: string; onChange: (id: string) => void; writableOnly?: boolean; label?: string; error?: string;
 }) {
   const { t } = useI18n();
-  const shown = writableOnly ? clients.filter((c) => c.right === "full") : clients;
+  const shown = writableOnly ? writableClients(clients) : clients;
   return (
     <Select label={label ?? t("common.client")} value={value} onChange={(e) => onChange(e.target.value)} error={error}>
       <option value="">–</option>

@@ -10,10 +10,11 @@
  * navigation, texts) stays in the first load: import nothing from a page module there except through lazyPage
  * (not even a constant), or the page, and all it imports, is eager again.
  */
-import { lazy, type ComponentType, type LazyExoticComponent } from "react";
+import { lazy, type LazyExoticComponent } from "react";
 
-// `any` as in React's own `lazy<T extends ComponentType<any>>`: the page keeps its exact props type.
-type AnyComponent = ComponentType<any>;
+// The constraint React's own `lazy()` puts on a component (`ComponentType<any>`), taken from its signature rather
+// than spelt out: the page keeps its exact props type.
+type AnyComponent = Awaited<ReturnType<Parameters<typeof lazy>[0]>>["default"];
 
 export function lazyPage<M extends Record<K, AnyComponent>, K extends keyof M>(load: () => Promise<M>, name: K): LazyExoticComponent<M[K]> {
   return lazy(() => load().then((module) => ({ default: module[name] })));

@@ -18,13 +18,13 @@ export function SecurityPage() {
   const form = useForm({ password_min_length: "", password_max_length: "", password_max_age_days: "", two_factor_required: false,
     idle_timeout_minutes: "", session_lifetime_hours: "" } as Record<string, string | boolean>);
   const [saved, setSaved] = useState(false);
+  const { setValues } = form;
   useEffect(() => {
     const s = account.data?.security;
-    if (s) form.setValues({ password_min_length: String(s.password_min_length), password_max_length: String(s.password_max_length),
+    if (s) setValues({ password_min_length: String(s.password_min_length), password_max_length: String(s.password_max_length),
       password_max_age_days: s.password_max_age_days ? String(s.password_max_age_days) : "", two_factor_required: s.two_factor_required,
       idle_timeout_minutes: String(s.idle_timeout_minutes), session_lifetime_hours: String(s.session_lifetime_hours) });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [account.data]);
+  }, [account.data, setValues]);
   const num = (v: string | boolean) => (typeof v === "string" && v.trim() !== "" && /^-?\d+$/.test(v.trim()) ? Number(v) : v);
   const onSubmit = (e: React.FormEvent) => {
     e.preventDefault();

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { Link, useLocation, useNavigate } from "react-router-dom";
 import { api } from "../../api/client";
-import { safeNext } from "../../app/App";
+import { safeNext } from "../../app/paths";
 import { useSession, type LoginResult } from "../../app/session";
 import { useT } from "../../i18n";
 import { ErrorNotice, Field, Notice, Page } from "../../ui/components";

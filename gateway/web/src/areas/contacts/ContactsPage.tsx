@@ -7,6 +7,7 @@ import { useMemo, useState } from "react";
 import { Link, useLocation, useNavigate, useSearchParams } from "react-router-dom";
 import { ApiError, api } from "../../api/client";
 import { ClientSelect, useClients, type ClientRight } from "../../app/clients";
+import { writableClients } from "../../app/rights";
 import { useI18n } from "../../i18n";
 import { Card, ErrorNotice, Loading, Notice, Page, Select } from "../../ui/components";
 import { formatNumber } from "../../ui/format";
@@ -22,7 +23,7 @@ export function useLists(clientId?: string) {
 
 function BulkActions({ ids, clients, lists, onDone }: { ids: string[]; clients: ClientRight[]; lists: DistributionList[]; onDone: (msg: string) => void }) {
   const { t } = useI18n();
-  const writable = new Set(clients.filter((c) => c.right === "full").map((c) => c.id));
+  const writable = new Set(writableClients(clients).map((c) => c.id));
   const target = lists.filter((l) => l.kind === "static" && writable.has(l.client_id));
   const events = useLoad((signal) => api.get<ApiPage<PressEvent>>(`${CRM}/events`, { signal, query: { limit: 200 } }).then((p) => p.items.filter((e) => writable.has(e.client_id))));
   const [listId, setListId] = useState("");

@@ -4,10 +4,11 @@
  * reasons), then the import into a client (and optionally a static list, existing or new) with a duplicate
  * strategy, followed as a background job to its result. The user's recent imports are listed on the start page.
  */
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { ApiError, api, upload } from "../../api/client";
 import { ClientSelect, useClients } from "../../app/clients";
+import { writableClients } from "../../app/rights";
 import { useI18n } from "../../i18n";
 import { Badge, Card, ErrorNotice, Field, Loading, Notice, Page, Progress, Select, TableWrap } from "../../ui/components";
 import { formatBytes, formatDateTime, formatNumber } from "../../ui/format";
@@ -149,7 +150,7 @@ function Report({ importId, run, counts }: { importId: string; run: "dry" | "rea
   const [items, setItems] = useState<ReportRow[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const load = async (after: string | null) => {
+  const load = useCallback(async (after: string | null) => {
     try {
       const page = await api.get<ApiPage<ReportRow>>(`${CRM}/imports/${importId}/report`, { query: { run, outcome, cursor: after, limit: 200 } });
       setItems((old) => (after ? [...(old ?? []), ...page.items] : page.items));
@@ -157,12 +158,11 @@ function Report({ importId, run, counts }: { importId: string; run: "dry" | "rea
     } catch (exc) {
       if (exc instanceof ApiError) setError(exc);
     }
-  };
+  }, [importId, run, outcome]);
   useEffect(() => {
     setItems(null);
     void load(null);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [importId, run, outcome]);
+  }, [load]);
   const label = t(run === "dry" ? "imports.report.dry" : "imports.report.real");
   return (
     <section aria-label={label} className="import-report">
@@ -302,12 +302,12 @@ function RunStep({ imp, dirty, onChanged, onRestored }: {
 }) {
   const { t } = useI18n();
   const { clients } = useClients();
-  const writableClients = clients.filter((c) => c.right === "full");
+  const writable = writableClients(clients);
   // a reopened import starts from its last dry run's settings (never from the first client in the list: the
   // report the user read was made for that client, list and strategy)
   const restored = imp.dry_run;
   const [clientId, setClientId] = useState(restored?.client_id ?? "");
-  const client = clientId || writableClients[0]?.id || "";
+  const client = clientId || writable[0]?.id || "";
   const lists = useLoad((signal) => (client ? api.get<ApiPage<DistributionList>>(`${CRM}/lists`, { signal, query: { client_id: client, limit: 1000 } })
     .then((p) => p.items.filter((l) => l.kind === "static")) : Promise.resolve([] as DistributionList[])), [client]);
   const [listId, setListId] = useState(restored?.list_id ?? "");
@@ -385,7 +385,7 @@ function RunStep({ imp, dirty, onChanged, onRestored }: {
     <>
       <Card>
         <h2 id="import-target">{t("imports.step.target")}</h2>
-        {writableClients.length === 0 && clients.length > 0 && <Notice kind="warning">{t("contacts.noWritableClient")}</Notice>}
+        {writable.length === 0 && clients.length > 0 && <Notice kind="warning">{t("contacts.noWritableClient")}</Notice>}
         <div className="form-row">
           <ClientSelect clients={clients} value={client} onChange={(id) => { setClientId(id); setListId(""); }} writableOnly label={t("imports.client")} error={fieldErrors.client_id} />
           <Select label={t("imports.list")} value={listId} onChange={(e) => setListId(e.target.value)} error={fieldErrors.list_id} hint={t("imports.listHint")}>

@@ -251,7 +251,7 @@ export function useCursorList<T>(load: (cursor: string | null, signal?: AbortSig
       })
       .finally(() => setLoading(false));
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps, as with useEffect (load is new each render)
   }, [...deps, tick]);
   const more = async () => {
     if (!cursor) return;

@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { Link, NavLink, useNavigate } from "react-router-dom";
 import { useClients, ClientSelect } from "../../app/clients";
+import { writableClients } from "../../app/rights";
 import { useSession } from "../../app/session";
 import { useI18n } from "../../i18n";
 import { Badge, Card, ErrorNotice, Field, Loading, Page, Select, TableWrap } from "../../ui/components";
@@ -27,7 +28,7 @@ function NewMailing({ onCancel }: { onCancel: () => void }) {
   const { t, lang } = useI18n();
   const navigate = useNavigate();
   const { clients } = useClients();
-  const writable = clients.filter((c) => c.right === "full");
+  const writable = writableClients(clients);
   const form = useForm({ client_id: writable.length === 1 ? writable[0].id : "", name: "" });
   return (
     <Card title={t("mailings.new.title")}>

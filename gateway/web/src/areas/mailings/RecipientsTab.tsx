@@ -183,7 +183,7 @@ export function RecipientsTab() {
   // the volume of what is saved, once, when the tab opens
   useEffect(() => {
     if (!volume && !dirty && draft.sources.length > 0) loadVolume();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, when the tab opens (not on every edit of the draft)
   }, []);
 
   const sources = draft.sources;

@@ -24,8 +24,8 @@ export function ChangesPage() {
   const { clients } = useClients();
   const [clientId, setClientId] = useState("");
   useEffect(() => {
-    if (!clientId && clients.length > 0) setClientId(clients[0].id);
-  }, [clients]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (clients.length > 0) setClientId((current) => current || clients[0].id);
+  }, [clients]);
   const client = clients.find((c) => c.id === clientId);
   const canWrite = client?.right === "full";
   const [more, setMore] = useState<Change[]>([]);

@@ -81,9 +81,10 @@ export function ForwardFeaturesPage() {
   const { t, lang } = useI18n();
   const [params, setParams] = useSearchParams();
   const key = params.toString();
-  const applied = useMemo(() => fromParams(params), [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  const applied = useMemo(() => fromParams(new URLSearchParams(key)), [key]);
   const form = useForm(applied);
-  useEffect(() => form.setValues(applied), [applied]); // eslint-disable-line react-hooks/exhaustive-deps
+  const { setValues } = form;
+  useEffect(() => setValues(applied), [applied, setValues]);
   const setApplied = (next: FfQuery) => {
     const p = new URLSearchParams();
     for (const k of KEYS) if (next[k]) p.set(k, next[k]);

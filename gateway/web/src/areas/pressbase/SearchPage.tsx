@@ -270,7 +270,8 @@ export function SearchPage() {
   const pickedJournalists = target === "journalists" ? [...picked.keys()] : [];
   const pickedOutlets = target === "outlets" ? [...picked.keys()] : [];
   const fieldError = (name: string) => result.error?.fields[name] ?? result.error?.fields[`filters.${name}`];
-  const apiFilters = useMemo(() => filtersForApi(filters), [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  // computed from the search's key only: the same object while the URL's search stays (filters is new each render)
+  const apiFilters = useMemo(() => filtersForApi(readSearch(new URLSearchParams(key)).filters), [key]);
 
   return (
     <Page title={t("pressbase.title")} wide>

@@ -8,6 +8,7 @@ import { useEffect, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { api } from "../../api/client";
 import { useClients, type ClientRight } from "../../app/clients";
+import { canWriteShared } from "../../app/rights";
 import { useI18n } from "../../i18n";
 import { Badge, ErrorNotice, Field, Loading, Notice, Page, Select, TableWrap } from "../../ui/components";
 import { formatBytes, formatDateTime, formatNumber } from "../../ui/format";
@@ -308,8 +309,7 @@ export function SelectionPage() {
   const del = useForm({});
   const [confirming, setConfirming] = useState(false);
   const s = load.data;
-  const client = s ? clientOf(clients, s.client_id) : null;
-  const canWrite = !!s && (!s.client_id || client?.right === "full");
+  const canWrite = !!s && canWriteShared(clients, s.client_id);
   const exportReason = licence.data?.reasons?.export ?? null;
   return (
     <Page title={s ? s.name : t("pressbase.selection")} wide>

@@ -6,6 +6,7 @@ import { useEffect, useState, type ReactNode } from "react";
 import { Link, NavLink } from "react-router-dom";
 import { api, ApiError } from "../../api/client";
 import { ClientSelect, type ClientRight } from "../../app/clients";
+import { canWriteShared, writableClients } from "../../app/rights";
 import { useI18n, useT } from "../../i18n";
 import { Badge, ErrorNotice, Field, Notice, Progress, Select } from "../../ui/components";
 import { formatNumber } from "../../ui/format";
@@ -79,13 +80,13 @@ export function TransferPanel({ clients, journalistIds, selectionId, names }: {
   clients: ClientRight[]; journalistIds?: number[]; selectionId?: string; names?: string[];
 }) {
   const { t, lang } = useI18n();
-  const writable = clients.filter((c) => c.right === "full");
+  const writable = writableClients(clients);
   const form = useForm({ client_id: writable.length === 1 ? writable[0].id : "" });
   const [started, setStarted] = useState<Job | null>(null);
   const { job, running } = useJob(started);
   useEffect(() => {
     if (!form.values.client_id && writable.length === 1) form.set("client_id", writable[0].id);
-  }, [writable.length]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [writable.length]); // eslint-disable-line react-hooks/exhaustive-deps -- only when the writable clients arrive, not on each edit
   if (writable.length === 0) {
     return <Notice kind="warning">{t("pressbase.transfer.noClient")}</Notice>;
   }
@@ -140,7 +141,7 @@ async function writableLists(target: string, clients: ClientRight[]): Promise<Se
     cursor = page.next_cursor;
   } while (cursor && out.length < 1000);
   return out.filter((s) => s.kind === "list" && s.target === target
-    && (!s.client_id || clients.some((c) => c.id === s.client_id && c.right === "full")));
+    && canWriteShared(clients, s.client_id));
 }
 
 /**
@@ -278,7 +279,7 @@ export function SelectionClientSelect({ clients, value, onChange, error }: {
     <Select label={t("pressbase.selection.client")} value={value} onChange={(e) => onChange(e.target.value)}
       error={error} hint={t("pressbase.selection.clientHint")}>
       <option value="">{t("pressbase.selection.accountWide")}</option>
-      {clients.filter((c) => c.right === "full").map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+      {writableClients(clients).map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
     </Select>
   );
 }
