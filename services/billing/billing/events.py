@@ -9,8 +9,9 @@ never lost.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
+from svckit.clock import utcnow
 from svckit.entitlements import EVENT as ENTITLEMENTS_CHANGED  # noqa: F401  ("entitlements_changed")
 
 ACCOUNT_PURGE_REQUESTED = "account_purge_requested"
@@ -20,7 +21,7 @@ USAGE_RECORDED = "usage_recorded"  # consumed (from dispatch and crm)
 
 def purge_requested(account_id, requested_at: datetime | None = None) -> dict:
     return {"account_id": str(account_id),
-            "requested_at": (requested_at or datetime.now(UTC)).isoformat()}
+            "requested_at": (requested_at or utcnow()).isoformat()}
 
 
 def purged(account_id) -> dict:

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
+from svckit.clock import utctoday
 from svckit.db import make_engine
 from svckit.demo import DEMO_ACCOUNT_ID, DEMO_ACCOUNT_NAME, DEMO_LICENSE_MANAGER_EMAIL
 from svckit.settings import database_url
@@ -52,7 +53,7 @@ def demo_account_id() -> uuid.UUID:
 
 def seed(session: Session, today: date | None = None, account_id: uuid.UUID = DEMO_ACCOUNT_ID) -> bool:
     """Returns True when it created the subscription (False: it was there already)."""
-    today = today or date.today()
+    today = today or utctoday()
     cat = catalogue.load()
     if session.execute(select(m.Subscription).where(m.Subscription.account_id == account_id)).scalar():
         return False

@@ -6,6 +6,7 @@ from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
 from nameko.web.handlers import http
 from svckit import health
+from svckit.clock import Clock
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
 from svckit.mail import TransactionalMailer
@@ -13,14 +14,13 @@ from svckit.outbox import Outbox
 from svckit.rpc import ServiceRpc
 
 from . import __version__
+from .background import Background
+from .db.models import outbox as outbox_table
 from .entrypoints.backoffice import BackOfficeApi
 from .entrypoints.invoices import InvoicesApi
 from .entrypoints.jobs import JobsApi
 from .entrypoints.orders import OrdersApi
 from .entrypoints.subscriptions import SubscriptionsApi
-from .background import Background
-from .clock import Clock
-from .db.models import outbox as outbox_table
 
 
 class BillingService(OrdersApi, SubscriptionsApi, InvoicesApi, BackOfficeApi, JobsApi):
@@ -29,7 +29,7 @@ class BillingService(OrdersApi, SubscriptionsApi, InvoicesApi, BackOfficeApi, Jo
     db = Database()
     auth = Auth()
     config = Config()
-    clock = Clock()
+    clock = Clock(pinned_today=lambda config: config.get("BILLING_TODAY"))
     outbox = Outbox(outbox_table)
     dispatch = EventDispatcher()
     mailer = TransactionalMailer()

@@ -6,9 +6,9 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from svckit.clock import Clock, clock_of
 from svckit.principal import Principal
 
-from .clock import Clock
 from .domain.catalogue import load
 
 SYSTEM = Principal.system("billing")
@@ -42,7 +42,7 @@ class Billing:
         self.runner, self.rpc_as, self.sink = runner, rpc_as, sink
         container = next(c for c in runner.containers if c.service_name == "billing")
         self.container = container
-        self.clock: Clock = next(d for d in container.dependencies if isinstance(d, Clock))
+        self.clock: Clock = clock_of(container)
 
     def set_today(self, day: date) -> None:
         self.clock.fixed = day

@@ -15,11 +15,11 @@ Writes the login hint to ``var/demo-login.txt`` (``PRESSROOM_VAR_DIR`` overrides
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.orm import Session
+from svckit.clock import utcnow
 from svckit.outbox import OutboxWriter
 from svckit.principal import Principal
 from svckit.settings import database_url
@@ -45,7 +45,7 @@ class _Discard:
 
 
 def _work(session: Session, principal: Principal) -> Work:
-    return Work(session, datetime.now(UTC), principal, outbox=OutboxWriter(outbox, None, None),
+    return Work(session, utcnow(), principal, outbox=OutboxWriter(outbox, None, None),
                 mailer=_Discard(), invalidator=None)
 
 
@@ -57,11 +57,11 @@ def _known_password(session: Session, user: User, password: str) -> None:
     """Set the demo password once (no forced change); later runs leave a changed password alone."""
     if user.password_hash is None or user.must_change_password:
         user.password_hash = passwords.hash_password(password)
-        user.password_changed_at = datetime.now(UTC)
+        user.password_changed_at = utcnow()
         user.must_change_password = False
         session.execute(update(OneTimePassword).where(OneTimePassword.user_id == user.id,
                                                       OneTimePassword.used_at.is_(None))
-                        .values(used_at=datetime.now(UTC)))
+                        .values(used_at=utcnow()))
 
 
 def seed(session: Session) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from nameko.dependency_providers import Config
 from nameko.web.handlers import http
 from svckit import health
+from svckit.clock import Clock
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
 from svckit.mail import TransactionalMailer
@@ -21,7 +22,7 @@ from .entrypoints import export as _export
 from .entrypoints import incidents as _incidents
 from .entrypoints import me as _me
 from .entrypoints import users as _users
-from .work import AuthCache, Clock
+from .work import AuthCache
 
 
 class IdentityService(_auth.AuthEntrypoints, _me.MeEntrypoints, _users.UserEntrypoints, _clients.ClientEntrypoints,

@@ -10,10 +10,10 @@ import re
 import time
 import uuid
 
+from svckit.clock import Clock, clock_of
 from svckit.principal import Principal
 
 from identity.service import IdentityService
-from identity.work import Clock
 
 BILLING = Principal.system("billing")
 OTP = re.compile(r"(?:Einmal-Passwort|One-time password): (\S+)")
@@ -26,7 +26,7 @@ class Identity:
     def __init__(self, runner, rpc_as, sink):
         self.runner, self.rpc_as, self.sink = runner, rpc_as, sink
         container = next(iter(runner.containers))
-        self.clock: Clock = next(d for d in container.dependencies if isinstance(d, Clock))
+        self.clock: Clock = clock_of(container)
 
     def call(self, method, *args, principal=None, **kwargs):
         with self.rpc_as(principal) as rpc:

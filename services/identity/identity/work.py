@@ -1,6 +1,6 @@
 """The unit of work every use case runs in, and the dependencies that feed it.
 
-A use case gets a :class:`Work`: the SQLAlchemy session, ``now`` (from the injectable :class:`Clock`), the
+A use case gets a :class:`Work`: the SQLAlchemy session, ``now`` (from the injectable ``svckit.clock.Clock``), the
 caller's principal and client address, and three collectors of side effects that must only happen after the
 commit: events (written to the outbox in the same transaction), mails and principal-cache invalidations.
 ``work.commit()`` commits, then bumps the cache and sends the mails. Repositories never commit.
@@ -9,7 +9,7 @@ commit: events (written to the outbox in the same transaction), mails and princi
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import eventlet
@@ -23,22 +23,6 @@ from svckit.principal import Principal
 from .db.models import AuditEntry, UserSession
 
 log = logging.getLogger(__name__)
-
-
-class Clock(DependencyProvider):
-    """``now()`` for every time rule. Tests shift it (``clock.advance(minutes=11)``) instead of sleeping."""
-
-    def __init__(self):
-        self.offset = timedelta()
-
-    def advance(self, **delta) -> None:
-        self.offset += timedelta(**delta)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self.offset
-
-    def get_dependency(self, worker_ctx):
-        return self.now
 
 
 class AuthCache(DependencyProvider):

@@ -49,7 +49,7 @@ class BackOfficeApi(Base):
                    {"credit_note": note.number, "net_cents": note.net_cents, "reason": data.reason})
         self.db.commit()
         invoicing.render_pending(self.session_factory())
-        invoicing.deliver_pending(self.session_factory(), self.mailer.send)
+        invoicing.deliver_pending(self.session_factory(), self.mailer.send, now=self.clock.now)
         return invoicing.summary(note)
 
     @rpc

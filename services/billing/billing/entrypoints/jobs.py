@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import UTC, date, datetime
+from datetime import date
 
 from nameko.timer import Timer, timer
 from sqlalchemy import update
@@ -91,14 +91,14 @@ class JobsApi(Base):
 
         try:
             runner = Runner(session_factory, self.cat, stage, send_mail=send,
-                            render=bool(self.config.get("BILLING_RENDER_PDF", True)))
+                            render=bool(self.config.get("BILLING_RENDER_PDF", True)), now=self.clock.now)
             report, state = runner.run_due(day, progress=progress).to_dict(), "done"
         except Exception as exc:  # the run is reported failed; jobs done so far stay done (each committed)
             log.exception("billing job run failed")
             report, state = {"error": f"{type(exc).__name__}: {exc}"}, "failed"
         with session_factory() as s:
             s.execute(update(JobRun).where(JobRun.id == run_id).values(
-                state=state, report=report, finished_at=datetime.now(UTC)))
+                state=state, report=report, finished_at=self.clock.now()))
             s.commit()
 
     def _day(self, today: str | None) -> date:
@@ -111,7 +111,7 @@ class JobsApi(Base):
 
     def _run(self, day: date) -> dict:
         runner = Runner(self.session_factory(), self.cat, self.stage, send_mail=self.mailer.send,
-                        render=bool(self.config.get("BILLING_RENDER_PDF", True)))
+                        render=bool(self.config.get("BILLING_RENDER_PDF", True)), now=self.clock.now)
         report = runner.run_due(day)
         return report.to_dict()
 

@@ -77,7 +77,7 @@ class OrdersApi(Base):
     def _activate(self, order_id, actor) -> dict:
         with self.auth.acting_as(Principal.system("billing")):
             row = orders.activate(self.db, self.cat, order_id, self.identity_rpc, actor, self.clock.today(),
-                                  self.stage)
+                                  self.stage, self.clock.now())
         self.db.commit()
         return {**orders.summary(orders.load(self.db, order_id)),
                 "subscription": subscriptions.view(self.db, self.cat, row, self.clock.today())}

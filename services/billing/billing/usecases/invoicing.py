@@ -6,11 +6,12 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
+from svckit.clock import utcnow
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.i18n import Text
 from svckit.mail import Attachment, TransactionalMail
@@ -160,19 +161,19 @@ def invoice_mail(inv: m.Invoice, pdf: bytes, to: str) -> TransactionalMail:
 
 
 def deliver_pending(session_factory: Callable[[], Session], send: Callable[[TransactionalMail], Any],
-                    batch: int = 200) -> int:
+                    batch: int = 200, now: Callable[[], datetime] = utcnow) -> int:
     """Mail invoices with a document whose e-mail is not sent yet (SKIP LOCKED: concurrent runners share the work),
     batch after batch until a batch sends nothing (a failing relay: the next run tries again)."""
     total = 0
     while True:
-        sent = _deliver_batch(session_factory, send, batch)
+        sent = _deliver_batch(session_factory, send, batch, now)
         total += sent
         if sent == 0:
             return total
 
 
 def _deliver_batch(session_factory: Callable[[], Session], send: Callable[[TransactionalMail], Any],
-                   limit: int) -> int:
+                   limit: int, now: Callable[[], datetime]) -> int:
     sent = 0
     with session_factory() as session:
         ids = repo.pending_deliveries(session, limit)
@@ -191,7 +192,7 @@ def _deliver_batch(session_factory: Callable[[], Session], send: Callable[[Trans
                 delivery.last_error = str(exc)[:500]
                 session.commit()
                 continue
-            delivery.sent_at = datetime.now(UTC)
+            delivery.sent_at = now()
             delivery.last_error = None
             session.commit()
             sent += 1

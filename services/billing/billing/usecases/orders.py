@@ -5,7 +5,7 @@ in its starting phase."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -117,7 +117,8 @@ def identity_payload(order_row: m.Order) -> dict[str, Any]:
     }
 
 
-def activate(session: Session, cat: Catalogue, order_id, identity, actor, today: date, stage) -> m.Subscription:
+def activate(session: Session, cat: Catalogue, order_id, identity, actor, today: date, stage,
+             now: datetime) -> m.Subscription:
     """Idempotent: an activated order returns its subscription; identity's create_account is idempotent by the order
     id, so a retry after a failure half way creates nothing twice."""
     order = load(session, order_id, lock=True)
@@ -143,7 +144,7 @@ def activate(session: Session, cat: Catalogue, order_id, identity, actor, today:
         row = existing
     order.state, order.account_id = "activated", account_id
     order.activated_by = actor.user_id or actor.service
-    order.activated_at = datetime.now(UTC)
+    order.activated_at = now
     repo.audit(session, actor, "order.activated", account_id, str(order.id),
                {"identity": {k: str(v) for k, v in result.items() if k != "client_ids"}})
     entitlements.refresh(session, cat, account_id, today, stage)

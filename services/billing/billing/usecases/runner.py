@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from svckit.clock import utcnow
 
 from ..db import models as m
 from ..db import repo
@@ -77,7 +78,7 @@ class Runner:
                  render: bool = True, deliver: bool = True, now: Callable[[], datetime] | None = None):
         self.session_factory, self.cat, self.stage = session_factory, cat, stage
         self.send_mail, self.render, self.deliver = send_mail, render, deliver
-        self.now = now or (lambda: datetime.now(UTC))
+        self.now = now or utcnow
 
     # --- the run ----------------------------------------------------------------------------------------------------
     def run_due(self, today: date, account_ids: list | None = None,
@@ -128,7 +129,7 @@ class Runner:
         if self.render:
             report.documents = invoicing.render_pending(self.session_factory)
             if self.deliver and self.send_mail is not None:
-                report.mailed = invoicing.deliver_pending(self.session_factory, self.send_mail)
+                report.mailed = invoicing.deliver_pending(self.session_factory, self.send_mail, now=self.now)
         return report
 
     def _job(self, kind: str, period: str, arg: Any, account_id, today: date, report: Report) -> bool:

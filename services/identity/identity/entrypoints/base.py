@@ -13,7 +13,7 @@ class WorkEntrypoints:
 
     def work(self, client=None) -> Work:
         info = parse(ClientInfo, client or {}, "client").model_dump() if client else {}
-        return Work(self.db, self.clock(), self.auth.principal, self.outbox, self.mailer, self.cache, info,
+        return Work(self.db, self.clock.now(), self.auth.principal, self.outbox, self.mailer, self.cache, info,
                     self.config)
 
 
