@@ -19,7 +19,6 @@ import os
 import tempfile
 import uuid
 import zipfile
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -28,6 +27,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import select
 
 from svckit import principal as principal_mod
+from svckit.clock import utcnow
 from svckit.principal import Principal
 from svckit.settings import SERVICES, principal_secret
 
@@ -149,7 +149,7 @@ def run_account_export(ctx: JobContext) -> dict:
     storage = ctx.storage
     tmpdir = tempfile.mkdtemp(dir=getattr(storage, "root", None))
     archive = Path(tmpdir) / "archive.zip"
-    manifest: dict[str, Any] = {"account_id": account_id, "created_at": datetime.now(timezone.utc).isoformat(),
+    manifest: dict[str, Any] = {"account_id": account_id, "created_at": utcnow().isoformat(),
                                 "services": {}, "missing": []}
     try:
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
@@ -214,7 +214,7 @@ def run_account_export(ctx: JobContext) -> dict:
         file_id = uuid.uuid4()
         key = f"{account_id}/export/{file_id}"
         storage.put_file(key, archive, move=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
+        stamp = utcnow().strftime("%Y%m%d-%H%M")
         name = f"Pressroom-Export-{stamp}.zip"
         ctx.session.add(StoredFile(id=file_id, account_id=ctx.account_id, client_id=None, purpose="export", name=name,
                                    content_type="application/zip", size=size, sha256=digest.hexdigest(),

@@ -7,8 +7,9 @@ commit, never lost. Shapes: docs/contracts.md.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
 from typing import Any, Iterable
+
+from svckit.clock import utcnow
 
 CONTACT_EMAIL_CORRECTED = "contact_email_corrected"
 PERSON_ERASURE_REQUESTED = "person_erasure_requested"
@@ -18,7 +19,7 @@ PERSON_ERASED = "person_erased"
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return utcnow().isoformat()
 
 
 def contact_email_corrected(account_id, contact_id, old_email: str, new_email: str) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import uuid
 import weakref
-from datetime import datetime, timezone
 from typing import Any, Callable
 
 import eventlet
@@ -26,6 +25,7 @@ from sqlalchemy import text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from svckit.clock import utcnow
 from svckit.errors import WireError
 from svckit.i18n import Text
 from svckit.principal import Principal
@@ -59,7 +59,7 @@ class JobContext:
 
     def progress(self, done: int, total: int | None = None) -> None:
         with self.engine.begin() as conn:
-            values: dict[str, Any] = {"done": done, "heartbeat_at": datetime.now(timezone.utc)}
+            values: dict[str, Any] = {"done": done, "heartbeat_at": utcnow()}
             if total is not None:
                 values["total"] = total
             conn.execute(update(Job).where(Job.id == self.job_id).values(**values))
@@ -218,8 +218,8 @@ class JobRunner(DependencyProvider):
     @staticmethod
     def _finish(engine, job_id, state: str, result: dict | None = None, error: dict | None = None) -> None:
         with engine.begin() as conn:
-            values: dict[str, Any] = {"state": state, "finished_at": datetime.now(timezone.utc), "result": result,
-                                      "error": error, "heartbeat_at": datetime.now(timezone.utc)}
+            values: dict[str, Any] = {"state": state, "finished_at": utcnow(), "result": result,
+                                      "error": error, "heartbeat_at": utcnow()}
             conn.execute(update(Job).where(Job.id == job_id).values(**values))
 
 

@@ -17,7 +17,7 @@ import re
 import socket
 import ssl
 import uuid
-from datetime import datetime, timezone
+from datetime import timezone
 from email import policy
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from svckit.clock import utcnow
 from svckit.errors import InvalidInput, NotFound, Unavailable
 from svckit.i18n import Text
 from svckit.principal import Principal
@@ -171,11 +172,11 @@ def archive_message(session: Session, storage, m: Mailbox, writable: list[uuid.U
     if not matches:
         return 0
     try:
-        when = parsedate_to_datetime(msg["Date"]) if msg["Date"] else datetime.now(timezone.utc)
+        when = parsedate_to_datetime(msg["Date"]) if msg["Date"] else utcnow()
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)
     except (TypeError, ValueError):
-        when = datetime.now(timezone.utc)
+        when = utcnow()
     body = _text_body(msg)
     direction = "out" if own in senders else "in"
     files_by_client: dict[uuid.UUID, list[uuid.UUID]] = {}
@@ -262,7 +263,7 @@ def sync(ctx: JobContext) -> dict:
                 s.commit()
                 ctx.progress(stats["messages"])
             stats["folders"][folder] = state.last_uid
-        m.last_sync_at = datetime.now(timezone.utc)
+        m.last_sync_at = utcnow()
         m.last_error = None
         s.commit()
     finally:

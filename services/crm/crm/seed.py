@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from svckit.clock import utcnow
 from svckit.demo import DEMO_ACCOUNT_ID
 from svckit.settings import database_url
 
@@ -66,7 +67,7 @@ def _contacts(account: uuid.UUID, clients: list[uuid.UUID]) -> tuple[list[dict],
     for f in fakers.values():
         f.seed_instance(2026)
     contacts, emails = [], []
-    now = datetime.now(timezone.utc)
+    now = utcnow()
     for n in range(PERSONS):
         country = rnd.choices(["DE", "AT", "CH"], weights=[6, 2, 2])[0]
         fake = fakers[country]

@@ -6,6 +6,7 @@ from nameko.dependency_providers import Config
 from nameko.web.handlers import http
 
 from svckit import health
+from svckit.clock import Clock
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
 from svckit.outbox import Outbox
@@ -31,6 +32,7 @@ class CrmService(ContactEntrypoints, ListEntrypoints, JobEntrypoints, MediaEntry
     auth = Auth()
     config = Config()
     outbox = Outbox(outbox)
+    clock = Clock()
     storage = StorageProvider()
     jobs = JobRunner()
 

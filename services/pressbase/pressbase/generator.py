@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator
 
+from svckit.clock import utctoday
+
 from .db.copy import jsonb
 from .domain import catalog
 
@@ -260,7 +262,7 @@ class Generator:
         self.plan = plan
         self.seed = seed
         self.rng = random.Random(seed)
-        self.today = today or date.today()
+        self.today = today or utctoday()
         self.id_offset = id_offset
         self.outlets_by_dataset: dict[str, list[dict]] = {"dach": [], "plus": [], "world": []}
 

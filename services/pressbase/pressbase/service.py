@@ -8,6 +8,7 @@ from nameko.events import EventDispatcher
 from nameko.web.handlers import http
 
 from svckit import health
+from svckit.clock import Clock
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
 from svckit.outbox import Outbox
@@ -29,6 +30,7 @@ class PressbaseService(SearchEntrypoints, SelectionEntrypoints, JobEntrypoints, 
 
     db = Database()
     auth = Auth()
+    clock = Clock()
     config = Config()
     outbox = Outbox(outbox)
     event_dispatcher = EventDispatcher()

@@ -57,7 +57,7 @@ class ContactEntrypoints(Entrypoints):
 
     @rpc
     def add_history(self, contact_id: str, data: dict) -> dict:
-        result = history.add(self.db, self.auth.principal, contact_id, parse(HistoryIn, data))
+        result = history.add(self.db, self.auth.principal, contact_id, parse(HistoryIn, data), self.clock.now())
         self.commit()
         return result
 
@@ -99,14 +99,14 @@ class ContactEntrypoints(Entrypoints):
     @rpc
     def receive_pressbase_updates(self, records: list) -> dict:
         """pressbase: new versions of records; linked contacts keep the differences for their users to apply."""
-        n = pressbase.receive_updates(self.db, self.auth.principal, records)
+        n = pressbase.receive_updates(self.db, self.auth.principal, records, self.clock.now())
         self.commit()
         return {"contacts_with_changes": n}
 
     @event_handler("pressbase", "journalist_changed")
     def on_journalist_changed(self, payload: dict) -> None:
         with self.auth.acting_as(Principal.system("crm")):
-            pressbase.receive_updates(self.db, self.auth.principal, [payload.get("record") or {}])
+            pressbase.receive_updates(self.db, self.auth.principal, [payload.get("record") or {}], self.clock.now())
         self.commit()
 
     @rpc

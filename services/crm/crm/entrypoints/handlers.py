@@ -18,13 +18,13 @@ log = logging.getLogger(__name__)
 class EventHandlers(Entrypoints):
     @event_handler("dispatch", "recipient_bounced")
     def on_recipient_bounced(self, payload: dict) -> None:
-        n = lifecycle.recipient_bounced(self.db, payload)
+        n = lifecycle.recipient_bounced(self.db, payload, self.clock.now())
         self.commit()
         log.info("bounce marked %s addresses invalid", n)
 
     @event_handler("dispatch", "mailing_sent")
     def on_mailing_sent(self, payload: dict) -> None:
-        history.record_mailing(self.db, payload)
+        history.record_mailing(self.db, payload, self.clock.now())
         self.commit()
 
     @event_handler("identity", "client_deleted")

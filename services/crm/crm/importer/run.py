@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from svckit.clock import utcnow
 
 from ..db import contacts as repo
 from ..db.models import Contact, ContactEmail, Import, ImportRow, ListMember, StoredFile
@@ -181,7 +181,7 @@ _COLUMNS = ("gender", "title", "first_name", "last_name", "position", "departmen
 def _create(s, imp: Import, creates, client_id: uuid.UUID, user, filename: str) -> None:
     if not creates:
         return
-    now = datetime.now(timezone.utc)
+    now = utcnow()
     contacts, emails = [], []
     for d, new_id in creates:
         v = d.values

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, tuple_
@@ -25,11 +25,11 @@ def serialise(h: HistoryEntry, files: list[StoredFile] | None = None) -> dict[st
                       for f in (files or [])]}
 
 
-def add(session: Session, principal: Principal, contact_id: Any, data: HistoryIn) -> dict:
+def add(session: Session, principal: Principal, contact_id: Any, data: HistoryIn, now: datetime) -> dict:
     c = load(session, Contact, contact_id, principal, "contact", field="contact_id", write=True)
     h = HistoryEntry(id=uuid.uuid4(), account_id=c.account_id, client_id=c.client_id, contact_id=c.id,
                      kind=data.kind, subject=data.subject, body=data.body,
-                     occurred_at=data.occurred_at or datetime.now(timezone.utc), created_by=user_uuid(principal))
+                     occurred_at=data.occurred_at or now, created_by=user_uuid(principal))
     session.add(h)
     session.flush()
     return serialise(h)
@@ -58,7 +58,7 @@ def entries(session: Session, principal: Principal, contact_id: Any, page: Page,
             "next_cursor": encode_cursor(rows[-1].occurred_at.isoformat(), rows[-1].id) if more and rows else None}
 
 
-def record_mailing(session: Session, payload: dict) -> int:
+def record_mailing(session: Session, payload: dict, now: datetime) -> int:
     """dispatch's ``mailing_sent`` (one batch): one history row per contact, idempotent per (contact, mailing)."""
     account_id = parse_uuid(payload.get("account_id"), "account_id")
     mailing_id = str(payload.get("mailing_id") or "")[:100]
@@ -73,7 +73,7 @@ def record_mailing(session: Session, payload: dict) -> int:
             continue
     contacts = {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(ids),
                                                                        Contact.account_id == account_id))}
-    sent_at = payload.get("sent_at") or datetime.now(timezone.utc).isoformat()
+    sent_at = payload.get("sent_at") or now.isoformat()
     rows = []
     for r in recipients:
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -25,14 +25,14 @@ def _uuid(value) -> uuid.UUID | None:
         return None
 
 
-def recipient_bounced(session: Session, payload: dict) -> int:
+def recipient_bounced(session: Session, payload: dict, now: datetime) -> int:
     """A hard bounce marks that address invalid on every contact of the account having it (idempotent)."""
     account_id = _uuid(payload.get("account_id"))
     email = str(payload.get("email") or "").strip().lower()
     if account_id is None or not email or not payload.get("hard"):
         return 0
     reason = str(payload.get("reason") or payload.get("status") or "hard bounce")
-    at = payload.get("bounced_at") or datetime.now(timezone.utc).isoformat()
+    at = payload.get("bounced_at") or now.isoformat()
     return repo.mark_invalid(session, account_id, email, reason, at)
 
 

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -179,7 +179,7 @@ def _diff(c: Contact, primary: str | None, r: PressbaseRecord) -> dict[str, dict
     return changes
 
 
-def receive_updates(session: Session, principal: Principal, raw_records: Any) -> int:
+def receive_updates(session: Session, principal: Principal, raw_records: Any, now: datetime) -> int:
     """pressbase sent new versions of records: keep the differences on every linked contact (all accounts)."""
     if not principal.is_service:
         raise Forbidden(ONLY_SERVICES)
@@ -192,11 +192,11 @@ def receive_updates(session: Session, principal: Principal, raw_records: Any) ->
     contacts = session.scalars(select(Contact).where(Contact.pressbase_id.in_(list(records)))).all()
     primaries = dict(session.execute(select(ContactEmail.contact_id, ContactEmail.email).where(
         ContactEmail.contact_id.in_([c.id for c in contacts]), ContactEmail.is_primary)).all())
-    now = datetime.now(timezone.utc).isoformat()
+    received_at = now.isoformat()
     for c in contacts:
         r = records[c.pressbase_id]
         changes = _diff(c, primaries.get(c.id), r)
-        c.pressbase_pending = {"changes": changes, "received_at": now} if changes else None
+        c.pressbase_pending = {"changes": changes, "received_at": received_at} if changes else None
         n += bool(changes)
     session.flush()
     return n

@@ -43,12 +43,13 @@ class JobEntrypoints(Entrypoints):
 
     @rpc
     def list_exports(self, paging: dict | None = None) -> dict:
-        return exports.log(self.db, self.principal, parse(Paging, paging or {}))
+        return exports.log(self.db, self.principal, parse(Paging, paging or {}), self.clock.now())
 
     @rpc
     def get_export_chunk(self, export_id, offset: int = 0, size: int = exports.CHUNK_MAX) -> dict:
         window = parse(ExportChunk, {"offset": offset, "size": size})
-        return exports.chunk(self.db, self.principal, export_id, window.offset, window.size)
+        return exports.chunk(self.db, self.principal, export_id, window.offset, window.size,
+                             self.clock.now())
 
     @rpc
     def start_transfer(self, data: dict) -> dict:
@@ -108,7 +109,7 @@ class JobEntrypoints(Entrypoints):
     def _job_export(self, job: dict, engine) -> dict:
         params = job["params"]
         result = exports.run(self.db, self.principal, self.licence(), params["selection_id"], params["lang"],
-                             progress=lambda n: jobs.progress(engine, job["id"], n),
+                             progress=lambda n: jobs.progress(engine, job["id"], n), now=self.clock.now,
                              yield_cpu=lambda: eventlet.sleep(0))
         self.db.commit()
         return result

@@ -58,4 +58,4 @@ class SearchEntrypoints(Entrypoints):
     @rpc
     def search_forward_features(self, query: dict | None = None) -> dict:
         params = parse(ForwardFeatureSearch, query or {})
-        return search.search_forward_features(self.db, self.licence(), self.lang, params)
+        return search.search_forward_features(self.db, self.licence(), self.lang, params, self.clock.today())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from openpyxl import Workbook
@@ -189,29 +189,31 @@ def build_workbook(session: Session, licence: Licence, selection: Selection, lan
 
 
 def run(session: Session, principal: Principal, licence: Licence, selection_id, lang: str,
-        progress: Callable[[int], None], yield_cpu: Callable[[], None] = lambda: None) -> dict[str, Any]:
-    """The export job: checks again, writes the workbook, stores it with its log entry. Caller commits."""
+        progress: Callable[[int], None], now: Callable[[], datetime],
+        yield_cpu: Callable[[], None] = lambda: None) -> dict[str, Any]:
+    """The export job: checks again, writes the workbook, stores it with its log entry (dated by ``now()`` once
+    the workbook is written). Caller commits."""
     licence.require_export()
     selection = selections.load(session, principal, selection_id)
     content, records = build_workbook(session, licence, selection, lang, progress, yield_cpu)
-    now = datetime.now(timezone.utc)
+    written_at = now()
     export = Export(id=uuid.uuid4(), account_id=selection.account_id, client_id=selection.client_id,
                     selection_id=selection.id, selection_name=selection.name,
                     user_id=principal.user_id if principal.user_id else None, lang=lang, records=records,
-                    filename=f"pressbase-{_slug(selection.name)}-{now.date().isoformat()}.xlsx", content=content,
-                    size=len(content), expires_at=now + timedelta(days=KEEP_DAYS))
+                    filename=f"pressbase-{_slug(selection.name)}-{written_at.date().isoformat()}.xlsx", content=content,
+                    size=len(content), expires_at=written_at + timedelta(days=KEEP_DAYS))
     session.add(export)
     session.flush()
     return {"export_id": str(export.id), "records": records, "filename": export.filename, "size": len(content)}
 
 
-def _view(e: Export) -> dict[str, Any]:
+def _view(e: Export, now: datetime) -> dict[str, Any]:
     return {"id": str(e.id), "selection_id": str(e.selection_id) if e.selection_id else None,
             "selection_name": e.selection_name, "client_id": str(e.client_id) if e.client_id else None,
             "user_id": str(e.user_id) if e.user_id else None, "records": e.records, "filename": e.filename,
             "size": e.size, "created_at": e.created_at.isoformat(),
             "expires_at": e.expires_at.isoformat() if e.expires_at else None,
-            "available": e.size is not None and (e.expires_at is None or e.expires_at > datetime.now(timezone.utc))}
+            "available": e.size is not None and (e.expires_at is None or e.expires_at > now)}
 
 
 def _visible(principal: Principal, e: Export) -> bool:
@@ -225,7 +227,7 @@ def _visible(principal: Principal, e: Export) -> bool:
     return True
 
 
-def log(session: Session, principal: Principal, paging: Paging) -> dict[str, Any]:
+def log(session: Session, principal: Principal, paging: Paging, now: datetime) -> dict[str, Any]:
     """The export log: administrators and license managers see every export of the account, users their own."""
     from ..domain.query import decode_cursor, encode_cursor
 
@@ -241,10 +243,11 @@ def log(session: Session, principal: Principal, paging: Paging) -> dict[str, Any
     rows = rows[: paging.limit]
     shown = [e for e in rows if _visible(principal, e)]
     nxt = encode_cursor({"s": "exports", "k": rows[-1].created_at.isoformat(), "id": 0}) if more else None
-    return {"items": [_view(e) for e in shown], "next_cursor": nxt}
+    return {"items": [_view(e, now) for e in shown], "next_cursor": nxt}
 
 
-def chunk(session: Session, principal: Principal, export_id, offset: int, size: int) -> dict[str, Any]:
+def chunk(session: Session, principal: Principal, export_id, offset: int, size: int,
+          now: datetime) -> dict[str, Any]:
     try:
         eid = uuid.UUID(str(export_id))
     except ValueError:
@@ -252,7 +255,7 @@ def chunk(session: Session, principal: Principal, export_id, offset: int, size: 
     export = session.get(Export, eid)
     if export is None or not _visible(principal, export):
         raise NotFound(EXPORT_NOT_FOUND)
-    if export.size is None or (export.expires_at and export.expires_at <= datetime.now(timezone.utc)):
+    if export.size is None or (export.expires_at and export.expires_at <= now):
         raise NotFound(EXPORT_EXPIRED.format(days=KEEP_DAYS))
     size = max(1, min(size, CHUNK_MAX))
     offset = max(0, offset)

@@ -191,10 +191,9 @@ SELECT j.id, j.title, j.first_name, j.last_name, j.position, jo.role FROM journa
 
 
 def search_forward_features(session: Session, licence: Licence, lang: str, params: ForwardFeatureSearch,
-                            today: date | None = None) -> dict:
+                            today: date) -> dict:
     """Editorial calendars by topic and upcoming deadline (soonest first), licensed accounts only."""
     licence.require_forward_features()
-    today = today or date.today()
     where = ["f.dataset = ANY(CAST(:ds AS text[]))", "f.deadline >= :dfrom"]
     values: dict[str, Any] = {"ds": list(licence.datasets), "dfrom": params.deadline_from or today}
     if params.deadline_to:
