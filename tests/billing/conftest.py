@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from billing.service import BillingService
-from billing.testing import Billing
-from identity.testing import Identity
+from billing_testing import Billing
+from identity_testing import Identity
 
 try:  # the root conftest registers smtpsink.testing; until it does, take the fixture from there directly
     from smtpsink.testing import smtp_sink  # noqa: F401

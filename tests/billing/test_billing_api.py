@@ -10,7 +10,7 @@ import io
 import time
 import uuid
 
-from billing.testing import order_payload
+from billing_testing import order_payload
 from lxml import etree
 from pypdf import PdfReader
 from svckit.principal import Principal

@@ -10,7 +10,7 @@ import uuid
 from datetime import date
 
 import pytest
-from billing.testing import OPERATOR, SYSTEM
+from billing_testing import OPERATOR, SYSTEM
 from svckit.errors import InvalidInput
 from svckit.principal import Principal
 

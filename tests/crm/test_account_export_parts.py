@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from sqlalchemy import text
 
-from crm.testing import wait_job
+from crm_testing import wait_job
 from svckit.errors import Forbidden, NotFound
 from svckit.principal import Principal
 

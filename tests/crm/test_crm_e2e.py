@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from smtpsink.testing import smtp_sink  # noqa: F401  (until the root conftest registers smtpsink.testing)
 
-from identity.testing import make_identity, make_tenant
+from identity_testing import make_identity, make_tenant
 
 
 @pytest.mark.slow
@@ -64,7 +64,7 @@ def test_login_contacts_import_list_export(run_services, rpc_as, smtp_sink, crm_
 
 
 def wait_for_job(call, job_id, timeout=60.0):
-    from crm.testing import wait_for
+    from crm_testing import wait_for
 
     def finished():
         body = call("GET", f"/api/v1/crm/jobs/{job_id}").json

@@ -6,7 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
-from crm.testing import wait_for, wait_job
+from crm_testing import wait_for, wait_job
 
 
 def rows_of(content: bytes) -> list[list]:

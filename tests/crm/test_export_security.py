@@ -6,7 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
-from crm.testing import wait_job
+from crm_testing import wait_job
 
 EVIL = '=HYPERLINK("http://evil.example/x","Click")'
 
@@ -49,7 +49,7 @@ def test_a_contact_named_like_a_formula_is_exported_as_text(api, tenant):
 def _wait_phase(crm_db, account: str, phase: str) -> None:
     from sqlalchemy import text
 
-    from crm.testing import wait_for
+    from crm_testing import wait_for
 
     def stored():
         with crm_db.connect() as conn:

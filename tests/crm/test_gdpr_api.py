@@ -11,7 +11,7 @@ import zipfile
 from nameko.rpc import rpc
 from sqlalchemy import text
 
-from crm.testing import wait_for, wait_job
+from crm_testing import wait_for, wait_job
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
 

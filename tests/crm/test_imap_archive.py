@@ -7,7 +7,7 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import text
 
-from crm.testing import wait_job
+from crm_testing import wait_job
 from crm.testing_dovecot import dovecot
 
 BOX = "presse@firma.example"

@@ -14,7 +14,7 @@ from crm.service import CrmService
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
 from identity.service import IdentityService
-from identity.testing import Identity, make_tenant
+from identity_testing import Identity, make_tenant
 from openpyxl import load_workbook
 from svckit.principal import Principal
 

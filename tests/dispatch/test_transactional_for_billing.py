@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 from billing.service import BillingService
-from billing.testing import Billing
+from billing_testing import Billing
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
 from identity.service import IdentityService

@@ -414,11 +414,11 @@ class FuzzSuite:
 @pytest.fixture(scope="module")
 def fuzz_suite(amqp_uri, databases, tmp_path_factory):
     from billing.service import BillingService
-    from billing.testing import Billing
+    from billing_testing import Billing
     from crm.service import CrmService
     from dispatch.service import DispatchService
     from identity.service import IdentityService
-    from identity.testing import Identity
+    from identity_testing import Identity
     from nameko.runners import ServiceRunner
     from pressbase.service import PressbaseService
     from smtpsink.server import SinkServer

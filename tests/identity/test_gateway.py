@@ -142,7 +142,7 @@ def test_tenants_are_invisible_to_each_other_over_http(api, identity, tenant):
     assert api.simulate_post(f"{P}/users/{other['administrator_id']}/deactivate", headers=admin).status_code == 404
     own = api.simulate_get(f"{P}/audit", headers=admin).json["entries"]
     assert own and all(e["event"] for e in own)
-    from identity.testing import BILLING  # noqa: F401  (the other tenant's audit ids)
+    from identity_testing import BILLING  # noqa: F401  (the other tenant's audit ids)
     from svckit.principal import Principal
     other_entries = identity.call("list_audit", principal=Principal.system("test", other["account_id"]))["entries"]
     resp = api.simulate_get(f"{P}/audit/{other_entries[0]['id']}", headers=admin)

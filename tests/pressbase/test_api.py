@@ -7,10 +7,10 @@ import io
 import uuid
 
 import pytest
-from identity.testing import make_identity, make_tenant
+from identity_testing import make_identity, make_tenant
 from openpyxl import load_workbook
 
-from pressbase.testing import jsonl, sample_records, wait_for
+from pressbase_testing import jsonl, sample_records, wait_for
 from svckit.principal import Principal
 
 try:  # the root conftest registers smtpsink.testing once the sink engineer has; until then import it directly

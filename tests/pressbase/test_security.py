@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from pressbase.usecases import feeds
-from pressbase.testing import jsonl, record_id, wait_for
+from pressbase_testing import jsonl, record_id, wait_for
 from svckit.entitlements import Entitlements
 from svckit.errors import Forbidden, InvalidInput
 
@@ -138,7 +138,7 @@ def test_integers_beyond_64_bits_are_refused_naming_the_field(services, billing,
 
 
 def test_record_changes_refuse_ids_beyond_64_bits(services, rpc_as):
-    from pressbase.testing import operator
+    from pressbase_testing import operator
 
     with rpc_as(operator()) as rpc:
         with pytest.raises(InvalidInput) as refused:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from pressbase.usecases import feeds
-from pressbase.testing import jsonl, record_id, sample_records, wait_for
+from pressbase_testing import jsonl, record_id, sample_records, wait_for
 from svckit.errors import Forbidden, InvalidInput, NotFound
 
 
@@ -101,7 +101,7 @@ def test_a_feed_job_tells_crm_which_transferred_journalists_changed(services, te
     written to pressbase's outbox in the import's transaction)."""
     import base64
 
-    from pressbase.testing import operator
+    from pressbase_testing import operator
 
     anna = record_id(pressbase_db, "journalist", "J-1")
     with rpc_as(tenant.user()) as rpc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from gateway.routes import status
-from identity.testing import make_identity, make_tenant
+from identity_testing import make_identity, make_tenant
 from svckit.principal import Principal
 
 P = "/api/v1"

@@ -9,7 +9,7 @@ from datetime import date
 from svckit.clock import Clock, clock_of
 from svckit.principal import Principal
 
-from .domain.catalogue import load
+from billing.domain.catalogue import load
 
 SYSTEM = Principal.system("billing")
 OPERATOR = Principal(kind="operator", user_id="op-backoffice-1", roles=("back_office",), lang="de")

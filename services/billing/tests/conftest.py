@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from billing.service import BillingService
-from billing.testing import Billing
+from billing_testing import Billing
 
 try:  # the root conftest registers smtpsink.testing; until it does, take the fixture from there directly
     from smtpsink.testing import smtp_sink  # noqa: F401

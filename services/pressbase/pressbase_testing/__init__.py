@@ -198,7 +198,7 @@ def jsonl(records: list[dict]) -> bytes:
 
 
 def load_sample(engine, mode: str = "full", extra: list[dict] | None = None) -> dict:
-    from .usecases import feeds
+    from pressbase.usecases import feeds
 
     return feeds.import_feed(engine, [jsonl(sample_records() + (extra or []))], fmt="jsonl", mode=mode,
                              source="test", filename="sample.jsonl")
@@ -230,7 +230,7 @@ def pressbase_db(databases):
 @pytest.fixture
 def pressbase_service(run_services):
     """The real pressbase service plus billing's stand-in; returns the runner."""
-    from .service import PressbaseService
+    from pressbase.service import PressbaseService
 
     return run_services(PressbaseService, FakeBilling, config={"PRESSBASE_EXACT_COUNT_LIMIT": 1_000})
 

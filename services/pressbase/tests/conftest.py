@@ -1,1 +1,1 @@
-from pressbase.testing import billing, pressbase_db, pressbase_service, sample, tenant  # noqa: F401
+from pressbase_testing import billing, pressbase_db, pressbase_service, sample, tenant  # noqa: F401

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from billing.testing import order_payload
+from billing_testing import order_payload
 from playwright.sync_api import expect
 
 from conftest import ONE_TIME_PASSWORD, OPERATOR_EMAIL, OPERATOR_PASSWORD, http_json, login, shot

@@ -7,7 +7,7 @@ import base64
 from datetime import date
 
 import pytest
-from billing.testing import OPERATOR, SYSTEM
+from billing_testing import OPERATOR, SYSTEM
 from sqlalchemy import text
 from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from svckit.principal import Principal

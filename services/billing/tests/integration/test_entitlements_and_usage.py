@@ -7,7 +7,7 @@ import time
 from datetime import UTC, date, datetime
 
 import pytest
-from billing.testing import SYSTEM
+from billing_testing import SYSTEM
 from nameko.events import event_handler
 from nameko.standalone.events import event_dispatcher
 from sqlalchemy import text

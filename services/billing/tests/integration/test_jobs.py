@@ -8,7 +8,7 @@ import threading
 from datetime import date
 
 import pytest
-from billing.testing import OPERATOR, SYSTEM
+from billing_testing import OPERATOR, SYSTEM
 from nameko.events import event_handler
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -184,7 +184,7 @@ def test_the_service_timer_runs_due_jobs_by_itself(run_services, rpc_as, smtp_si
     import time
 
     from billing.service import BillingService
-    from billing.testing import Billing
+    from billing_testing import Billing
     from identity.service import IdentityService
 
     run_services(IdentityService, config={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_sink.smtp_port})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from billing.db import repo
-from billing.testing import OPERATOR, order_payload
+from billing_testing import OPERATOR, order_payload
 from sqlalchemy.orm import Session
 
 

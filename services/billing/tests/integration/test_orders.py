@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from billing.testing import OPERATOR, order_payload
+from billing_testing import OPERATOR, order_payload
 from sqlalchemy import text
 from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from svckit.principal import Principal

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from crm.testing import wait_for
+from crm_testing import wait_for
 from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 

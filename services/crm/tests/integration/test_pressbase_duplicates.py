@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from crm.testing import wait_for
+from crm_testing import wait_for
 from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from svckit.principal import Principal
 

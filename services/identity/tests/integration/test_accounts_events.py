@@ -4,7 +4,7 @@ import time
 
 import pyotp
 import pytest
-from identity.testing import BILLING
+from identity_testing import BILLING
 from nameko.events import event_handler
 from nameko.standalone.events import event_dispatcher
 from svckit.errors import Forbidden, InvalidInput, Unauthenticated

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, text
 
 import svckit.db  # noqa: F401  (psycopg waits cooperatively: the reader thread below is a greenthread)
 from pressbase.usecases import feeds
-from pressbase.testing import jsonl, load_sample, record_id, sample_records
+from pressbase_testing import jsonl, load_sample, record_id, sample_records
 
 
 def count(engine, sql: str, **params) -> int:

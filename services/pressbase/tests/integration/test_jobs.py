@@ -11,7 +11,7 @@ import pytest
 from nameko.events import event_handler
 from openpyxl import load_workbook
 
-from pressbase.testing import jsonl, operator, record_id, sample_records, wait_for
+from pressbase_testing import jsonl, operator, record_id, sample_records, wait_for
 from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge
 
 
@@ -238,7 +238,7 @@ def test_person_erasure_in_crm_forgets_the_transfer_link(pressbase_service, run_
     from nameko.testing.services import entrypoint_waiter
     from sqlalchemy import text
 
-    from pressbase.testing import container_of
+    from pressbase_testing import container_of
 
     run_services(ErasureListener)
     ErasureListener.received = []

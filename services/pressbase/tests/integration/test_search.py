@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from pressbase import generator
 from pressbase.usecases import feeds
-from pressbase.testing import record_id
+from pressbase_testing import record_id
 from svckit.errors import Forbidden, InvalidInput, NotFound
 
 
@@ -238,7 +238,7 @@ def test_cursor_pages_cover_every_match_once_in_order(bigger, rpc_as, pressbase_
 
 def test_big_result_sets_get_estimated_counts_marked_as_such(run_services, tenant, pressbase_db, rpc_as):
     from pressbase.service import PressbaseService
-    from pressbase.testing import FakeBilling
+    from pressbase_testing import FakeBilling
 
     feeds.load_generated(pressbase_db, generator.Plan.scaled(600, outlets=100, world_share=0.0), mode="full")
     run_services(PressbaseService, FakeBilling, config={"PRESSBASE_EXACT_COUNT_LIMIT": 50})
@@ -255,7 +255,7 @@ def test_a_small_filtered_result_keeps_its_exact_total_when_its_own_facet_is_est
     """Disjunctive facets: the state facet of a search filtered to one state counts every journalist (too many:
     estimated), but the filtered total is small and exact, and says so."""
     from pressbase.service import PressbaseService
-    from pressbase.testing import FakeBilling
+    from pressbase_testing import FakeBilling
 
     feeds.load_generated(pressbase_db, generator.Plan.scaled(600, outlets=100, world_share=0.0), mode="full")
     run_services(PressbaseService, FakeBilling, config={"PRESSBASE_EXACT_COUNT_LIMIT": 50})
@@ -324,7 +324,7 @@ def test_relevance_ranks_name_matches_then_role_and_topic_then_the_rest_each_by_
 
 
 def test_relevance_tiers_on_known_records(dach_user, rpc_as, pressbase_db, relevance_strategy):
-    from pressbase.testing import jsonl
+    from pressbase_testing import jsonl
 
     people = [
         {"type": "journalist", "id": "J-90", "dataset": "dach", "first_name": "Kim", "last_name": "Sonnenschein",

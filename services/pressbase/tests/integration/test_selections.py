@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from pressbase.testing import record_id
+from pressbase_testing import record_id
 from svckit.errors import Forbidden, InvalidInput, NotFound
 
 
