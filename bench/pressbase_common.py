@@ -35,7 +35,7 @@ def machine() -> str:
 
 
 def plan(journalists: int):
-    from pressbase import generator
+    from pressbase_devtools import generator
 
     # the real proportions: DACH is a small part of a world-wide database; PLUS is DACH's long tail
     return generator.Plan.scaled(journalists, outlets=journalists * 3 // 10, world_share=0.75, plus_share=0.05)
@@ -65,7 +65,7 @@ def load_rate(engine) -> dict:
 
 def ensure(journalists: int = JOURNALISTS, log=print) -> tuple[object, dict]:
     """The benchmark database with ``journalists`` journalists; built (and timed) when missing or of another size."""
-    from pressbase.usecases import feeds
+    from pressbase_devtools import generator
 
     db_url = url()
     ensure_database(db_url)
@@ -82,7 +82,7 @@ def ensure(journalists: int = JOURNALISTS, log=print) -> tuple[object, dict]:
         upgrade("pressbase", db_url)
         engine = create_engine(db_url, pool_size=4)
         started = time.perf_counter()
-        feeds.load_generated(engine, plan(journalists), source="bench", mode="full")
+        generator.load_generated(engine, plan(journalists), source="bench", mode="full")
         log(f"built in {time.perf_counter() - started:.0f} s")
         built = True
     info = load_rate(engine)

@@ -43,7 +43,7 @@ def fresh(name: str):
 
 
 def full_loads() -> list[str]:
-    from pressbase import generator
+    from pressbase_devtools import generator
     from pressbase.usecases import feeds
 
     lines = []
@@ -69,7 +69,7 @@ def full_loads() -> list[str]:
         engine.dispose()
         engine, db = fresh("pressroom_bench_pressbase_load")
         started = time.perf_counter()
-        feeds.load_generated(engine, p, seed=11, source="bench")
+        generator.load_generated(engine, p, seed=11, source="bench")
         gen_s = time.perf_counter() - started
         engine.dispose()
         drop_database(db)

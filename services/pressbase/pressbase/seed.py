@@ -1,6 +1,7 @@
 """Demo media data for ``make run``: a DACH-sized database (~35,000 outlets, ~80,000 journalists, editorial
-calendars), generated with Faker (German, Austrian, Swiss and other locales) and loaded through the importer's
-COPY path as one full load. Idempotent: a database that already holds a finished seed is left alone.
+calendars), generated with Faker (German, Austrian, Swiss and other locales) by ``pressbase_devtools.generator``
+(development only, not shipped) and loaded through the importer's COPY path as one full load. Idempotent: a
+database that already holds a finished seed is left alone.
 
 The services need not run: the seed works on the database directly (migrated by ``make migrate`` before).
 ``PRESSBASE_SEED_JOURNALISTS`` scales it (e.g. 5000 for a quick start).
@@ -12,10 +13,8 @@ import time
 
 from sqlalchemy import create_engine, text
 
+from pressbase_devtools import generator
 from svckit.settings import database_url, env
-
-from . import generator
-from .usecases import feeds
 
 SOURCE = "seed"
 
@@ -43,7 +42,7 @@ def run() -> dict | None:
             return None
         p = plan()
         started = time.perf_counter()
-        result = feeds.load_generated(engine, p, source=SOURCE, mode="full")
+        result = generator.load_generated(engine, p, source=SOURCE, mode="full")
         seconds = time.perf_counter() - started
         counts = result["counts"]
         print(f"pressbase: {counts['outlet']['insert']:,} outlets, {counts['journalist']['insert']:,} journalists, "

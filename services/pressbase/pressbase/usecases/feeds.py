@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from svckit.errors import InvalidInput
 from svckit.i18n import Text
 
-from .. import generator
 from ..db import loader
 from ..db.models import FeedImport
 from ..domain import feed
@@ -155,15 +154,15 @@ def import_feed(engine: Engine, chunks: Iterable[bytes], *, fmt: str, mode: str,
     return _apply(engine, import_id, mode, stage, progress, before_commit)
 
 
-def load_generated(engine: Engine, plan: generator.Plan, *, seed: int = 42, source: str = "generator",
-                   mode: str = "full", yield_cpu: Callable[[], None] = _noop_yield) -> dict:
-    """Generate records and apply them through the same staging and apply path as a feed (skipping parsing)."""
-    import_id = _begin(engine, source=source, filename=None, format="generator", mode=mode, created_by=None)
+def load_rows(engine: Engine, rows: Iterable[tuple[str, tuple]], *, source: str, fmt: str, mode: str = "full",
+              yield_cpu: Callable[[], None] = _noop_yield) -> dict:
+    """Apply ready staging rows (``(kind, row)``, e.g. from the dev tools' generator) through the same staging and
+    apply path as a feed, skipping parsing."""
+    import_id = _begin(engine, source=source, filename=None, format=fmt, mode=mode, created_by=None)
     started = time.perf_counter()
 
     def stage(staging: loader.Staging) -> None:
-        for line, record in enumerate(generator.Generator(plan, seed=seed).records(), start=1):
-            kind, row = generator.row(line, record)
+        for line, (kind, row) in enumerate(rows, start=1):
             staging.add(kind, row)
             if line % 5000 == 0:
                 yield_cpu()

@@ -166,9 +166,9 @@ def test_a_delta_is_atomic_for_readers(pressbase_db):
 
 def test_concurrent_readers_never_see_half_a_delta(pressbase_db):
     """A reader polling in a loop during a real delta of a few thousand records sees either all or none."""
-    from pressbase import generator
+    from pressbase_devtools import generator
 
-    feeds.load_generated(pressbase_db, generator.Plan.scaled(600, outlets=100, world_share=0.0), mode="full")
+    generator.load_generated(pressbase_db, generator.Plan.scaled(600, outlets=100, world_share=0.0), mode="full")
     total = count(pressbase_db, "SELECT count(*) FROM journalists")
     gen = generator.Generator(generator.Plan.scaled(600, outlets=100, world_share=0.0))
     records = [generator.public(r) for r in gen.records()]

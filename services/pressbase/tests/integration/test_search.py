@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from pressbase import generator
 from pressbase.usecases import feeds
+from pressbase_devtools import generator
 from pressbase_testing import record_id
 from svckit.errors import Forbidden, InvalidInput, NotFound
 
@@ -197,7 +197,7 @@ def test_forward_features_by_topic_and_upcoming_deadline(tenant, billing, sample
 
 @pytest.fixture
 def bigger(tenant, billing, pressbase_db, sample):
-    feeds.load_generated(pressbase_db, generator.Plan.scaled(400, outlets=80, world_share=0.0), mode="delta")
+    generator.load_generated(pressbase_db, generator.Plan.scaled(400, outlets=80, world_share=0.0), mode="delta")
     billing.grant(tenant.account, phase="regular", datasets=("dach", "plus"))
     return tenant.user()
 
@@ -240,7 +240,7 @@ def test_big_result_sets_get_estimated_counts_marked_as_such(run_services, tenan
     from pressbase.service import PressbaseService
     from pressbase_testing import FakeBilling
 
-    feeds.load_generated(pressbase_db, generator.Plan.scaled(600, outlets=100, world_share=0.0), mode="full")
+    generator.load_generated(pressbase_db, generator.Plan.scaled(600, outlets=100, world_share=0.0), mode="full")
     run_services(PressbaseService, FakeBilling, config={"PRESSBASE_EXACT_COUNT_LIMIT": 50})
     with rpc_as(tenant.user()) as rpc:
         result = rpc.pressbase.search_journalists({})
@@ -257,7 +257,7 @@ def test_a_small_filtered_result_keeps_its_exact_total_when_its_own_facet_is_est
     from pressbase.service import PressbaseService
     from pressbase_testing import FakeBilling
 
-    feeds.load_generated(pressbase_db, generator.Plan.scaled(600, outlets=100, world_share=0.0), mode="full")
+    generator.load_generated(pressbase_db, generator.Plan.scaled(600, outlets=100, world_share=0.0), mode="full")
     run_services(PressbaseService, FakeBilling, config={"PRESSBASE_EXACT_COUNT_LIMIT": 50})
     with pressbase_db.connect() as conn:
         # a state small enough in the 1/16 sample to be counted exactly (estimate <= 50)
@@ -285,7 +285,7 @@ def test_huge_result_sets_are_counted_on_the_1_in_256_sample(run_services, tenan
     from pressbase.db import search_sql
     from pressbase.service import PressbaseService
 
-    feeds.load_generated(pressbase_db, generator.Plan.scaled(600, outlets=100, world_share=0.0), mode="full")
+    generator.load_generated(pressbase_db, generator.Plan.scaled(600, outlets=100, world_share=0.0), mode="full")
     monkeypatch.setattr(search_sql, "LARGE", 1)
     run_services(PressbaseService)
     with rpc_as(tenant.user()) as rpc:

@@ -6,7 +6,7 @@ is slow per call, so each locale fills pools once and the records are then drawn
 domain/feed.py), so they can be written as a feed file (``write_jsonl``) or COPYed straight into the importer's
 staging tables (``rows``), which is how the seed and the benchmark load hundreds of thousands of records quickly.
 
-    python -m pressbase.generator --journalists 2000 --outlets 800 > demo-feed.jsonl
+    python -m pressbase_devtools.generator --journalists 2000 --outlets 800 > demo-feed.jsonl
 """
 
 from __future__ import annotations
@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator
 
+from pressbase.db.copy import jsonb
+from pressbase.domain import catalog
 from svckit.clock import utctoday
-
-from .db.copy import jsonb
-from .domain import catalog
 
 # locale -> (countries it stands for, language)
 WORLD_LOCALES = {
@@ -452,8 +451,22 @@ def write_jsonl(records, out) -> int:
     return count
 
 
+def load_generated(engine, plan: Plan, *, seed: int = 42, source: str = "generator", mode: str = "full",
+                   yield_cpu=None) -> dict:
+    """Generate records and apply them through the feed importer's staging and apply path (skipping parsing)."""
+    from pressbase.usecases import feeds
+
+    def rows():
+        for line, record in enumerate(Generator(plan, seed=seed).records(), start=1):
+            yield row(line, record)
+
+    extra = {"yield_cpu": yield_cpu} if yield_cpu is not None else {}
+    return feeds.load_rows(engine, rows(), source=source, fmt="generator", mode=mode, **extra)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pressbase.generator", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m pressbase_devtools.generator",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--journalists", type=int, default=1000)
     parser.add_argument("--outlets", type=int, default=None)
     parser.add_argument("--world-share", type=float, default=0.2)
