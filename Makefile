@@ -33,13 +33,19 @@ web:                                ## build the web app (gateway/web) when its 
 start:
 	@scripts/start.sh
 
-# every benchmark runs a baseline in the same run; figures go to docs/performance.md and docs/performance/*.md.
-# `make bench` runs them all (over an hour on 2 cores: the 1M-record pressbase, the 100,000-mail dispatch and the
-# 10,000-account invoice runs are the long ones); `make bench BENCH="rpc_roundtrip http_gateway"` runs a choice.
+# every benchmark runs a baseline in the same run and appends its figures to one results file per run
+# (bench/results/<date>T<time>-<host>.json, see bench/results.py); at the end bench/summary.py regenerates the
+# summary table of docs/performance.md from that file. `make bench` runs them all (over an hour on 2 cores: the
+# 1M-record pressbase, the 100,000-mail dispatch and the 10,000-account invoice runs are the long ones);
+# `make bench BENCH="rpc_roundtrip http_gateway"` runs a choice (and the table then holds only those).
 BENCH ?= rpc_roundtrip http_gateway identity_login crm_search crm_recipients crm_import_export \
          pressbase_search pressbase_feed dispatch_dkim dispatch_smtp_pool dispatch_throughput billing_invoice_run
+ifndef BENCH_RESULTS
+BENCH_RESULTS := bench/results/$(shell date -u +%Y-%m-%dT%H%M)-$(shell hostname -s).json
+endif
 bench: bootstrap-test
-	@for b in $(BENCH); do echo "== bench/$$b.py"; $(PY) bench/$$b.py || exit 1; done
+	@for b in $(BENCH); do echo "== bench/$$b.py"; BENCH_RESULTS=$(BENCH_RESULTS) $(PY) bench/$$b.py || exit 1; done
+	$(PY) bench/summary.py $(BENCH_RESULTS)
 
 backup: bootstrap
 	$(PY) -m svckit.backup dump --dir backups

@@ -24,6 +24,7 @@ from dispatch.domain.mime import Mail
 from dispatch.engine.smtp import SmtpPool
 from eventlet.greenpool import GreenPool
 
+from bench import results
 from bench.common import BIN, child, free_port, wait_until
 
 
@@ -43,6 +44,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=3000)
     parser.add_argument("--connections", type=int, default=4)
     args = parser.parse_args()
+    started = results.start()
     port = free_port()
     data = Mail("ACME", "presse@acme.example", "anna@zeitung.example", "Einladung",
                 "Text\n" * 600, "<p>Text</p>" * 200).to_bytes()
@@ -68,6 +70,15 @@ def main() -> None:
     print(f"  pooled (+ pipelining):   {p_rate:8.0f} mails/s  {p_cpu:.2f} ms CPU/mail  {p_open} connections opened")
     print(f"  one connection per mail: {s_rate:8.0f} mails/s  {s_cpu:.2f} ms CPU/mail  {s_open} connections opened")
     print(f"  pooled is {p_rate / s_rate:.1f}x the rate at {p_cpu / s_cpu:.2f}x the CPU per mail")
+    results.record("dispatch_smtp_pool", started, {
+        "n": args.n, "concurrency": args.connections, "mail_bytes": len(data),
+        "pooled": {"mails_per_s": round(p_rate, 1), "cpu_ms_per_mail": round(p_cpu, 3), "connections": p_open},
+        "per_mail": {"mails_per_s": round(s_rate, 1), "cpu_ms_per_mail": round(s_cpu, 3), "connections": s_open}}, [
+        results.row(f"dispatch: pooled SMTP, {args.connections} concurrent (`bench/dispatch_smtp_pool.py`)",
+                    f"{p_rate:,.0f} mails/s, {p_cpu:.2f} ms CPU/mail",
+                    f"one connection per mail {s_rate:,.0f} mails/s, {s_cpu:.2f} ms CPU/mail",
+                    f"{p_rate / s_rate:.1f}x the rate, {p_cpu / s_cpu:.2f}x the CPU"),
+    ])
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from bench import loadgen  # noqa: E402
+from bench import loadgen, results as bench_results  # noqa: E402
 from bench.common import BIN, child, free_port, vhost, wait_until  # noqa: E402
 
 
@@ -29,6 +29,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=8.0)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
     args = parser.parse_args()
+    started = bench_results.start()
 
     prefix = f"pressroom_bench{uuid.uuid4().hex[:6]}_"
     os.environ["PRESSROOM_DB_PREFIX"] = prefix
@@ -76,6 +77,20 @@ def main() -> None:
                     a = results[("gateway -> RPC -> PostgreSQL", concurrency)]
                     b = results[("Falcon only (no RPC)", concurrency)]
                     print(f"  c={concurrency}: RPC route reaches {a['rps'] / b['rps']:.2f} of Falcon-only req/s")
+                rows = []
+                for i, concurrency in enumerate(args.concurrency):
+                    a = results[("gateway -> RPC -> PostgreSQL", concurrency)]
+                    b = results[("Falcon only (no RPC)", concurrency)]
+                    what = (f"HTTP -> gateway -> RPC -> PostgreSQL, {concurrency} client{'s' if concurrency > 1 else ''} "
+                            "(`bench/http_gateway.py`)"
+                            if i == 0 else f"the same, {concurrency} clients")
+                    rows.append(bench_results.row(
+                        what, f"{a['rps']:,.0f} req/s, p99 {a['p99_ms']:.1f} ms",
+                        f"Falcon alone {b['rps']:,.0f} req/s, p99 {b['p99_ms']:.1f} ms", f"{a['rps'] / b['rps']:.2f}",
+                        "report"))
+                bench_results.record("http_gateway", started, {
+                    "workers": workers, "threads": threads, "duration_s": args.duration,
+                    "cells": [{"route": name, "clients": c, **r} for (name, c), r in results.items()]}, rows)
     finally:
         drop_database(url)
 

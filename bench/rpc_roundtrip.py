@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kombu import Connection, Consumer, Producer, Queue  # noqa: E402
 
+from bench import results  # noqa: E402
 from bench.common import BIN, child, summary, vhost, wait_until  # noqa: E402
 
 PAYLOAD = {"contact_id": "5f0c7a4e-6b1d-4c1e-9a53-0b7f3c2f1a11", "fields": ["name", "email"], "n": 1}
@@ -55,6 +56,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=3000)
     parser.add_argument("--blocks", type=int, default=10)
     args = parser.parse_args()
+    started = results.start()
 
     from gateway.rpc import RpcClient
     from svckit.principal import Principal
@@ -102,6 +104,16 @@ def main() -> None:
           f"p99 {b['p99_ms']:.3f} ms")
     print(f"  ratio (ours / bare): median {o['median_ms'] / b['median_ms']:.2f}, p99 {o['p99_ms'] / b['p99_ms']:.2f}"
           f"   (target: median ratio <= 3)")
+    median_ratio = o["median_ms"] / b["median_ms"]
+    results.record("rpc_roundtrip", started, {"calls": o["n"], "ours": o, "bare_kombu": b,
+                                              "ratio_median": round(median_ratio, 3),
+                                              "ratio_p99": round(o["p99_ms"] / b["p99_ms"], 3)}, [
+        results.row("RPC round trip, median (`bench/rpc_roundtrip.py`)", f"{o['median_ms']:.2f} ms",
+                    f"bare kombu request/reply {b['median_ms']:.2f} ms", f"{median_ratio:.2f}",
+                    f"<= 3: {'met' if median_ratio <= 3 else 'NOT met'}"),
+        results.row("RPC round trip, p99", f"{o['p99_ms']:.2f} ms", f"{b['p99_ms']:.2f} ms",
+                    f"{o['p99_ms'] / b['p99_ms']:.2f}"),
+    ])
 
 
 if __name__ == "__main__":
