@@ -38,6 +38,8 @@ from svckit.db import make_engine  # noqa: E402
 from svckit.migrate import drop_database, ensure_database, upgrade  # noqa: E402
 from svckit.settings import database_url  # noqa: E402
 
+from bench import results as bench_results  # noqa: E402
+
 N = int(os.environ.get("BENCH_ACCOUNTS", "10000"))
 DAY = date(2027, 4, 1)
 START = date(2027, 3, 17)  # starting phase 17-31 March: 1 April bills Q2 only
@@ -90,6 +92,7 @@ def timed_run(factory, cat, render: bool) -> tuple[float, float, dict]:
 
 
 def main() -> int:
+    started = bench_results.start()
     url = database_url("billing").rsplit("/", 1)[0] + f"/pressroom_bench_billing_{uuid.uuid4().hex[:8]}"
     ensure_database(url)
     try:
@@ -152,6 +155,17 @@ def main() -> int:
           f"Python heap peak while rendering (200-invoice sample) {heap_peak / 1024 / 1024:.1f} MB")
     print(f"  PDFs stored: avg {pdf_bytes[0] / 1024:.0f} KiB, total {pdf_bytes[1] / 1024 / 1024:.0f} MiB; "
           f"numbers 1..{numbers[1]} without gaps")
+    bench_results.record("billing_invoice_run", started, {
+        "accounts": N, "issue_only_s": round(wall_a, 2), "issue_and_pdf_s": round(wall_b, 2),
+        "issue_only_per_s": round(ips_a, 2), "issue_and_pdf_per_s": round(ips_b, 2),
+        "cpu_ms_per_invoice_issue_only": round(cpu_a / N * 1000, 3),
+        "cpu_ms_per_invoice_with_pdf": round(cpu_b / N * 1000, 3), "ratio_time": round(wall_b / wall_a, 3),
+        "rss_mb": [round(rss0), round(rss_a), round(rss_b)], "heap_peak_mb": round(heap_peak / 1024 / 1024, 1),
+        "pdf_avg_kib": round(pdf_bytes[0] / 1024)}, [
+        bench_results.row(f"billing: quarterly run, {N:,} accounts with PDF/A-3 (`bench/billing_invoice_run.py`)",
+                          f"{ips_b:,.1f} invoices/s", f"issue only {ips_a:,.1f} invoices/s",
+                          f"{wall_b / wall_a:.2f}x the time"),
+    ])
     return 0
 
 

@@ -22,9 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import results as bench_results  # noqa: E402
 from bench.crm_lib import bench_database, current_rss_mb, load_contacts, machine, peak_rss_mb, person  # noqa: E402
 
-ROWS = 100_000
+ROWS = int(os.environ.get("CRM_BENCH_ROWS", "100000"))   # smaller for a quick check of the script
 
 
 def make_xlsx(path: str) -> None:
@@ -185,9 +186,10 @@ def main() -> int:
     account, client = uuid.uuid4(), uuid.uuid4()
     principal = Principal(kind="user", account_id=str(account), user_id=str(uuid.uuid4()), roles=("user",),
                           clients={str(client): "full"})
+    started = bench_results.start()
     with tempfile.TemporaryDirectory() as tmp, bench_database() as url:
         os.environ["CRM_BENCH_URL"] = url
-        load_contacts(url, account, client, 200_000)
+        load_contacts(url, account, client, 2 * ROWS)
         xlsx = os.path.join(tmp, "import.xlsx")
         t = time.perf_counter()
         make_xlsx(xlsx)
@@ -221,6 +223,23 @@ def main() -> int:
           f"{exp['bytes'] / 1e6:.1f} MB), peak RSS {exp['peak_mb']:.0f} MB (start {exp['start_mb']:.0f} MB)")
     print(f"baseline reading the same rows only: {exp['read_rows'] / exp['read_s']:8,.0f} rows/s")
     print(f"ratio export time / read-only time: {exp['export_s'] / exp['read_s']:.2f}x")
+    base_rate = base["rows"] / base["seconds"]
+    bench_results.record("crm_import_export", started, {
+        "rows": ROWS, "contacts_before": 2 * ROWS, "dry_rows_per_s": round(ROWS / dry_s, 1),
+        "import_rows_per_s": round(ROWS / real_s, 1), "import_peak_mb": round(imp["peak_mb"]),
+        "import_start_mb": round(imp["start_mb"]), "read_only_rows_per_s": round(base_rate, 1),
+        "export_rows_per_s": round(exp["rows"] / exp["export_s"], 1), "export_peak_mb": round(exp["peak_mb"]),
+        "export_start_mb": round(exp["start_mb"]),
+        "export_read_rows_per_s": round(exp["read_rows"] / exp["read_s"], 1)},
+        [bench_results.row(f"crm: import of {ROWS:,} rows into {2 * ROWS:,} contacts (`bench/crm_import_export.py`)",
+                           f"dry run {ROWS / dry_s:,.0f} rows/s, import {ROWS / real_s:,.0f} rows/s, "
+                           f"+{imp['peak_mb'] - imp['start_mb']:.0f} MB",
+                           f"openpyxl read-only iteration {base_rate:,.0f} rows/s",
+                           f"{dry_s / base['seconds']:.1f}x / {real_s / base['seconds']:.1f}x slower"),
+         bench_results.row(f"crm: export of {ROWS:,} members to .xlsx",
+                           f"{exp['rows'] / exp['export_s']:,.0f} rows/s, +{exp['peak_mb'] - exp['start_mb']:.0f} MB",
+                           f"reading the rows only {exp['read_rows'] / exp['read_s']:,.0f}/s",
+                           f"{exp['export_s'] / exp['read_s']:.1f}x slower")])
     return 0
 
 

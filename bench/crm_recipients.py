@@ -11,6 +11,7 @@ import eventlet
 
 eventlet.monkey_patch()
 
+import os  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
@@ -18,10 +19,11 @@ from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import results as bench_results  # noqa: E402
 from bench.common import vhost  # noqa: E402
 from bench.crm_lib import bench_database, load_contacts, machine  # noqa: E402
 
-MEMBERS = 100_000
+MEMBERS = int(os.environ.get("CRM_BENCH_MEMBERS", "100000"))   # smaller for a quick check of the script
 
 
 def main() -> int:
@@ -39,8 +41,9 @@ def main() -> int:
     account, client = uuid.uuid4(), uuid.uuid4()
     principal = Principal(kind="user", account_id=str(account), user_id=str(uuid.uuid4()), roles=("user",),
                           clients={str(client): "full"})
+    run_started = bench_results.start()
     with bench_database() as url, vhost() as amqp:
-        ids = load_contacts(url, account, client, 200_000)
+        ids = load_contacts(url, account, client, 2 * MEMBERS)
         list_id = uuid.uuid4()
         engine = create_engine(url)
         with engine.begin() as conn:
@@ -92,6 +95,13 @@ def main() -> int:
     print(f"through RPC (pages of 1,000):     {rpc_s:6.2f} s  {MEMBERS / rpc_s:9,.0f} recipients/s  ({pages} calls)")
     print(f"baseline in-process (no RPC):     {local_s:6.2f} s  {MEMBERS / local_s:9,.0f} recipients/s")
     print(f"ratio RPC / in-process time:      {rpc_s / local_s:6.2f}x")
+    bench_results.record("crm_recipients", run_started, {
+        "members": MEMBERS, "contacts": len(ids), "pages": pages, "rpc_s": round(rpc_s, 2),
+        "in_process_s": round(local_s, 2), "ratio_time": round(rpc_s / local_s, 3)}, [
+        bench_results.row(f"crm: {MEMBERS:,} list members through RPC (`bench/crm_recipients.py`)",
+                          f"{MEMBERS / rpc_s:,.0f} recipients/s",
+                          f"the same pages in-process {MEMBERS / local_s:,.0f}/s", f"{local_s / rpc_s:.2f}"),
+    ])
     return 0
 
 

@@ -7,6 +7,7 @@ a primary-key lookup (the floor) and the same queries with the trigram index swi
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -15,11 +16,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import results as bench_results  # noqa: E402
 from bench.crm_lib import bench_database, load_contacts, machine  # noqa: E402
 
 QUERIES = ["müller", "Mueller", "weber wirtschaft", "zürich", "anna schmidt", "gruber standard", "spiegel",
            "prof", "krüger politik", "hofmann köln", "xyzzy", "sophie", "lena wien", "fischer taz"]
 ROUNDS = 15
+CONTACTS = int(os.environ.get("CRM_BENCH_CONTACTS", "200000"))   # smaller for a quick check of the script
 
 
 def pct(values, q):
@@ -39,9 +42,10 @@ def main() -> int:
     account, client = uuid.uuid4(), uuid.uuid4()
     principal = Principal(kind="user", account_id=str(account), user_id=str(uuid.uuid4()), roles=("user",),
                           clients={str(client): "full"})
+    run_started = bench_results.start()
     with bench_database() as url:
         started = time.perf_counter()
-        ids = load_contacts(url, account, client, 200_000)
+        ids = load_contacts(url, account, client, CONTACTS)
         print(f"loaded {len(ids):,} contacts in {time.perf_counter() - started:.1f} s")
         engine = create_engine(url)
 
@@ -79,6 +83,18 @@ def main() -> int:
     print("per query, median ms: " + ", ".join(f"{q!r} {statistics.median(v):.1f}" for q, v in per_query.items()))
     print(f"\nratio search p95 / primary-key p95:      {pct(search, 95) / pct(pk, 95):6.1f}x")
     print(f"ratio index-off p95 / search p95:        {pct(noindex, 95) / pct(search, 95):6.1f}x (what the index buys)")
+    bench_results.record("crm_search", run_started, {
+        "contacts": len(ids), "queries": len(QUERIES), "rounds": ROUNDS, "hits": hits,
+        "p50_ms": {name: round(statistics.median(values), 2) for name, values in rows},
+        "p95_ms": {name: round(pct(values, 95), 2) for name, values in rows}}, [
+        bench_results.row(f"crm: search p95, {len(ids):,} contacts (`bench/crm_search.py`)",
+                          f"{pct(search, 95):.1f} ms (p50 {statistics.median(search):.1f})",
+                          f"primary-key lookup p95 {pct(pk, 95):.1f} ms", f"{pct(search, 95) / pct(pk, 95):.1f}x",
+                          ""),
+        bench_results.row("crm: the same search with the index off, p95", f"{pct(noindex, 95):.1f} ms",
+                          f"search p95 {pct(search, 95):.1f} ms",
+                          f"index buys {pct(noindex, 95) / pct(search, 95):.1f}x"),
+    ])
     return 0
 
 

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from bench import results as bench_results  # noqa: E402
 from bench.common import pct  # noqa: E402
 from bench.pressbase_common import ensure, machine, plan, url  # noqa: E402
 from svckit.migrate import drop_database, ensure_database, upgrade  # noqa: E402
@@ -132,6 +133,7 @@ def reader(engine, stop: threading.Event, times: list[float]) -> None:
 def main() -> None:
     from pressbase.usecases import feeds
 
+    run_started = bench_results.start()
     print(f"machine: {machine()}")
     lines = full_loads()
     for line in lines:
@@ -177,6 +179,17 @@ def main() -> None:
     print(f"| idle | {len(idle)} | {pct(idle, 50):.0f} | {pct(idle, 95):.0f} |")
     print(f"| while the delta applies | {len(during)} | {pct(during, 50):.0f} | {pct(during, 95):.0f} |")
     print(f"| ratio (during / idle, p95) | | | {pct(during, 95) / pct(idle, 95):.1f}x |")
+    reader_ratio = pct(during, 95) / pct(idle, 95)
+    bench_results.record("pressbase_feed", run_started, {
+        "full_load_lines": lines, "database_records": info["records"], "delta_records": len(records),
+        "delta_counts": counts, "delta_s": round(delta_s, 1), "delta_mb": round(len(payload) / 1e6, 1),
+        "reader_idle_p95_ms": round(pct(idle, 95), 1), "reader_during_p95_ms": round(pct(during, 95), 1),
+        "reader_p95_ratio": round(reader_ratio, 2)}, [
+        bench_results.row(f"pressbase: feed delta of {len(records):,} changes on {info['records']:,} records, one "
+                          "transaction (`bench/pressbase_feed.py`)",
+                          f"{delta_s:.1f} s, {len(records) / delta_s:,.0f} records/s",
+                          f"reader p95 idle {pct(idle, 95):.0f} ms", f"reader p95 during {reader_ratio:.1f}x idle"),
+    ])
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from bench import results as bench_results  # noqa: E402
 from bench.common import pct  # noqa: E402
 from bench.pressbase_common import ensure, machine  # noqa: E402
 
@@ -77,6 +78,7 @@ def line(label, times, base=None, note=""):
 
 
 def main() -> None:
+    started = bench_results.start()
     print(f"machine: {machine()}")
     engine, info = ensure()
     rnd = random.Random(7)
@@ -105,6 +107,7 @@ def main() -> None:
         everything = licence(("dach", "plus", "world"))
         dach = licence(("dach",))
         rows = []
+        sets = []   # the same figures as numbers, for the results file
         # warm the caches (the word forms, PostgreSQL's buffers) once
         run(session, everything, selective + common_facets + filtered + browse, 1)
         for label, queries, lic in (("selective: rare names, name + filter, name + word, prefixes", selective,
@@ -123,6 +126,9 @@ def main() -> None:
                 with_indexes(session)
             note = f"estimated counts in {estimated} of {len(times)}" if estimated else ""
             rows.append(line(label, times, base, note))
+            sets.append({"label": label, "n": len(times), "p50_ms": round(pct(times, 50), 2),
+                         "p95_ms": round(pct(times, 95), 2), "estimated": estimated,
+                         "p95_no_indexes_ms": round(pct(base, 95), 1) if base else None})
             print(rows[-1], flush=True)
 
     print()
@@ -133,6 +139,19 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for r in rows:
         print(r)
+
+    def summary_row(what: str, figures: dict, target_ms: float) -> dict:
+        p95, base = figures["p95_ms"], figures["p95_no_indexes_ms"]
+        return bench_results.row(what, f"{p95:.1f} ms (p50 {figures['p50_ms']:.1f})",
+                                 f"index scans off {base:,.0f} ms" if base else "not run",
+                                 f"{base / p95:.0f}x faster" if base else "",
+                                 f"<= {target_ms:.0f} ms: {'met' if p95 <= target_ms else 'NOT met'}")
+
+    bench_results.record("pressbase_search", started, {"journalists": n, "rounds": ROUNDS, "query_sets": sets}, [
+        summary_row(f"pressbase: selective search p95, {n:,} journalists (`bench/pressbase_search.py`)", sets[0],
+                    20),
+        summary_row("pressbase: common term top-20 + facet counts p95", sets[2], 150),
+    ])
 
 
 if __name__ == "__main__":
