@@ -106,3 +106,11 @@ def test_records_appended_by_benchmarks_render(tmp_path):
 def test_the_committed_doc_has_the_markers():
     text = (ROOT / "docs" / "performance.md").read_text()
     assert text.count(summary.START) == 1 and text.count(summary.END) == 1
+
+
+def test_the_committed_table_is_what_the_generator_makes_of_its_results_file():
+    text = (ROOT / "docs" / "performance.md").read_text()
+    block = text.split(summary.START + "\n", 1)[1].split("\n" + summary.END, 1)[0]
+    source = block.split("`bench/summary.py ", 1)[1].split("`", 1)[0]
+    doc = json.loads((ROOT / source).read_text())
+    assert block == summary.render(doc, source)
