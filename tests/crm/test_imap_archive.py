@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from crm_testing import wait_job
-from crm.testing_dovecot import dovecot
+from crm_testing.dovecot import dovecot
 
 BOX = "presse@firma.example"
 PASSWORD = "Sehr-geheim-2026"
@@ -108,7 +108,7 @@ def test_wrong_password_and_unreachable_server_fail_the_job_with_a_reason(api, t
     done = wait_job(client, client.simulate_post(f"/api/v1/crm/mailboxes/{box['id']}/sync").json)
     assert done["state"] == "failed"
     assert done["error"]["detail"]["en"] == "Login to the mailbox failed (user name or password)."
-    from crm.testing_dovecot import free_port
+    from crm_testing.dovecot import free_port
     client.simulate_patch(f"/api/v1/crm/mailboxes/{box['id']}", json={"port": free_port(), "password": PASSWORD})
     done = wait_job(client, client.simulate_post(f"/api/v1/crm/mailboxes/{box['id']}/sync").json)
     assert done["state"] == "failed" and done["error"]["detail"]["de"].startswith("Das Postfach ist nicht erreichbar")

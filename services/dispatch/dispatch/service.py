@@ -9,6 +9,7 @@ from __future__ import annotations
 from nameko.dependency_providers import Config
 from nameko.web.handlers import http
 from svckit import health
+from svckit.clock import Clock
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
 from svckit.outbox import Outbox
@@ -36,6 +37,7 @@ class DispatchService(SenderEntrypoints, MailingEntrypoints, SuppressionEntrypoi
     auth = Auth()
     config = Config()
     settings = Settings()
+    clock = Clock()
     outbox = Outbox(outbox_table)
     background = Background()
     crm_rpc = ServiceRpc("crm", timeout=30)

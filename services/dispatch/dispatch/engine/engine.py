@@ -18,13 +18,14 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import eventlet
 from eventlet.greenpool import GreenPool
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.orm import Session
+from svckit.clock import utcnow
 
 from ..domain.retry import DEFER, FAIL, IN_DOUBT, SENT, next_attempt
 from ..domain.templates import TemplateProblem
@@ -35,10 +36,6 @@ from .compose import Composer
 from .smtp import DomainLimiter, Reconciler, SharedDomainLimiter, SinkReconciler, SmtpPool
 
 log = logging.getLogger(__name__)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Engine:

@@ -69,13 +69,14 @@ class MailingEntrypoints:
     @rpc
     def start_mailing(self, mailing_id: str, data: dict | None = None) -> dict:
         """Resolve, de-duplicate and filter the recipients, enforce entitlements, write one row per recipient."""
-        result = mailings.start(self.db, self.auth.principal, mailing_id, data or {}, self._resolver())
+        result = mailings.start(self.db, self.auth.principal, mailing_id, data or {}, self._resolver(),
+                                now=self.clock.now())
         self.db.commit()
         return result
 
     @rpc
     def cancel_mailing(self, mailing_id: str) -> dict:
-        result = mailings.cancel(self.db, self.auth.principal, mailing_id)
+        result = mailings.cancel(self.db, self.auth.principal, mailing_id, now=self.clock.now())
         self.db.commit()
         return result
 
@@ -102,7 +103,7 @@ class MailingEntrypoints:
     @rpc
     def resend_mailing(self, mailing_id: str, data: dict | None = None) -> dict:
         result = mailings.resend(self.db, self.auth.principal, mailing_id, data or {},
-                                 correct_contact=self._correct_in_crm)
+                                 correct_contact=self._correct_in_crm, now=self.clock.now())
         self.db.commit()
         return result
 

@@ -42,13 +42,13 @@ class TransactionalEntrypoints:
 class TrackingEntrypoints:
     @rpc
     def track_open(self, token: str, info: dict | None = None) -> bool:
-        result = tracking.track_open(self.db, token, info or {}, self.settings.tracking_secret)
+        result = tracking.track_open(self.db, token, info or {}, self.settings.tracking_secret, now=self.clock.now())
         self.db.commit()
         return result
 
     @rpc
     def track_click(self, token: str, info: dict | None = None) -> dict:
-        result = tracking.track_click(self.db, token, info or {}, self.settings.tracking_secret)
+        result = tracking.track_click(self.db, token, info or {}, self.settings.tracking_secret, now=self.clock.now())
         self.db.commit()
         return result
 
@@ -59,7 +59,7 @@ class TrackingEntrypoints:
     @rpc
     def unsubscribe(self, token: str, info: dict | None = None) -> dict:
         result = tracking.unsubscribe(self.db, token, info or {}, self.settings.tracking_secret,
-                                      via=(info or {}).get("via") or "web")
+                                      via=(info or {}).get("via") or "web", now=self.clock.now())
         self.db.commit()
         return result
 

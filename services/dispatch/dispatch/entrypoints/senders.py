@@ -17,13 +17,13 @@ class SenderEntrypoints:
 
     @rpc
     def list_sender_domains(self) -> list:
-        return senders.list_domains(self.db, self.auth.principal, self.settings)
+        return senders.list_domains(self.db, self.auth.principal, self.settings, now=self.clock.now())
 
     @rpc
     def check_sender_domain(self, domain_id: str) -> dict:
         """Look the records up in DNS now; sending is refused while the DKIM record is missing. With a DKIM
         rotation under way, the new key signs from this check on if both of its records are found."""
-        result = senders.check_domain(self.db, self.auth.principal, domain_id, self.settings)
+        result = senders.check_domain(self.db, self.auth.principal, domain_id, self.settings, now=self.clock.now())
         self.db.commit()
         return result
 
@@ -32,7 +32,8 @@ class SenderEntrypoints:
         """A new DKIM key pair under new selectors (``rotation`` in the answer: the records to publish); it signs
         only once ``check_sender_domain`` finds its records, and the old key then stays ``retiring`` for
         ``grace_days`` (default 7) before it is deleted."""
-        result = senders.start_rotation(self.db, self.auth.principal, domain_id, data, self.settings)
+        result = senders.start_rotation(self.db, self.auth.principal, domain_id, data, self.settings,
+                                         now=self.clock.now())
         self.db.commit()
         return result
 

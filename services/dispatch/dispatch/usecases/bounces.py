@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from svckit.clock import utcnow
 from svckit.errors import NotFound
 
 from ..domain import bounce as bounce_parser
@@ -27,7 +28,7 @@ def process(session: Session, rcpt_tos: list[str], raw: bytes, settings: Dispatc
             now: datetime | None = None) -> list[dict]:
     """Handle one received message for each of its envelope recipients. Commits. Unknown addresses are ignored
     (answered 550 by the SMTP endpoint before DATA)."""
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     results = []
     report = None
     for rcpt in rcpt_tos:

@@ -8,10 +8,11 @@ service replicas may run it at once and nothing is reported twice or lost.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+from svckit.clock import utcnow
 
 from .. import events
 from ..db import outbox
@@ -21,7 +22,7 @@ HISTORY_BATCH = 500
 
 
 def run(session: Session, now: datetime | None = None) -> dict[str, int]:
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     stats = {"due": start_due(session, now), "finished": finish(session, now), "usage": meter(session, now),
              "dkim_retired": retire_dkim_keys(session, now)}
     return stats

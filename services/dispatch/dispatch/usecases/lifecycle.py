@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 from svckit import entitlements
+from svckit.clock import utcnow
 
 from .. import events
 from ..db import outbox
@@ -74,4 +75,4 @@ def purge_account(session: Session, account_id: str) -> None:
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return utcnow()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 from svckit import entitlements
+from svckit.clock import utcnow
 from svckit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge, QuotaExceeded
 from svckit.i18n import Text
 from svckit.principal import Principal
@@ -356,7 +357,7 @@ def check_entitlements(session: Session, m: Mailing, count: int) -> None:
 
 def start(session: Session, p: Principal, mailing_id, data, resolver: RecipientResolver,
           now: datetime | None = None) -> dict:
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     inp = parse(schemas.StartIn, data)
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state != "draft":
@@ -405,7 +406,7 @@ def _uuid_or_none(value):
 
 
 def cancel(session: Session, p: Principal, mailing_id, now: datetime | None = None) -> dict:
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state not in ("scheduled", "sending"):
         raise Conflict(NOT_CANCELLABLE)
@@ -436,7 +437,7 @@ def resend(session: Session, p: Principal, mailing_id, data, now: datetime | Non
            correct_contact=None) -> dict:
     """Send again to just the undeliverable recipients whose address was corrected (here, or in crm). A
     correction made here is written to the crm contact too (``correct_contact``), before anything is queued."""
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state == "draft":
         raise Conflict(NOT_DRAFT)

@@ -10,12 +10,13 @@ housekeeping round) deletes it afterwards.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from pydantic import Field
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from svckit.clock import utcnow
 from svckit.errors import Conflict, InvalidInput
 from svckit.i18n import Text
 from svckit.principal import ADMINISTRATOR, Principal
@@ -45,7 +46,7 @@ class RotationIn(Input):
 
 
 def _now(now: datetime | None) -> datetime:
-    return now or datetime.now(UTC)
+    return now or utcnow()
 
 
 def _generate_keys(settings: DispatchSettings) -> dkim.KeyPair:

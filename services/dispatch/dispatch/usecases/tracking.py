@@ -7,10 +7,11 @@ Unsubscribing is honoured at once: the address goes on the account's suppression
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+from svckit.clock import utcnow
 from svckit.errors import NotFound
 from svckit.i18n import Text
 from svckit.validation import parse
@@ -47,7 +48,7 @@ def _recent_honeypot(session: Session, delivery_id: int, now: datetime) -> bool:
 
 
 def track_open(session: Session, token: str, info, secret: str, now: datetime | None = None) -> bool:
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     inp = parse(schemas.TrackingIn, info)
     delivery_id = tokens.parse_delivery_token(secret, (token or "").removesuffix(".gif"), "o")
     if delivery_id is None:
@@ -61,7 +62,7 @@ def track_open(session: Session, token: str, info, secret: str, now: datetime | 
 
 
 def track_click(session: Session, token: str, info, secret: str, now: datetime | None = None) -> dict:
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     inp = parse(schemas.TrackingIn, info)
     parsed = tokens.parse_click_token(secret, token)
     if parsed is None:
@@ -96,7 +97,7 @@ def unsubscribe_info(session: Session, token: str, secret: str) -> dict:
 
 def unsubscribe(session: Session, token: str | None, info, secret: str, delivery_id: int | None = None,
                 via: str = "web", now: datetime | None = None) -> dict:
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     inp = parse(schemas.TrackingIn, info or {})
     if delivery_id is None:
         delivery_id = tokens.parse_delivery_token(secret, token or "", "u")

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 
 def test_bounce_from_the_mailbox(run_services, dispatch_config, rpc_as, tenant, smtp_sink, databases):
-    from crm.testing_dovecot import dovecot
+    from crm_testing.dovecot import dovecot
     from dispatch.sender import DispatchSender
     from dispatch.service import DispatchService
 
