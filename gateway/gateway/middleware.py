@@ -130,7 +130,7 @@ class BodyLimit:
         limit = getattr(resource, "max_body_bytes", self.max_bytes)
         length = req.content_length
         if length is not None and length > limit:
-            raise falcon.HTTPPayloadTooLarge()
+            raise falcon.HTTPContentTooLarge()
 
 
 class QueryCheck:
