@@ -130,7 +130,7 @@ def crm_pages(ctx: JobContext, left_out: set[str] | None = None) -> Iterator[tup
 def remote_pages(proxy, service: str, account_id: str) -> Iterator[tuple[str, list[dict]]]:
     cursor = None
     while True:
-        method = getattr(getattr(proxy, service), "export_account_data")
+        method = getattr(proxy, service).export_account_data
         result = method(account_id) if cursor is None else method(account_id, cursor=cursor)
         for table, rows in (result.get("tables") or {}).items():
             yield table, list(rows or [])

@@ -25,7 +25,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from svckit import entitlements as ent
-
 from svckit.errors import NotFound
 from svckit.i18n import Text
 from svckit.principal import Principal
@@ -70,12 +69,12 @@ def source_query(session: Session, principal: Principal, source: dict) -> tuple[
 
     scope = Scope(principal)
     if source.get("list_id"):
-        l = visible_list(session, principal, source["list_id"])
-        if l.kind == "static":
-            conds = repo.conditions(l.account_id, [l.client_id], None)
-            conds += [Contact.id == ListMember.contact_id, ListMember.list_id == l.id]
-            return conds, None, l.name, ListMember
-        return repo.conditions(l.account_id, [l.client_id], l.filter or {}), None, l.name, None
+        dl = visible_list(session, principal, source["list_id"])
+        if dl.kind == "static":
+            conds = repo.conditions(dl.account_id, [dl.client_id], None)
+            conds += [Contact.id == ListMember.contact_id, ListMember.list_id == dl.id]
+            return conds, None, dl.name, ListMember
+        return repo.conditions(dl.account_id, [dl.client_id], dl.filter or {}), None, dl.name, None
     if source.get("event_id"):
         e = visible_event(session, principal, source["event_id"])
         conds = repo.conditions(scope.account_id, scope.clients, None)

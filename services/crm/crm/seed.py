@@ -63,7 +63,7 @@ def demo_scope() -> tuple[uuid.UUID, list[uuid.UUID]] | None:
 
 def _contacts(account: uuid.UUID, clients: list[uuid.UUID]) -> tuple[list[dict], list[dict]]:
     rnd = random.Random(2026)
-    fakers = {c: Faker(l) for c, l in LOCALES.items()}
+    fakers = {c: Faker(loc) for c, loc in LOCALES.items()}
     for f in fakers.values():
         f.seed_instance(2026)
     contacts, emails = [], []
@@ -110,15 +110,16 @@ def seed(session: Session, account: uuid.UUID, clients: list[uuid.UUID]) -> dict
         .returning(Contact.id)).all())
     session.execute(insert(ContactEmail).values(emails).on_conflict_do_nothing())
     first_client = clients[0]
-    lists = {l.name: l for l in session.scalars(select(DistributionList).where(DistributionList.account_id == account))}
+    lists = {dl.name: dl
+             for dl in session.scalars(select(DistributionList).where(DistributionList.account_id == account))}
     if "Wirtschaftspresse" not in lists:
-        l = DistributionList(id=uuid.uuid4(), account_id=account, client_id=first_client, name="Wirtschaftspresse",
+        dl = DistributionList(id=uuid.uuid4(), account_id=account, client_id=first_client, name="Wirtschaftspresse",
                              kind="static", description="Wirtschaftsredaktionen im DACH-Raum")
-        session.add(l)
+        session.add(dl)
         session.flush()
         members = [c["id"] for c in contacts if c["client_id"] == first_client and "Wirtschaft" in c["tags"]]
         if members:
-            session.execute(insert(ListMember).values([{"list_id": l.id, "contact_id": m, "account_id": account}
+            session.execute(insert(ListMember).values([{"list_id": dl.id, "contact_id": m, "account_id": account}
                                                        for m in members]).on_conflict_do_nothing())
     if "Österreich (dynamisch)" not in lists:
         session.add(DistributionList(id=uuid.uuid4(), account_id=account, client_id=first_client,

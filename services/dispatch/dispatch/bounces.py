@@ -16,6 +16,7 @@ import threading
 
 from aiosmtpd.controller import Controller
 from sqlalchemy.orm import Session
+
 from svckit.db import make_engine
 from svckit.settings import database_url
 

@@ -7,8 +7,9 @@ delivery (the events it writes wait in the outbox until the dispatch service's r
 from __future__ import annotations
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy.engine import make_url
 from nameko.web.handlers import http
+from sqlalchemy.engine import make_url
+
 from svckit.db import make_engine
 from svckit.settings import check_required_secrets, database_url
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
 from dispatch.testing import PUBLIC, VERP, Tenant

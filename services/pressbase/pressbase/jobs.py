@@ -43,9 +43,10 @@ def claim(engine: Engine, kinds: tuple[str, ...]) -> dict[str, Any] | None:
 UPDATE jobs SET state = 'running', started_at = coalesce(started_at, now()), heartbeat_at = now()
  WHERE id = (SELECT id FROM jobs
               WHERE kind = ANY(CAST(:kinds AS text[]))
-                AND (state = 'queued' OR (state = 'running' AND heartbeat_at < now() - interval '{STALE_SECONDS} seconds'))
+                AND (state = 'queued'
+                     OR (state = 'running' AND heartbeat_at < now() - interval '{STALE_SECONDS} seconds'))
               ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
-RETURNING id, kind, params, principal, account_id, user_id"""), {"kinds": list(kinds)}).mappings().first()
+RETURNING id, kind, params, principal, account_id, user_id"""), {"kinds": list(kinds)}).mappings().first()  # noqa: S608 -- only the STALE_SECONDS constant is inserted, values bound
         return dict(row) if row else None
 
 

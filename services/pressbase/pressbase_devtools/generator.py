@@ -138,7 +138,8 @@ NAME_PATTERNS_DE = {
     "podcast": ["{topic} to go", "Der {topic}-Podcast", "{topic} auf die Ohren", "{first} spricht über {topic}"],
 }
 NAME_PATTERNS_EN = {
-    "daily_newspaper": ["The {city} Times", "{city} Herald", "{city} Daily News", "The {city} Post", "{city} Chronicle"],
+    "daily_newspaper": ["The {city} Times", "{city} Herald", "{city} Daily News", "The {city} Post",
+                        "{city} Chronicle"],
     "weekly_newspaper": ["{city} Weekly", "The {region} Observer", "{city} on Sunday"],
     "magazine": ["{topic} Monthly", "{topic} Today", "Modern {topic}", "{topic} Digest", "{topic} Life"],
     "trade_journal": ["{topic} Review", "Journal of {topic}", "{topic} Insider", "{topic} Professional"],

@@ -11,8 +11,19 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import (
-    BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Identity, Index, Integer, String, Text, UniqueConstraint,
-    func, text,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -228,7 +239,8 @@ class HistoryEntry(Base):
 class MediaFolder(Base):
     __tablename__ = "media_folders"
     __table_args__ = (
-        Index("ix_media_folders_unique_name", "client_id", text("coalesce(parent_id, '00000000-0000-0000-0000-000000000000'::uuid)"),
+        Index("ix_media_folders_unique_name", "client_id",
+              text("coalesce(parent_id, '00000000-0000-0000-0000-000000000000'::uuid)"),
               "name", unique=True),
     )
 

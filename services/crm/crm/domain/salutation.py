@@ -69,7 +69,8 @@ def particles_lower(last_name: str) -> str:
 
 
 def salutation_titles(title: str, country: str = "DE") -> str:
-    """The part of an academic title that belongs in a German letter salutation ("Prof. Dr. rer. nat." -> "Prof. Dr.")."""
+    """The part of an academic title that belongs in a German letter salutation
+    ("Prof. Dr. rer. nat." -> "Prof. Dr.")."""
     keep = _KEEP_AT if (country or "").upper() == "AT" else _KEEP_DE
     kept: list[str] = []
     for token in _TITLE_TOKEN.findall(title or ""):

@@ -62,9 +62,10 @@ class ContactEntrypoints(Entrypoints):
         return result
 
     @rpc
-    def list_history(self, contact_id: str, cursor: str | None = None, limit: int = 50, kind: str | None = None) -> dict:
-        return history.entries(self.db, self.auth.principal, contact_id, parse(Page, {"cursor": cursor, "limit": limit}),
-                               kind)
+    def list_history(self, contact_id: str, cursor: str | None = None, limit: int = 50,
+                     kind: str | None = None) -> dict:
+        return history.entries(self.db, self.auth.principal, contact_id,
+                               parse(Page, {"cursor": cursor, "limit": limit}), kind)
 
     @rpc
     def resolve_recipients(self, source: dict, cursor: str | None = None, limit: int = 1000) -> dict:

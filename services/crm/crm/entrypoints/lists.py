@@ -33,7 +33,8 @@ class ListEntrypoints(Entrypoints):
         self.commit()
 
     @rpc
-    def search_lists(self, client_id: str | None = None, q: str = "", cursor: str | None = None, limit: int = 50) -> dict:
+    def search_lists(self, client_id: str | None = None, q: str = "", cursor: str | None = None,
+                     limit: int = 50) -> dict:
         return lists.search(self.db, self.auth.principal, client_id, str(q or "")[:200],
                             parse(Page, {"cursor": cursor, "limit": limit}))
 

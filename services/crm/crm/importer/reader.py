@@ -100,10 +100,10 @@ class Workbook:
     def _guess_delimiter(self) -> str:
         with self._text() as fh:
             sample = fh.read(32 * 1024)
-        lines = [l for l in sample.splitlines()[:20] if l.strip()]
+        lines = [line for line in sample.splitlines()[:20] if line.strip()]
         best, best_score = ";", -1
         for cand in (";", ",", "\t", "|"):
-            counts = [l.count(cand) for l in lines]
+            counts = [line.count(cand) for line in lines]
             if not counts or max(counts) == 0:
                 continue
             score = min(counts) * 10 + sum(counts) / len(counts) - (max(counts) - min(counts))

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+
 from svckit.clock import utcnow
 
 from ..db import contacts as repo

@@ -98,8 +98,8 @@ def set_emails(session: Session, c: Contact, emails: list[dict]) -> tuple[str | 
     for i, e in enumerate(emails):
         address = str(e["email"]).strip()
         session.add(ContactEmail(contact_id=c.id, account_id=c.account_id, client_id=c.client_id, email=address,
-                                 email_norm=address.lower(), label=e.get("label") or "", is_primary=(i == primary_index),
-                                 state=e.get("state") or "valid"))
+                                 email_norm=address.lower(), label=e.get("label") or "",
+                                 is_primary=(i == primary_index), state=e.get("state") or "valid"))
         if i == primary_index:
             new = address
     session.flush()

@@ -18,8 +18,19 @@ from svckit.validation import parse_uuid
 from .. import events
 from ..db import contacts as repo
 from ..db.models import (
-    Contact, ContactEmail, ContactFile, CustomField, DistributionList, ErasureLog, Event, HistoryEntry, HistoryFile,
-    ListMember, MediaFolder, Participant, StoredFile,
+    Contact,
+    ContactEmail,
+    ContactFile,
+    CustomField,
+    DistributionList,
+    ErasureLog,
+    Event,
+    HistoryEntry,
+    HistoryFile,
+    ListMember,
+    MediaFolder,
+    Participant,
+    StoredFile,
 )
 from . import history as history_uc
 from .common import decode_cursor, encode_cursor, iso, load, user_uuid
@@ -51,10 +62,10 @@ def person_export(session: Session, principal: Principal, contact_id: Any) -> di
         select(ContactFile.file_id).where(ContactFile.contact_id == c.id).union(
             select(HistoryFile.file_id).join(HistoryEntry, HistoryEntry.id == HistoryFile.history_id)
             .where(HistoryEntry.contact_id == c.id))))).all()
-    dynamic = [l for l in session.scalars(select(DistributionList).where(
+    dynamic = [dl for dl in session.scalars(select(DistributionList).where(
         DistributionList.client_id == c.client_id, DistributionList.kind == "dynamic"))
         if session.scalar(select(func.count()).select_from(Contact).where(
-            Contact.id == c.id, *repo.conditions(c.account_id, [c.client_id], l.filter or {})))]
+            Contact.id == c.id, *repo.conditions(c.account_id, [c.client_id], dl.filter or {})))]
     return {
         "article": "GDPR Art. 15",
         "controller_note": Text("Auskunft über die im CRM gespeicherten Daten dieser Person.",
@@ -62,7 +73,7 @@ def person_export(session: Session, principal: Principal, contact_id: Any) -> di
         "contact": serialise(c, emails),
         "legal_basis": c.legal_basis, "data_source": c.data_source, "informed_at": iso(c.informed_at),
         "lists": [{"id": str(i), "name": n, "kind": "static"} for i, n in lists] +
-                 [{"id": str(l.id), "name": l.name, "kind": "dynamic"} for l in dynamic],
+                 [{"id": str(dl.id), "name": dl.name, "kind": "dynamic"} for dl in dynamic],
         "events": [{"id": str(i), "name": n, "starts_at": iso(s), "status": st} for i, n, s, st in evs],
         "history": [history_uc.serialise(h) for h in history],
         "files": [serialise_file(f) for f in files],

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from svckit.errors import Conflict, InvalidInput, NotFound
@@ -20,7 +20,7 @@ from ..domain import importing
 from ..importer.reader import Workbook, is_blank
 from ..importer.sniff import sniff
 from ..schemas import ImportMapping, ImportRun, Page
-from .common import NOT_FOUND, decode_cursor, encode_cursor, iso, load, user_uuid
+from .common import NOT_FOUND, decode_cursor, encode_cursor, iso, user_uuid
 from .uploads import spooled, store
 
 SAMPLE_ROWS = 30
@@ -211,13 +211,13 @@ def start_run(session: Session, principal: Principal, jobs, import_id: Any, data
     imp = _visible_import(session, principal, import_id)
     principal.check_client(str(data.client_id), write=not dry)
     if data.list_id is not None:
-        l = session.get(DistributionList, data.list_id)
-        if l is None or l.account_id != imp.account_id:
+        dl = session.get(DistributionList, data.list_id)
+        if dl is None or dl.account_id != imp.account_id:
             raise NotFound(NOT_FOUND["list"], fields={"list_id": NOT_FOUND["list"]})
-        principal.check_row(l.account_id, l.client_id, write=not dry, not_found=NOT_FOUND["list"])
-        if l.client_id != data.client_id:
+        principal.check_row(dl.account_id, dl.client_id, write=not dry, not_found=NOT_FOUND["list"])
+        if dl.client_id != data.client_id:
             raise InvalidInput(fields={"list_id": LIST_CLIENT})
-        if l.kind != "static":
+        if dl.kind != "static":
             raise InvalidInput(fields={"list_id": LIST_DYNAMIC})
     if not {"last_name", "first_name", "organisation"} & set(imp.mapping.values()):
         raise InvalidInput(fields={"mapping": NO_NAME_FIELD})

@@ -12,8 +12,20 @@ from svckit import entitlements as ent
 
 from ..db import contacts as repo
 from ..db.models import (
-    ArchivedMessage, Contact, ContactEmail, CustomField, DistributionList, ErasureLog, Event, HistoryEntry, Import, Job,
-    Mailbox, MediaFolder, StoredFile, account_entitlements,
+    ArchivedMessage,
+    Contact,
+    ContactEmail,
+    CustomField,
+    DistributionList,
+    ErasureLog,
+    Event,
+    HistoryEntry,
+    Import,
+    Job,
+    Mailbox,
+    MediaFolder,
+    StoredFile,
+    account_entitlements,
 )
 from ..storage import Storage
 
@@ -46,7 +58,8 @@ def delete_client(session: Session, storage: Storage, payload: dict) -> int:
     session.execute(delete(StoredFile).where(StoredFile.account_id == account_id, StoredFile.client_id == client_id))
     for model in (DistributionList, Event, MediaFolder):
         session.execute(delete(model).where(model.account_id == account_id, model.client_id == client_id))
-    n = session.execute(delete(Contact).where(Contact.account_id == account_id, Contact.client_id == client_id)).rowcount
+    n = session.execute(delete(Contact).where(Contact.account_id == account_id,
+                                              Contact.client_id == client_id)).rowcount
     session.execute(delete(Job).where(Job.account_id == account_id, Job.client_id == client_id))
     session.flush()
     for key in keys:

@@ -29,10 +29,10 @@ NESTED_DYNAMIC = Text("Ein Filter kann nur auf statische Verteiler verweisen.",
                       "A filter can only refer to static lists.")
 
 
-def serialise(l: DistributionList, members: int | None = None) -> dict[str, Any]:
-    return {"id": str(l.id), "client_id": str(l.client_id), "name": l.name, "description": l.description,
-            "kind": l.kind, "filter": l.filter, "members": members, "created_at": iso(l.created_at),
-            "updated_at": iso(l.updated_at)}
+def serialise(dl: DistributionList, members: int | None = None) -> dict[str, Any]:
+    return {"id": str(dl.id), "client_id": str(dl.client_id), "name": dl.name, "description": dl.description,
+            "kind": dl.kind, "filter": dl.filter, "members": members, "created_at": iso(dl.created_at),
+            "updated_at": iso(dl.updated_at)}
 
 
 def visible_list(session: Session, principal: Principal, list_id: Any, write: bool = False) -> DistributionList:
@@ -51,71 +51,71 @@ def _check_filter(session: Session, principal: Principal, f: ContactFilter | Non
     return f.model_dump(mode="json", exclude_defaults=True)
 
 
-def member_conditions(session: Session, l: DistributionList) -> list:
+def member_conditions(session: Session, dl: DistributionList) -> list:
     """The WHERE parts selecting a list's contacts: membership for static lists, the filter for dynamic ones.
     Always limited to the list's own client."""
-    if l.kind == "static":
-        conds = repo.conditions(l.account_id, [l.client_id], None)
-        conds.append(Contact.id.in_(select(ListMember.contact_id).where(ListMember.list_id == l.id)))
+    if dl.kind == "static":
+        conds = repo.conditions(dl.account_id, [dl.client_id], None)
+        conds.append(Contact.id.in_(select(ListMember.contact_id).where(ListMember.list_id == dl.id)))
         return conds
-    return repo.conditions(l.account_id, [l.client_id], l.filter or {})
+    return repo.conditions(dl.account_id, [dl.client_id], dl.filter or {})
 
 
-def member_source(l: DistributionList, base=None):
+def member_source(dl: DistributionList, base=None):
     """(FROM clause, WHERE parts, key column) to page through a list's contacts by keyset on the key column.
     A static list is driven from its membership rows (primary key (list_id, contact_id): each page is one index
     range), a dynamic one from the contacts its filter selects (ordered by id)."""
     base = base if base is not None else repo.primary_email_join()
-    if l.kind == "static":
-        conds = repo.conditions(l.account_id, [l.client_id], None) + [ListMember.list_id == l.id]
+    if dl.kind == "static":
+        conds = repo.conditions(dl.account_id, [dl.client_id], None) + [ListMember.list_id == dl.id]
         return base.join(ListMember.__table__, ListMember.contact_id == Contact.id), conds, ListMember.contact_id
-    return base, repo.conditions(l.account_id, [l.client_id], l.filter or {}), Contact.id
+    return base, repo.conditions(dl.account_id, [dl.client_id], dl.filter or {}), Contact.id
 
 
-def count_members(session: Session, l: DistributionList) -> int:
-    if l.kind == "static":
-        return session.scalar(select(func.count()).select_from(ListMember).where(ListMember.list_id == l.id)) or 0
-    return session.scalar(select(func.count()).select_from(Contact).where(*member_conditions(session, l))) or 0
+def count_members(session: Session, dl: DistributionList) -> int:
+    if dl.kind == "static":
+        return session.scalar(select(func.count()).select_from(ListMember).where(ListMember.list_id == dl.id)) or 0
+    return session.scalar(select(func.count()).select_from(Contact).where(*member_conditions(session, dl))) or 0
 
 
 def create(session: Session, principal: Principal, data: ListCreate) -> dict:
     principal.check_client(str(data.client_id), write=True)
-    l = DistributionList(id=uuid.uuid4(), account_id=uuid.UUID(principal.require_account()), client_id=data.client_id,
+    dl = DistributionList(id=uuid.uuid4(), account_id=uuid.UUID(principal.require_account()), client_id=data.client_id,
                          name=data.name, description=data.description, kind=data.kind,
                          filter=_check_filter(session, principal, data.filter, data.client_id),
                          created_by=user_uuid(principal))
-    session.add(l)
+    session.add(dl)
     session.flush()
-    return serialise(l, count_members(session, l))
+    return serialise(dl, count_members(session, dl))
 
 
 def get(session: Session, principal: Principal, list_id: Any) -> dict:
-    l = visible_list(session, principal, list_id)
-    return serialise(l, count_members(session, l))
+    dl = visible_list(session, principal, list_id)
+    return serialise(dl, count_members(session, dl))
 
 
 def update_list(session: Session, principal: Principal, list_id: Any, data: ListUpdate) -> dict:
-    l = visible_list(session, principal, list_id, write=True)
+    dl = visible_list(session, principal, list_id, write=True)
     changes = data.model_dump(exclude_unset=True)
     if "name" in changes and data.name is not None:
-        l.name = data.name
+        dl.name = data.name
     if "description" in changes and data.description is not None:
-        l.description = data.description
+        dl.description = data.description
     if "filter" in changes:
-        if l.kind != "dynamic":
+        if dl.kind != "dynamic":
             raise InvalidInput(fields={"filter": Text("Ein statischer Verteiler hat keinen Filter.",
                                                        "A static list has no filter.")})
         if data.filter is None:
             raise InvalidInput(fields={"filter": Text("Ein dynamischer Verteiler braucht einen Filter.",
                                                        "A dynamic list needs a filter.")})
-        l.filter = _check_filter(session, principal, data.filter, l.client_id)
+        dl.filter = _check_filter(session, principal, data.filter, dl.client_id)
     session.flush()
-    return serialise(l, count_members(session, l))
+    return serialise(dl, count_members(session, dl))
 
 
 def delete_list(session: Session, principal: Principal, list_id: Any) -> None:
-    l = visible_list(session, principal, list_id, write=True)
-    session.delete(l)
+    dl = visible_list(session, principal, list_id, write=True)
+    session.delete(dl)
     session.flush()
 
 
@@ -139,40 +139,40 @@ def search(session: Session, principal: Principal, client_id: Any, q: str, page:
     rows = session.scalars(query.order_by(DistributionList.name, DistributionList.id).limit(page.limit + 1)).all()
     more = len(rows) > page.limit
     rows = rows[:page.limit]
-    return {"items": [serialise(l) for l in rows],
+    return {"items": [serialise(dl) for dl in rows],
             "next_cursor": encode_cursor(rows[-1].name, rows[-1].id) if more and rows else None}
 
 
 def add_members(session: Session, principal: Principal, list_id: Any, data: IdList) -> dict:
-    l = visible_list(session, principal, list_id, write=True)
-    if l.kind != "static":
+    dl = visible_list(session, principal, list_id, write=True)
+    if dl.kind != "static":
         raise Conflict(DYNAMIC_NO_MEMBERS)
     contacts = visible_contacts(session, principal, list(dict.fromkeys(data.contact_ids)))
     for c in contacts:
-        if c.client_id != l.client_id:
+        if c.client_id != dl.client_id:
             raise InvalidInput(fields={"contact_ids": OTHER_CLIENT}, contact_id=str(c.id))
     if contacts:
-        stmt = insert(ListMember).values([{"list_id": l.id, "contact_id": c.id, "account_id": l.account_id}
+        stmt = insert(ListMember).values([{"list_id": dl.id, "contact_id": c.id, "account_id": dl.account_id}
                                           for c in contacts]).on_conflict_do_nothing()
         session.execute(stmt)
     session.flush()
-    return {"members": count_members(session, l)}
+    return {"members": count_members(session, dl)}
 
 
 def remove_members(session: Session, principal: Principal, list_id: Any, data: IdList) -> dict:
-    l = visible_list(session, principal, list_id, write=True)
-    if l.kind != "static":
+    dl = visible_list(session, principal, list_id, write=True)
+    if dl.kind != "static":
         raise Conflict(DYNAMIC_NO_MEMBERS)
-    session.execute(delete(ListMember).where(ListMember.list_id == l.id,
+    session.execute(delete(ListMember).where(ListMember.list_id == dl.id,
                                              ListMember.contact_id.in_(data.contact_ids)))
     session.flush()
-    return {"members": count_members(session, l)}
+    return {"members": count_members(session, dl)}
 
 
 def members(session: Session, principal: Principal, list_id: Any, page: Page) -> dict:
-    l = visible_list(session, principal, list_id)
-    principal.check_client(str(l.client_id))
-    source, conds, key = member_source(l)
+    dl = visible_list(session, principal, list_id)
+    principal.check_client(str(dl.client_id))
+    source, conds, key = member_source(dl)
     after = decode_cursor(page.cursor, 1)
     if after:
         try:

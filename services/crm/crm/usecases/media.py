@@ -248,7 +248,8 @@ def contact_files(session: Session, principal: Principal, contact_id: Any) -> li
 def attachments(session: Session, principal: Principal, storage, config: dict, file_ids: Any) -> list[dict]:
     """dispatch: mailing attachments' bytes in one call (base64), rights as for any read, total size bounded."""
     if not isinstance(file_ids, list) or not file_ids or len(file_ids) > 20:
-        raise InvalidInput(fields={"file_ids": Text("1 bis 20 Datei-Kennungen erwartet.", "1 to 20 file ids expected.")})
+        raise InvalidInput(fields={"file_ids": Text("1 bis 20 Datei-Kennungen erwartet.",
+                                                    "1 to 20 file ids expected.")})
     files = [_file(session, principal, fid) for fid in file_ids]
     limit = int(config.get("CRM_ATTACHMENTS_MAX_BYTES") or env("CRM_ATTACHMENTS_MAX_BYTES", str(20 * 1024 * 1024)))
     if sum(f.size for f in files) > limit:

@@ -106,8 +106,8 @@ def test_search_folds_umlauts_filters_and_pages(crm_service, rpc_as, tenant):
         rpc.crm.create_contact(person(tenant.full, last="Mueller", first="Bernd", gender="male", tags=["Politik"]))
         rpc.crm.create_contact(person(tenant.full, last="Muller", first="Claire", country="CH"))
         rpc.crm.create_contact(person(tenant.full, last="Weiß", first="Doris", organisation="Der Standard"))
-        rpc.crm.create_contact({"client_id": tenant.full, "kind": "organisation", "org_name": "Österreichischer Rundfunk",
-                                "org_type": "media", "country": "AT"})
+        rpc.crm.create_contact({"client_id": tenant.full, "kind": "organisation",
+                                "org_name": "Österreichischer Rundfunk", "org_type": "media", "country": "AT"})
         for query in ("Müller", "mueller", "MULLER", "müll"):
             names = sorted(c["last_name"] for c in rpc.crm.search_contacts({"q": query})["items"])
             assert names == sorted(["Muller", "Mueller", "Müller"]), query

@@ -7,7 +7,6 @@ from sqlalchemy import text
 
 from crm_testing import wait_for
 from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound
-from svckit.principal import Principal
 
 RECORDS = [
     {"pressbase_id": "pb-1", "gender": "female", "title": "Dr.", "first_name": "Petra", "last_name": "Presse",
@@ -128,4 +127,5 @@ def test_update_pressbase_contacts_changes_only_linked_contacts(crm_service, rpc
             rpc.crm.update_pressbase_contacts(tenant.read, [{"contact_id": petra, "pressbase_id": "pb-1",
                                                              "fields": {"city": "X"}}])
     with crm_db.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM outbox WHERE event_type = 'contact_email_corrected'")).scalar() == 1
+        assert conn.execute(text(
+            "SELECT count(*) FROM outbox WHERE event_type = 'contact_email_corrected'")).scalar() == 1

@@ -10,7 +10,6 @@ import json
 import uuid
 
 from cryptography.fernet import Fernet
-
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 

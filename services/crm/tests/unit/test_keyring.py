@@ -1,4 +1,7 @@
-"""The mailbox-password key ring (crm.keyring): newest key encrypts, every key decrypts, the ciphertext names its key."""
+"""The mailbox-password key ring (crm.keyring).
+
+The newest key encrypts, every key decrypts, the ciphertext names its key.
+"""
 
 from __future__ import annotations
 

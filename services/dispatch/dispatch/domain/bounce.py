@@ -141,7 +141,8 @@ def _non_standard(msg: Message) -> BounceReport:
     status = status_m.group(0) if status_m and status_m.group(1) in "45" else None
     reason = _reason_line(text)
     if permanent:
-        recipient = next(iter(permanent)).decode() if isinstance(next(iter(permanent)), bytes) else next(iter(permanent))
+        first = next(iter(permanent))
+        recipient = first.decode() if isinstance(first, bytes) else first
         hard = _status_hard(status, reason) if status else not _SOFT_WORDS.search(text)
         return BounceReport(BOUNCE, str(recipient).lower(), status, reason, hard)
     if temporary:

@@ -307,10 +307,10 @@ def _compile(env: _Env, source: str, field: str):
                               f"Template error (line {exc.lineno}): {exc.message}") from None
     except (ValueError, OverflowError, RecursionError, MemoryError):   # a 5,000-digit number, deep nesting
         raise TemplateProblem(*TOO_BIG) from None
-    for node in ast.find_all(_FORBIDDEN_NODES):
+    for _node in ast.find_all(_FORBIDDEN_NODES):
         raise TemplateProblem("Vorlagen dürfen keine anderen Vorlagen oder Dateien laden und keine Makros "
                               "definieren.", "Templates may not load other templates or files, nor define macros.")
-    for node in ast.find_all(_CAPTURING_NODES):
+    for _node in ast.find_all(_CAPTURING_NODES):
         raise TemplateProblem("Blöcke ({% block %}, {% set %}…{% endset %}, {% filter %}) sind in Vorlagen nicht "
                               "erlaubt.", "Blocks ({% block %}, {% set %}…{% endset %}, {% filter %}) are not "
                               "allowed in templates.")

@@ -18,14 +18,14 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-Db = Session | Connection  # the engine passes plain connections; RPC code passes sessions
-
 from ..db.models import TRANSACTIONAL
 from ..domain import dkim, tokens
 from ..domain.mime import EncodedAttachment, Mail, token
 from ..domain.templates import CompiledTemplates, compile_templates, context_for, rewrite_links
 from ..settings import DispatchSettings
 from .store import Claimed
+
+Db = Session | Connection  # the engine passes plain connections; RPC code passes sessions
 
 HONEYPOT_URL = "https://pressroom.invalid/hp"
 MAILING_CACHE = 32

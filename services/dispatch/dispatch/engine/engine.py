@@ -25,6 +25,7 @@ from eventlet.greenpool import GreenPool
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.orm import Session
+
 from svckit.clock import utcnow
 
 from ..domain.retry import DEFER, FAIL, IN_DOUBT, SENT, next_attempt

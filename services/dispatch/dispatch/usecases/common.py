@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
 from svckit.errors import NotFound, Unavailable
 from svckit.i18n import Text
 from svckit.principal import ADMINISTRATOR, Principal

@@ -5,10 +5,18 @@ attachment and report contents stay out (svckit.accountexport.columns leaves sec
 from __future__ import annotations
 
 from sqlalchemy import select
+
 from svckit.accountexport import Table, columns
 
 from ..db.models import (
-    Attachment, Delivery, DeliveryEvent, ExportJob, Mailing, SenderAccount, SenderDomain, Suppression,
+    Attachment,
+    Delivery,
+    DeliveryEvent,
+    ExportJob,
+    Mailing,
+    SenderAccount,
+    SenderDomain,
+    Suppression,
 )
 
 

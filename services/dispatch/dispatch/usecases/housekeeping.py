@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
 from svckit.clock import utcnow
 
 from .. import events

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
+
 from svckit import entitlements
 from svckit.clock import utcnow
 from svckit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge, QuotaExceeded
@@ -419,7 +420,7 @@ def cancel(session: Session, p: Principal, mailing_id, now: datetime | None = No
     return {"mailing": view(m), "cancelled": n}
 
 
-# --- undeliverable and re-send ------------------------------------------------------------------------------------------
+# --- undeliverable and re-send ----------------------------------------------------------------------------------------
 
 def undeliverable(session: Session, p: Principal, mailing_id) -> list[dict]:
     m = load_mailing(session, p, mailing_id)

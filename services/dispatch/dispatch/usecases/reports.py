@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
 from svckit.errors import InvalidInput, NotFound
 from svckit.i18n import Text
 from svckit.principal import Principal
@@ -81,7 +82,7 @@ def recipients(session: Session, p: Principal, mailing_id, query) -> dict[str, A
                  AND NOT e.machine) AS opens,
                (SELECT count(*) FROM delivery_events e WHERE e.delivery_id = d.id AND e.kind = 'clicked'
                  AND NOT e.machine) AS clicks
-        FROM deliveries d WHERE {where} ORDER BY d.id LIMIT :limit"""), params).mappings().all()
+        FROM deliveries d WHERE {where} ORDER BY d.id LIMIT :limit"""), params).mappings().all()  # noqa: S608 -- WHERE built from fixed fragments, values bound
     items = [_row(r) for r in rows]
     return {"items": items, "next_cursor": items[-1]["id"] if len(items) == inp.limit else None}
 

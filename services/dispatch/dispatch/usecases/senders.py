@@ -16,6 +16,7 @@ from pydantic import Field
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
 from svckit.clock import utcnow
 from svckit.errors import Conflict, InvalidInput
 from svckit.i18n import Text

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
 from svckit.clock import utcnow
 from svckit.errors import NotFound
 from svckit.i18n import Text

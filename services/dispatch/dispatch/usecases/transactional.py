@@ -6,6 +6,7 @@ import uuid
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
+
 from svckit.validation import parse, parse_uuid
 
 from .. import schemas

@@ -12,9 +12,10 @@ import urllib.parse
 from types import SimpleNamespace
 
 import pytest
-from dispatch.testing import VERP, sendable_sender, wait_until
 from nameko.events import event_handler
 from sqlalchemy import text
+
+from dispatch.testing import VERP, sendable_sender, wait_until
 from svckit.errors import InvalidInput, NotFound
 
 RECEIVED: list[tuple[str, dict]] = []
@@ -87,7 +88,8 @@ def test_bounces_autoreplies_and_mailto_unsubscribe(run_services, dispatch, rpc_
                                      "quit@zeitung.example"])
     mails = {x.rcpt_to[0]: x for x in smtp_sink.messages()}
     assert len(mails) == 4
-    to_ours = lambda addr, raw: smtplib.SMTP("127.0.0.1", bounce_server.port).sendmail("", [addr], raw)
+    def to_ours(addr, raw):
+        smtplib.SMTP("127.0.0.1", bounce_server.port).sendmail("", [addr], raw)
 
     to_ours(mails["gone@zeitung.example"].mail_from, dsn("gone@zeitung.example", "5.1.1", "550 5.1.1 User unknown"))
     to_ours(mails["full@zeitung.example"].mail_from, dsn("full@zeitung.example", "5.2.2", "552 5.2.2 Mailbox full"))
@@ -137,7 +139,7 @@ def test_bounces_autoreplies_and_mailto_unsubscribe(run_services, dispatch, rpc_
 
 
 def test_soft_bounces_repeated_suppress(dispatch, rpc_as, tenant, smtp_sink, bounce_server, databases):
-    for round_ in range(3):
+    for _round in range(3):
         smtp_sink.clear()
         run_mailing(rpc_as, tenant, ["voll@zeitung.example"])
         [mail] = smtp_sink.messages()

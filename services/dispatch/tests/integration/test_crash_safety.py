@@ -13,8 +13,9 @@ import uuid
 
 import pytest
 import yaml
-from dispatch.testing import insert_mailing, wait_until
 from sqlalchemy import text
+
+from dispatch.testing import insert_mailing, wait_until
 
 N = 600
 

@@ -7,6 +7,8 @@ import uuid
 
 import dkim
 import pytest
+from sqlalchemy import text
+
 from dispatch.domain import dkim as our_dkim
 from dispatch.domain.dkim import parse_tags
 from dispatch.engine import compose
@@ -14,7 +16,6 @@ from dispatch.engine.engine import Engine
 from dispatch.engine.smtp import SinkReconciler
 from dispatch.settings import DispatchSettings
 from dispatch.testing import FakeClock, insert_mailing
-from sqlalchemy import text
 
 
 @pytest.fixture

@@ -7,13 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import dkim
 import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
 from dispatch.domain.dkim import parse_tags
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
 from dispatch.testing import wait_until
 from dispatch.usecases.housekeeping import retire_dkim_keys
-from sqlalchemy import text
-from sqlalchemy.orm import Session
 from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dkim
 import pytest
+
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
 from dispatch.testing import wait_until

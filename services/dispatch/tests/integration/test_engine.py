@@ -6,11 +6,12 @@ import smtplib
 import uuid
 
 import pytest
+from sqlalchemy import text
+
 from dispatch.engine.engine import Engine
 from dispatch.engine.smtp import DomainLimiter, SinkReconciler
 from dispatch.settings import DispatchSettings
 from dispatch.testing import FakeClock, insert_mailing
-from sqlalchemy import text
 
 
 @pytest.fixture
@@ -56,8 +57,9 @@ def test_premium_strictly_before_standard_and_transactional_first(db, make_engin
     engine = make_engine(clock, batch=100)
     # one claim with room for everything takes the transactional and premium rows only: standard waits
     with db.connect() as conn:
-        from dispatch.engine import store
         from sqlalchemy.orm import Session
+
+        from dispatch.engine import store
         with Session(conn) as s:
             claimed = store.claim(s, "w1", 100, clock(), 300, "bounces.test")
     assert sorted(r.lane for r in claimed) == [0] + [1] * 6
@@ -167,8 +169,9 @@ def test_in_doubt_row_is_reconciled_by_message_id(db, make_engine, smtp_sink):
     with db.begin() as conn:
         insert_mailing(conn, str(uuid.uuid4()), 2)
     clock = FakeClock()
-    from dispatch.engine import store
     from sqlalchemy.orm import Session
+
+    from dispatch.engine import store
     with Session(db) as s:   # the dead worker's claim: attempt recorded, Message-ID assigned
         claimed = store.claim(s, "dead-worker", 10, clock(), 30, "bounces.test")
     first = claimed[0]

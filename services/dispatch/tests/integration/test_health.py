@@ -1,8 +1,9 @@
 import json
 import urllib.request
 
-from dispatch.service import DispatchService
 from nameko.web.server import WebServer
+
+from dispatch.service import DispatchService
 
 
 def test_health_reports_version_database_and_broker(run_services, rpc_as):

@@ -6,8 +6,9 @@ from __future__ import annotations
 import base64
 import io
 
-from dispatch.testing import sendable_sender, wait_until
 from openpyxl import load_workbook
+
+from dispatch.testing import sendable_sender, wait_until
 
 FORMULA = '=HYPERLINK("http://evil.example/x","Click")'
 

@@ -21,7 +21,8 @@ def two_senders():
     prefix = f"pressroom:test{uuid.uuid4().hex[:8]}:dispatch:"
 
     def make(**kw):
-        return (SharedDomainLimiter(redis_url(), prefix=prefix, **kw), SharedDomainLimiter(redis_url(), prefix=prefix, **kw))
+        return (SharedDomainLimiter(redis_url(), prefix=prefix, **kw),
+                SharedDomainLimiter(redis_url(), prefix=prefix, **kw))
 
     yield make
     r = SharedDomainLimiter(redis_url(), prefix=prefix)._redis

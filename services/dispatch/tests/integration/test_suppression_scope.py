@@ -10,10 +10,11 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from dispatch.testing import sendable_sender, wait_until
-from dispatch.usecases.suppression import record_bounce
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from dispatch.testing import sendable_sender, wait_until
+from dispatch.usecases.suppression import record_bounce
 from svckit.errors import Forbidden, InvalidInput, NotFound
 from svckit.principal import Principal
 

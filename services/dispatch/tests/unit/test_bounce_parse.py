@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 
 import pytest
+
 from dispatch.domain import bounce
 from dispatch.domain.retry import DEFER, FAIL, SENT, classify, next_attempt
 from dispatch.domain.scanners import is_machine
@@ -94,7 +95,8 @@ Sorry, no mailbox here by that name. (#5.1.1)\r
     "Subject: Out of Office: back on Monday",
 ])
 def test_auto_replies_are_not_bounces(headers):
-    raw = f"From: anna@zeitung.example\r\nTo: b-4-abc@bounces.example\r\n{headers}\r\n\r\nIch bin bis 3.5. nicht im Büro.\r\n"
+    raw = (f"From: anna@zeitung.example\r\nTo: b-4-abc@bounces.example\r\n{headers}\r\n\r\n"
+           "Ich bin bis 3.5. nicht im Büro.\r\n")
     assert bounce.parse(raw.encode()).kind == "auto_reply"
 
 

@@ -7,6 +7,7 @@ from email import policy
 
 import dkim
 import pytest
+
 from dispatch.domain import dkim as ddkim
 from dispatch.domain import tokens
 from dispatch.domain.mime import EncodedAttachment, Mail

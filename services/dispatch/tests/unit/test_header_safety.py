@@ -7,6 +7,7 @@ import email
 from email import policy
 
 import pytest
+
 from dispatch import schemas
 from dispatch.domain.mime import EncodedAttachment, Mail, address, header_line
 from svckit.errors import InvalidInput

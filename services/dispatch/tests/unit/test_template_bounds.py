@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+
 from dispatch.domain.templates import TemplateProblem, compile_templates, context_for
 
 RECIPIENT = {"first_name": "Anna", "last_name": "Adler", "custom": {"ressort": "Kultur", "tags": ["a", "b"]}}

@@ -34,7 +34,8 @@ lab AS (
                                   || to_tsvector('pressbase_en', pressbase_fold(en)) AS text))
          || coalesce((SELECT jsonb_object_agg('anc:' || code,
                                               (SELECT string_agg('tp:' || array_to_string(p[1 : n], '.'), ' ')
-                                                 FROM string_to_array(code, '.') p, generate_series(1, cardinality(p)) n))
+                                                 FROM string_to_array(code, '.') p,
+                                                      generate_series(1, cardinality(p)) n))
                         FROM labels WHERE kind = 'topic'), '{}') AS m
     FROM labels
 )"""
@@ -48,11 +49,11 @@ EN = "'pressbase_en'::regconfig"
 def _vec(kind: str, codes: str) -> str:
     """The labels' German and English stems, parsed once per statement: per row only the vectors' text is joined
     (to_tsvector on the labels of every row cost ~4x more than the rest of the row)."""
-    return f"CAST(array_to_string(ARRAY(SELECT lab.m ->> ('v:{kind}:' || x) FROM unnest({codes}) x), ' ') AS tsvector)"
+    return f"CAST(array_to_string(ARRAY(SELECT lab.m ->> ('v:{kind}:' || x) FROM unnest({codes}) x), ' ') AS tsvector)"  # noqa: S608 -- table names and SQL fragments are module constants, no input
 
 
 def _topic_tokens(codes: str) -> str:
-    return (f"ARRAY(SELECT DISTINCT unnest(string_to_array(lab.m ->> ('anc:' || x), ' ')) "
+    return (f"ARRAY(SELECT DISTINCT unnest(string_to_array(lab.m ->> ('anc:' || x), ' ')) "  # noqa: S608 -- table names and SQL fragments are module constants, no input
             f"FROM unnest({codes}) x)")
 
 
@@ -104,7 +105,7 @@ SELECT j.id,
   JOIN journalists j ON j.id = a.id
   CROSS JOIN lab
   LEFT JOIN work o ON o.id = j.id
-"""
+"""  # noqa: S608 -- table names and SQL fragments are module constants, no input
 
 OUTLET_ROWS = f"""
 WITH {LABEL_MAP}
@@ -127,7 +128,7 @@ SELECT o.id,
   FROM aff_outlet a
   JOIN outlets o ON o.id = a.id
   CROSS JOIN lab
-"""
+"""  # noqa: S608 -- table names and SQL fragments are module constants, no input
 
 # name_tsv (A) answers relevance tier 0, main_tsv (A + B) tier 1, tsv (everything) tier 2 and every count
 UPSERT = """
@@ -148,7 +149,7 @@ UPDATE forward_features f
              || pressbase_vec(pressbase_config(o.language), pressbase_fold(concat_ws(' ', f.description, o.name)), 'C')
   FROM aff_ff a, outlets o, lab
  WHERE f.id = a.id AND o.id = f.outlet_id
-"""
+"""  # noqa: S608 -- table names and SQL fragments are module constants, no input
 
 
 class BulkIndexes:
@@ -187,7 +188,7 @@ def index(session: Session, bulk: bool = False) -> dict[str, int]:
     written: dict[str, int] = {}
     for kind, rows in (("journalist", JOURNALIST_ROWS), ("outlet", OUTLET_ROWS)):
         table, affected = f"{kind}_search", f"aff_{kind}"
-        session.execute(text(f"DELETE FROM {table} s USING {affected} a WHERE s.id = a.id "
+        session.execute(text(f"DELETE FROM {table} s USING {affected} a WHERE s.id = a.id "  # noqa: S608 -- table names and SQL fragments are module constants, no input
                              f"AND NOT EXISTS (SELECT 1 FROM {kind}s r WHERE r.id = a.id)"))
         if bulk:
             with BulkIndexes(session, (table, f"{table}_sample", table.replace("_search", "_search_sub"))):
@@ -210,13 +211,13 @@ def _fill(session: Session, table: str, rows: str, affected: str, ordered: bool 
     # the samples mirror the rows whose id hashes into them: 1/16 (``_sample``) and 1/256 (``_sub``, within it)
     sub = table.replace("_search", "_search_sub")
     for target in (f"{table}_sample", sub):
-        session.execute(text(f"DELETE FROM {target} s USING {affected} a WHERE s.id = a.id"))
+        session.execute(text(f"DELETE FROM {target} s USING {affected} a WHERE s.id = a.id"))  # noqa: S608 -- table names and SQL fragments are module constants, no input
     session.execute(text(
-        f"INSERT INTO {table}_sample (id, dataset, tsv, facets) "
+        f"INSERT INTO {table}_sample (id, dataset, tsv, facets) "  # noqa: S608 -- table names and SQL fragments are module constants, no input
         f"SELECT s.id, s.dataset, strip(s.tsv), s.facets FROM {table} s "
         f"JOIN {affected} a ON a.id = s.id WHERE (hashint8(s.id) & {SAMPLE_MASK}) = 0"))
     session.execute(text(
-        f"INSERT INTO {sub} (id, dataset, tsv, facets, name_tsv, main_tsv) "
+        f"INSERT INTO {sub} (id, dataset, tsv, facets, name_tsv, main_tsv) "  # noqa: S608 -- table names and SQL fragments are module constants, no input
         f"SELECT s.id, s.dataset, strip(s.tsv), s.facets, strip(s.name_tsv), strip(s.main_tsv) FROM {table} s "
         f"JOIN {affected} a ON a.id = s.id WHERE (hashint8(s.id) & {SAMPLE_MASK}) = 0 "
         f"AND ((hashint8(s.id) >> 4) & {SAMPLE_MASK}) = 0"))

@@ -74,15 +74,15 @@ SELECT :import_id, '{kind}', up.id, up.ext_id,
        CASE WHEN up.inserted THEN 'insert' ELSE 'update' END,
        CASE WHEN up.inserted THEN NULL ELSE pressbase_jsonb_diff(to_jsonb(old), to_jsonb(up) - 'inserted') END
   FROM up LEFT JOIN old ON old.ext_id = up.ext_id
-"""
+"""  # noqa: S608 -- table and column names are module constants, no input
 
 
 UPSERT_OUTLETS = _upsert_sql(
     "outlet", "outlets", "stg_outlet", _OUTLET_FIELDS,
-    f"SELECT ext_id, {', '.join(_OUTLET_FIELDS)} FROM stg_outlet")
+    f"SELECT ext_id, {', '.join(_OUTLET_FIELDS)} FROM stg_outlet")  # noqa: S608 -- table and column names are module constants, no input
 UPSERT_JOURNALISTS = _upsert_sql(
     "journalist", "journalists", "stg_journalist", _JOURNALIST_FIELDS,
-    f"SELECT ext_id, {', '.join(_JOURNALIST_FIELDS)} FROM stg_journalist")
+    f"SELECT ext_id, {', '.join(_JOURNALIST_FIELDS)} FROM stg_journalist")  # noqa: S608 -- table and column names are module constants, no input
 UPSERT_FF = _upsert_sql(
     "forward_feature", "forward_features", "stg_ff", ("outlet_id", "dataset") + _FF_FIELDS,
     "SELECT s.ext_id, o.id, o.dataset, s.issue_date, s.topic, s.title, coalesce(s.description, ''), s.deadline "

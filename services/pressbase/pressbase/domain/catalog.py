@@ -233,7 +233,8 @@ COUNTRIES: dict[str, Text] = {
     "FI": Text("Finnland", "Finland"), "PL": Text("Polen", "Poland"), "CZ": Text("Tschechien", "Czechia"),
     "SK": Text("Slowakei", "Slovakia"), "HU": Text("Ungarn", "Hungary"), "SI": Text("Slowenien", "Slovenia"),
     "HR": Text("Kroatien", "Croatia"), "RO": Text("Rumänien", "Romania"), "BG": Text("Bulgarien", "Bulgaria"),
-    "GR": Text("Griechenland", "Greece"), "TR": Text("Türkei", "Türkiye"), "US": Text("Vereinigte Staaten", "United States"),
+    "GR": Text("Griechenland", "Greece"), "TR": Text("Türkei", "Türkiye"),
+    "US": Text("Vereinigte Staaten", "United States"),
     "CA": Text("Kanada", "Canada"), "MX": Text("Mexiko", "Mexico"), "BR": Text("Brasilien", "Brazil"),
     "AR": Text("Argentinien", "Argentina"), "CL": Text("Chile", "Chile"), "JP": Text("Japan", "Japan"),
     "CN": Text("China", "China"), "KR": Text("Südkorea", "South Korea"), "IN": Text("Indien", "India"),
@@ -244,7 +245,8 @@ COUNTRIES: dict[str, Text] = {
     "LT": Text("Litauen", "Lithuania"),
 }
 
-REGIONS: dict[str, Text] = {**COUNTRIES, **{code: label for states in STATES.values() for code, label in states.items()}}
+REGIONS: dict[str, Text] = {**COUNTRIES,
+                            **{code: label for states in STATES.values() for code, label in states.items()}}
 
 
 def region_country(code: str) -> str:

@@ -29,8 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterable, Iterator, Literal
 
-from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from svckit.i18n import Text
 from svckit.textsafe import one_line, without_nul
@@ -368,7 +367,7 @@ def _csv_rows(lines: Iterable[str], report: ParseReport) -> Iterator[tuple[int, 
             continue
         data: dict[str, Any] = {}
         plus: dict[str, Any] = {}
-        for name, cell in zip(header, row):
+        for name, cell in zip(header, row, strict=False):
             if name.startswith("plus."):
                 if cell.strip():
                     plus[name[5:]] = cell.strip()

@@ -9,11 +9,10 @@ import uuid
 
 import eventlet
 from nameko.timer import timer
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from svckit.entrypoints import rpc
-from svckit.errors import WireError
-from svckit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
+from svckit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge, WireError
 from svckit.i18n import Text
 from svckit.principal import BACK_OFFICE, Principal
 from svckit.validation import parse, parse_uuid

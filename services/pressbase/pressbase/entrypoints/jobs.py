@@ -78,7 +78,8 @@ class JobEntrypoints(Entrypoints):
     def housekeeping(self) -> None:
         """Hourly: export files past their time (the log stays), abandoned uploads, finished jobs after 30 days."""
         expired = exports.expire(self.db)
-        self.db.execute(text("DELETE FROM feed_uploads WHERE complete = false AND created_at < now() - interval '1 day'"))
+        self.db.execute(text("DELETE FROM feed_uploads "
+                             "WHERE complete = false AND created_at < now() - interval '1 day'"))
         self.db.execute(text("DELETE FROM jobs WHERE state IN ('done', 'failed') "
                              "AND finished_at < now() - interval '30 days'"))
         self.db.commit()

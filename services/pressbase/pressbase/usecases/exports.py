@@ -26,11 +26,11 @@ from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.textsafe import safe_cell
 
-from . import selections
 from ..db.models import Export, Selection
 from ..domain import catalog
 from ..domain.licence import Licence
 from ..schemas import Paging
+from . import selections
 
 EXPORT_NOT_FOUND = Text("Export nicht gefunden.", "Export not found.")
 EXPORT_EXPIRED = Text("Die Exportdatei ist nicht mehr verfügbar (nach {days} Tagen gelöscht).",
@@ -114,13 +114,15 @@ def _journalist_values(r: dict, lang: str) -> dict[str, Any]:
 def _outlet_values(r: dict, lang: str) -> dict[str, Any]:
     plus = r.get("plus") or {}
     return {
-        "pressbase_id": f"O-{r['id']}", "name": r["name"], "media_type": _label(catalog.MEDIA_TYPES, r["media_type"], lang),
+        "pressbase_id": f"O-{r['id']}", "name": r["name"],
+        "media_type": _label(catalog.MEDIA_TYPES, r["media_type"], lang),
         "publisher": r["publisher"], "street": r["street"], "postal_code": r["postal_code"], "city": r["city"],
         "country": _label(catalog.COUNTRIES, r["country"], lang), "state": _label(catalog.REGIONS, r["state"], lang),
         "language": _label(catalog.LANGUAGES, r["language"], lang),
         "frequency": _label(catalog.FREQUENCIES, r["frequency"], lang), "circulation": r["circulation"],
         "reach": r["reach"], "website": r["website"], "email": r["email"], "phone": r["phone"],
-        "topics": _labels(catalog.TOPICS, r["topics"], lang), "departments": _labels(catalog.DESKS, r["departments"], lang),
+        "topics": _labels(catalog.TOPICS, r["topics"], lang),
+        "departments": _labels(catalog.DESKS, r["departments"], lang),
         "ad_price_eur": plus.get("ad_price_eur"), "media_kit": plus.get("media_kit"),
     }
 

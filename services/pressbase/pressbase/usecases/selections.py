@@ -18,15 +18,30 @@ from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.validation import parse
 
-from . import search as search_uc
 from ..db import search_sql
 from ..db.models import Selection, SelectionItem
 from ..domain import present, salutation
 from ..domain.licence import Licence
-from ..domain.query import FACETS_JOURNALISTS, FACETS_OUTLETS, decode_cursor, encode_cursor, parse_text, to_tsquery, \
-    words_of
-from ..schemas import (ItemsFromSearch, JournalistFilters, JournalistSearch, OutletFilters, OutletSearch, Paging,
-                      SavedQuery, SelectionCreate, SelectionItems, SelectionUpdate)
+from ..domain.query import (
+    decode_cursor,
+    encode_cursor,
+    parse_text,
+    to_tsquery,
+    words_of,
+)
+from ..schemas import (
+    ItemsFromSearch,
+    JournalistFilters,
+    JournalistSearch,
+    OutletFilters,
+    OutletSearch,
+    Paging,
+    SavedQuery,
+    SelectionCreate,
+    SelectionItems,
+    SelectionUpdate,
+)
+from . import search as search_uc
 
 NOT_FOUND = Text("Auswahl nicht gefunden.", "Selection not found.")
 MAX_ITEMS = 50_000
@@ -149,7 +164,7 @@ def _visible_ids(session: Session, licence: Licence, kind: str, ids: list[int]) 
     if not ids:
         return set()
     return set(session.execute(text(
-        f"SELECT id FROM {table} WHERE id = ANY(CAST(:ids AS bigint[])) AND dataset = ANY(CAST(:ds AS text[]))"),
+        f"SELECT id FROM {table} WHERE id = ANY(CAST(:ids AS bigint[])) AND dataset = ANY(CAST(:ds AS text[]))"),  # noqa: S608 -- table name and condition fixed in code, values bound
         {"ids": ids, "ds": list(licence.datasets)}).scalars())
 
 
@@ -254,7 +269,7 @@ def member_ids(session: Session, licence: Licence, selection: Selection, kind: s
         return list(session.execute(text(f"""
 SELECT i.item_id FROM selection_items i JOIN {table} r ON r.id = i.item_id
  WHERE i.selection_id = :s AND i.item_kind = :k AND i.item_id > :after AND r.dataset = ANY(CAST(:ds AS text[]))
- ORDER BY i.item_id LIMIT :n"""), {"s": selection.id, "k": kind, "after": after, "ds": list(licence.datasets),
+ ORDER BY i.item_id LIMIT :n"""), {"s": selection.id, "k": kind, "after": after, "ds": list(licence.datasets),  # noqa: S608 -- table name and condition fixed in code, values bound
                                     "n": limit}).scalars())
     if (kind == "journalist") != (selection.target == "journalists"):
         return []
@@ -269,7 +284,7 @@ SELECT i.item_id FROM selection_items i JOIN {table} r ON r.id = i.item_id
     tsquery = to_tsquery(query, forms, None) if forms else None
     cond = search_sql.conditions(datasets, tsquery, groups, searcher.prefixes)
     return list(session.execute(text(
-        f"SELECT s.id FROM {searcher.table} s WHERE {cond.sql()} AND s.id > :after ORDER BY s.id LIMIT :n"),
+        f"SELECT s.id FROM {searcher.table} s WHERE {cond.sql()} AND s.id > :after ORDER BY s.id LIMIT :n"),  # noqa: S608 -- table name and condition fixed in code, values bound
         {**cond.params, "after": after, "n": limit}).scalars())
 
 
@@ -325,7 +340,8 @@ SELECT j.id, j.gender, j.title, j.first_name, j.last_name, j.email, j.position, 
  WHERE j.id = ANY(CAST(:ids AS bigint[]))
  ORDER BY j.id
 """
-RECIPIENT_OUTLETS = "SELECT id, name, email, language, media_type FROM outlets WHERE id = ANY(CAST(:ids AS bigint[])) ORDER BY id"
+RECIPIENT_OUTLETS = ("SELECT id, name, email, language, media_type FROM outlets "
+                     "WHERE id = ANY(CAST(:ids AS bigint[])) ORDER BY id")
 
 
 def resolve(session: Session, licence: Licence, selection: Selection, cursor: str | None, limit: int) -> dict:

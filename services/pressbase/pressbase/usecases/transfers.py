@@ -14,7 +14,6 @@ pressbase contacts out of its exports in that phase too.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, Callable
 
 from sqlalchemy import text
@@ -26,12 +25,12 @@ from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.textsafe import one_line
 
-from . import selections
 from ..db.copy import jsonb
 from ..db.models import account_entitlements
 from ..domain.licence import Licence
 from ..domain.query import decode_cursor, encode_cursor
 from ..schemas import ApplyChanges, Paging, TransferStart
+from . import selections
 
 BATCH = 500
 NOTHING_TO_TRANSFER = Text("Keine (lizenzierten) Journalisten zum Übernehmen.",
@@ -67,7 +66,8 @@ SELECT j.id, j.version, jsonb_strip_nulls(jsonb_build_object(
 """
 
 FIELD_LABELS = {
-    "gender": Text("Geschlecht", "Gender"), "title": Text("Titel", "Title"), "first_name": Text("Vorname", "First name"),
+    "gender": Text("Geschlecht", "Gender"), "title": Text("Titel", "Title"),
+    "first_name": Text("Vorname", "First name"),
     "last_name": Text("Nachname", "Last name"), "email": Text("E-Mail", "E-mail"), "phone": Text("Telefon", "Phone"),
     "mobile": Text("Mobil", "Mobile"), "position": Text("Position", "Position"),
     "department": Text("Ressort", "Desk"), "organisation": Text("Medium", "Outlet"),

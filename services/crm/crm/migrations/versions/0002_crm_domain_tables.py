@@ -6,8 +6,8 @@ Search uses pg_trgm (GIN over a folded search text that the service writes; see 
 Revision ID: 0002
 Revises: 0001
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '0002'
