@@ -15,8 +15,9 @@ from datetime import date
 
 
 def run_due(today: str | None, timeout: float = 600) -> dict:
-    import svckit  # noqa: F401  (kombu import fix)
     from nameko.standalone.rpc import ClusterRpcProxy
+
+    import svckit  # noqa: F401  (kombu import fix)
     from svckit import principal as principal_mod
     from svckit.principal import Principal
     from svckit.settings import amqp_uri, principal_secret

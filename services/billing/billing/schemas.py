@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from pydantic import EmailStr, Field, field_validator
+
 from svckit.validation import Input, invalid
 
 from .domain.tax import EU_COUNTRIES

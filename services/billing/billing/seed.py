@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
+
 from svckit.clock import utctoday
 from svckit.db import make_engine
 from svckit.demo import DEMO_ACCOUNT_ID, DEMO_ACCOUNT_NAME, DEMO_LICENSE_MANAGER_EMAIL

@@ -5,6 +5,7 @@ from __future__ import annotations
 from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
 from nameko.web.handlers import http
+
 from svckit import health
 from svckit.clock import Clock
 from svckit.db import Database

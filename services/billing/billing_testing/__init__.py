@@ -6,10 +6,9 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from billing.domain.catalogue import load
 from svckit.clock import Clock, clock_of
 from svckit.principal import Principal
-
-from billing.domain.catalogue import load
 
 SYSTEM = Principal.system("billing")
 OPERATOR = Principal(kind="operator", user_id="op-backoffice-1", roles=("back_office",), lang="de")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from billing.service import BillingService
 from billing_testing import Billing
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import EmailStr, Field, ValidationInfo, field_validator
+
 from svckit.validation import Input, Line, invalid
 
 Language = Literal["de", "en"]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.orm import Session
+
 from svckit.clock import utcnow
 from svckit.outbox import OutboxWriter
 from svckit.principal import Principal

@@ -16,6 +16,7 @@ import eventlet
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
 from svckit.authcache import Invalidator
 from svckit.mail import TransactionalMail
 from svckit.principal import Principal

@@ -10,10 +10,9 @@ import re
 import time
 import uuid
 
+from identity.service import IdentityService
 from svckit.clock import Clock, clock_of
 from svckit.principal import Principal
-
-from identity.service import IdentityService
 
 BILLING = Principal.system("billing")
 OTP = re.compile(r"(?:Einmal-Passwort|One-time password): (\S+)")

@@ -15,7 +15,12 @@ from typing import Iterator
 
 from nameko.amqp.publish import Publisher
 from nameko.constants import (
-    AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER, DEFAULT_TRANSPORT_OPTIONS, LOGIN_METHOD_CONFIG_KEY, SERIALIZER_CONFIG_KEY,
+    AMQP_SSL_CONFIG_KEY,
+    AMQP_URI_CONFIG_KEY,
+    DEFAULT_SERIALIZER,
+    DEFAULT_TRANSPORT_OPTIONS,
+    LOGIN_METHOD_CONFIG_KEY,
+    SERIALIZER_CONFIG_KEY,
 )
 from nameko.extensions import DependencyProvider
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange

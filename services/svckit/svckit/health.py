@@ -28,7 +28,7 @@ def check_broker(amqp_uri: str) -> dict[str, Any]:
     try:
         with connections[Connection(amqp_uri, connect_timeout=2)].acquire(block=True, timeout=2) as conn:
             conn.ensure_connection(max_retries=1)
-            conn.default_channel  # opens the channel if the connection was idle
+            _ = conn.default_channel  # opens the channel if the connection was idle
             server = conn.connection.server_properties.get("version")
             if isinstance(server, bytes):
                 server = server.decode()

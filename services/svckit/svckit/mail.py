@@ -23,7 +23,6 @@ from email.utils import formataddr, formatdate, make_msgid
 from typing import Any
 
 from .rpc import ServiceRpc, TimedServiceProxy
-
 from .settings import env
 from .textsafe import one_line
 

@@ -23,8 +23,8 @@ new key first and keep the old one until every token it signed has expired (docs
 from __future__ import annotations
 
 import base64
-import hashlib
 import functools
+import hashlib
 import hmac
 import json
 import re
@@ -191,7 +191,7 @@ class Principal:
                 self.check_client(str(row_client_id), write=True)
 
 
-# --- wire format -------------------------------------------------------------------------------------------------------
+# --- wire format ------------------------------------------------------------------------------------------------------
 
 SINGLE_KEY_ID = "0"  # the key id of a plain (single) PRINCIPAL_SECRET
 _KID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
+
 from svckit.models import created_at, make_base, updated_at, uuid_pk
 from svckit.outbox import outbox_table
 

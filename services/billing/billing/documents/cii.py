@@ -164,7 +164,8 @@ def build(inv: InvoiceData, xrechnung: bool = False) -> bytes:
     _tax(settlement, inv, basis=inv.totals.net_cents, calculated=inv.totals.tax_cents)
     _period(settlement, inv.period_from, inv.period_to)
     terms = _el(settlement, "ram:SpecifiedTradePaymentTerms")
-    _el(terms, "ram:Description", ("Zahlbar ohne Abzug bis {d}." if lang == "de" else "Payable without deduction by {d}.")
+    _el(terms, "ram:Description",
+        ("Zahlbar ohne Abzug bis {d}." if lang == "de" else "Payable without deduction by {d}.")
         .format(d=inv.due_date.strftime("%d.%m.%Y") if lang == "de" else inv.due_date.isoformat()))
     _date(terms, "ram:DueDateDateTime", inv.due_date)
     sums = _el(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")

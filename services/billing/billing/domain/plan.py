@@ -50,7 +50,8 @@ def validate_plan(cat: Catalogue, seats: Any, addons: Iterable[str], prefix: str
     if not isinstance(seats, int) or isinstance(seats, bool) or not cat.is_valid_tier(seats):
         counts = cat.valid_seat_counts()
         fields[f"{p}seats"] = Text(
-            "Keine Stufe des Preisverzeichnisses (erlaubt: 1, 5, 10, 20, 30, 40, 50, dann in 25er-Schritten bis {max}).",
+            "Keine Stufe des Preisverzeichnisses (erlaubt: 1, 5, 10, 20, 30, 40, 50, "
+            "dann in 25er-Schritten bis {max}).",
             "Not a tier of the price list (allowed: 1, 5, 10, 20, 30, 40, 50, then steps of 25 up to {max}).",
         ).format(max=counts[-1])
     codes = list(addons or ())

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.orm import sessionmaker
+
 from svckit.errors import Forbidden, InvalidInput, NotFound
 from svckit.i18n import Text
 from svckit.principal import LICENSE_MANAGER, Principal

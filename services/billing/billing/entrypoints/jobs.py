@@ -8,6 +8,7 @@ from datetime import date
 
 from nameko.timer import Timer, timer
 from sqlalchemy import update
+
 from svckit.entitlements import EVENT
 from svckit.entrypoints import rpc
 from svckit.errors import NotFound, field_error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nameko.events import event_handler
+
 from svckit.entrypoints import rpc
 from svckit.principal import Principal
 from svckit.validation import parse

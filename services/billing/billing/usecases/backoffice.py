@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+
 from svckit.errors import InvalidInput
 from svckit.i18n import Text
 

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
+
 from svckit.entitlements import EVENT, unknown
 
 from ..db import models as m

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
 from svckit.errors import InvalidInput
 from svckit.i18n import Text
 

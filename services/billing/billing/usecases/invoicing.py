@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
+
 from svckit.clock import utcnow
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.i18n import Text
@@ -58,7 +59,8 @@ def issue(session: Session, cat: Catalogue, row: m.Subscription, kind: str, line
     if reason:
         notes.append({"de": f"Grund: {reason}", "en": f"Reason: {reason}"})
     inv = m.Invoice(
-        id=invoice_id or uuid.uuid4(), number=number, year=issue_date.year, seq=seq, account_id=row.account_id, kind=kind, doc_type=doc_type,
+        id=invoice_id or uuid.uuid4(), number=number, year=issue_date.year, seq=seq, account_id=row.account_id,
+        kind=kind, doc_type=doc_type,
         period_label=period_label, issue_date=issue_date,
         due_date=issue_date + timedelta(days=cat.payment_terms_days),
         period_from=min(froms) if froms else None, period_to=max(tos) if tos else None,

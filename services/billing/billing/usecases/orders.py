@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.i18n import Text
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+
 from svckit.clock import utcnow
 
 from ..db import models as m

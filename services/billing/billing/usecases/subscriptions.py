@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
+
 from svckit.errors import NotFound
 from svckit.i18n import Text
 

@@ -7,8 +7,9 @@ import base64
 from datetime import date
 
 import pytest
-from billing_testing import OPERATOR, SYSTEM
 from sqlalchemy import text
+
+from billing_testing import OPERATOR, SYSTEM
 from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from svckit.principal import Principal
 

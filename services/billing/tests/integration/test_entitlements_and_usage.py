@@ -7,10 +7,11 @@ import time
 from datetime import UTC, date, datetime
 
 import pytest
-from billing_testing import SYSTEM
 from nameko.events import event_handler
 from nameko.standalone.events import event_dispatcher
 from sqlalchemy import text
+
+from billing_testing import SYSTEM
 from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from svckit.principal import Principal
 

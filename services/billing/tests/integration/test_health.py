@@ -1,8 +1,9 @@
 import json
 import urllib.request
 
-from billing.service import BillingService
 from nameko.web.server import WebServer
+
+from billing.service import BillingService
 
 
 def test_health_reports_version_database_and_broker(run_services, rpc_as):

@@ -8,10 +8,11 @@ import threading
 from datetime import date
 
 import pytest
-from billing_testing import OPERATOR, SYSTEM
 from nameko.events import event_handler
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
+
+from billing_testing import OPERATOR, SYSTEM
 from svckit.errors import Forbidden, InvalidInput
 
 D = date

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from billing.db import repo
 from billing_testing import OPERATOR, order_payload
-from sqlalchemy.orm import Session
 
 
 def test_a_rolled_back_invoice_returns_its_number(databases):

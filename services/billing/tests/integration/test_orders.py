@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from billing_testing import OPERATOR, order_payload
 from sqlalchemy import text
+
+from billing_testing import OPERATOR, order_payload
 from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from svckit.principal import Principal
 

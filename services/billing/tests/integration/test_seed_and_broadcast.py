@@ -6,11 +6,12 @@ import time
 import uuid
 from datetime import date
 
-from billing.seed import seed
-from billing.service import BillingService
 from nameko.events import event_handler
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from billing.seed import seed
+from billing.service import BillingService
 from svckit.demo import DEMO_ACCOUNT_ID
 
 

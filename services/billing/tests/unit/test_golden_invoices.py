@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+
 from billing.domain import catalogue, pricing
 from billing.domain.lifecycle import Status
 from billing.domain.plan import Plan

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
+
 from svckit.entitlements import entitlements_table
 from svckit.models import created_at, make_base, uuid_pk
 from svckit.outbox import outbox_table

@@ -32,7 +32,7 @@ def login_lookup(session: Session, email: str, kind: str, keys: list[str], since
     """(user | None, account | None, {key: [failure times]}) in one query; the failures also for unknown users."""
     params = {"email": email, "kind": kind, "since": since, **{f"key{i}": k for i, k in enumerate(keys)}}
     user, account, *found = session.execute(_login_lookup_statement(len(keys)), params).one()
-    return user, account, {k: list(v or []) for k, v in zip(keys, found)}
+    return user, account, {k: list(v or []) for k, v in zip(keys, found, strict=False)}
 
 
 RECORD_LOGIN = text("""

@@ -11,6 +11,7 @@ from importlib import resources
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
 from svckit.i18n import Text
 
 # OWASP Password Storage Cheat Sheet: argon2id, 19 MiB of memory, 2 iterations, parallelism 1.
@@ -71,8 +72,10 @@ class Policy:
     max_age_days: int | None = None   # off by default (NIST/OWASP advise against forced rotation)
 
 
-TOO_SHORT = Text("Das Passwort muss mindestens {n} Zeichen lang sein.", "The password must be at least {n} characters long.")
-TOO_LONG = Text("Das Passwort darf höchstens {n} Zeichen lang sein.", "The password must be at most {n} characters long.")
+TOO_SHORT = Text("Das Passwort muss mindestens {n} Zeichen lang sein.",
+                 "The password must be at least {n} characters long.")
+TOO_LONG = Text("Das Passwort darf höchstens {n} Zeichen lang sein.",
+                "The password must be at most {n} characters long.")
 COMMON = Text("Dieses Passwort ist zu verbreitet oder war schon in Datenlecks. Bitte wählen Sie ein anderes.",
               "This password is too common or has appeared in data breaches. Please choose another one.")
 PERSONAL = Text("Das Passwort darf nicht Ihre E-Mail-Adresse oder Ihren Namen enthalten.",

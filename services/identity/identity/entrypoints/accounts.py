@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from nameko.events import event_handler
 from nameko.timer import timer
+
 from svckit import entitlements
 from svckit.entrypoints import rpc
 from svckit.errors import InvalidInput

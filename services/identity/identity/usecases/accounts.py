@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import delete, func, select
+
 from svckit import entitlements
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.i18n import Text
@@ -205,7 +206,7 @@ def get_audit_entry(work: Work, entry_id: Any) -> dict[str, Any]:
     return audit_dict(entry)
 
 
-# --- events from billing -----------------------------------------------------------------------------------------------
+# --- events from billing ----------------------------------------------------------------------------------------------
 
 def entitlements_changed(work: Work, payload: dict[str, Any]) -> bool:
     """Keep the newest version; if seats now fall below the active users, tell the administrator (once per count)."""

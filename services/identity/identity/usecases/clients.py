@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+
 from svckit.errors import Conflict, NotFound
 from svckit.i18n import Text
 from svckit.validation import parse_uuid

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import func, select
+
 from svckit import entitlements
 from svckit.errors import Forbidden, NotFound
 from svckit.i18n import Text
@@ -95,7 +96,8 @@ def rights_of(work: Work, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str
 def principal_of(work: Work, user: User, account: Account | None, session_id: Any = None) -> Principal:
     return Principal(
         kind=user.kind, account_id=str(user.account_id) if user.account_id else None, user_id=str(user.id),
-        roles=tuple(roles_of(user, account)), clients=rights_of(work, [user.id])[user.id] if user.kind == "user" else {},
+        roles=tuple(roles_of(user, account)),
+        clients=rights_of(work, [user.id])[user.id] if user.kind == "user" else {},
         lang=user.language, session_id=str(session_id) if session_id else None)
 
 

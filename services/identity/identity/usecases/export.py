@@ -5,6 +5,7 @@ leave the service."""
 from __future__ import annotations
 
 from sqlalchemy import select
+
 from svckit.accountexport import Table, columns
 
 from ..db.models import Account, AuditEntry, Client, ClientRight, User, UserSession

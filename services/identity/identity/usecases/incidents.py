@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
+
 from svckit.errors import Conflict, NotFound
 from svckit.i18n import Text
 from svckit.principal import BACK_OFFICE, SUPPORT

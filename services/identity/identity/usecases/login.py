@@ -9,6 +9,7 @@ from typing import Any
 
 from eventlet import tpool
 from sqlalchemy import delete, func, select
+
 from svckit.db import autocommit
 from svckit.errors import Forbidden, InvalidInput, TooManyRequests, Unauthenticated
 from svckit.i18n import Text
@@ -91,7 +92,10 @@ def refuse_throttled(work: Work, user: User | None, wait: float) -> None:
 
 
 def record_failure(work: Work, email: str, user: User | None, reason: str) -> None:
-    """Count the failure for the login name and the address; tell the user (once an hour) when it looks like an attack."""
+    """Count the failure for the login name and the address.
+
+    Tell the user (once an hour) when it looks like an attack.
+    """
     ekey, ikey = throttle.email_key(email), throttle.ip_key(work.ip)
     for key in (ekey, ikey):
         if key:

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import delete
+
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.i18n import Text
 

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import func, select
+
 from svckit.errors import Conflict
 from svckit.i18n import Text
 from svckit.principal import BACK_OFFICE, SUPPORT

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
+
 from svckit.errors import InvalidInput
 from svckit.i18n import Text
 from svckit.principal import Principal

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
+
 from svckit.errors import NotFound, Unauthenticated
 from svckit.i18n import Text
 from svckit.validation import parse_uuid
@@ -122,7 +123,8 @@ def list_sessions(work: Work) -> dict[str, Any]:
                                                      UserSession.revoked_at.is_(None),
                                                      UserSession.expires_at > work.now)
                            .order_by(UserSession.created_at.desc())).scalars().all()
-    live = [s for s in rows if not rules.end_reason(None, s.last_seen_at, s.expires_at, idle_minutes(account), work.now)]
+    live = [s for s in rows
+            if not rules.end_reason(None, s.last_seen_at, s.expires_at, idle_minutes(account), work.now)]
     return {"sessions": [{"id": str(s.id), "created_at": iso(s.created_at), "last_seen_at": iso(s.last_seen_at),
                           "expires_at": iso(s.expires_at), "ip": s.ip, "user_agent": s.user_agent,
                           "current": str(s.id) == p.session_id} for s in live]}

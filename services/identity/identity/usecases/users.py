@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+
 from svckit.errors import Conflict, Forbidden, InvalidInput, QuotaExceeded
 from svckit.i18n import Text
 from svckit.principal import ADMINISTRATOR, LICENSE_MANAGER

@@ -4,9 +4,10 @@ import time
 
 import pyotp
 import pytest
-from identity_testing import BILLING
 from nameko.events import event_handler
 from nameko.standalone.events import event_dispatcher
+
+from identity_testing import BILLING
 from svckit.errors import Forbidden, InvalidInput, Unauthenticated
 from svckit.principal import Principal
 

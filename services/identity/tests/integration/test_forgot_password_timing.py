@@ -7,12 +7,12 @@ import re
 from datetime import UTC, datetime
 
 from sqlalchemy import event, select
-from svckit.outbox import OutboxWriter
-from svckit.principal import Principal
 
 from identity.db.models import OneTimePassword, User, outbox
 from identity.usecases import passwords
 from identity.work import Work
+from svckit.outbox import OutboxWriter
+from svckit.principal import Principal
 
 
 class Mailer:

@@ -1,8 +1,9 @@
 import json
 import urllib.request
 
-from identity.service import IdentityService
 from nameko.web.server import WebServer
+
+from identity.service import IdentityService
 
 
 def test_health_reports_version_database_and_broker(run_services, rpc_as):

@@ -4,6 +4,7 @@ customers may not post; resolved notes leave the page after a week."""
 from __future__ import annotations
 
 import pytest
+
 from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from svckit.principal import Principal
 

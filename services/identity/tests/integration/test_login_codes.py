@@ -2,6 +2,7 @@
 moved, nothing sleeps), five attempts at most, resends rate-limited."""
 
 import pytest
+
 from svckit.errors import InvalidInput, TooManyRequests, Unauthenticated
 from svckit.principal import Principal
 

@@ -4,8 +4,9 @@ tenth locks the second factor for an hour and the user gets a mail; a correct co
 service's clock is moved, nothing sleeps."""
 
 import pytest
-from svckit.errors import InvalidInput, TooManyRequests
+
 from identity.domain import codes
+from svckit.errors import InvalidInput, TooManyRequests
 
 PASSWORD = "Kaffeebohnen-Sommer-42"
 LOCK_SUBJECT = "Zwei-Faktor-Anmeldung gesperrt"

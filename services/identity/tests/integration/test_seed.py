@@ -1,7 +1,8 @@
 """The demo seed: idempotent, works without the services running, and the demo login works right away."""
 
-from identity import seed
 from sqlalchemy import text
+
+from identity import seed
 
 
 def test_seed_twice_then_log_in_as_the_demo_user(databases, tmp_path, run_services, identity):

@@ -6,6 +6,7 @@ import time
 import eventlet
 import pytest
 from nameko.standalone.events import event_dispatcher
+
 from svckit.errors import Conflict, QuotaExceeded, Unauthenticated
 
 PASSWORD = "Kaffeebohnen-Sommer-42"

@@ -4,6 +4,7 @@ not found; hidden clients are invisible; read only cannot write (identity's endp
 import uuid
 
 import pytest
+
 from svckit.errors import Forbidden, InvalidInput, NotFound
 
 
@@ -110,7 +111,8 @@ def test_administrators_filter_and_page_the_audit_log(identity, tenant):
     later = identity.clock.now().isoformat()
     identity.call("deactivate_user", user["id"], principal=admin)
     about_user = identity.call("list_audit", {"user_id": user["id"]}, principal=admin)["entries"]
-    assert {"user_created", "login_succeeded", "password_changed", "user_deactivated"} <= {e["event"] for e in about_user}
+    assert ({"user_created", "login_succeeded", "password_changed", "user_deactivated"}
+            <= {e["event"] for e in about_user})
     assert all(user["id"] in (e["target_user_id"], e["actor_id"]) for e in about_user)
     recent = identity.call("list_audit", {"since": later}, principal=admin)["entries"]
     assert [e["event"] for e in recent] == ["user_deactivated"]

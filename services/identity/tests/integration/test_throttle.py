@@ -3,6 +3,7 @@ to the user when it looks like an attack; unknown addresses are throttled exactl
 
 import pytest
 from sqlalchemy import text
+
 from svckit.errors import TooManyRequests, Unauthenticated
 from svckit.principal import Principal
 

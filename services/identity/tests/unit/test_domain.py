@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
+
 from identity.domain import codes, passwords, seats, sessions, throttle
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

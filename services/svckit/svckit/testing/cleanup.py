@@ -6,8 +6,8 @@ Only run it while no test run is going on: it drops every ``pressroom_t*`` datab
 
 from __future__ import annotations
 
-import subprocess
 import shutil
+import subprocess
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url

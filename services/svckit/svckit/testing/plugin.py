@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from .. import principal as principal_mod
 from ..migrate import drop_database, ensure_database, upgrade
-from ..settings import SERVICES, amqp_uri as configured_amqp_uri, database_url, principal_secret
+from ..settings import SERVICES, database_url, principal_secret
+from ..settings import amqp_uri as configured_amqp_uri
 from .rabbit import create_vhost, delete_vhost, uri_with_vhost
 
 RUN_ID = uuid.uuid4().hex[:8]

@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 import eventlet
+import pytest
 from nameko.rpc import RpcProxy
 from nameko.standalone.rpc import ClusterRpcProxy
 

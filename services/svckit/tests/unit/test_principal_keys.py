@@ -8,9 +8,8 @@ import time
 
 import pytest
 
-from svckit import authcache
+from svckit import authcache, settings
 from svckit import principal as p
-from svckit import settings
 from svckit.rpc import refresh_principal
 
 NEW = "k2:" + "n" * 40

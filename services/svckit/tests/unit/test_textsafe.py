@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 import pytest
 from pydantic import Field
-from typing import Annotated, Any
 
 from svckit.errors import InvalidInput
 from svckit.textsafe import has_control, like_contains, one_line, safe_cell
