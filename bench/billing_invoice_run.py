@@ -29,16 +29,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
+
+from bench import results as bench_results  # noqa: E402
 from billing.domain import catalogue  # noqa: E402
 from billing.usecases import invoicing  # noqa: E402
 from billing.usecases.runner import Runner  # noqa: E402
-from sqlalchemy import text  # noqa: E402
-from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 from svckit.db import make_engine  # noqa: E402
 from svckit.migrate import drop_database, ensure_database, upgrade  # noqa: E402
 from svckit.settings import database_url  # noqa: E402
-
-from bench import results as bench_results  # noqa: E402
 
 N = int(os.environ.get("BENCH_ACCOUNTS", "10000"))
 DAY = date(2027, 4, 1)
@@ -144,9 +144,11 @@ def main() -> int:
     print()
     print(f"quarterly invoice run, {N:,} accounts, 1 April 2027 (machine: {os.cpu_count()} cores, "
           f"load average {load_before:.1f} before, {load_after:.1f} after: other work shares the CPUs)")
-    print(f"  A issue only (baseline)     {wall_a:8.1f} s   {ips_a:8.1f} invoices/s   {wall_a / N * 1000:6.2f} ms/invoice"
+    print(f"  A issue only (baseline)     {wall_a:8.1f} s   {ips_a:8.1f} invoices/s   "
+          f"{wall_a / N * 1000:6.2f} ms/invoice"
           f" wall, {cpu_a / N * 1000:6.2f} ms CPU (Python)")
-    print(f"  B issue + PDF/A-3 + XML     {wall_b:8.1f} s   {ips_b:8.1f} invoices/s   {wall_b / N * 1000:6.2f} ms/invoice"
+    print(f"  B issue + PDF/A-3 + XML     {wall_b:8.1f} s   {ips_b:8.1f} invoices/s   "
+          f"{wall_b / N * 1000:6.2f} ms/invoice"
           f" wall, {cpu_b / N * 1000:6.2f} ms CPU (Python)")
     print(f"  rendering alone (B - A)     {render_only:8.1f} s   {N / render_only:8.1f} PDFs/s       "
           f"{render_only / N * 1000:6.2f} ms/PDF wall, {(cpu_b - cpu_a) / N * 1000:6.2f} ms CPU")

@@ -193,7 +193,8 @@ def main() -> int:
         xlsx = os.path.join(tmp, "import.xlsx")
         t = time.perf_counter()
         make_xlsx(xlsx)
-        print(f"generated {ROWS:,}-row workbook ({os.path.getsize(xlsx) / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s")
+        print(f"generated {ROWS:,}-row workbook ({os.path.getsize(xlsx) / 1e6:.1f} MB) "
+              f"in {time.perf_counter() - t:.1f} s")
         base = run_child(phase_read_only, xlsx)
         imp = run_child(phase_import, url, xlsx, os.path.join(tmp, "storage"), account, client, principal.to_dict())
         list_id = uuid.uuid4()

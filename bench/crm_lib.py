@@ -49,10 +49,10 @@ def current_rss_mb() -> float:
 @contextmanager
 def bench_database():
     """A migrated crm database of its own; yields its URL and drops it afterwards."""
+    import signal
+
     from svckit.migrate import drop_database, ensure_database, upgrade
     from svckit.settings import database_url
-
-    import signal
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))   # a stopped benchmark still drops its database
     os.environ["PRESSROOM_DB_PREFIX"] = f"pressroom_bench_{uuid.uuid4().hex[:6]}_"
     url = database_url("crm")

@@ -78,7 +78,7 @@ def main() -> int:
             with ClusterRpcProxy({"AMQP_URI": amqp, "serializer": "json"}, context_data=context, timeout=60) as rpc:
                 rpc.crm.health()
                 started = time.perf_counter()
-                got, cursor, pages, sizes = 0, None, 0, 0
+                got, cursor, pages = 0, None, 0
                 while True:
                     page = rpc.crm.resolve_recipients({"list_id": str(list_id)}, cursor=cursor, limit=1000)
                     got += len(page["recipients"])

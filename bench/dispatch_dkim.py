@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import dkim
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, utils
-from dispatch.domain import dkim as ddkim
-from dispatch.domain.mime import Mail
 
 from bench import results as results_mod
+from dispatch.domain import dkim as ddkim
+from dispatch.domain.mime import Mail
 
 
 def mail_bytes() -> bytes:

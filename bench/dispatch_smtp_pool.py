@@ -20,12 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dispatch.domain.mime import Mail
-from dispatch.engine.smtp import SmtpPool
 from eventlet.greenpool import GreenPool
 
 from bench import results
 from bench.common import BIN, child, free_port, wait_until
+from dispatch.domain.mime import Mail
+from dispatch.engine.smtp import SmtpPool
 
 
 def run(pool: SmtpPool, data: bytes, n: int, pooled: bool, concurrency: int) -> tuple[float, float, int]:

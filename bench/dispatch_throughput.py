@@ -125,6 +125,7 @@ def naive_baseline(smtp_port: int, keys, n: int) -> float:
 
     import dkim
     from cryptography.hazmat.primitives import serialization
+
     from dispatch.domain.dkim import load_private_keys
     from dispatch.domain.templates import compile_templates, context_for
     from dispatch.settings import DispatchSettings

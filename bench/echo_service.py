@@ -9,5 +9,5 @@ class EchoService:
 
     @rpc
     def echo(self, payload):
-        self.auth.principal  # decode and verify the caller's principal, as every real entrypoint does
+        _ = self.auth.principal  # decode and verify the caller's principal, as every real entrypoint does
         return payload

@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from bench import loadgen, results as bench_results  # noqa: E402
+from bench import loadgen  # noqa: E402
+from bench import results as bench_results
 from bench.common import BIN, child, free_port, vhost, wait_until  # noqa: E402
 
 
@@ -43,7 +44,8 @@ def main() -> None:
         account_id = str(uuid.uuid4())
         engine = create_engine(url)
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO accounts (id, name, language, seats) VALUES (:i, 'Benchmark GmbH', 'de', 5)"),
+            conn.execute(text("INSERT INTO accounts (id, name, language, seats) "
+                              "VALUES (:i, 'Benchmark GmbH', 'de', 5)"),
                          {"i": account_id})
         engine.dispose()
         with vhost() as amqp_uri:
@@ -62,7 +64,7 @@ def main() -> None:
                            == 200, what="gateway + identity")
                 routes = {"Falcon only (no RPC)": "/bench/static",
                           "gateway -> RPC -> PostgreSQL": f"/api/v1/accounts/{account_id}"}
-                for name, path in routes.items():  # warm every worker thread's proxy
+                for _name, path in routes.items():  # warm every worker thread's proxy
                     loadgen.run("127.0.0.1", port, path, 16, 2.0)
                 print(f"HTTP benchmark: gunicorn gthread, {workers} workers x {threads} threads, "
                       f"{args.duration:.0f} s per cell, same run")
@@ -81,7 +83,8 @@ def main() -> None:
                 for i, concurrency in enumerate(args.concurrency):
                     a = results[("gateway -> RPC -> PostgreSQL", concurrency)]
                     b = results[("Falcon only (no RPC)", concurrency)]
-                    what = (f"HTTP -> gateway -> RPC -> PostgreSQL, {concurrency} client{'s' if concurrency > 1 else ''} "
+                    what = (f"HTTP -> gateway -> RPC -> PostgreSQL, "
+                            f"{concurrency} client{'s' if concurrency > 1 else ''} "
                             "(`bench/http_gateway.py`)"
                             if i == 0 else f"the same, {concurrency} clients")
                     rows.append(bench_results.row(

@@ -44,8 +44,8 @@ def fresh(name: str):
 
 
 def full_loads() -> list[str]:
-    from pressbase_devtools import generator
     from pressbase.usecases import feeds
+    from pressbase_devtools import generator
 
     lines = []
     p = plan(FULL_LOAD_JOURNALISTS)
@@ -115,9 +115,9 @@ def delta_records(engine, run: str) -> list[dict]:
 
 
 def reader(engine, stop: threading.Event, times: list[float]) -> None:
-    from pressbase.usecases import search
     from pressbase.domain.licence import licence_for
     from pressbase.schemas import JournalistSearch
+    from pressbase.usecases import search
     from svckit.entitlements import Entitlements
 
     lic = licence_for(Entitlements(account_id="bench", phase="regular", datasets=("dach", "plus", "world")))

@@ -4,10 +4,10 @@ same query with index scans switched off (the ratio shows what the indexes buy).
     .venv/bin/python bench/pressbase_search.py
 
 Builds (or reuses) the database ``pressroom_bench_pressbase`` (see pressbase_common.py). Every figure is measured at
-the use-case level (``pressbase.usecases.search.search_journalists``: all SQL round trips plus the Python that shapes the
-answer, without RPC/HTTP, which add ~4 ms; see docs/performance.md). Targets: selective p95 <= 20 ms; common-term
-top-20 and facet counts p95 <= 150 ms (facet counts of very large results are estimated from a 1/16 sample and
-marked ``estimated: true``).
+the use-case level (``pressbase.usecases.search.search_journalists``: all SQL round trips plus the Python that
+shapes the answer, without RPC/HTTP, which add ~4 ms; see docs/performance.md). Targets: selective p95 <= 20 ms;
+common-term top-20 and facet counts p95 <= 150 ms (facet counts of very large results are estimated from a 1/16
+sample and marked ``estimated: true``).
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ def licence(datasets):
 
 
 def run(session, lic, queries, rounds):
-    from pressbase.usecases import search
     from pressbase.schemas import JournalistSearch
+    from pressbase.usecases import search
 
     times, estimated, totals = [], 0, []
     for _ in range(rounds):

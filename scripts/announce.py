@@ -34,7 +34,8 @@ def main() -> None:
         print(f"  Pressroom is ready ({report['elapsed_ms']} ms for every service's health check)")
         print(f"  Web app and API:   {url}/")
         print(f"  API documentation: {url}/api/v1/docs")
-        print(f"  Mail (SMTP sink):  http://localhost:{sink}/   (SMTP on localhost:{os.environ.get('SMTP_SINK_PORT', '1025')})")
+        print(f"  Mail (SMTP sink):  http://localhost:{sink}/   "
+              f"(SMTP on localhost:{os.environ.get('SMTP_SINK_PORT', '1025')})")
         if demo:
             print(f"  Demo login:        {demo}")
         print("  Stop everything with Ctrl-C.")

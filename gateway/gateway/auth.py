@@ -31,6 +31,7 @@ import logging
 from urllib.parse import urlsplit
 
 import falcon
+
 from svckit.authcache import PrincipalCache, cache_key
 from svckit.errors import Forbidden, Unauthenticated, Unavailable
 from svckit.i18n import Text

@@ -9,8 +9,16 @@ import falcon
 from nameko.exceptions import RemoteError
 
 from svckit.errors import (
-    Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge, QuotaExceeded, TooManyRequests, Unauthenticated,
-    Unavailable, WireError,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    QuotaExceeded,
+    TooManyRequests,
+    Unauthenticated,
+    Unavailable,
+    WireError,
 )
 from svckit.i18n import Text
 
@@ -39,7 +47,8 @@ INTERNAL = Text("Interner Fehler. Bitte nennen Sie dem Support die Anfrage-ID {r
 HTTP_TEXTS: dict[int, tuple[Text, Text]] = {
     400: (Text("Fehlerhafte Anfrage", "Bad request"), Text("Die Anfrage ist fehlerhaft.", "The request is malformed.")),
     401: (Text("Nicht angemeldet", "Not authenticated"), Text("Bitte melden Sie sich an.", "Please log in.")),
-    404: (Text("Nicht gefunden", "Not found"), Text("Diese Adresse gibt es nicht.", "There is nothing at this address.")),
+    404: (Text("Nicht gefunden", "Not found"),
+          Text("Diese Adresse gibt es nicht.", "There is nothing at this address.")),
     405: (Text("Methode nicht erlaubt", "Method not allowed"),
           Text("Diese Methode ist hier nicht erlaubt.", "This method is not allowed here.")),
     406: (Text("Nicht akzeptabel", "Not acceptable"), Text("Nur JSON wird geliefert.", "Only JSON is served.")),
@@ -47,7 +56,8 @@ HTTP_TEXTS: dict[int, tuple[Text, Text]] = {
     413: (Text("Zu groß", "Payload too large"), Text("Die Anfrage ist zu groß.", "The request is too large.")),
     415: (Text("Falscher Inhaltstyp", "Unsupported media type"),
           Text("Bitte senden Sie JSON (application/json).", "Please send JSON (application/json).")),
-    429: (Text("Zu viele Anfragen", "Too many requests"), Text("Bitte warten Sie einen Moment.", "Please wait a moment.")),
+    429: (Text("Zu viele Anfragen", "Too many requests"),
+          Text("Bitte warten Sie einen Moment.", "Please wait a moment.")),
     503: (Text("Dienst nicht verfügbar", "Service unavailable"),
           Text("Der Dienst ist vorübergehend nicht erreichbar.", "The service is temporarily unavailable.")),
 }

@@ -136,7 +136,7 @@ class RpcClient:
                 self._discard()
                 pending.append(Unavailable(UNAVAILABLE.format(service=service)))
         results: list[Any] = []
-        for (service, _method, _a, _k), reply in zip(calls, pending):
+        for (service, _method, _a, _k), reply in zip(calls, pending, strict=False):
             try:
                 if isinstance(reply, Exception):
                     raise reply

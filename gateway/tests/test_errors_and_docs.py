@@ -14,7 +14,14 @@ from gateway.errors import STATUS_TABLE
 from gateway.rpc import RpcClient
 from gateway.settings import Settings
 from svckit.errors import (
-    Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge, QuotaExceeded, TooManyRequests, Unauthenticated,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    QuotaExceeded,
+    TooManyRequests,
+    Unauthenticated,
     Unavailable,
 )
 from svckit.i18n import Text

@@ -179,7 +179,7 @@ def test_broken_json_stays_a_422_naming_the_body(client):
         "body": "Contains a forbidden null character (NUL)."}
 
 
-# --- query parameters ---------------------------------------------------------------------------------------------------
+# --- query parameters -------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", ["/healthz", "/api/v1/status", "/api/v1/billing/catalogue", "/api/v1/auth/login"])
 def test_nul_in_a_query_parameter_is_a_422_naming_it(client, path):
@@ -187,7 +187,7 @@ def test_nul_in_a_query_parameter_is_a_422_naming_it(client, path):
     assert fields(resp) == {"q": "Contains a forbidden null character (NUL)."}
 
 
-# --- headers ------------------------------------------------------------------------------------------------------------
+# --- headers ----------------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name,status,retry_after", [
     ("throttled", 429, "17"), ("slow", 429, "60"), ("down", 503, "30"), ("falcon-429", 429, "60"),
@@ -246,7 +246,7 @@ def test_hsts_only_when_the_public_url_is_https():
             "max-age=31536000; includeSubDomains"
 
 
-# --- billing's paging -----------------------------------------------------------------------------------------------------
+# --- billing's paging -------------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def license_manager():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from falcon import testing
+
 from gateway.app import create_app
 from gateway.routes import web
 from gateway.rpc import RpcClient

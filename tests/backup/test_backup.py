@@ -18,11 +18,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-import svckit
 from sqlalchemy import MetaData, Table, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import NullPool
+
+import svckit
 from svckit import backup
 from svckit.migrate import drop_database, ensure_database, upgrade
 from svckit.settings import SERVICES, database_url

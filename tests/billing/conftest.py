@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from billing.service import BillingService
 from billing_testing import Billing
 from identity_testing import Identity

@@ -10,9 +10,10 @@ import io
 import time
 import uuid
 
-from billing_testing import order_payload
 from lxml import etree
 from pypdf import PdfReader
+
+from billing_testing import order_payload
 from svckit.principal import Principal
 
 P = "/api/v1"

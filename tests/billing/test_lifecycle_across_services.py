@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import MetaData, text
 from sqlalchemy.orm import Session
+
 from svckit import entitlements
 from svckit.errors import NotFound
 from svckit.principal import Principal

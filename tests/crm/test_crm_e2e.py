@@ -7,9 +7,9 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from smtpsink.testing import smtp_sink  # noqa: F401  (until the root conftest registers smtpsink.testing)
 
 from identity_testing import make_identity, make_tenant
+from smtpsink.testing import smtp_sink  # noqa: F401  (until the root conftest registers smtpsink.testing)
 
 
 @pytest.mark.slow
@@ -51,7 +51,7 @@ def test_login_contacts_import_list_export(run_services, rpc_as, smtp_sink, crm_
     file = call("GET", f"/api/v1/crm/jobs/{exp['id']}/file")
     rows = list(load_workbook(io.BytesIO(file.content), read_only=True).worksheets[0].iter_rows(values_only=True))
     assert sorted(r[3] for r in rows[1:]) == ["Müller", "Weiß"]
-    weiss = next(dict(zip(rows[0], r)) for r in rows[1:] if r[3] == "Weiß")
+    weiss = next(dict(zip(rows[0], r, strict=False)) for r in rows[1:] if r[3] == "Weiß")
     assert weiss["PLZ"] == "01067" and weiss["Briefanrede"] == "Sehr geehrter Herr Weiß,"
 
     # a second user who may only read this client: reads yes, writes no; the session is real too

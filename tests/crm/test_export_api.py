@@ -67,7 +67,7 @@ def test_list_and_participant_exports_are_ready_for_mail_merge(api, tenant):
     rows = export(client, {"list_id": lst["id"]})
     header = rows[0]
     assert header[:4] == ["Anrede", "Titel", "Vorname", "Nachname"]
-    by_name = {r[3]: dict(zip(header, r)) for r in rows[1:]}
+    by_name = {r[3]: dict(zip(header, r, strict=False)) for r in rows[1:]}
     assert by_name["Müller"]["Briefanrede"] == "Sehr geehrte Frau Dr. Müller,"
     assert by_name["Müller"]["Adressblock"] == "Beispiel GmbH\nFrau Dr. Anna Müller\nMusterstraße 1\n01067 Dresden"
     assert by_name["Müller"]["PLZ"] == "01067"
@@ -90,7 +90,8 @@ def test_export_of_hidden_or_unknown_sources_is_refused(api, tenant):
     everyone = api(tenant.all_access())
     hidden_list = everyone.simulate_post("/api/v1/crm/lists", json={"client_id": tenant.hidden, "name": "x"}).json
     client = api(tenant.user())
-    assert client.simulate_post("/api/v1/crm/exports", json={"source": {"list_id": hidden_list["id"]}}).status_code == 404
+    got = client.simulate_post("/api/v1/crm/exports", json={"source": {"list_id": hidden_list["id"]}})
+    assert got.status_code == 404
     resp = client.simulate_post("/api/v1/crm/exports", json={"source": {}}, headers={"Accept-Language": "en"})
     assert resp.status_code == 422 and resp.json["errors"][0]["field"].startswith("source")
     resp = client.simulate_post("/api/v1/crm/exports", json={"source": {"list_id": "nope"}})

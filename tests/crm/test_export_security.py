@@ -34,7 +34,7 @@ def test_a_contact_named_like_a_formula_is_exported_as_text(api, tenant):
         _job, book = export_book(client, source)
         ws = book.worksheets[0]
         header = [c.value for c in ws[1]]
-        row = {h: c for h, c in zip(header, ws[2])}
+        row = {h: c for h, c in zip(header, ws[2], strict=False)}
         assert row["Nachname"].data_type == "s" and row["Nachname"].value == "'" + EVIL
         assert row["Vorname"].value == "'+SUM(1;2)" and row["Vorname"].data_type == "s"
         assert row["Organisation"].value == "'@cmd|' /C calc'!A0"
@@ -68,7 +68,8 @@ def test_starting_phase_exports_leave_pressbase_contacts_out(api, tenant, rpc_as
     _wait_phase(crm_db, tenant.account, "starting")
     # a contact of the user's own that the transfer links to its pressbase record (same e-mail address)
     linked = client.simulate_post("/api/v1/crm/contacts", json={
-        "client_id": tenant.full, "first_name": "Linked", "last_name": "Eigener", "emails": [{"email": "own@x.example"}]})
+        "client_id": tenant.full, "first_name": "Linked", "last_name": "Eigener",
+        "emails": [{"email": "own@x.example"}]})
     assert linked.status_code == 201
     with rpc_as(user) as rpc:   # pressbase's transfer (docs/contracts.md), as the user
         transferred = rpc.crm.import_pressbase_contacts(tenant.full, [

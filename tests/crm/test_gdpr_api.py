@@ -13,7 +13,8 @@ from sqlalchemy import text
 
 from crm_testing import wait_for, wait_job
 
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
+                       "hQGAhKmMIQAAAABJRU5ErkJggg==")
 
 
 class FakeBilling:
@@ -54,7 +55,7 @@ def test_art15_export_and_art17_erasure(api, tenant, crm_db):
     data = export.json
     assert data["contact"]["last_name"] == "Auskunft" and len(data["contact"]["emails"]) == 2
     assert data["data_source"] == "Visitenkarte Messe 2026" and data["legal_basis"] == "legitimate_interest"
-    assert {l["name"] for l in data["lists"]} == {"Messe", "Alle Idas"}
+    assert {x["name"] for x in data["lists"]} == {"Messe", "Alle Idas"}
     assert [e["name"] for e in data["events"]] == ["Presseabend"]
     assert [h["body"] for h in data["history"]] == ["Mag Kaffee"]
 

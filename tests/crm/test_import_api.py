@@ -177,7 +177,6 @@ def test_csv_in_windows_1252_and_utf8(api, tenant, encoding, delimiter):
 
 
 def _encrypted_xlsx() -> bytes:
-    import msoffcrypto
     from msoffcrypto.format.ooxml import OOXMLFile
 
     plain = io.BytesIO(messy_workbook())
@@ -209,7 +208,8 @@ def _docx() -> bytes:
 
 @pytest.mark.parametrize("name,make,status,phrase", [
     ("random.xlsx", lambda: bytes(range(256)) * 40, 422, "not a spreadsheet"),
-    ("scan.xlsx", lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n" + b"\0" * 100, 422, "application/pdf"),
+    ("scan.xlsx", lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n" + b"\0" * 100, 422,
+     "application/pdf"),
     ("broken.xlsx", _truncated, 422, "damaged"),
     ("secret.xlsx", _encrypted_xlsx, 422, "encrypted"),
     ("old.xls", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000, 422, ".xls"),

@@ -119,7 +119,7 @@ BAD_CELLS = [
 def test_line_breaks_in_single_line_fields_are_row_errors(api, tenant, crm_db):
     client = api(tenant.user(lang="en"))
     rows = [["Good", "Person", "Zeitung", "Berlin", "good@x.example", "first line\nsecond line"]]
-    for i, (field, col, value) in enumerate(BAD_CELLS):
+    for i, (_field, col, value) in enumerate(BAD_CELLS):
         row = ["Bad", f"Row{i}", "Zeitung", "Berlin", f"bad{i}@x.example", ""]
         row[col - 1] = value
         rows.append(row)

@@ -14,7 +14,8 @@ from sqlalchemy import text
 from svckit.errors import InvalidInput
 from svckit.principal import Principal
 
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
+                       "hQGAhKmMIQAAAABJRU5ErkJggg==")
 INJECTION = "Eve\r\nBcc: x@example.com"
 
 
@@ -162,7 +163,8 @@ def test_like_wildcards_in_searches_match_literally(api, tenant):
     for name in ("100% Presse", "Sonstige", "a_b", "axb"):
         assert client.simulate_post("/api/v1/crm/lists", json={"client_id": tenant.full, "name": name}).status_code \
             == 201
-    names = lambda q: sorted(l["name"] for l in client.simulate_get("/api/v1/crm/lists", params={"q": q}).json["items"])
+    def names(q):
+        return sorted(x["name"] for x in client.simulate_get("/api/v1/crm/lists", params={"q": q}).json["items"])
     assert names("%") == ["100% Presse"]
     assert names("_") == ["a_b"]
     assert names("a_b") == ["a_b"]
@@ -170,8 +172,9 @@ def test_like_wildcards_in_searches_match_literally(api, tenant):
 
     for last in ("Müller", "M_ller", "Rabatt 100%"):
         client.simulate_post("/api/v1/crm/contacts", json={"client_id": tenant.full, "last_name": last})
-    found = lambda q: sorted(c["last_name"] for c in client.simulate_get("/api/v1/crm/contacts",
-                                                                          params={"q": q}).json["items"])
+    def found(q):
+        items = client.simulate_get("/api/v1/crm/contacts", params={"q": q}).json["items"]
+        return sorted(c["last_name"] for c in items)
     assert found("m_ller") == ["M_ller"]
     assert found("%") == ["Rabatt 100%"]
     assert found("_") == ["M_ller"]

@@ -122,18 +122,21 @@ NOT_NEEDED: dict[str, dict[str, str]] = {
         "AMQP_URI": "svckit.settings.amqp_uri() is never called: it writes events to the outbox table only",
         "PRINCIPAL_SECRET": "svckit.settings.principal_secret() is never called: no RPC",
         "DKIM_KEY_SECRET": "DispatchSettings.load reads it, but the bounce endpoint signs nothing and makes no keys",
-        "REDIS_URL": "DispatchSettings.load reads it, but the bounce endpoint uses no Redis (and must not hold its password)",
+        "REDIS_URL": "DispatchSettings.load reads it, but the bounce endpoint uses no Redis "
+                     "(and must not hold its password)",
     },
     "migrate": {
         "AMQP_URI": "svckit.dbadmin talks to PostgreSQL only",
         "PRINCIPAL_SECRET": "svckit.dbadmin talks to PostgreSQL only",
     },
 }
-NOT_SETTINGS = {"DB_URIS", "REQUIRED_SECRETS"}  # nameko config keys built in code or fixed in config.yml, not environment variables
+# nameko config keys built in code or fixed in config.yml, not environment variables
+NOT_SETTINGS = {"DB_URIS", "REQUIRED_SECRETS"}
 
 # secret-like settings: in Kubernetes only from a Secret, in compose only from the environment with a dev default
 # (REDIS_URL carries the password Redis requires)
-SECRET_LIKE = re.compile(r"SECRET|PASSWORD|_KEY$|TOKEN|^AMQP_URI$|DATABASE_URL$|^PRESSROOM_DB_BASE$|^SMTP_USER$|^REDIS_URL$")
+SECRET_LIKE = re.compile(r"SECRET|PASSWORD|_KEY$|TOKEN|^AMQP_URI$|DATABASE_URL$|^PRESSROOM_DB_BASE$|^SMTP_USER$"
+                         r"|^REDIS_URL$")
 
 _NAME = re.compile(r"^[A-Z][A-Z0-9_]{2,}$")
 _MODULE_REF = re.compile(r"^(?:%s)(?:\.\w+)+(?::\w+)?$" % "|".join(PACKAGE_DIRS))

@@ -14,7 +14,6 @@ import sys
 import pytest
 
 
-
 @pytest.fixture(scope="module")
 def all_read(code):
     return frozenset().union(*(code.settings_read(p) for p in code.PROCESSES))
@@ -24,7 +23,8 @@ def test_every_setting_the_code_reads_is_classified(code, all_read):
     """A new setting in the code fails here until somebody decides whether the deployment must set it."""
     unclassified = {n for n in all_read
                     if n not in code.REQUIRED and n not in code.OPTIONAL and not n.endswith("_DATABASE_URL")}
-    assert not unclassified, f"classify these in tests/deploy/conftest.py (REQUIRED or OPTIONAL): {sorted(unclassified)}"
+    assert not unclassified, \
+        f"classify these in tests/deploy/conftest.py (REQUIRED or OPTIONAL): {sorted(unclassified)}"
 
 
 def test_the_classification_has_no_stale_or_double_entries(code, all_read):

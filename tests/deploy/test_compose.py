@@ -10,8 +10,8 @@ test fails rather than skips, so a missing tool cannot pass for a valid file.
 from __future__ import annotations
 
 import functools
-import re
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -280,7 +280,8 @@ def test_gateway_is_published_on_8080_after_the_services():
     assert 8080 in published_ports(gateway)
     assert "127.0.0.1:8080/healthz" in " ".join(gateway["healthcheck"]["test"])
     assert set(SERVICES) <= set(gateway["depends_on"])
-    assert gateway["environment"]["REDIS_URL"].startswith("redis://:") and "@redis:6379/" in gateway["environment"]["REDIS_URL"]
+    redis_url = gateway["environment"]["REDIS_URL"]
+    assert redis_url.startswith("redis://:") and "@redis:6379/" in redis_url
     assert {"GATEWAY_WORKERS", "GATEWAY_THREADS"} <= set(gateway["environment"])
 
 

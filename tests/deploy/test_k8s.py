@@ -283,7 +283,7 @@ def test_every_process_is_deployed_with_the_procfiles_command(rendered, code):
     name, _ = rendered
     found = process_containers(name)
     assert set(found) == set(code.PROCESSES), f"{name}: the Pressroom workloads are conftest.PROCESSES"
-    for process, (w, c) in found.items():
+    for process, (_w, c) in found.items():
         assert c["command"] == code.container_command(process), f"{name}: {process}"
 
 
@@ -309,7 +309,7 @@ def test_every_process_gets_the_settings_its_code_requires(rendered, code_settin
     """In every environment, each process's container defines every REQUIRED setting its code reads (conftest.py)
     and a URL for each database it uses, pointing at the cluster's PostgreSQL with the Secret's password."""
     name, _ = rendered
-    for process, (w, c) in process_containers(name).items():
+    for process, (_w, c) in process_containers(name).items():
         env, _ = container_env(name, c)
         settings = code_settings[process]
         missing = {v for v in settings.required if env.get(v) in (None, "")}
@@ -331,7 +331,7 @@ def test_secrets_come_only_from_secrets_and_only_to_who_needs_them(rendered, cod
     for cm in (o for o in docs if o["kind"] == "ConfigMap" and o["metadata"]["name"].startswith("pressroom-config")):
         leaked = [k for k in cm.get("data", {}) if code.SECRET_LIKE.search(k)]
         assert not leaked, f"{name}: secret-like settings in ConfigMap {cm['metadata']['name']}: {leaked}"
-    for process, (w, c) in process_containers(name).items():
+    for process, (_w, c) in process_containers(name).items():
         env, from_secret = container_env(name, c)
         for var in env:
             if code.SECRET_LIKE.search(var):
@@ -517,7 +517,7 @@ def test_prod_sets_no_development_value(code_settings):
     """The REQUIRED settings are the ones whose development default is wrong in a cluster; in production none may
     carry a development value either (from the base or a forgotten overlay entry)."""
     dev_like = re.compile(r"127\.0\.0\.1|localhost|\.local\b|smtpsink|dev-only")
-    for process, (w, c) in process_containers("prod").items():
+    for process, (_w, c) in process_containers("prod").items():
         env, _ = container_env("prod", c)
         for var in code_settings[process].required:
             assert not dev_like.search(env.get(var, "")), f"prod: {process}: {var}={env.get(var)}"
@@ -558,7 +558,7 @@ def test_redis_requires_a_password_and_only_its_clients_hold_it(rendered):
     assert ref["key"] == "redis-password" and re.fullmatch(r"pressroom-secrets(-\w+)?", ref["name"]), ref
     for cm in (o for o in docs if o["kind"] == "ConfigMap"):
         assert "REDIS_URL" not in cm.get("data", {}), f"{name}: REDIS_URL carries the password: not in a ConfigMap"
-    for process, (w, c) in process_containers(name).items():
+    for process, (_w, c) in process_containers(name).items():
         env, from_secret = container_env(name, c)
         if process in REDIS_CLIENTS:
             assert env["REDIS_URL"] == "redis://:<secret:redis-password>@redis:6379/0", f"{name}: {process}"
@@ -572,7 +572,7 @@ def test_production_refuses_development_secrets_and_dev_is_development(rendered)
     in the dev overlay, whose generated secrets are development values."""
     name, _ = rendered
     expected = "development" if name == "dev" else "production"
-    for process, (w, c) in process_containers(name).items():
+    for process, (_w, c) in process_containers(name).items():
         env, _ = container_env(name, c)
         assert env.get("PRESSROOM_ENV") == expected, f"{name}: {process}"
 

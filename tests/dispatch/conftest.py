@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from smtpsink.testing import smtp_sink  # noqa: F401  (until the root conftest registers smtpsink.testing)
 
 

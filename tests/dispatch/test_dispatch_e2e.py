@@ -10,12 +10,13 @@ import re
 import time
 
 import pytest
+from openpyxl import load_workbook
+
 from crm.service import CrmService
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
 from identity.service import IdentityService
 from identity_testing import Identity, make_tenant
-from openpyxl import load_workbook
 from svckit.principal import Principal
 
 BODY = ("<html><body><p>{{ letter_salutation }}</p><p>wir laden Sie ein.</p>"

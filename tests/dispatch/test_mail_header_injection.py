@@ -13,12 +13,13 @@ import uuid
 from email import policy
 
 import pytest
+from sqlalchemy import text
+
 from crm.service import CrmService
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
 from dispatch.testing import Tenant, sendable_sender, wait_until
 from gateway.testing import ActAs
-from sqlalchemy import text
 from svckit.errors import InvalidInput
 from svckit.mail import Attachment, Mailer, SmtpSender, TransactionalMail
 

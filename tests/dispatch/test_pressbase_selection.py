@@ -6,6 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
 from dispatch.testing import sendable_sender, wait_until

@@ -8,12 +8,13 @@ import io
 from datetime import date
 
 import pytest
+from pypdf import PdfReader
+
 from billing.service import BillingService
 from billing_testing import Billing
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
 from identity.service import IdentityService
-from pypdf import PdfReader
 
 
 @pytest.mark.slow

@@ -63,7 +63,9 @@ PASSWORD = "Kaffeebohnen-Sommer-42"
 def _checks():
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import (
-        content_type_conformance, response_schema_conformance, status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
     )
 
     return [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -106,7 +108,8 @@ class Report:
 
     def __str__(self) -> str:
         head = (f"{len(self.failures)} distinct failures in {self.operations} operation runs, {self.cases} requests, "
-                f"{self.seconds:.0f} s ({self.cpu_seconds:.0f} s CPU in this process); statuses {dict(sorted(self.statuses.items()))}")
+                f"{self.seconds:.0f} s ({self.cpu_seconds:.0f} s CPU in this process); "
+                f"statuses {dict(sorted(self.statuses.items()))}")
         return "\n".join([head, *(str(f) for f in self.failures.values())])
 
 
@@ -273,7 +276,9 @@ def run_fuzz(app, session: Session | None = None, who: str = "anonymous",
     from schemathesis.core.failures import Failure as CheckFailure
     from schemathesis.core.failures import FailureGroup
     from schemathesis.generation.hypothesis.builder import (
-        HypothesisTestConfig, HypothesisTestMode, create_test,
+        HypothesisTestConfig,
+        HypothesisTestMode,
+        create_test,
     )
 
     report = report or Report()
@@ -291,13 +296,13 @@ def run_fuzz(app, session: Session | None = None, who: str = "anonymous",
             budget = ANONYMOUS_PROTECTED
         cases: dict[str, list] = {"coverage": [], "other": []}
 
-        def collect(case):
+        def collect(case):  # called by create_test(...)() within this same iteration (hence the B023 noqa below)
             phase = case.meta.phase.name.value if case.meta is not None else "other"
-            if case.method.upper() != operation.method.upper():
+            if case.method.upper() != operation.method.upper():  # noqa: B023
                 # "unspecified method" cases: routing answers 405 (OPTIONS 200) whatever the input; one suffices
-                if any(c.method.upper() != operation.method.upper() for c in cases["coverage"]):
+                if any(c.method.upper() != operation.method.upper() for c in cases["coverage"]):  # noqa: B023
                     return
-            cases["coverage" if phase == "coverage" else "other"].append(case)
+            cases["coverage" if phase == "coverage" else "other"].append(case)  # noqa: B023
 
         modes = [HypothesisTestMode.EXAMPLES, HypothesisTestMode.COVERAGE, HypothesisTestMode.FUZZING]
         settings = project.get_hypothesis_settings(operation=operation, phase="fuzzing")
@@ -413,20 +418,20 @@ class FuzzSuite:
 
 @pytest.fixture(scope="module")
 def fuzz_suite(amqp_uri, databases, tmp_path_factory):
+    from nameko.runners import ServiceRunner
+
     from billing.service import BillingService
     from billing_testing import Billing
     from crm.service import CrmService
     from dispatch.service import DispatchService
-    from identity.service import IdentityService
-    from identity_testing import Identity
-    from nameko.runners import ServiceRunner
-    from pressbase.service import PressbaseService
-    from smtpsink.server import SinkServer
-    from svckit.settings import SERVICES, principal_secret
-
     from gateway.app import create_app
     from gateway.rpc import RpcClient
     from gateway.settings import Settings
+    from identity.service import IdentityService
+    from identity_testing import Identity
+    from pressbase.service import PressbaseService
+    from smtpsink.server import SinkServer
+    from svckit.settings import SERVICES, principal_secret
 
     base = tmp_path_factory.mktemp("fuzz")
     storage, spool = base / "storage", base / "spool"
@@ -455,8 +460,10 @@ def fuzz_suite(amqp_uri, databases, tmp_path_factory):
             runner.start()
             runners.append(runner)
 
-        from nameko.standalone.rpc import ClusterRpcProxy
         from contextlib import contextmanager
+
+        from nameko.standalone.rpc import ClusterRpcProxy
+
         from svckit import principal as principal_mod
 
         @contextmanager
@@ -487,8 +494,9 @@ def fuzz_suite(amqp_uri, databases, tmp_path_factory):
         rpc = RpcClient(settings.amqp_uri, settings.principal_secret, settings.rpc_timeout)
         app = create_app(rpc, settings)
         def forgive(address: str) -> None:
-            from identity.domain.throttle import email_key
             from sqlalchemy import text
+
+            from identity.domain.throttle import email_key
 
             with databases.engine("identity").begin() as conn:
                 conn.execute(text("DELETE FROM login_failures WHERE key = :key"), {"key": email_key(address)})

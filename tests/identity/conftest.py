@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from identity_testing import Identity, make_identity, make_tenant
 
 try:  # the root conftest registers smtpsink.testing; until it does, take the fixture from there directly

@@ -93,7 +93,7 @@ def test_an_answer_kept_in_memory_is_not_used_once_redis_has_lost_the_generation
     cache._r().delete(f"{prefix}g:{token}", f"{prefix}p:{token}")
 
 
-# --- the cache cannot be forged: entries are authenticated with a key Redis does not hold ------------------------------
+# --- the cache cannot be forged: entries are authenticated with a key Redis does not hold -----------------------------
 
 P = "/api/v1"
 
@@ -111,6 +111,7 @@ def _keys(token):
 
 def _redis():
     import redis
+
     from svckit.authcache import redis_url
 
     return redis.Redis.from_url(redis_url())

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 import redis
+
 from svckit.authcache import prefix, redis_url
 
 P = "/api/v1"

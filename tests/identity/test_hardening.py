@@ -9,6 +9,7 @@ import uuid
 
 import pyotp
 import pytest
+
 from svckit.principal import Principal
 
 P = "/api/v1"

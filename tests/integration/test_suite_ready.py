@@ -10,9 +10,9 @@ from sqlalchemy import text
 from billing.service import BillingService
 from crm.service import CrmService
 from dispatch.service import DispatchService
+from gateway.testing import ActAs
 from identity.service import IdentityService
 from pressbase.service import PressbaseService
-from gateway.testing import ActAs
 from svckit.principal import Principal
 
 ALL = (IdentityService, CrmService, DispatchService, PressbaseService, BillingService)
@@ -42,7 +42,8 @@ def test_readyz_names_the_service_that_does_not_answer(run_services, gateway):
 def account(databases):
     account_id = uuid.uuid4()
     with databases.engine("identity").begin() as conn:
-        conn.execute(text("INSERT INTO accounts (id, name, language, seats) VALUES (:i, 'Pressestelle Müller', 'de', 5)"),
+        conn.execute(text("INSERT INTO accounts (id, name, language, seats) "
+                          "VALUES (:i, 'Pressestelle Müller', 'de', 5)"),
                      {"i": account_id})
     return str(account_id)
 

@@ -7,9 +7,9 @@ import io
 import uuid
 
 import pytest
-from identity_testing import make_identity, make_tenant
 from openpyxl import load_workbook
 
+from identity_testing import make_identity, make_tenant
 from pressbase_testing import jsonl, sample_records, wait_for
 from svckit.principal import Principal
 

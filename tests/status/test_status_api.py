@@ -4,6 +4,7 @@ and resolved by a real operator login (code from the SMTP sink), customers refus
 from __future__ import annotations
 
 import pytest
+
 from gateway.routes import status
 from identity_testing import make_identity, make_tenant
 from svckit.principal import Principal
@@ -38,7 +39,8 @@ def test_status_shows_components_and_the_notes_operators_post(gateway, identity,
             "title": {"de": "Versand verzögert", "en": "Mailings delayed"},
             "body": {"de": "Wir arbeiten daran.", "en": "We are on it."}}
     assert api.simulate_post(f"{P}/backoffice/incidents", json=note, headers=admin).status_code == 403
-    bad = api.simulate_post(f"{P}/backoffice/incidents", json={"title": {"de": ""}}, headers={**ops, "Accept-Language": "en"})
+    bad = api.simulate_post(f"{P}/backoffice/incidents", json={"title": {"de": ""}},
+                            headers={**ops, "Accept-Language": "en"})
     assert bad.status_code == 422 and {"title.de", "body"} <= {e["field"] for e in bad.json["errors"]}
     posted = api.simulate_post(f"{P}/backoffice/incidents", json=note, headers=ops)
     assert posted.status_code == 201, posted.json

@@ -9,6 +9,7 @@ import base64
 import re
 
 import falcon
+
 from svckit.errors import InvalidInput
 from svckit.i18n import Text
 

@@ -195,8 +195,8 @@ def content_disposition(name: str, kind: str = "attachment") -> str:
     """RFC 6266: an ASCII fallback (accents dropped, quotes, backslashes and controls replaced) and the exact name as
     ``filename*`` (RFC 5987, UTF-8, percent-encoded). Controls are removed first, so no stored name (older rows,
     another path) can break the header."""
-    from urllib.parse import quote
     import unicodedata
+    from urllib.parse import quote
 
     name = one_line(name) or "download"
     fallback = "".join(ch if " " <= ch <= "~" and ch not in '"\\' else "_"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import falcon
+
 from svckit.errors import NotFound, WireError
 
 from ..resource import Resource

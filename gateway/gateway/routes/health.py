@@ -29,7 +29,7 @@ class Readyz(Resource):
         results = self.rpc.call_many([(s, "health", (), {}) for s in services], request_id=req.context.request_id,
                                      timeout=self.settings.ready_timeout, return_exceptions=True)
         report = {}
-        for service, result in zip(services, results):
+        for service, result in zip(services, results, strict=False):
             if isinstance(result, Exception):
                 report[service] = {"ok": False, "error": type(result).__name__}
             else:

@@ -241,7 +241,7 @@ class RightsMatrix(Resource):
         resp.media = self.call(req, "identity", "get_rights_matrix")
 
 
-# --- back office --------------------------------------------------------------------------------------------------------
+# --- back office ------------------------------------------------------------------------------------------------------
 
 class BackofficeAccounts(Resource):
     def on_get(self, req, resp):

@@ -14,6 +14,7 @@ import time
 from datetime import UTC, datetime
 
 import falcon
+
 from svckit.errors import Unavailable
 
 from ..resource import Resource
@@ -49,7 +50,7 @@ class PublicStatus(Resource):
         except Unavailable as exc:  # the broker itself is down: every component behind it is
             results = [exc] * len(calls)
         components = [{"id": "web", "ok": True}]
-        for (component, _), result in zip(COMPONENTS, results):
+        for (component, _), result in zip(COMPONENTS, results, strict=False):
             components.append({"id": component, "ok": bool(not isinstance(result, Exception) and result.get("ok"))})
         notes = results[-1]
         available = not isinstance(notes, Exception)

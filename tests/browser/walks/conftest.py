@@ -24,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from svckit.settings import SERVICES
 
 pytest_plugins = ["svckit.testing.plugin"]  # this run's databases and RabbitMQ vhost
@@ -137,7 +138,8 @@ def suite(amqp_uri, databases, tmp_path_factory):
     procfile.write_text("\n".join(lines).replace("var/mail", str(tmp / "mail")) + "\n")
     log_path = tmp / "honcho.log"
     log = open(log_path, "w+")  # noqa: SIM115 (open for the whole session, closed in the finally below)
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "honcho"), "start", "-f", str(procfile), "-d", str(ROOT)],
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "honcho"), "start", "-f", str(procfile),
+                             "-d", str(ROOT)],
                             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 120

@@ -45,7 +45,8 @@ def test_import_a_workbook_through_the_wizard(new_page, suite, tmp_path):
     sheet.title = "Presse"
     sheet.append([f"Presseverteiler Herbst {tag}"])          # a title row above the table
     sheet.append(["Anrede", "Vorname", "Nachname", "Firma", "E-Mail", "Ort", "Zuständigkeit"])
-    sheet.append(["Frau", "Greta", last, "Kölner Stadt-Anzeiger", f"greta.{tag}@example.com", "Köln", "Wirtschaftsredaktion"])
+    sheet.append(["Frau", "Greta", last, "Kölner Stadt-Anzeiger", f"greta.{tag}@example.com", "Köln",
+                  "Wirtschaftsredaktion"])
     sheet.append(["Herr", "Jonas", f"Brückner{tag}", "WDR", f"jonas.{tag}@example.com", "Köln", "Hörfunk"])
     sheet.append(["Herr", "Kai", f"Ohneat{tag}", "Express", "kai.express-ohne-at.example.com", "Bonn", "Lokales"])
     sheet.append(["Frau", "Greta", last, "Kölner Stadt-Anzeiger", f"greta.{tag}@example.com", "Köln", "doppelt"])
@@ -100,7 +101,8 @@ def test_import_a_workbook_through_the_wizard(new_page, suite, tmp_path):
     page.get_by_role("button", name="Probelauf starten").click()
     report = page.get_by_role("region", name="Bericht des Probelaufs", exact=True)
     expect(report.locator("tr[data-row='5']")).to_contain_text("fehlerhaft")
-    expect(report.locator("tr[data-row='5']")).to_contain_text("Ungültige E-Mail-Adresse: kai.express-ohne-at.example.com")
+    expect(report.locator("tr[data-row='5']")).to_contain_text(
+        "Ungültige E-Mail-Adresse: kai.express-ohne-at.example.com")
     expect(report.locator("tr[data-row='6']")).to_contain_text("doppelt in der Datei")
     expect(report.locator("tr[data-row='6']")).to_contain_text("wie Zeile 3")
     expect(report.locator("tr[data-row='3']")).to_contain_text("neu")
@@ -121,8 +123,8 @@ def test_import_a_workbook_through_the_wizard(new_page, suite, tmp_path):
     # the import into the new list, followed to its result
     expect(page.get_by_role("button", name="Jetzt importieren")).to_be_enabled()
     page.get_by_role("button", name="Jetzt importieren").click()
-    expect(page.get_by_text("Import abgeschlossen: 2 neu, 0 ergänzt, 0 übersprungen, 2 nicht importiert.")).to_be_visible(
-        timeout=30_000)
+    expect(page.get_by_text("Import abgeschlossen: 2 neu, 0 ergänzt, 0 übersprungen, 2 nicht importiert.")
+           ).to_be_visible(timeout=30_000)
     real = page.get_by_role("region", name="Bericht des Imports", exact=True)
     expect(real.locator("[data-outcome='created'] dd")).to_have_text("2")
     page.get_by_role("link", name=f"Verteiler „Herbst {tag}“ öffnen").click()
@@ -250,7 +252,7 @@ def test_distribution_list_with_members_exported_to_excel(new_page, suite, tmp_p
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     header = list(rows[0])
     assert "Nachname" in header and "E-Mail" in header and "Briefanrede" in header, header
-    data = [dict(zip(header, r)) for r in rows[1:] if any(r)]
+    data = [dict(zip(header, r, strict=False)) for r in rows[1:] if any(r)]
     assert sorted(r["E-Mail"] for r in data) == [f"lena.{tag}@example.com", f"mara.{tag}@example.com"], data
     assert {r["Nachname"] for r in data} == {f"Listenmitglied{tag}"}
     assert all(r["Briefanrede"] == f"Sehr geehrte Frau Listenmitglied{tag}," for r in data), data
@@ -345,7 +347,7 @@ def test_event_participants_by_status_exported_to_excel(new_page, suite, tmp_pat
     info.value.save_as(saved)
     rows = list(openpyxl.load_workbook(saved, read_only=True).worksheets[0].iter_rows(values_only=True))
     header = list(rows[0])
-    data = [dict(zip(header, r)) for r in rows[1:] if any(r)]
+    data = [dict(zip(header, r, strict=False)) for r in rows[1:] if any(r)]
     assert [(r["Vorname"], r["Status"]) for r in data] == [("Ida", "angemeldet")], data
 
 

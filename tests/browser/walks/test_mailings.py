@@ -334,7 +334,7 @@ def test_a_read_only_client_shows_its_mailings_and_files_without_changing_them(n
     login(admin, suite, DEMO_EMAIL, DEMO_PASSWORD)
     konzern = next(c for c in call(admin, "GET", "/api/v1/clients")["clients"] if c["name"] == "Konzern")
     sender = api_sender(admin, tag)
-    mailing = call(admin, "POST", "/api/v1/dispatch/mailings", {
+    call(admin, "POST", "/api/v1/dispatch/mailings", {
         "client_id": konzern["id"], "name": f"Nur lesen {tag}", "sender_id": sender["id"], "language": "de",
         "subject": f"Quartalszahlen {tag}", "html": "<p>{{ letter_salutation }}</p><p>Die Zahlen.</p>",
         "sources": [{"type": "addresses", "recipients": [{"email": f"leser-{tag}@example.com", "first_name": "Lea",

@@ -133,7 +133,8 @@ def test_search_narrow_open_select_and_transfer(new_page, suite):
     clients = {c["name"]: c["id"] for c in api(page, "/api/v1/clients")["clients"]}
     found = api(page, "/api/v1/crm/contacts", client_id=clients["Tochtergesellschaft"], q=record["last_name"])
     items = found.get("items", [])
-    match = [c for c in items if c.get("last_name") == record["last_name"] and c.get("first_name") == record["first_name"]]
+    match = [c for c in items
+             if c.get("last_name") == record["last_name"] and c.get("first_name") == record["first_name"]]
     assert len(match) == 1, items
     contact = api(page, f"/api/v1/crm/contacts/{match[0]['id']}")
     assert contact["pressbase_id"] == record["pressbase_id"], contact
@@ -341,7 +342,8 @@ def test_export_of_a_saved_search_or_the_reason(new_page, suite):
     page.get_by_role("link", name="Exporte", exact=True).click()
     log = page.get_by_role("region", name="Exporte", exact=True)
     expect(log.locator("tr", has_text=search_name)).to_contain_text(str(total))
-    expect(log.locator("tr", has_text=search_name).get_by_role("link", name=re.compile("herunterladen"))).to_be_visible()
+    row = log.locator("tr", has_text=search_name)
+    expect(row.get_by_role("link", name=re.compile("herunterladen"))).to_be_visible()
 
 
 def wait_job(page, job: dict, timeout: float = 60) -> dict:
@@ -373,7 +375,8 @@ def test_changes_since_transfer_are_shown_and_applied(new_page, suite):
     login(ops, suite, OPERATOR_EMAIL, OPERATOR_PASSWORD, operator=True)
 
     def vendor_id(kind: str, record_id: int) -> str:
-        return api(ops, "/api/v1/pressbase/changes", kind=kind, record_id=str(record_id), limit="1")["items"][0]["ext_id"]
+        changes = api(ops, "/api/v1/pressbase/changes", kind=kind, record_id=str(record_id), limit="1")
+        return changes["items"][0]["ext_id"]
 
     new_position = f"Chefredaktion Wirtschaft {uuid.uuid4().hex[:4]}"
     line = {"type": "journalist", "id": vendor_id("journalist", record["id"]), "dataset": record["dataset"],

@@ -7,9 +7,9 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from billing_testing import order_payload
 from playwright.sync_api import expect
 
+from billing_testing import order_payload
 from conftest import ONE_TIME_PASSWORD, OPERATOR_EMAIL, OPERATOR_PASSWORD, http_json, login, shot
 
 PASSWORD = "Startphase-ohne-Risiko-15"

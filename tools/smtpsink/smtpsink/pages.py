@@ -83,11 +83,12 @@ def linkify(text: str) -> str:
 
 
 def layout(title: str, body: str, stats: dict[str, Any], q: str = "") -> str:
+    mode = " · discard mode" if stats["discard_mode"] else ""
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{e(title)} · smtpsink</title><style>{CSS}</style></head>
 <body><header><a href="/">smtpsink</a>
-<span>{stats["stored"]} message{"" if stats["stored"] == 1 else "s"} · {e(human_size(stats["bytes"]))}{" · discard mode" if stats["discard_mode"] else ""}</span>
+<span>{stats["stored"]} message{"" if stats["stored"] == 1 else "s"} · {e(human_size(stats["bytes"]))}{mode}</span>
 <form method="get" action="/"><input type="search" name="q" value="{e(q)}" placeholder="recipient, sender or subject">
 <button>Search</button></form>
 <form method="post" action="/clear"><button title="Delete every message">Delete all</button></form>

@@ -132,7 +132,8 @@ class MessagesApi(Base):
         try:
             since_ts = parse_time(since) if since else None
         except ValueError:
-            raise falcon.HTTPBadRequest(title="Invalid parameter", description="since must be an ISO 8601 time")
+            raise falcon.HTTPBadRequest(title="Invalid parameter",
+                                        description="since must be an ISO 8601 time") from None
         metas, total = self.store.query(
             to=req.get_param("to"), subject=req.get_param("subject"), since=since_ts,
             search=req.get_param("q"), limit=req.get_param_as_int("limit", min_value=1, default=API_LIMIT),
@@ -169,7 +170,7 @@ class RulesApi(Base):
         try:
             rule = self.rules.add(req.get_media())
         except RuleError as exc:
-            raise falcon.HTTPBadRequest(title="Invalid rule", description=str(exc))
+            raise falcon.HTTPBadRequest(title="Invalid rule", description=str(exc)) from exc
         resp.status = falcon.HTTP_201
         resp.media = rule.to_json()
 

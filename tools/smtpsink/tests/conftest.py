@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+
 from smtpsink.testing import smtp_sink  # noqa: F401  (the fixture other suites get through pytest_plugins)
 
 

@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from smtpsink.server import SinkServer
 from smtpsink.store import INDEX
 
