@@ -116,7 +116,7 @@ class Invalidator:
     def __init__(self, url: str | None = None, key_prefix: str | None = None):
         self.url = url
         self.prefix = key_prefix or prefix()
-        self._redis = None
+        self._redis: Any = None  # redis.Redis, made on first use (redis is imported lazily)
 
     def bump(self, token_hashes: Iterable[bytes | str]) -> bool:
         hexes = sorted({h.hex() if isinstance(h, (bytes, bytearray, memoryview)) else str(h)

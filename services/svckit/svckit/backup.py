@@ -459,6 +459,8 @@ def unpack(archive: str | Path, work: str | Path, max_size: int = DEFAULT_MAX_SI
                     raise BackupError(f"archive {archive} unpacks to more than the limit of {max_size} bytes "
                                       f"(raise it with --max-size if this is expected)")
                 source = tar.extractfile(member)
+                if source is None:
+                    raise BackupError(f"archive {archive} has a member {name} that is not a regular file")
                 digest, written = hashlib.sha256(), 0
                 fd = os.open(work / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
                 with os.fdopen(fd, "wb") as out:

@@ -29,7 +29,7 @@ from .settings import database_url  # noqa: E402
 def make_psycopg_cooperative() -> None:
     psycopg.waiting.wait = psycopg.waiting.wait_select
     # wait_conn (used while connecting) looks up a selector class bound at import time; use the current (green) one
-    psycopg.waiting.DefaultSelector = selectors.DefaultSelector
+    psycopg.waiting.DefaultSelector = selectors.DefaultSelector  # type: ignore[misc]  # rebinding on purpose
 
 
 make_psycopg_cooperative()
@@ -103,7 +103,7 @@ class Database(DependencyProvider):
     def __init__(self, service_name: str | None = None):
         self.service_name = service_name
         self.engine: Engine | None = None
-        self.sessionmaker: sessionmaker | None = None
+        self.sessionmaker: sessionmaker[Session] | None = None
         self.sessions: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
     def setup(self) -> None:
@@ -122,6 +122,7 @@ class Database(DependencyProvider):
         self.stop()
 
     def get_dependency(self, worker_ctx) -> Session:
+        assert self.sessionmaker is not None, "Database.setup() runs before any worker"
         session = self.sessionmaker()
         self.sessions[worker_ctx] = session
         return session

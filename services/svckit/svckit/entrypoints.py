@@ -78,7 +78,7 @@ def rpc(*args, **kwargs):
 
 
 class AuthContext:
-    def __init__(self, worker_ctx, secret: str, service_name: str):
+    def __init__(self, worker_ctx, secret: str | principal_mod.KeyRing, service_name: str):
         self._worker_ctx = worker_ctx
         self._secret = secret
         self._service_name = service_name

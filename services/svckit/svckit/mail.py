@@ -136,5 +136,5 @@ class TransactionalMailer(ServiceRpc):
             starttls=(env("SMTP_STARTTLS", "0") == "1"),
         )
 
-    def get_dependency(self, worker_ctx) -> Mailer:
+    def get_dependency(self, worker_ctx) -> Mailer:  # type: ignore[override]  # wraps the dispatch proxy
         return Mailer(self.via, self.smtp, super().get_dependency(worker_ctx))

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 LOCK_TIMEOUT = "5s"
 
 
-def _lock_key(name: str) -> int:
+def _lock_key(name: str | None) -> int:
     return zlib.crc32(f"pressroom-migrate:{name}".encode()) & 0x7FFFFFFF
 
 
@@ -54,7 +54,9 @@ def run_env(target_metadata) -> None:
     connection = cfg.attributes.get("connection")
     engine = None
     if connection is None:
-        engine = create_engine(cfg.get_main_option("sqlalchemy.url"))
+        url = cfg.get_main_option("sqlalchemy.url")
+        assert url is not None, "alembic config without sqlalchemy.url"
+        engine = create_engine(url)
         connection = engine.connect()
     try:
         database = connection.engine.url.database

@@ -62,7 +62,7 @@ class Outbox(DependencyProvider):
         self.database_attr = database_attr
         self.interval = interval
         self.batch = batch
-        self._wake = None
+        self._wake: Any = None  # eventlet Event while the relay runs
         self._gt = None
         self._running = False
 

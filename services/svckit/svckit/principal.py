@@ -244,7 +244,7 @@ def ring_entries(value: str) -> list[tuple[str, str]]:
     parts = [p.strip() for p in value.split(",")]
     matches = [_ENTRY.match(p) for p in parts]
     if parts and all(matches):
-        return [(m.group(1), m.group(2)) for m in matches]
+        return [(m.group(1), m.group(2)) for m in matches if m is not None]
     return [(SINGLE_KEY_ID, value)]
 
 

@@ -11,6 +11,7 @@ every nameko service's ``Auth`` dependency call it) and, for any other secret, `
 from __future__ import annotations
 
 import os
+from typing import overload
 
 SERVICES = ("identity", "crm", "dispatch", "pressbase", "billing")
 
@@ -27,6 +28,10 @@ class ConfigurationError(RuntimeError):
     """A setting that makes a (production) start unsafe; the message says which and what to do."""
 
 
+@overload
+def env(name: str, default: str) -> str: ...
+@overload
+def env(name: str, default: None = None) -> str | None: ...
 def env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default

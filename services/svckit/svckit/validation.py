@@ -7,6 +7,7 @@ raise :func:`invalid` so their message exists in both languages from the start.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, field_validator
@@ -130,7 +131,7 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc) or "body"
 
 
-def _text_for(error: dict[str, Any]) -> Text:
+def _text_for(error: Mapping[str, Any]) -> Text:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind == "pressroom":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from svckit.i18n import Text
 
@@ -29,12 +30,12 @@ class Treatment:
     note: Text | None = None
     exemption_reason: str | None = None  # BT-120 text for AE / O
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"category": self.category, "rate": str(self.rate),
                 "note": self.note.to_wire() if self.note else None, "exemption_reason": self.exemption_reason}
 
     @classmethod
-    def from_dict(cls, d: dict) -> Treatment:
+    def from_dict(cls, d: dict[str, Any]) -> Treatment:
         return cls(d["category"], Decimal(d["rate"]), Text.from_wire(d["note"]) if d.get("note") else None,
                    d.get("exemption_reason"))
 

@@ -259,7 +259,7 @@ def control_reason(field_name: str, col: Any, value: Any) -> Text | None:
 
 
 def draft_from_row(row_no: int, row: list[Any], mapping: dict[str, str],
-                   custom_defs: dict[str, tuple[str, list]] | None = None) -> Draft:
+                   custom_defs: dict[str, tuple[str, list[Any]]] | None = None) -> Draft:
     """One spreadsheet row -> Draft. ``mapping``: column number (1-based, text) -> field.
     ``custom_defs``: custom key -> (type, choices). A cell with a line break or a control character in a
     single-line field makes the row an error (it is not imported), naming the field and column."""

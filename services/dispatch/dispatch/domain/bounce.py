@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import Message
+from typing import cast
 
 BOUNCE, DELAYED, AUTO_REPLY, UNKNOWN = "bounce", "delayed", "auto_reply", "unknown"
 
@@ -48,8 +49,9 @@ def is_auto_reply(msg: Message) -> bool:
 
 
 def _is_dsn(msg: Message) -> bool:
+    report_type = msg.get_param("report-type")  # a tuple only for an RFC 2231-encoded value, never "delivery-status"
     return msg.get_content_type() == "multipart/report" and \
-        (msg.get_param("report-type") or "").lower() == "delivery-status"
+        isinstance(report_type, str) and report_type.lower() == "delivery-status"
 
 
 def _status_hard(status: str | None, reason: str) -> bool:
@@ -76,7 +78,8 @@ def _dsn_fields(msg: Message) -> list[dict[str, str]]:
         payload = part.get_payload()
         if isinstance(payload, list):
             for block in payload:
-                blocks.append({k.lower(): str(v) for k, v in block.items()})
+                # the parts of a parsed message/delivery-status payload are header blocks (Message objects)
+                blocks.append({k.lower(): str(v) for k, v in cast(Message, block).items()})
         else:  # some parsers leave it as text
             for chunk in re.split(r"\r?\n\r?\n", str(payload)):
                 fields = {}
@@ -103,7 +106,7 @@ def _text_of(msg: Message) -> str:
             try:
                 out.append(part.get_content() if hasattr(part, "get_content") else str(part.get_payload()))
             except (LookupError, UnicodeError, KeyError):
-                payload = part.get_payload(decode=True) or b""
+                payload = cast(bytes, part.get_payload(decode=True) or b"")  # decode=True on a text part: bytes
                 out.append(payload.decode("utf-8", "replace"))
     return "\n".join(out)
 
@@ -136,7 +139,7 @@ def _non_standard(msg: Message) -> BounceReport:
     try:
         temporary, permanent = all_failures(msg)
     except Exception:  # a detector choking on odd input must not lose the bounce
-        temporary, permanent = set(), set()
+        temporary, permanent = frozenset(), frozenset()
     status_m = _STATUS.search(text)
     status = status_m.group(0) if status_m and status_m.group(1) in "45" else None
     reason = _reason_line(text)
@@ -146,8 +149,8 @@ def _non_standard(msg: Message) -> BounceReport:
         hard = _status_hard(status, reason) if status else not _SOFT_WORDS.search(text)
         return BounceReport(BOUNCE, str(recipient).lower(), status, reason, hard)
     if temporary:
-        recipient = next(iter(temporary))
-        recipient = recipient.decode() if isinstance(recipient, bytes) else recipient
+        raw = next(iter(temporary))
+        recipient = raw.decode() if isinstance(raw, bytes) else raw
         return BounceReport(DELAYED, str(recipient).lower(), status, reason, False)
     subject = str(msg.get("Subject") or "").lower()
     looks_bounce = any(w in subject for w in ("undeliver", "unzustellbar", "delivery status", "failure notice",

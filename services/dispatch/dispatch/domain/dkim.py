@@ -13,12 +13,14 @@ import hashlib
 import re
 import string
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa, utils
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 #: signed in this order; each name once more than it occurs would also stop additions, but relays add nothing here
 SIGNED_HEADERS = ("from", "to", "subject", "date", "message-id", "reply-to", "mime-version", "content-type",
@@ -54,7 +56,8 @@ def generate_keys(secret: str) -> KeyPair:
                    base64.b64encode(ed_pub).decode())
 
 
-def load_private_keys(secret: str, rsa_private: bytes, ed25519_private: bytes):
+def load_private_keys(secret: str, rsa_private: bytes,
+                      ed25519_private: bytes) -> tuple[PrivateKeyTypes, ed25519.Ed25519PrivateKey]:
     f = _fernet(secret)
     rsa_key = serialization.load_pem_private_key(f.decrypt(bytes(rsa_private)), password=None)
     ed_key = ed25519.Ed25519PrivateKey.from_private_bytes(f.decrypt(bytes(ed25519_private)))
@@ -78,7 +81,7 @@ def _txt_chunks(value: str) -> list[str]:
 
 
 def dns_records(domain: str, rsa_selector: str, rsa_public: str, ed_selector: str, ed_public: str,
-                spf_include: str, dmarc_rua: str | None = None) -> list[dict]:
+                spf_include: str, dmarc_rua: str | None = None) -> list[dict[str, Any]]:
     """Exactly what the customer publishes. TXT values over 255 octets are split into strings (as DNS needs)."""
     rsa_value = f"v=DKIM1; k=rsa; p={rsa_public}"
     ed_value = f"v=DKIM1; k=ed25519; p={ed_public}"
@@ -171,16 +174,17 @@ class Signer:
         canon = [relaxed_header(*headers[last[name.encode()]]) + b"\r\n" for name in names]
         stamp = int(time.time() if now is None else now)
         out = []
-        if self.ed25519_key is not None and self.ed25519_selector:
+        ed_key, rsa_key = self.ed25519_key, self.rsa_key
+        if ed_key is not None and self.ed25519_selector:
             out.append(self._one("ed25519-sha256", self.ed25519_selector, names, bh, stamp, canon,
-                                 lambda d: self.ed25519_key.sign(d)))
-        if self.rsa_key is not None:
+                                 lambda d: ed_key.sign(d)))
+        if rsa_key is not None:
             out.append(self._one("rsa-sha256", self.rsa_selector, names, bh, stamp, canon,
-                                 lambda d: self.rsa_key.sign(d, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))))
+                                 lambda d: rsa_key.sign(d, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))))
         return b"".join(out) + raw
 
     def _one(self, algorithm: str, selector: str, names: list[str], bh: str, stamp: int, canon: list[bytes],
-             sign) -> bytes:
+             sign: Callable[[bytes], bytes]) -> bytes:
         value = (f" v=1; a={algorithm}; c=relaxed/relaxed; d={self.domain}; s={selector};\r\n"
                  f"\tt={stamp}; h={':'.join(names)};\r\n\tbh={bh};\r\n\tb=")
         data = b"".join(canon) + relaxed_header(b"DKIM-Signature", value.encode())

@@ -29,11 +29,11 @@ import html as html_lib
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, Iterator
 
-from jinja2 import TemplateSyntaxError, Undefined, nodes, pass_context
+from jinja2 import Template, TemplateSyntaxError, Undefined, nodes, pass_context
 from jinja2.exceptions import SecurityError, TemplateError
-from jinja2.runtime import LoopContext, markup_join, str_join
+from jinja2.runtime import Context, LoopContext, markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
@@ -101,7 +101,7 @@ def _size(value: Any) -> int:
 
 
 @pass_context   # (never folded at compile time)
-def _steps(context, iterable: Any):
+def _steps(context: Context, iterable: Any) -> Iterator[Any]:
     """The iterable of every ``{% for %}``: each iteration counts against MAX_STEPS."""
     for item in iterable:
         _charge(steps=1)
@@ -109,7 +109,7 @@ def _steps(context, iterable: Any):
 
 
 @pass_context
-def _concat(context, items: list) -> str:
+def _concat(context: Context, items: list[Any]) -> str:
     """``a ~ b ~ c``, counted against MAX_WORK_CHARS before it is joined (as Jinja would join it)."""
     _charge(chars=sum(len(x) if isinstance(x, str) else len(str(x)) for x in items))
     return markup_join(items) if context.eval_ctx.autoescape else str_join(items)
@@ -139,11 +139,11 @@ _COUNTED = {"center", "wordwrap", "truncate", "batch", "slice", "string", "list"
             "unique", "reverse", "map", "select", "reject", "selectattr", "rejectattr", "groupby", "dictsort"}
 
 
-def _bounded_filter(name: str, func):
+def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     pass_arg = getattr(func, "jinja_pass_arg", None)
 
     @functools.wraps(func)
-    def bounded(*args, **kwargs):
+    def bounded(*args: Any, **kwargs: Any) -> Any:
         head = 1 if pass_arg is not None else 0          # the context / eval context / environment
         value = args[head] if len(args) > head else None
         extra = list(args[head + 1:]) + list(kwargs.values())
@@ -201,10 +201,10 @@ class _Env(ImmutableSandboxedEnvironment):
             return False
         return super().is_safe_attribute(obj, attr, value)
 
-    def wrap_str_format(self, value: Any):
+    def wrap_str_format(self, value: Any) -> None:
         return None   # no str.format / format_map (their widths are unbounded): is_safe_attribute refuses them
 
-    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         ints = isinstance(left, int) and isinstance(right, int)
         if operator == "**":
             if ints and right > 0 and abs(left) > 1 and (right > MAX_INT_BITS
@@ -264,7 +264,7 @@ def _problem(field: str | None, de: str, en: str) -> TemplateProblem:
     return exc
 
 
-def _render(template, ctx: dict[str, Any], field: str, limit: int = MAX_OUTPUT_CHARS) -> str:
+def _render(template: Template, ctx: dict[str, Any], field: str, limit: int = MAX_OUTPUT_CHARS) -> str:
     """Streams the output (stopping at ``limit``) under a fresh work budget."""
     token = _budget.set(_Budget())
     try:
@@ -297,7 +297,7 @@ _CAPTURING_NODES = (nodes.Block, nodes.AssignBlock, nodes.FilterBlock)
 _NOT_ALLOWED = ("Die Vorlage versucht etwas Unerlaubtes.", "The template tries something that is not allowed.")
 
 
-def _compile(env: _Env, source: str, field: str):
+def _compile(env: _Env, source: str, field: str) -> Template:
     if len(source) > MAX_TEMPLATE_CHARS:
         raise TemplateProblem("Die Vorlage ist zu lang.", "The template is too long.")
     try:
@@ -318,14 +318,14 @@ def _compile(env: _Env, source: str, field: str):
         if node.recursive:
             raise TemplateProblem("Rekursive Schleifen sind in Vorlagen nicht erlaubt.",
                                   "Recursive loops are not allowed in templates.")
-    for node in ast.find_all(nodes.Filter):
-        if node.name == "attr":  # attribute access by string: the way around the Getattr check below
+    for filter_node in ast.find_all(nodes.Filter):
+        if filter_node.name == "attr":  # attribute access by string: the way around the Getattr check below
             raise TemplateProblem("Der Filter attr ist in Vorlagen nicht erlaubt.",
                                   "The attr filter is not allowed in templates.")
-        if node.name.startswith("_"):
+        if filter_node.name.startswith("_"):
             raise TemplateProblem(*_NOT_ALLOWED)
-    for node in ast.find_all(nodes.Getattr):
-        if node.attr.startswith("_"):
+    for getattr_node in ast.find_all(nodes.Getattr):
+        if getattr_node.attr.startswith("_"):
             raise TemplateProblem(*_NOT_ALLOWED)
     _bound(env, ast)
     try:
@@ -358,7 +358,7 @@ def _counted(node: nodes.Concat) -> nodes.Filter:
 
 def compile_templates(subject: str, html: str | None, text: str | None) -> CompiledTemplates:
     """Compile the three parts; raises TemplateProblem with ``.field`` set to the part that is wrong."""
-    parts = {}
+    parts: dict[str, Template | None] = {}
     for field, env, source in (("subject", _TEXT_ENV, subject), ("html", _HTML_ENV, html),
                                ("text", _TEXT_ENV, text if text else None)):
         if source is None:
@@ -446,7 +446,7 @@ def html_to_text(html: str) -> str:
     """A readable plain-text twin of an HTML body (links kept as "text (url)"); template tags survive."""
     text = _DROP.sub("", html)
 
-    def link(m: re.Match) -> str:
+    def link(m: re.Match[str]) -> str:
         label = _TAG.sub("", m.group(3)).strip()
         url = m.group(2).strip()
         return f"{label} ({url})" if label and label != url else url
@@ -469,7 +469,7 @@ def html_to_text(html: str) -> str:
 _HREF = re.compile(r"""(?i)(<a\b[^>]*?\bhref\s*=\s*)(["'])(https?://[^"']+)\2""")
 
 
-def rewrite_links(html: str, wrap) -> str:
+def rewrite_links(html: str, wrap: Callable[[str], str]) -> str:
     """Replace every http(s) link with ``wrap(url)`` (the signed click redirect)."""
     return _HREF.sub(lambda m: f"{m.group(1)}{m.group(2)}{html_lib.escape(wrap(html_lib.unescape(m.group(3))))}"
                      f"{m.group(2)}", html)

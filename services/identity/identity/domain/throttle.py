@@ -39,7 +39,8 @@ def ip_key(ip: str | None) -> str | None:
 def delay_after(failures: int, rule: Rule) -> float:
     if failures < rule.free:
         return 0.0
-    return min(rule.cap, rule.base * 2 ** (failures - rule.free))
+    factor: float = 2 ** (failures - rule.free)  # failures >= rule.free here: an int
+    return min(rule.cap, rule.base * factor)
 
 
 def wait_seconds(failure_times: list[datetime], rule: Rule, now: datetime) -> float:

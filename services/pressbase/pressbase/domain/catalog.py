@@ -7,7 +7,7 @@ children without a lookup. Region codes are ISO 3166-1 alpha-2 (countries) and I
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
 from svckit.i18n import Text
 
@@ -261,7 +261,7 @@ def labelled(table: dict[str, Text], codes: Iterable[str], lang: str) -> list[di
     return [{"code": c, "label": table[c].pick(lang) if c in table else c} for c in codes]
 
 
-def reference(lang: str) -> dict:
+def reference(lang: str) -> dict[str, Any]:
     """Everything a client needs to render filters and facets, in one language."""
     def flat(table: dict[str, Text]) -> list[dict[str, str]]:
         return [{"code": c, "label": t.pick(lang)} for c, t in table.items()]

@@ -27,9 +27,9 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterable, Iterator, Literal
+from typing import Any, Callable, Iterable, Iterator, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from svckit.i18n import Text
 from svckit.textsafe import one_line, without_nul
@@ -46,8 +46,8 @@ _EXT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def _code(table: dict[str, Text], what: Text):
-    def check(value):
+def _code(table: dict[str, Text], what: Text) -> Callable[[str | None], str | None]:
+    def check(value: str | None) -> str | None:
         if value is None:
             return value
         if value not in table:
@@ -56,10 +56,10 @@ def _code(table: dict[str, Text], what: Text):
     return check
 
 
-def _codes(table: dict[str, Text], what: Text):
+def _codes(table: dict[str, Text], what: Text) -> Callable[[Any], list[str]]:
     one = _code(table, what)
 
-    def check(values):
+    def check(values: Any) -> list[str]:
         seen: list[str] = []
         for v in values or ():
             one(v)
@@ -81,18 +81,18 @@ def _no_nul(value: Any, depth: int = 0) -> Any:
     return value
 
 
-def _single_line(value):
+def _single_line(value: Any) -> Any:
     return one_line(value) if isinstance(value, str) else value
 
 
-def _required_line(value):
+def _required_line(value: Any) -> Any:
     cleaned = _single_line(value)
     if isinstance(cleaned, str) and not cleaned:
         raise invalid("Darf nicht nur aus Steuerzeichen bestehen.", "Must not consist of control characters only.")
     return cleaned
 
 
-def _date(value):
+def _date(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
     text = str(value).strip()
@@ -137,17 +137,17 @@ class _Media(_Record):
 
     @field_validator("country", mode="before")
     @classmethod
-    def _upper(cls, v):
+    def _upper(cls, v: Any) -> Any:
         return v.upper() if isinstance(v, str) else v
 
     @field_validator("country")
     @classmethod
-    def _country(cls, v):
+    def _country(cls, v: str | None) -> str | None:
         return _code(catalog.COUNTRIES, Text("Land", "country"))(v)
 
     @field_validator("state")
     @classmethod
-    def _state_in_country(cls, v, info):
+    def _state_in_country(cls, v: str | None, info: ValidationInfo) -> str | None:
         if v is not None and v not in catalog.STATES.get(info.data.get("country") or "", {}):
             raise invalid("Das Bundesland/der Kanton gehört nicht zu diesem Land.",
                           "The state does not belong to this country.")
@@ -180,7 +180,7 @@ class OutletRecord(_Media):
 
     @field_validator("email")
     @classmethod
-    def _email(cls, v):
+    def _email(cls, v: str | None) -> str | None:
         if v is not None and not _EMAIL.match(v):
             raise invalid("Ungültige E-Mail-Adresse.", "Invalid e-mail address.")
         return v
@@ -196,7 +196,8 @@ class OutletLink(BaseModel):
 
 
 class JournalistRecord(_Media):
-    country: str | None = Field(None, min_length=2, max_length=2)
+    # optional for a journalist (required for an outlet): pydantic allows the wider type in a subclass
+    country: str | None = Field(None, min_length=2, max_length=2)  # type: ignore[assignment]
     gender: Literal["f", "m", "d"] | None = None
     title: str | None = Field(None, max_length=60)
     first_name: str = Field("", max_length=100)
@@ -219,19 +220,19 @@ class JournalistRecord(_Media):
 
     @field_validator("country")
     @classmethod
-    def _country(cls, v):
+    def _country(cls, v: str | None) -> str | None:
         return _code(catalog.COUNTRIES, Text("Land", "country"))(v)
 
     @field_validator("email")
     @classmethod
-    def _email(cls, v):
+    def _email(cls, v: str | None) -> str | None:
         if v is not None and not _EMAIL.match(v):
             raise invalid("Ungültige E-Mail-Adresse.", "Invalid e-mail address.")
         return v
 
     @field_validator("outlets")
     @classmethod
-    def _unique_outlets(cls, links):
+    def _unique_outlets(cls, links: list[OutletLink]) -> list[OutletLink]:
         seen: dict[str, OutletLink] = {}
         for link in links:
             seen.setdefault(link.id, link)
@@ -251,7 +252,9 @@ class ForwardFeatureRecord(_Record):
     _dates = field_validator("issue_date", "deadline", mode="before")(_date)
 
 
-MODELS = {"outlet": OutletRecord, "journalist": JournalistRecord, "forward_feature": ForwardFeatureRecord}
+MODELS: dict[str, type[_Record]] = {
+    "outlet": OutletRecord, "journalist": JournalistRecord, "forward_feature": ForwardFeatureRecord,
+}
 
 
 @dataclass
@@ -260,7 +263,7 @@ class FeedError:
     field: str
     message: Text
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"line": self.line, "field": self.field, "message": self.message.to_wire()}
 
 
@@ -294,7 +297,7 @@ class ParseReport:
 
 # --- line readers ---------------------------------------------------------------------------------------------------
 
-def _jsonl_rows(lines: Iterable[str], report: ParseReport) -> Iterator[tuple[int, dict]]:
+def _jsonl_rows(lines: Iterable[str], report: ParseReport) -> Iterator[tuple[int, dict[str, Any]]]:
     for number, raw in enumerate(lines, start=1):
         report.lines = number
         line = raw.strip()
@@ -341,7 +344,7 @@ def _csv_value(name: str, value: str) -> Any:
     return value
 
 
-def _csv_rows(lines: Iterable[str], report: ParseReport) -> Iterator[tuple[int, dict]]:
+def _csv_rows(lines: Iterable[str], report: ParseReport) -> Iterator[tuple[int, dict[str, Any]]]:
     iterator = iter(lines)
     try:
         header_line = next(iterator)

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from svckit.entitlements import DACH, PLUS, STARTING, WORLD, Entitlements
 from svckit.errors import Forbidden
@@ -56,7 +57,7 @@ class Licence:
             raise Forbidden(self.reason_no_forward_features or FORWARD_FEATURES_NOT_LICENSED,
                             reason="forward_features_not_licensed")
 
-    def to_dict(self, lang: str | None = None) -> dict:
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         """What the account may see and do; with ``lang`` also why not (the texts the refusals carry), so a client
         can say so before anyone asks."""
         data = {"phase": self.phase, "datasets": list(self.datasets), "forward_features": self.forward_features,

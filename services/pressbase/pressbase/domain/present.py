@@ -3,7 +3,10 @@ accounts that licensed PLUS, the names and salutations of journalists."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from svckit.i18n import Text
 
 from . import catalog
 from .catalog import labelled
@@ -22,7 +25,7 @@ def parse_pressbase_id(value: Any) -> tuple[str, int] | None:
         return None
 
 
-def _label(table, code, lang):
+def _label(table: Mapping[str, Text], code: str | None, lang: str) -> dict[str, Any] | None:
     if code is None:
         return None
     label = table.get(code)
@@ -33,7 +36,8 @@ def full_name(first: str | None, last: str | None, title: str | None = None) -> 
     return " ".join(p for p in (title, first, last) if p)
 
 
-def journalist(row: dict[str, Any], lang: str, plus_fields: bool, outlets: list[dict] | None = None) -> dict:
+def journalist(row: dict[str, Any], lang: str, plus_fields: bool,
+               outlets: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     data = {
         "id": row["id"],
         "pressbase_id": pressbase_id("journalist", row["id"]),
@@ -67,7 +71,7 @@ def journalist(row: dict[str, Any], lang: str, plus_fields: bool, outlets: list[
     return data
 
 
-def outlet(row: dict[str, Any], lang: str, plus_fields: bool) -> dict:
+def outlet(row: dict[str, Any], lang: str, plus_fields: bool) -> dict[str, Any]:
     data = {
         "id": row["id"],
         "pressbase_id": pressbase_id("outlet", row["id"]),
@@ -96,7 +100,7 @@ def outlet(row: dict[str, Any], lang: str, plus_fields: bool) -> dict:
     return data
 
 
-def forward_feature(row: dict[str, Any], lang: str) -> dict:
+def forward_feature(row: dict[str, Any], lang: str) -> dict[str, Any]:
     return {
         "id": row["id"],
         "outlet": {"id": row["outlet_id"], "pressbase_id": pressbase_id("outlet", row["outlet_id"]),
@@ -118,8 +122,9 @@ FACET_TABLES = {
 FREELANCE = {"1": ("freie Mitarbeit", "freelance"), "0": ("fest angestellt", "staff")}
 
 
-def facets(raw: dict[str, list[tuple[str, int]]], lang: str, outlet_names: dict[int, str]) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {}
+def facets(raw: dict[str, list[tuple[str, int]]], lang: str,
+           outlet_names: dict[int, str]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
     for group, values in raw.items():
         entries = []
         for code, count in values:
@@ -129,8 +134,8 @@ def facets(raw: dict[str, list[tuple[str, int]]], lang: str, outlet_names: dict[
                 de, en = FREELANCE.get(code, (code, code))
                 entries.append({"code": code == "1", "label": en if lang == "en" else de, "count": count})
             else:
-                entry = {"code": code, "label": (FACET_TABLES[group].get(code).pick(lang)
-                                                 if FACET_TABLES[group].get(code) else code), "count": count}
+                label = FACET_TABLES[group].get(code)
+                entry = {"code": code, "label": label.pick(lang) if label else code, "count": count}
                 if group == "topic":
                     entry["parent"] = catalog.topic_parent(code)
                 entries.append(entry)

@@ -20,6 +20,7 @@ from typing import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from .. import principal as principal_mod
@@ -60,7 +61,7 @@ class Databases:
 
     def __init__(self) -> None:
         self.ready: set[str] = set()
-        self.engines: dict[str, object] = {}
+        self.engines: dict[str, Engine] = {}
 
     def ensure(self, service: str) -> str:
         url = database_url(service)
