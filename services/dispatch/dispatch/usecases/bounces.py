@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -29,7 +30,7 @@ def process(session: Session, rcpt_tos: list[str], raw: bytes, settings: Dispatc
     """Handle one received message for each of its envelope recipients. Commits. Unknown addresses are ignored
     (answered 550 by the SMTP endpoint before DATA)."""
     now = now or utcnow()
-    results = []
+    results: list[dict[str, Any]] = []
     report = None
     for rcpt in rcpt_tos:
         parsed = tokens.parse_verp(settings.tracking_secret, rcpt, settings.verp_domain)

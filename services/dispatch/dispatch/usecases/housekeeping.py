@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from svckit.clock import utcnow
+from svckit.rows import rowcount
 
 from .. import events
 from ..db import outbox
@@ -39,8 +40,8 @@ def retire_dkim_keys(session: Session, now: datetime) -> int:
 
 
 def start_due(session: Session, now: datetime) -> int:
-    n = session.execute(text("UPDATE mailings SET state = 'sending' WHERE state = 'scheduled' "
-                             "AND scheduled_at <= :now"), {"now": now}).rowcount
+    n = rowcount(session.execute(text("UPDATE mailings SET state = 'sending' WHERE state = 'scheduled' "
+                                      "AND scheduled_at <= :now"), {"now": now}))
     session.commit()
     return n
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from svckit import entitlements
 from svckit.clock import utcnow
+from svckit.rows import rowcount
 
 from .. import events
 from ..db import outbox
@@ -24,13 +25,13 @@ def store_entitlements(session: Session, payload: dict) -> bool:
 
 def email_corrected(session: Session, payload: dict) -> int:
     """crm says a contact's address was wrong: offer the re-send for that contact's undeliverable mails."""
-    n = session.execute(text("""
+    n = rowcount(session.execute(text("""
         UPDATE deliveries SET corrected_email = :new
         WHERE account_id = :a AND contact_id = :c AND lower(email) = lower(:old)
           AND state IN ('failed', 'bounced') AND mailing_id IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.resend_of = deliveries.id)"""),
         {"a": payload["account_id"], "c": payload["contact_id"], "old": payload["old_email"],
-         "new": payload["new_email"]}).rowcount
+         "new": payload["new_email"]}))
     session.commit()
     return n
 

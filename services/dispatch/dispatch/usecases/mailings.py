@@ -16,6 +16,7 @@ from svckit.clock import utcnow
 from svckit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge, QuotaExceeded
 from svckit.i18n import Text
 from svckit.principal import Principal
+from svckit.rows import rowcount
 from svckit.textsafe import one_line
 from svckit.validation import parse, parse_uuid
 
@@ -411,9 +412,9 @@ def cancel(session: Session, p: Principal, mailing_id, now: datetime | None = No
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state not in ("scheduled", "sending"):
         raise Conflict(NOT_CANCELLABLE)
-    n = session.execute(update(Delivery).where(Delivery.mailing_id == m.id,
-                                               Delivery.state.in_(("queued", "deferred")))
-                        .values(state="cancelled", final_at=now)).rowcount
+    n = rowcount(session.execute(update(Delivery).where(Delivery.mailing_id == m.id,
+                                                        Delivery.state.in_(("queued", "deferred")))
+                                 .values(state="cancelled", final_at=now)))
     m.state = "cancelled"
     m.finished_at = now
     session.flush()

@@ -181,7 +181,7 @@ def run_export(session: Session, job_id, report_data: dict[str, Any], chunk: int
     """Write the workbook (write-only: constant memory), updating progress as it goes. Commits."""
     from openpyxl import Workbook
 
-    job = session.get(ExportJob, job_id)
+    job = session.get_one(ExportJob, job_id)
     lang = job.language
     wb = Workbook(write_only=True)
     summary = wb.create_sheet("Übersicht" if lang == "de" else "Summary")

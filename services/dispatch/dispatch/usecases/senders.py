@@ -21,6 +21,7 @@ from svckit.clock import utcnow
 from svckit.errors import Conflict, InvalidInput
 from svckit.i18n import Text
 from svckit.principal import ADMINISTRATOR, Principal
+from svckit.rows import rowcount
 from svckit.validation import Input, parse, parse_uuid
 
 from .. import schemas
@@ -179,11 +180,11 @@ def check_domain(session: Session, p: Principal, domain_id, settings: DispatchSe
     d.check = result
     d.dkim_ok = result["dkim_ok"]
     d.checked_at = now
-    if found is not None and found["dkim_rsa"]["ok"] and found["dkim_ed25519"]["ok"] and \
+    if found is not None and pending is not None and found["dkim_rsa"]["ok"] and found["dkim_ed25519"]["ok"] and \
             _promote(session, d, pending, now):
         d.check = {**result, "dkim_rsa": found["dkim_rsa"], "dkim_ed25519": found["dkim_ed25519"], "dkim_ok": True}
         d.dkim_ok = True
-    elif found is not None:
+    elif found is not None and pending is not None:   # found is only set with a pending key
         session.execute(update(DkimKey).where(DkimKey.id == pending.id).values(check=found, checked_at=now))
     session.flush()
     retire_keys(session, now, d.id)
@@ -237,7 +238,7 @@ def start_rotation(session: Session, p: Principal, domain_id, data, settings: Di
 def cancel_rotation(session: Session, p: Principal, domain_id, settings: DispatchSettings) -> None:
     p.require_role(ADMINISTRATOR)
     d = load_domain(session, p, domain_id)
-    n = session.execute(delete(DkimKey).where(DkimKey.domain_id == d.id, DkimKey.state == "pending")).rowcount
+    n = rowcount(session.execute(delete(DkimKey).where(DkimKey.domain_id == d.id, DkimKey.state == "pending")))
     if not n:
         raise Conflict(NO_ROTATION, reason="no_rotation")
 
@@ -247,7 +248,7 @@ def retire_keys(session: Session, now: datetime | None = None, domain_id=None) -
     stmt = delete(DkimKey).where(DkimKey.state == "retiring", DkimKey.retire_after <= _now(now))
     if domain_id is not None:
         stmt = stmt.where(DkimKey.domain_id == domain_id)
-    return session.execute(stmt).rowcount
+    return rowcount(session.execute(stmt))
 
 
 def update_domain(session: Session, p: Principal, domain_id, data, settings: DispatchSettings) -> dict:

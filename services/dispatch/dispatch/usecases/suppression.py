@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from svckit.errors import Forbidden, NotFound
 from svckit.i18n import Text
 from svckit.principal import ADMINISTRATOR, Principal
+from svckit.rows import rowcount
 from svckit.textsafe import like_contains
 from svckit.validation import check_line, parse, parse_uuid
 
@@ -61,14 +62,14 @@ def suppress(session: Session, account_id, address: str, reason: str, detail: di
     detail = dict(detail or {})
     mailing = detail.get("mailing_id")
     mailing = str(mailing) if mailing and _UUID.match(str(mailing)) else None
-    return session.execute(text("""
+    return rowcount(session.execute(text("""
         INSERT INTO suppressions (account_id, address, reason, detail, mailing_id, client_id)
         SELECT :a, :addr, :r, CAST(:d AS jsonb), m.id, CASE WHEN :scoped THEN m.client_id END
         FROM (SELECT 1) AS one
         LEFT JOIN mailings m ON m.id = CAST(:m AS uuid) AND m.account_id = CAST(:a AS uuid)
         ON CONFLICT ON CONSTRAINT uq_suppressions_account_id_address_client_id DO NOTHING"""),
         {"a": str(account_id), "addr": normalise(address), "r": reason, "d": json.dumps(detail), "m": mailing,
-         "scoped": reason in CLIENT_SCOPED}).rowcount > 0
+         "scoped": reason in CLIENT_SCOPED})) > 0
 
 
 def suppressed(session: Session, account_id, emails: Iterable[str]) -> dict[str, str]:

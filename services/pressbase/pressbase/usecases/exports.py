@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from svckit.errors import InvalidInput, NotFound
 from svckit.i18n import Text
 from svckit.principal import Principal
+from svckit.rows import rowcount
 from svckit.textsafe import safe_cell
 
 from ..db.models import Export, Selection
@@ -273,5 +274,5 @@ def chunk(session: Session, principal: Principal, export_id, offset: int, size: 
 
 def expire(session: Session) -> int:
     """Drop files past their time; the log entries stay."""
-    return session.execute(text("UPDATE exports SET content = NULL WHERE content IS NOT NULL AND expires_at < now()")
-                           ).rowcount
+    return rowcount(session.execute(
+        text("UPDATE exports SET content = NULL WHERE content IS NOT NULL AND expires_at < now()")))

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from svckit import entitlements
+from svckit.rows import rowcount
 
 from ..db.models import account_entitlements
 
@@ -30,9 +31,9 @@ def purge_account(session: Session, account_id: str) -> dict[str, int]:
     aid = uuid.UUID(str(account_id))
     deleted = {}
     for table in ACCOUNT_TABLES:   # selection_items go with their selections (ON DELETE CASCADE)
-        deleted[table] = session.execute(text(f"DELETE FROM {table} WHERE account_id = :a"), {"a": aid}).rowcount  # noqa: S608 -- table names from a fixed tuple, values bound
-    deleted["account_entitlements"] = session.execute(
-        text("DELETE FROM account_entitlements WHERE account_id = :a"), {"a": aid}).rowcount
+        deleted[table] = rowcount(session.execute(text(f"DELETE FROM {table} WHERE account_id = :a"), {"a": aid}))  # noqa: S608 -- table names from a fixed tuple, values bound
+    deleted["account_entitlements"] = rowcount(session.execute(
+        text("DELETE FROM account_entitlements WHERE account_id = :a"), {"a": aid}))
     return deleted
 
 
@@ -40,8 +41,8 @@ def erase_person(session: Session, account_id: str, contact_id: str | None) -> i
     """A contact the account erased in crm: forget that it came from the pressbase (no more change offers)."""
     if not contact_id:
         return 0
-    return session.execute(text("DELETE FROM transfer_links WHERE account_id = :a AND contact_id = :c"),
-                           {"a": uuid.UUID(str(account_id)), "c": str(contact_id)}).rowcount
+    return rowcount(session.execute(text("DELETE FROM transfer_links WHERE account_id = :a AND contact_id = :c"),
+                                    {"a": uuid.UUID(str(account_id)), "c": str(contact_id)}))
 
 
 def export_account_data(session: Session, account_id: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from svckit.errors import InvalidInput, NotFound, QuotaExceeded
 from svckit.i18n import Text
 from svckit.principal import Principal
+from svckit.rows import rowcount
 from svckit.validation import parse
 
 from ..db import search_sql
@@ -187,11 +188,11 @@ def add_items(session: Session, principal: Principal, licence: Licence, selectio
 
 
 def _insert_items(session: Session, selection: Selection, kind: str, ids: list[int]) -> int:
-    have = session.execute(select(func.count()).where(SelectionItem.selection_id == selection.id)).scalar()
-    inserted = session.execute(text(
+    have = session.execute(select(func.count()).where(SelectionItem.selection_id == selection.id)).scalar_one()
+    inserted = rowcount(session.execute(text(
         "INSERT INTO selection_items (selection_id, item_kind, item_id) "
         "SELECT :s, :k, unnest(CAST(:ids AS bigint[])) ON CONFLICT DO NOTHING"),
-        {"s": selection.id, "k": kind, "ids": ids}).rowcount
+        {"s": selection.id, "k": kind, "ids": ids}))
     if have + inserted > MAX_ITEMS:
         raise QuotaExceeded(TOO_MANY.format(n=f"{MAX_ITEMS:,}".replace(",", ".")), limit=MAX_ITEMS)
     return inserted
@@ -202,6 +203,8 @@ def add_from_search(session: Session, principal: Principal, licence: Licence, se
     """Add up to ``max`` results of a search (best first) to a list."""
     if selection.kind != "list":
         raise InvalidInput(NOT_A_LIST, fields={"selection_id": NOT_A_LIST})
+    params: JournalistSearch | OutletSearch
+    searcher: search_uc.JournalistSearcher | search_uc.OutletSearcher
     if selection.target == "journalists":
         params = parse(JournalistSearch, {"q": data.q, "filters": data.filters, "prefix": False, "facets": False,
                                           "limit": 100})
@@ -223,9 +226,9 @@ def remove_items(session: Session, selection: Selection, data: SelectionItems) -
     removed = 0
     for kind, ids in (("journalist", data.journalist_ids), ("outlet", data.outlet_ids)):
         if ids:
-            removed += session.execute(text(
+            removed += rowcount(session.execute(text(
                 "DELETE FROM selection_items WHERE selection_id = :s AND item_kind = :k "
-                "AND item_id = ANY(CAST(:ids AS bigint[]))"), {"s": selection.id, "k": kind, "ids": ids}).rowcount
+                "AND item_id = ANY(CAST(:ids AS bigint[]))"), {"s": selection.id, "k": kind, "ids": ids}))
     return {"removed": removed}
 
 
@@ -304,8 +307,8 @@ def count_members(session: Session, licence: Licence, selection: Selection) -> i
 def list_members(session: Session, principal: Principal, licence: Licence, selection: Selection,
                  paging: Paging) -> dict[str, Any]:
     """The current records of a selection, journalists first, each kind in id order."""
-    cursor = decode_cursor(paging.cursor, "members") if paging.cursor else {"k": "journalist", "id": 0}
-    kind, after = cursor.get("k"), cursor.get("id")
+    cursor = decode_cursor(paging.cursor, "members") or {"k": "journalist", "id": 0}
+    kind, after = cursor.get("k"), cursor["id"]   # decode_cursor makes sure of an int id
     if kind not in ("journalist", "outlet"):
         raise InvalidInput(fields={"cursor": Text("Ungültiger Cursor.", "Invalid cursor.")})
     items: list[dict] = []
@@ -346,8 +349,8 @@ RECIPIENT_OUTLETS = ("SELECT id, name, email, language, media_type FROM outlets 
 
 def resolve(session: Session, licence: Licence, selection: Selection, cursor: str | None, limit: int) -> dict:
     """One page of recipients (docs/contracts.md "Recipients"): journalists, then outlets' newsroom addresses."""
-    position = decode_cursor(cursor, "recipients") if cursor else {"k": "journalist", "id": 0}
-    kind, after = position.get("k"), position.get("id")
+    position = decode_cursor(cursor, "recipients") or {"k": "journalist", "id": 0}
+    kind, after = position.get("k"), position["id"]   # decode_cursor makes sure of an int id
     if kind not in ("journalist", "outlet"):
         raise InvalidInput(fields={"cursor": Text("Ungültiger Cursor.", "Invalid cursor.")})
     recipients: list[dict] = []

@@ -183,7 +183,7 @@ def changes(session: Session, principal: Principal, licence: Licence, client_id:
     """Transferred journalists of a client whose pressbase record changed (or was deleted) since the transfer."""
     principal.check_client(client_id)
     account = principal.require_account()
-    cursor = decode_cursor(paging.cursor, "changes") if paging.cursor else {"id": 0}
+    cursor = decode_cursor(paging.cursor, "changes") or {"id": 0}
     items: list[dict] = []
     after = cursor["id"]
     scanned_to = after
@@ -277,5 +277,5 @@ def changed_links(session: Session, import_id: int) -> list[dict[str, Any]]:
     if not ids:
         return []
     rows = session.execute(text(CONTACT_FIELDS), {"ids": ids, "ds": ["dach", "plus", "world"], "plus": False}).all()
-    changed_at = session.execute(text("SELECT now()")).scalar().isoformat()
+    changed_at = session.execute(text("SELECT now()")).scalar_one().isoformat()
     return [{"pressbase_id": f"J-{r[0]}", "record": _one_line_fields(r[2]), "changed_at": changed_at} for r in rows]

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import os
 import uuid
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine, RootTransaction
 from sqlalchemy.orm import Session
 
 from .. import principal as principal_mod
@@ -137,7 +137,8 @@ def service_config(amqp_uri, databases):
 
 
 @pytest.fixture
-def run_services(service_config, databases):
+def run_services(service_config: Callable[..., dict[str, Any]],
+                 databases: Databases) -> Iterator[Callable[..., Any]]:
     """Start real nameko services; their databases are truncated after the test."""
     from nameko.runners import ServiceRunner
 
@@ -187,9 +188,9 @@ def rpc_as(amqp_uri):
 
 
 @pytest.fixture
-def db_session(databases):
+def db_session(databases: Databases) -> Iterator[Callable[[str], Session]]:
     """``db_session("crm")``: a session in a transaction rolled back after the test (savepoints for commits)."""
-    opened: list[tuple] = []
+    opened: list[tuple[Connection, RootTransaction, Session]] = []
 
     def make(service: str) -> Session:
         conn = databases.engine(service).connect()
