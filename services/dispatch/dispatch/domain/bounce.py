@@ -49,7 +49,8 @@ def is_auto_reply(msg: Message) -> bool:
 
 
 def _is_dsn(msg: Message) -> bool:
-    report_type = msg.get_param("report-type")  # a tuple only for an RFC 2231-encoded value, never "delivery-status"
+    # a tuple for an RFC 2231-encoded value (DSN generators do not encode it): not read as a DSN (it raised before)
+    report_type = msg.get_param("report-type")
     return msg.get_content_type() == "multipart/report" and \
         isinstance(report_type, str) and report_type.lower() == "delivery-status"
 
