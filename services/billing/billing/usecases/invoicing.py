@@ -116,7 +116,7 @@ def _render_batch(session_factory: Callable[[], Session], limit: int) -> int:
             if inv is None:
                 continue
             try:
-                render_one(session, session.get(m.Invoice, invoice_id))
+                render_one(session, session.get_one(m.Invoice, invoice_id))
                 session.commit()
             except Exception:  # one broken document must not stop the others; the next run tries again
                 log.exception("rendering invoice %s failed", invoice_id)
@@ -184,10 +184,12 @@ def _deliver_batch(session_factory: Callable[[], Session], send: Callable[[Trans
             delivery = repo.lock_delivery(session, invoice_id)
             if delivery is None:
                 continue
-            inv = session.get(m.Invoice, invoice_id)
+            inv = session.get_one(m.Invoice, invoice_id)   # the delivery row references it
             doc = repo.document(session, invoice_id)
             delivery.attempts += 1
             try:
+                if doc is None or delivery.recipient is None:   # pending_deliveries joins the document
+                    raise LookupError(f"invoice {inv.number} has no document or no recipient")
                 send(invoice_mail(inv, doc.pdf, delivery.recipient))
             except Exception as exc:  # the relay is down: try again on the next run
                 log.warning("invoice mail %s failed: %s", inv.number, exc)
@@ -270,7 +272,7 @@ def credit_note(session: Session, cat: Catalogue, invoice_id, amount_cents: int 
             "Höchstens der noch nicht gutgeschriebene Nettobetrag ({open}).",
             "At most the net amount not yet credited ({open_en}).").format(
             open=money.fmt(open_net, "de"), open_en=money.fmt(open_net, "en"))})
-    row = session.execute(select(m.Subscription).where(m.Subscription.account_id == original.account_id)).scalar()
+    row = session.execute(select(m.Subscription).where(m.Subscription.account_id == original.account_id)).scalar_one()
     name = Text("Gutschrift zu Rechnung {n}", "Credit for invoice {n}").format(n=original.number)
     line = pricing.Line("credit", name, amount, original.period_from, original.period_to)
     return issue(session, cat, row, "credit_note", [line], today, doc_type="credit_note", corrects=original,

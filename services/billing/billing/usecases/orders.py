@@ -61,6 +61,7 @@ def validate(cat: Catalogue, order: OrderInput, today: date, written: bool = Fal
         plan = None
     if fields:
         raise InvalidInput(fields=fields)
+    assert plan is not None, "a refused plan always names its fields"
     return plan
 
 
@@ -124,7 +125,9 @@ def activate(session: Session, cat: Catalogue, order_id, identity, actor, today:
     id, so a retry after a failure half way creates nothing twice."""
     order = load(session, order_id, lock=True)
     if order.state == "activated":
-        return repo.subscription_row(session, order.account_id)
+        row = repo.subscription_row(session, order.account_id)
+        assert row is not None, "an activated order has its subscription"
+        return row
     if order.state == "rejected":
         raise Conflict(Text("Die Bestellung wurde abgelehnt.", "The order was rejected."))
     result = identity.create_account(identity_payload(order))

@@ -33,6 +33,14 @@ from ..domain.catalogue import Catalogue
 from ..events import ACCOUNT_PURGE_REQUESTED, ACCOUNT_PURGED, purge_requested, purged
 from . import entitlements, invoicing
 
+
+def _subscription(session: Session, account_id: Any, lock: bool = False) -> m.Subscription:
+    """The account's subscription row: billing jobs are only scheduled for accounts that have one."""
+    row = repo.subscription_row(session, account_id, lock=lock)
+    if row is None:
+        raise LookupError(f"billing job for account {account_id} without a subscription")
+    return row
+
 log = logging.getLogger(__name__)
 
 KINDS = ("quarterly", "usage", "renewal", "end", "purge")
@@ -151,7 +159,7 @@ class Runner:
 
     # --- the jobs ---------------------------------------------------------------------------------------------------
     def _quarterly(self, session: Session, account_id, due: date, today: date, invoice_id=None):
-        row = repo.subscription_row(session, account_id, lock=True)
+        row = _subscription(session, account_id, lock=True)
         sub = repo.to_domain(session, row)
         lines = sub.quarterly_lines(self.cat, due)
         if not lines:
@@ -162,7 +170,7 @@ class Runner:
         return inv
 
     def _usage(self, session: Session, account_id, month: date, today: date, invoice_id=None):
-        row = repo.subscription_row(session, account_id)
+        row = _subscription(session, account_id)
         reg = lifecycle.regular_start(row.start_date)
         if dates.month_start(reg) == month:  # the starting phase is free: count from the regular start only
             since = datetime.combine(reg, time(), tzinfo=UTC)
@@ -189,7 +197,7 @@ class Runner:
         return None
 
     def _end(self, session: Session, account_id, ends_on: date, today: date, invoice_id=None):
-        row = repo.subscription_row(session, account_id, lock=True)
+        row = _subscription(session, account_id, lock=True)
         row.state = "ended"
         repo.audit(session, _system(account_id), "subscription.ended", account_id, ends_on.isoformat())
         if self.send_mail is not None:
@@ -200,7 +208,7 @@ class Runner:
         """Billing keeps invoices (10 years, § 147 AO / GoBD) with their own recipient snapshot, the job ledger and
         its audit log; it deletes the orders (contact persons, terms records), the plan history, usage data,
         entitlement state and individual contract documents, and blanks the subscription's customer data."""
-        row = repo.subscription_row(session, account_id, lock=True)
+        row = _subscription(session, account_id, lock=True)
         self.stage(session, ACCOUNT_PURGE_REQUESTED, purge_requested(account_id, self.now()))
         session.execute(delete(m.Order).where(m.Order.account_id == account_id))
         session.execute(delete(m.PlanEntry).where(m.PlanEntry.subscription_id == row.id))
@@ -222,6 +230,7 @@ class Runner:
             return
         lang = lm.get("language") or row.customer.get("language") or "de"
         purge_on = lifecycle.Status(row.start_date, ends_on=ends_on).purge_on()
+        assert purge_on is not None, "with an end date there is a purge date"
         if lang == "en":
             subject = "Your Pressroom subscription has ended: export your data"
             text = (f"Your Pressroom subscription ended on {ends_on.isoformat()}. You can download a full export of "

@@ -52,7 +52,7 @@ def view(session: Session, cat: Catalogue, row: m.Subscription, today: date) -> 
             "notice_deadline": lifecycle.notice_deadline(today.year).isoformat(),
             "would_end_on": lifecycle.cancellation_end(sub.start, today)[0].isoformat(),
         },
-        "purge_on": st.purge_on().isoformat() if st.purge_on() else None,
+        "purge_on": purge_on.isoformat() if (purge_on := st.purge_on()) else None,
         "plan": {**plan.to_dict(), "monthly_net_cents": monthly_cents(cat, plan, sub.overrides)},
         "scheduled": [{"valid_from": e.valid_from.isoformat(), **e.plan.to_dict(),
                        "monthly_net_cents": monthly_cents(cat, e.plan, sub.overrides)}
@@ -69,6 +69,7 @@ def view(session: Session, cat: Catalogue, row: m.Subscription, today: date) -> 
 def cancel(session: Session, cat: Catalogue, account_id, today: date, actor, stage) -> m.Subscription:
     row = row_for(session, account_id, lock=True)
     sub = repo.to_domain(session, row).cancel(today)
+    assert sub.ends_on is not None, "cancel() sets the end date"
     repo.save(session, row, sub, entries_changed=False)
     repo.audit(session, actor, "subscription.cancelled", row.account_id, None,
                {"received": today.isoformat(), "ends_on": sub.ends_on.isoformat()})
