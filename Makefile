@@ -12,7 +12,8 @@ test: bootstrap-test web            ## install what is missing, build the web ap
 	cd gateway/web && npm run --silent check
 	$(PY) -m ruff check .
 	$(PY) -m mypy services/svckit/svckit services/*/*/domain \
-		services/pressbase/pressbase/usecases services/dispatch/dispatch/usecases services/billing/billing/usecases
+		services/crm/crm/usecases services/pressbase/pressbase/usecases services/dispatch/dispatch/usecases \
+		services/billing/billing/usecases
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 screenshots: bootstrap-test web     ## refresh docs/screenshots on purpose (the walks write to a temporary folder otherwise)

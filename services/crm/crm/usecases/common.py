@@ -6,7 +6,7 @@ import base64
 import json
 import uuid
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -15,7 +15,14 @@ from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.validation import parse_uuid
 
-T = TypeVar("T")
+
+class _AccountRow(Protocol):
+    """A model :func:`load` can read: an id and the owning account."""
+    id: Any
+    account_id: Any
+
+
+T = TypeVar("T", bound=_AccountRow)
 
 NOT_FOUND = {
     "contact": Text("Kontakt nicht gefunden.", "Contact not found."),

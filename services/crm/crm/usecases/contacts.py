@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import and_, delete, select, tuple_, update
+from sqlalchemy import Row, and_, delete, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from svckit.errors import InvalidInput, NotFound
@@ -31,7 +31,8 @@ FIELDS = ("kind", "gender", "title", "first_name", "last_name", "org_name", "org
 
 # --- derived values --------------------------------------------------------------------------------------------------
 
-def person_of(c: Contact) -> salutation.Person:
+def person_of(c: Contact | Row[Any]) -> salutation.Person:
+    """From a Contact or a row with the same columns (recipients.RECIPIENT_COLUMNS)."""
     return salutation.Person(gender=c.gender, title=c.title, first_name=c.first_name, last_name=c.last_name,
                              language=c.language, country=c.country, informal=c.informal, kind=c.kind,
                              override=c.letter_salutation)
@@ -179,7 +180,7 @@ def update_contact(session: Session, principal: Principal, contact_id: Any, data
     if "tags" in changes and changes["tags"] is not None:
         c.tags = _clean_tags(changes["tags"])
     if "phones" in changes and changes["phones"] is not None:
-        c.phones = [p.model_dump() for p in data.phones]
+        c.phones = [p.model_dump() for p in data.phones or []]   # not None here (see the condition)
     if "custom" in changes and changes["custom"] is not None:
         merged = {**(c.custom or {}), **changes["custom"]}
         c.custom = custom_values(session, c.account_id, {k: v for k, v in merged.items() if v is not None})
@@ -225,9 +226,9 @@ def search(session: Session, principal: Principal, f: ContactFilter, page: Page)
         match = and_(*[Contact.search_text.like(folding.like_pattern(t)) for t in tokens])
         rows = _text_search(session, conds, match, page.limit + 1)
     else:
-        rows = session.execute(select(Contact, ContactEmail.email, ContactEmail.state)
-                               .select_from(repo.primary_email_join()).where(*conds)
-                               .order_by(Contact.name_key, Contact.id).limit(page.limit + 1)).all()
+        rows = list(session.execute(select(Contact, ContactEmail.email, ContactEmail.state)
+                                    .select_from(repo.primary_email_join()).where(*conds)
+                                    .order_by(Contact.name_key, Contact.id).limit(page.limit + 1)).all())
     more = len(rows) > page.limit
     rows = rows[:page.limit]
     items = [summary(c, email, state) for c, email, state in rows]

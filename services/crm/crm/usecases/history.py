@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from svckit.principal import Principal
+from svckit.rows import rowcount
 from svckit.validation import parse_uuid
 
 from ..db.models import Contact, HistoryEntry, HistoryFile, StoredFile
@@ -89,4 +90,4 @@ def record_mailing(session: Session, payload: dict, now: datetime) -> int:
         return 0
     stmt = insert(HistoryEntry).values(rows).on_conflict_do_nothing(
         index_elements=["contact_id", "ref"], index_where=HistoryEntry.ref.isnot(None))
-    return session.execute(stmt).rowcount
+    return rowcount(session.execute(stmt))

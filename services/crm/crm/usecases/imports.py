@@ -233,7 +233,7 @@ def start_run(session: Session, principal: Principal, jobs, import_id: Any, data
         imp.analysis = {k: v for k, v in (imp.analysis or {}).items() if k != "dry_run"}
     else:
         _check_bound_to_dry_run(imp, settings)
-    params = {"import_id": str(imp.id), "client_id": str(data.client_id), "strategy": data.strategy,
+    params: dict[str, Any] = {"import_id": str(imp.id), "client_id": str(data.client_id), "strategy": data.strategy,
               "list_id": str(data.list_id) if data.list_id else None, "dry": dry}
     if not dry:
         params["bound"] = settings   # the job checks again that the import still has these settings
@@ -268,5 +268,5 @@ def report(session: Session, principal: Principal, import_id: Any, run: str, out
             "next_cursor": encode_cursor(rows[-1].row_no) if more and rows else None}
 
 
-def file_of(session: Session, imp: Import) -> StoredFile:
+def file_of(session: Session, imp: Import) -> StoredFile | None:
     return session.get(StoredFile, imp.file_id)

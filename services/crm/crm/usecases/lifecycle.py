@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from svckit import entitlements as ent
+from svckit.rows import rowcount
 
 from ..db import contacts as repo
 from ..db.models import (
@@ -58,8 +59,8 @@ def delete_client(session: Session, storage: Storage, payload: dict) -> int:
     session.execute(delete(StoredFile).where(StoredFile.account_id == account_id, StoredFile.client_id == client_id))
     for model in (DistributionList, Event, MediaFolder):
         session.execute(delete(model).where(model.account_id == account_id, model.client_id == client_id))
-    n = session.execute(delete(Contact).where(Contact.account_id == account_id,
-                                              Contact.client_id == client_id)).rowcount
+    n = rowcount(session.execute(delete(Contact).where(Contact.account_id == account_id,
+                                                       Contact.client_id == client_id)))
     session.execute(delete(Job).where(Job.account_id == account_id, Job.client_id == client_id))
     session.flush()
     for key in keys:

@@ -134,7 +134,7 @@ def list_folders(session: Session, principal: Principal, client_id: Any, parent_
 def update_folder(session: Session, principal: Principal, folder_id: Any, data: FolderUpdate) -> dict:
     f = _folder(session, principal, folder_id, write=True)
     changes = data.model_dump(exclude_unset=True)
-    if changes.get("name"):
+    if data.name:   # set and not empty (as changes.get("name"))
         if "/" in data.name or "\\" in data.name:
             raise InvalidInput(fields={"name": Text("Der Name darf keine Schrägstriche enthalten.",
                                                      "The name must not contain slashes.")})
@@ -144,7 +144,7 @@ def update_folder(session: Session, principal: Principal, folder_id: Any, data: 
             parent = _folder(session, principal, data.parent_id, write=True)
             if parent.client_id != f.client_id:
                 raise InvalidInput(fields={"parent_id": OTHER_CLIENT})
-            walk = parent
+            walk: MediaFolder | None = parent
             while walk is not None:
                 if walk.id == f.id:
                     raise InvalidInput(fields={"parent_id": CYCLE})
@@ -194,7 +194,7 @@ def get_file(session: Session, principal: Principal, file_id: Any) -> dict:
 def update_file(session: Session, principal: Principal, file_id: Any, data: FileUpdate) -> dict:
     f = _file(session, principal, file_id, write=True)
     changes = data.model_dump(exclude_unset=True)
-    if changes.get("name"):
+    if data.name:   # set and not empty (as changes.get("name"))
         f.name = data.name
     if changes.get("folder_id"):
         folder = _folder(session, principal, data.folder_id, write=True)

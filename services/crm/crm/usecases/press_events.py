@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from svckit.errors import InvalidInput, NotFound
 from svckit.i18n import Text
 from svckit.principal import Principal
+from svckit.rows import rowcount
 from svckit.validation import parse_uuid
 
 from ..db import contacts as repo
@@ -124,7 +125,7 @@ def remove_participant(session: Session, principal: Principal, event_id: Any, co
     e = visible_event(session, principal, event_id, write=True)
     n = session.execute(delete(Participant).where(Participant.event_id == e.id,
                                                   Participant.contact_id == parse_uuid(contact_id, "contact_id")))
-    if n.rowcount == 0:
+    if rowcount(n) == 0:
         raise NotFound(NOT_FOUND["participant"])
     session.flush()
 

@@ -78,7 +78,7 @@ def import_contacts(session: Session, principal: Principal, client_id: Any, raw_
             continue
         match = by_email.get(str(r.email).lower()) if r.email else None
         if match is not None:
-            c = session.get(Contact, match)
+            c = session.get_one(Contact, match)   # found by e-mail just above
             if c.pressbase_id is None:
                 c.pressbase_id = r.pressbase_id
                 linked[r.pressbase_id] = c.id
@@ -159,6 +159,7 @@ def update_contacts(session: Session, principal: Principal, client_id: Any, upda
                     if e.email_norm != new.lower() and not e.is_primary]
             old, new_primary = set_emails(session, c, [{"email": new, "primary": True}] + kept)
             if old and old.lower() != new.lower():
+                assert new_primary is not None, "set_emails was given a primary address"
                 out_events.append((events.CONTACT_EMAIL_CORRECTED,
                                    events.contact_email_corrected(c.account_id, c.id, old, new_primary)))
         c.updated_by = user_uuid(principal)
@@ -194,6 +195,7 @@ def receive_updates(session: Session, principal: Principal, raw_records: Any, no
         ContactEmail.contact_id.in_([c.id for c in contacts]), ContactEmail.is_primary)).all())
     received_at = now.isoformat()
     for c in contacts:
+        assert c.pressbase_id is not None, "selected by pressbase_id"
         r = records[c.pressbase_id]
         changes = _diff(c, primaries.get(c.id), r)
         c.pressbase_pending = {"changes": changes, "received_at": received_at} if changes else None
@@ -226,12 +228,14 @@ def apply(session: Session, principal: Principal, contact_id: Any, fields: Any) 
                     if e.email_norm != new.lower() and not e.is_primary]
             old, new_primary = set_emails(session, c, [{"email": new, "primary": True}] + kept)
             if old and old.lower() != new.lower():
+                assert new_primary is not None, "set_emails was given a primary address"
                 out_events.append((events.CONTACT_EMAIL_CORRECTED,
                                    events.contact_email_corrected(c.account_id, c.id, old, new_primary)))
         else:
             setattr(c, f, changes[f]["new"])
     rest = {k: v for k, v in changes.items() if k not in chosen}
-    c.pressbase_pending = {**c.pressbase_pending, "changes": rest} if rest else None
+    # pressbase_pending is set here: the changes came from it
+    c.pressbase_pending = {**(c.pressbase_pending or {}), "changes": rest} if rest else None
     c.updated_by = user_uuid(principal)
     emails = repo.emails_of(session, [c.id])[c.id]
     refresh_derived(c, [e.email for e in emails])

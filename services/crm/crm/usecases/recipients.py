@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from svckit.errors import InvalidInput
@@ -26,7 +26,7 @@ RECIPIENT_COLUMNS = (Contact.id, Contact.client_id, Contact.kind, Contact.gender
 LIMIT = Text("Das Limit muss zwischen 1 und 1000 liegen.", "The limit must be between 1 and 1000.")
 
 
-def recipient(c: Contact, email: str | None, state: str | None) -> dict[str, Any]:
+def recipient(c: Contact | Row[Any], email: str | None, state: str | None) -> dict[str, Any]:
     return {"contact_id": str(c.id), "client_id": str(c.client_id), "email": email,
             "email_valid": bool(email) and state != "invalid",
             "salutation": salutation.salutation_word(c.gender, c.language),
@@ -43,6 +43,7 @@ def source_query(session: Session, principal: Principal, source: Any):
         return member_source(visible_list(session, principal, src.list_id), base=Contact.__table__)
     scope = Scope(principal)
     conds = repo.conditions(scope.account_id, scope.clients, None)
+    assert src.contact_ids is not None, "RecipientSource has exactly one of list_id, contact_ids"
     conds.append(Contact.id.in_(list(dict.fromkeys(src.contact_ids))))
     return Contact.__table__, conds, Contact.id
 
