@@ -11,9 +11,7 @@ run: bootstrap migrate seed web start   ## install what is missing, migrate, see
 test: bootstrap-test web            ## install what is missing, build the web app and run every test
 	cd gateway/web && npm run --silent check
 	$(PY) -m ruff check .
-	$(PY) -m mypy services/svckit/svckit services/*/*/domain \
-		services/crm/crm/usecases services/pressbase/pressbase/usecases services/dispatch/dispatch/usecases \
-		services/billing/billing/usecases
+	$(PY) -m mypy services/svckit/svckit services/*/*/domain services/*/*/usecases
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 screenshots: bootstrap-test web     ## refresh docs/screenshots on purpose (the walks write to a temporary folder otherwise)

@@ -8,6 +8,7 @@ account (create, rename, delete, rights) whatever their own data rights are.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -68,7 +69,7 @@ def _name_free(work: Work, account_id, name: str, except_id=None) -> None:
 
 
 def add_client(work: Work, account: Account, name: str, description: str = "",
-               full_access_for: list = ()) -> Client:
+               full_access_for: Sequence[Any] = ()) -> Client:
     _name_free(work, account.id, name)
     client = Client(id=uuid.uuid4(), account_id=account.id, name=name, description=description or "")
     work.db.add(client)

@@ -129,7 +129,7 @@ def two_factor_method(user: User, account: Account | None) -> str | None:
 
 
 def user_dict(user: User, account: Account | None, rights: dict[str, str] | None = None) -> dict[str, Any]:
-    data = {
+    data: dict[str, Any] = {
         "id": str(user.id), "kind": user.kind, "email": user.email, "first_name": user.first_name,
         "last_name": user.last_name, "salutation": user.salutation, "language": user.language,
         "active": user.active, "roles": roles_of(user, account),

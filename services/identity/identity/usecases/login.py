@@ -278,7 +278,7 @@ def verify_second_factor(work: Work, token: Any, code: str) -> dict[str, Any]:
     if blocked:
         _refuse(blocked)
     # the user's row is locked: parallel guesses on several challenges queue up behind each other's count
-    user = work.db.get(User, challenge.user_id, with_for_update=True)
+    user = work.db.get_one(User, challenge.user_id, with_for_update=True)   # a challenge's user exists (FK)
     account = work.db.get(Account, user.account_id) if user.account_id else None
     if not user.active:
         raise Forbidden(DEACTIVATED)
@@ -339,15 +339,15 @@ def resend_code(work: Work, token: Any) -> dict[str, Any]:
         _refuse(blocked)
     if challenge.method != "email":
         raise InvalidInput(NOT_BY_MAIL, fields={"challenge": NOT_BY_MAIL})
-    user = work.db.get(User, challenge.user_id)
+    user = work.db.get_one(User, challenge.user_id)   # a challenge's user exists (FK)
     wait, locked = codes.second_factor_wait(second_factor_count(user), work.now)
     if locked:
         raise_locked(wait)
-    wait = codes.resend_wait(challenge.last_sent_at, challenge.sends, work.now)
-    if wait is None:
+    resend = codes.resend_wait(challenge.last_sent_at, challenge.sends, work.now)
+    if resend is None:
         raise TooManyRequests(NO_MORE_CODES)
-    if wait > 0:
-        seconds = max(1, math.ceil(wait))
+    if resend > 0:
+        seconds = max(1, math.ceil(resend))
         raise TooManyRequests(RESEND_WAIT.format(seconds=seconds), retry_after=seconds)
     _send_code(work, challenge, user)
     work.commit()

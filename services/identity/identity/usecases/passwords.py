@@ -114,6 +114,7 @@ def reset_password(work: Work, email: str, one_time_password: str, new_password:
         record_failure(work, email, user, "wrong_one_time_password")
         work.commit()
         raise InvalidInput(WRONG_ONE_TIME, fields={"one_time_password": WRONG_ONE_TIME})
+    assert user is not None, "a one-time password is only looked up for an existing user"
     account = work.db.get(Account, user.account_id) if user.account_id else None
     set_password(work, user, account, new_password)
     otp.used_at = work.now
@@ -140,7 +141,7 @@ def confirm_current_password(work: Work, user: User, current_password: str | Non
 def change_password(work: Work, current_password: str | None, new_password: str) -> dict[str, Any]:
     """Ends every session of the user and returns a fresh one for the caller (the token changes)."""
     session = current_session(work)
-    user = work.db.get(User, session.user_id)
+    user = work.db.get_one(User, session.user_id)   # a session's user exists (FK)
     account = work.db.get(Account, user.account_id) if user.account_id else None
     forced = bool(restrictions(work, user, account, session.password_change_required))
     if not forced:

@@ -209,7 +209,7 @@ def hand_over_role(work: Work, role: str, user_id: Any) -> dict[str, Any]:
     work.invalidate(user_ids=[u for u in (previous, heir.id) if u is not None])
     work.audit("role_handed_over", target_user_id=heir.id, role=role, previous=str(previous) if previous else None)
     for uid in {previous, heir.id} - {None}:
-        u = work.db.get(User, uid)
+        u = work.db.get_one(User, uid)   # the previous holder and the heir exist
         changed(work, u, account)
     work.commit()
     return {"role": role, "user_id": str(heir.id), "previous_user_id": str(previous) if previous else None}
