@@ -17,6 +17,8 @@ from svckit.i18n import Text, negotiate, normalise_language
 from svckit.logs import request_id_var
 from svckit.principal import Principal
 
+from .errors import RETRY_AFTER_DEFAULT
+
 access_log = logging.getLogger("gateway.access")
 
 _RID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -167,7 +169,7 @@ PAGE_CSP = ("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; 
 HTML_CSP = "frame-ancestors 'none'"
 HSTS = "max-age=31536000; includeSubDomains"
 #: seconds a client should wait after a 429 or 503 that names no time of its own (errors.py sets the specific ones)
-RETRY_AFTER = {429: "60", 503: "30"}
+RETRY_AFTER = {status: str(seconds) for status, seconds in RETRY_AFTER_DEFAULT.items()}
 _JSON_TYPES = ("application/json", "application/problem+json")
 
 

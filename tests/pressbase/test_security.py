@@ -15,6 +15,7 @@ from pressbase.usecases import feeds
 from pressbase_testing import jsonl, record_id, wait_for
 from svckit.entitlements import Entitlements
 from svckit.errors import Forbidden, InvalidInput
+from svckit.principal import Principal
 
 EVIL = '=HYPERLINK("http://evil.example/x","Click")'
 
@@ -61,11 +62,19 @@ def test_the_starting_phase_caps_transfers_at_its_recipient_limit(services, bill
         assert "already transferred: 2" in refused.value.detail.en
         assert len(rpc.crm.search_contacts({"client_ids": [tenant.full]}, None, 50)["items"]) == 2
 
+    # the account archive's pressbase part carries no journalist data in the starting phase either
+    with rpc_as(Principal.system("crm", account_id=tenant.account)) as rpc:
+        links = rpc.pressbase.export_account_data(tenant.account)["tables"]["transfer_links"]
+    assert len(links) == 2 and all(link["snapshot"] is None for link in links)
+
     # with the regular subscription the cap is gone
     grant(billing, tenant.account, version=2, phase="regular", datasets=("dach",), max_recipients_per_mailing=None)
     with rpc_as(user) as rpc:
         done = wait_job(rpc, rpc.pressbase.start_transfer({"client_id": tenant.full, "journalist_ids": [lea]}))
         assert done["state"] == "done" and done["result"]["created"] == 1, done
+    with rpc_as(Principal.system("crm", account_id=tenant.account)) as rpc:
+        links = rpc.pressbase.export_account_data(tenant.account)["tables"]["transfer_links"]
+    assert len(links) == 3 and all(link["snapshot"] for link in links)
 
 
 def test_a_journalist_named_like_a_formula_is_exported_as_text(services, billing, tenant, rpc_as, pressbase_db):

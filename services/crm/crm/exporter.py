@@ -13,7 +13,6 @@ file says so on a sheet "Hinweis"/"Note" and the job's result counts them (``lef
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 import uuid
 from typing import Any
@@ -28,7 +27,7 @@ from svckit import entitlements as ent
 from svckit.errors import NotFound
 from svckit.i18n import Text
 from svckit.principal import Principal
-from svckit.textsafe import safe_cell
+from svckit.textsafe import export_cell
 
 from .db import contacts as repo
 from .db.models import Contact, ContactEmail, HistoryEntry, ListMember, Participant, StoredFile, account_entitlements
@@ -94,17 +93,6 @@ def source_query(session: Session, principal: Principal, source: dict) -> tuple[
 
 #: a phone number as typed ("+49 89 1234-0", "+43 (1) 234 56"): no letters, so no function, link or DDE call can hide
 #: in it; it stays as it is (an apostrophe in front would show in every mail-merge letter)
-PHONE_NUMBER = re.compile(r"\+\d[\d ()./-]*")
-
-
-def export_cell(value: Any) -> Any:
-    """A cell value for an export: :func:`svckit.textsafe.safe_cell` (text starting with =, +, -, @, TAB or CR gets
-    an apostrophe so it can never run as a formula), except phone numbers."""
-    if isinstance(value, str) and PHONE_NUMBER.fullmatch(value):
-        return value
-    return safe_cell(value)
-
-
 def pressbase_sourced():
     """Contacts whose data came from pressbase: transferred (source pressbase) or linked to a pressbase record."""
     return or_(Contact.pressbase_id.is_not(None), Contact.source_kind == "pressbase")

@@ -284,7 +284,7 @@ def verify(token: Any, secret: Union[str, KeyRing]) -> tuple[Principal, int] | N
     kid, _, rest = token.partition(".")
     sig, _, body = rest.partition(".")
     key = KeyRing.coerce(secret).keys.get(kid)
-    if key is None or not body or not hmac.compare_digest(sig, _sig(key, kid + "." + body)):
+    if key is None or not body or not hmac.compare_digest(sig.encode(), _sig(key, kid + "." + body).encode()):
         return None
     try:
         data = json.loads(body)

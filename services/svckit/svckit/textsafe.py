@@ -74,3 +74,18 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+#: characters an xlsx cell cannot hold (the same set as openpyxl's ILLEGAL_CHARACTERS_RE)
+_XLSX_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+#: a phone number as typed: a "+" and digits, spaces and ()./- only; no function or link can hide in it
+PHONE_NUMBER = re.compile(r"\+\d[\d ()./-]*")
+
+
+def export_cell(value: Any) -> Any:
+    """A value for an export cell: characters a workbook cannot hold are dropped, then :func:`safe_cell`, except
+    phone numbers, which stay as typed (an apostrophe would show in every mail-merge letter)."""
+    if not isinstance(value, str):
+        return value
+    value = _XLSX_ILLEGAL.sub("", value)
+    return value if PHONE_NUMBER.fullmatch(value) else safe_cell(value)

@@ -276,7 +276,7 @@ def draft_from_row(row_no: int, row: list[Any], mapping: dict[str, str],
             reason = control_reason(f, col, row[idx])
             if reason is not None:
                 d.errors.append(reason)
-    text = {k: cell_text(v) for k, v in raw.items()}
+    text = {k: cell_text(v).replace("\x00", "") for k, v in raw.items()}  # NUL: a row error above, never stored
 
     country_raw = text.get("country", "")
     country = parse_country(country_raw) if country_raw else "DE"

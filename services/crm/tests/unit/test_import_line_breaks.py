@@ -34,3 +34,12 @@ def test_notes_may_have_several_lines_but_no_nul():
 def test_a_clean_row_is_fine():
     d = draft_from_row(7, row(**{"7": "Wirtschaft; Politik"}), MAPPING)
     assert d.ok and d.values["last_name"] == "Müller" and d.tags == ["Wirtschaft", "Politik"]
+
+
+def test_a_nul_never_reaches_the_row_messages():
+    """The row's messages are stored as JSON in PostgreSQL, which cannot hold NUL: the cell's value is quoted in
+    them (e-mail, postal code, country), so NUL is dropped there, while the row is an error."""
+    mapping = {**MAPPING, "9": "email", "10": "postal_code", "11": "country"}
+    d = draft_from_row(7, row() + ["a\x00x@b.de", "8\x0003", "X\x00Y"], mapping)
+    assert not d.ok
+    assert all("\x00" not in str(m) for m in [*d.errors, *d.warnings])

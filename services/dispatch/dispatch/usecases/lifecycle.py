@@ -58,7 +58,8 @@ def erase_person(session: Session, payload: dict) -> int:
         session.execute(text("""
             UPDATE suppressions SET address = :fp, detail = '{}'::jsonb
             WHERE account_id = :a AND address = :e AND reason <> 'blacklist'
-              AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.account_id = :a AND s.address = :fp)"""),
+              AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.account_id = :a AND s.address = :fp
+                              AND s.client_id IS NOT DISTINCT FROM suppressions.client_id)"""),
             {"a": account_id, "e": email, "fp": fingerprint(email)})
         session.execute(text("DELETE FROM suppressions WHERE account_id = :a AND address = :e "
                              "AND reason <> 'blacklist'"), {"a": account_id, "e": email})

@@ -24,7 +24,7 @@ class UserEntrypoints(WorkEntrypoints):
         payload["rights"] = {str(k): v for k, v in data.rights.items()}
         return users.create_user(self.work(), payload)
 
-    @rpc
+    @rpc(sensitive_arguments=("changes.current_password",))
     def update_user(self, user_id, changes) -> dict:
         return users.update_user(self.work(), user_id, schemas.changes(parse(schemas.UserChanges, changes)))
 

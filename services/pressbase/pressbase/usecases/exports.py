@@ -16,7 +16,6 @@ from typing import Any, Callable
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -25,7 +24,7 @@ from svckit.errors import InvalidInput, NotFound
 from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.rows import rowcount
-from svckit.textsafe import safe_cell
+from svckit.textsafe import export_cell
 
 from ..db.models import Export, Selection
 from ..domain import catalog
@@ -129,18 +128,11 @@ def _outlet_values(r: dict, lang: str) -> dict[str, Any]:
 
 
 #: a phone number as typed ("+49 170 1234567"): no letters, so no function, link or DDE call can hide in it
-PHONE_NUMBER = re.compile(r"\+\d[\d ()./-]*")
-
-
 def _cell(ws, value):
     """Vendor text is never a formula: text starting with =, +, -, @, TAB or CR gets a leading apostrophe
     (svckit.textsafe.safe_cell, the OWASP rule), so Excel and LibreOffice show it as text. Phone numbers stay as
     they are."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if not PHONE_NUMBER.fullmatch(value):
-            value = safe_cell(value)
-    return WriteOnlyCell(ws, value=value)
+    return WriteOnlyCell(ws, value=export_cell(value))
 
 
 def _slug(name: str) -> str:

@@ -48,6 +48,8 @@ def erase_person(session: Session, account_id: str, contact_id: str | None) -> i
 def export_account_data(session: Session, account_id: str) -> dict[str, Any]:
     """Everything held for the account (docs/contracts.md "GDPR"), export files included."""
     aid = uuid.UUID(str(account_id))
+    starting = entitlements.load(session, account_entitlements, str(aid)).phase == entitlements.STARTING
+    snapshot = "NULL AS snapshot" if starting else "snapshot"
 
     def rows(sql: str) -> list[dict]:
         return [{k: (str(v) if isinstance(v, uuid.UUID) else v.isoformat() if hasattr(v, "isoformat") else v)
@@ -59,7 +61,9 @@ def export_account_data(session: Session, account_id: str) -> dict[str, Any]:
         "selection_items": rows("SELECT i.selection_id, i.item_kind, i.item_id, i.added_at FROM selection_items i "
                                 "JOIN selections s ON s.id = i.selection_id WHERE s.account_id = :a "
                                 "ORDER BY i.selection_id, i.item_kind, i.item_id"),
-        "transfer_links": rows("SELECT client_id, journalist_id, contact_id, version, snapshot, transferred_by, "
+        # in the starting phase the licensed journalist data (the snapshot) stays out, as crm leaves the transferred
+        # contacts out of its part (the starting phase allows no export of pressbase data)
+        "transfer_links": rows(f"SELECT client_id, journalist_id, contact_id, version, {snapshot}, transferred_by, "  # noqa: S608 -- a fixed column expression
                                "transferred_at, applied_at FROM transfer_links WHERE account_id = :a ORDER BY id"),
         "exports": rows("SELECT id, client_id, selection_id, selection_name, user_id, records, filename, created_at "
                         "FROM exports WHERE account_id = :a ORDER BY created_at"),

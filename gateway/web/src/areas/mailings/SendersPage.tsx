@@ -67,6 +67,24 @@ function RecordRow({ r, domain }: { r: DnsRecord; domain: SenderDomain }) {
 
 /** DKIM key rotation: a new key under new selectors signs only after its records are found; the replaced key
  * stays listed (keep its records published) until its grace period ends. */
+/** The DNS records of a domain (or of a pending key rotation) with their check. */
+function RecordsTable({ label, records, domain }: { label: string; records: DnsRecord[]; domain: SenderDomain }) {
+  const { t } = useI18n();
+  return (
+    <TableWrap label={label}>
+      <thead>
+        <tr>
+          <th>{t("mailings.domains.record")}</th><th>{t("mailings.domains.type")}</th>
+          <th>{t("mailings.domains.name")}</th><th>{t("mailings.domains.value")}</th><th>{t("mailings.domains.checkOf")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {records.map((r) => <RecordRow key={r.kind} r={r} domain={domain} />)}
+      </tbody>
+    </TableWrap>
+  );
+}
+
 function Rotation({ domain, busy, run, onChange }: { domain: SenderDomain; busy: boolean; run: (a: () => Promise<void>) => void; onChange: (d: SenderDomain) => void }) {
   const { t, lang } = useI18n();
   const retiring = (domain.keys ?? []).filter((k) => k.state === "retiring");
@@ -77,17 +95,8 @@ function Rotation({ domain, busy, run, onChange }: { domain: SenderDomain; busy:
       {rotation ? (
         <>
           <p>{t("mailings.domains.rotationPending")}</p>
-          <TableWrap label={t("mailings.domains.rotationRecords", { domain: domain.domain })}>
-            <thead>
-              <tr>
-                <th>{t("mailings.domains.record")}</th><th>{t("mailings.domains.type")}</th>
-                <th>{t("mailings.domains.name")}</th><th>{t("mailings.domains.value")}</th><th>{t("mailings.domains.checkOf")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rotation.records.map((r) => <RecordRow key={r.kind} r={{ ...r, required: true }} domain={{ ...domain, check: rotation.check }} />)}
-            </tbody>
-          </TableWrap>
+          <RecordsTable label={t("mailings.domains.rotationRecords", { domain: domain.domain })}
+            records={rotation.records.map((r) => ({ ...r, required: true }))} domain={{ ...domain, check: rotation.check }} />
           <button type="button" disabled={busy} onClick={() => run(async () => {
             await senderApi.cancelRotation(domain.id);
             onChange({ ...domain, rotation: null, keys: (domain.keys ?? []).filter((k) => k.state !== "pending") });
@@ -135,17 +144,7 @@ function DomainCard({ domain, onChange, onRemoved }: { domain: SenderDomain; onC
       {!domain.dkim_ok && domain.allow_unverified && <> <Badge kind="info">{t("mailings.domains.allowed")}</Badge></>}
     </>}>
       <ErrorNotice error={error} fieldsShown={false} />
-      <TableWrap label={t("mailings.domains.records", { domain: domain.domain })}>
-        <thead>
-          <tr>
-            <th>{t("mailings.domains.record")}</th><th>{t("mailings.domains.type")}</th>
-            <th>{t("mailings.domains.name")}</th><th>{t("mailings.domains.value")}</th><th>{t("mailings.domains.checkOf")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {domain.records.map((r) => <RecordRow key={r.kind} r={r} domain={domain} />)}
-        </tbody>
-      </TableWrap>
+      <RecordsTable label={t("mailings.domains.records", { domain: domain.domain })} records={domain.records} domain={domain} />
       <p className="muted">{domain.checked_at ? t("mailings.domains.checkedAt", { at: formatDateTime(lang, domain.checked_at) }) : t("mailings.domains.notChecked")}</p>
       <Checkbox label={t("mailings.domains.allowUnverified")} hint={t("mailings.domains.allowHint")} checked={allow} disabled={busy}
         onChange={(e) => {
