@@ -18,7 +18,7 @@ from sqlalchemy import text
 from crm.service import CrmService
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
-from dispatch.testing import Tenant, sendable_sender, wait_until
+from dispatch_testing import Tenant, sendable_sender, wait_until
 from gateway.testing import ActAs
 from svckit.errors import InvalidInput
 from svckit.mail import Attachment, Mailer, SmtpSender, TransactionalMail

@@ -9,7 +9,7 @@ import pytest
 
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
-from dispatch.testing import sendable_sender, wait_until
+from dispatch_testing import sendable_sender, wait_until
 from pressbase_testing import (  # noqa: F401  (fixtures)
     billing,
     pressbase_db,

@@ -6,7 +6,7 @@ import pytest
 
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
-from dispatch.testing import PUBLIC, VERP, Tenant
+from dispatch_testing import PUBLIC, VERP, Tenant
 from smtpsink.testing import smtp_sink  # noqa: F401  (until the root conftest registers smtpsink.testing)
 
 
@@ -37,7 +37,7 @@ def dispatch(run_services, dispatch_config):
 
 @pytest.fixture
 def dns_server():
-    from dispatch.testing import DnsServer
+    from dispatch_testing import DnsServer
 
     server = DnsServer().start()
     yield server

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from dispatch.testing import sendable_sender, wait_until
+from dispatch_testing import sendable_sender, wait_until
 
 
 def test_bounce_from_the_mailbox(run_services, dispatch_config, rpc_as, tenant, smtp_sink, databases):

@@ -15,7 +15,7 @@ import pytest
 from nameko.events import event_handler
 from sqlalchemy import text
 
-from dispatch.testing import VERP, sendable_sender, wait_until
+from dispatch_testing import VERP, sendable_sender, wait_until
 from svckit.errors import InvalidInput, NotFound
 
 RECEIVED: list[tuple[str, dict]] = []

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from sqlalchemy import text
 
-from dispatch.testing import insert_mailing, wait_until
+from dispatch_testing import insert_mailing, wait_until
 
 N = 600
 

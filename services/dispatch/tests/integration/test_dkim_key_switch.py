@@ -15,7 +15,7 @@ from dispatch.engine import compose
 from dispatch.engine.engine import Engine
 from dispatch.engine.smtp import SinkReconciler
 from dispatch.settings import DispatchSettings
-from dispatch.testing import FakeClock, insert_mailing
+from dispatch_testing import FakeClock, insert_mailing
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from dispatch.domain.dkim import parse_tags
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
-from dispatch.testing import wait_until
 from dispatch.usecases.housekeeping import retire_dkim_keys
+from dispatch_testing import wait_until
 from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
-from dispatch.testing import wait_until
+from dispatch_testing import wait_until
 from svckit.errors import Conflict, Forbidden, NotFound
 
 

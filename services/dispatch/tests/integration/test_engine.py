@@ -11,7 +11,7 @@ from sqlalchemy import text
 from dispatch.engine.engine import Engine
 from dispatch.engine.smtp import DomainLimiter, SinkReconciler
 from dispatch.settings import DispatchSettings
-from dispatch.testing import FakeClock, insert_mailing
+from dispatch_testing import FakeClock, insert_mailing
 
 
 @pytest.fixture

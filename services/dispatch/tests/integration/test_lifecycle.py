@@ -11,7 +11,7 @@ from nameko.events import event_handler
 from nameko.standalone.events import event_dispatcher
 from sqlalchemy import text
 
-from dispatch.testing import sendable_sender, wait_until
+from dispatch_testing import sendable_sender, wait_until
 from svckit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge, Unavailable
 
 HEARD: list[tuple[str, dict]] = []

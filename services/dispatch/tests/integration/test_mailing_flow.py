@@ -5,7 +5,7 @@ from __future__ import annotations
 import dkim
 from sqlalchemy import text
 
-from dispatch.testing import VERP, sendable_sender, wait_until
+from dispatch_testing import VERP, sendable_sender, wait_until
 from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound, QuotaExceeded
 
 BODY = ("<html><body><p>{{ letter_salutation }}</p><p>Neues von {{ organisation }} für {{ first_name }}"

@@ -8,7 +8,7 @@ import io
 
 from openpyxl import load_workbook
 
-from dispatch.testing import sendable_sender, wait_until
+from dispatch_testing import sendable_sender, wait_until
 
 FORMULA = '=HYPERLINK("http://evil.example/x","Click")'
 

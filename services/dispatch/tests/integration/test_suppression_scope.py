@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from dispatch.testing import sendable_sender, wait_until
 from dispatch.usecases.suppression import record_bounce
+from dispatch_testing import sendable_sender, wait_until
 from svckit.errors import Forbidden, InvalidInput, NotFound
 from svckit.principal import Principal
 

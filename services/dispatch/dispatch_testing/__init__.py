@@ -1,4 +1,5 @@
-"""Test helpers for dispatch (and for other services' tests that send mail through it)."""
+"""Test support for dispatch (and for other services' tests that send mail through it): tenants, waiting, senders,
+a fake clock for the engine, mailings written directly, a loopback DNS server. Not shipped (see pyproject)."""
 
 from __future__ import annotations
 
