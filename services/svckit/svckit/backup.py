@@ -32,7 +32,6 @@ import tempfile
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -41,6 +40,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from . import __version__
+from .clock import utcnow
 from .migrate import ensure_database
 from .settings import SERVICES, database_url
 
@@ -325,7 +325,7 @@ def dump(directory: str | Path, services: Iterable[str] = SERVICES) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BackupError(f"cannot create backup directory {directory}: {exc.strerror}") from None
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = utcnow().replace(microsecond=0)
     final = directory / f"pressroom-{now:%Y%m%d-%H%M%S}.tar.gz"
     if final.exists():
         raise BackupError(f"{final} already exists (one backup per second at most)")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import weakref
-from datetime import datetime, timezone
 from typing import Any
 
 import eventlet
@@ -23,6 +22,8 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import BigInteger, Column, DateTime, Identity, Index, MetaData, Table, Text, func, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
+
+from .clock import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +135,6 @@ class Outbox(DependencyProvider):
                                        extra_headers=headers)
             if rows:
                 session.execute(update(t).where(t.c.id.in_([r.id for r in rows]))
-                                .values(published_at=datetime.now(timezone.utc)))
+                                .values(published_at=utcnow()))
             session.commit()
             return len(rows)

@@ -16,13 +16,14 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from email import quoprimime
 from email.header import Header
 from email.message import MIMEPart
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr
 
+from svckit.clock import utcnow
 from svckit.textsafe import one_line
 
 CRLF = b"\r\n"
@@ -137,7 +138,7 @@ class Mail:
             ("From", address(self.from_name, self.from_address, "From")),
             ("To", address(self.to_name, self.to_address, "To")),
             ("Subject", header_text(self.subject)),
-            ("Date", format_datetime(self.date or datetime.now(UTC))),
+            ("Date", format_datetime(self.date or utcnow())),
             ("Message-ID", self.message_id
              or f"<{uuid.uuid4().hex}@{addr_spec(self.from_address).rpartition('@')[2]}>"),
         ]
