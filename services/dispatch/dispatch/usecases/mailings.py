@@ -20,7 +20,7 @@ from svckit.rows import rowcount
 from svckit.textsafe import one_line
 from svckit.validation import parse, parse_uuid
 
-from .. import schemas
+from .. import contracts
 from ..db.models import (
     LANES,
     PREMIUM,
@@ -99,7 +99,7 @@ def _check_templates(subject: str, html: str | None, text_body: str | None) -> N
 
 def create(session: Session, p: Principal, data) -> dict:
     account = p.require_account()
-    inp = parse(schemas.MailingIn, data)
+    inp = parse(contracts.MailingIn, data)
     client = parse_uuid(inp.client_id, "client_id")
     p.check_client(str(client), write=True)
     if inp.sender_id:
@@ -120,7 +120,7 @@ def update_(session: Session, p: Principal, mailing_id, data) -> dict:
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state != "draft":
         raise Conflict(NOT_DRAFT)
-    inp = parse(schemas.MailingUpdate, data)
+    inp = parse(contracts.MailingUpdate, data)
     fields = inp.model_fields_set
     if "sender_id" in fields:
         if inp.sender_id:
@@ -173,7 +173,7 @@ def add_attachment(session: Session, p: Principal, mailing_id, data, settings: D
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state != "draft":
         raise Conflict(NOT_DRAFT)
-    inp = parse(schemas.AttachmentIn, data)
+    inp = parse(contracts.AttachmentIn, data)
     source: dict = {}
     if inp.file_id is not None:
         if fetch_file is None:
@@ -232,7 +232,7 @@ def _render_for(m: Mailing, recipient: dict) -> dict:
 
 def preview(session: Session, p: Principal, mailing_id, data, resolver: RecipientResolver) -> dict:
     m = load_mailing(session, p, mailing_id)
-    inp = parse(schemas.PreviewIn, data)
+    inp = parse(contracts.PreviewIn, data)
     recipient = None
     if m.sources:
         resolved = resolve(session, m.account_id, list(m.sources), resolver)
@@ -305,7 +305,7 @@ def problems(session: Session, p: Principal, m: Mailing, count: int) -> list[dic
 
 def test_send(session: Session, p: Principal, mailing_id, data, resolver: RecipientResolver) -> dict:
     m = load_mailing(session, p, mailing_id, write=True)
-    inp = parse(schemas.TestSendIn, data)
+    inp = parse(contracts.TestSendIn, data)
     if m.sender_id is None:
         raise InvalidInput(NO_SENDER, fields={"sender_id": NO_SENDER})
     sender = load_sender(session, p, m.sender_id)
@@ -360,7 +360,7 @@ def check_entitlements(session: Session, m: Mailing, count: int) -> None:
 def start(session: Session, p: Principal, mailing_id, data, resolver: RecipientResolver,
           now: datetime | None = None) -> dict:
     now = now or utcnow()
-    inp = parse(schemas.StartIn, data)
+    inp = parse(contracts.StartIn, data)
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state != "draft":
         raise Conflict(NOT_DRAFT)
@@ -443,7 +443,7 @@ def resend(session: Session, p: Principal, mailing_id, data, now: datetime | Non
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state == "draft":
         raise Conflict(NOT_DRAFT)
-    inp = parse(schemas.ResendIn, data)
+    inp = parse(contracts.ResendIn, data)
     for i, c in enumerate(inp.corrections):
         d = session.get(Delivery, c.delivery_id)
         if d is None or d.mailing_id != m.id:

@@ -19,7 +19,7 @@ from svckit.principal import Principal
 from svckit.textsafe import like_contains, safe_cell
 from svckit.validation import parse, parse_uuid
 
-from .. import schemas
+from .. import contracts
 from ..db.models import ExportJob
 from .common import load_mailing
 
@@ -66,7 +66,7 @@ def progress(session: Session, p: Principal, mailing_id) -> dict[str, Any]:
 
 def recipients(session: Session, p: Principal, mailing_id, query) -> dict[str, Any]:
     m = load_mailing(session, p, mailing_id)
-    inp = parse(schemas.PageIn, query or {})
+    inp = parse(contracts.PageIn, query or {})
     params: dict[str, Any] = {"m": m.id, "after": inp.cursor or 0, "limit": inp.limit}
     where = "d.mailing_id = :m AND d.id > :after"
     if inp.state:
@@ -106,7 +106,7 @@ def row_id(value: Any, field: str) -> int:
     field (never a database error)."""
     text_value = str(value).strip()
     if isinstance(value, bool) or not (text_value.isascii() and text_value.isdigit()) or len(text_value) > 19 \
-            or not 1 <= int(text_value) <= schemas.BIGINT_MAX:
+            or not 1 <= int(text_value) <= contracts.BIGINT_MAX:
         raise InvalidInput(fields={field: BAD_ID})
     return int(text_value)
 

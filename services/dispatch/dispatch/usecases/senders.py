@@ -24,7 +24,7 @@ from svckit.principal import ADMINISTRATOR, Principal
 from svckit.rows import rowcount
 from svckit.validation import Input, parse, parse_uuid
 
-from .. import schemas
+from .. import contracts
 from ..db.models import DkimKey, SenderAccount, SenderDomain
 from ..dnscheck import TxtLookup, check_records
 from ..domain import dkim
@@ -115,7 +115,7 @@ def records_for(d: SenderDomain, settings: DispatchSettings) -> list[dict]:
 def create_domain(session: Session, p: Principal, data, settings: DispatchSettings) -> dict:
     p.require_role(ADMINISTRATOR)
     account = p.require_account()
-    inp = parse(schemas.DomainIn, data)
+    inp = parse(contracts.DomainIn, data)
     keys = _generate_keys(settings)
     rsa_sel, ed_sel = dkim.selectors()
     d = SenderDomain(account_id=parse_uuid(account, "account_id"), domain=inp.domain, rsa_selector=rsa_sel,
@@ -254,7 +254,7 @@ def retire_keys(session: Session, now: datetime | None = None, domain_id=None) -
 def update_domain(session: Session, p: Principal, domain_id, data, settings: DispatchSettings) -> dict:
     p.require_role(ADMINISTRATOR)
     d = load_domain(session, p, domain_id)
-    inp = parse(schemas.DomainUpdate, data)
+    inp = parse(contracts.DomainUpdate, data)
     d.allow_unverified = inp.allow_unverified
     session.flush()
     return _view(session, d, settings)
@@ -282,7 +282,7 @@ def _user_ids(values: list[str]) -> list:
 def create_sender(session: Session, p: Principal, data) -> dict:
     p.require_role(ADMINISTRATOR)
     account = parse_uuid(p.require_account(), "account_id")
-    inp = parse(schemas.SenderIn, data)
+    inp = parse(contracts.SenderIn, data)
     domain_name = inp.from_address.rpartition("@")[2].lower()
     domain = session.scalars(select(SenderDomain).where(SenderDomain.account_id == account,
                                                         SenderDomain.domain == domain_name)).first()
@@ -302,7 +302,7 @@ def create_sender(session: Session, p: Principal, data) -> dict:
 def update_sender(session: Session, p: Principal, sender_id, data) -> dict:
     p.require_role(ADMINISTRATOR)
     s = load_sender(session, p, sender_id)
-    inp = parse(schemas.SenderUpdate, data)
+    inp = parse(contracts.SenderUpdate, data)
     if inp.from_name is not None:
         s.from_name = inp.from_name
     if "reply_to" in inp.model_fields_set:

@@ -27,7 +27,7 @@ from svckit.rows import rowcount
 from svckit.textsafe import like_contains
 from svckit.validation import check_line, parse, parse_uuid
 
-from .. import events, schemas
+from .. import contracts, events
 from ..db import outbox
 
 REASONS = ("blacklist", "unsubscribed", "hard_bounce", "soft_bounces", "complaint")
@@ -149,7 +149,7 @@ _SELECT = """SELECT s.id, s.address, s.reason, s.detail, s.created_at, s.client_
 def list_entries(session: Session, p: Principal, query: dict | None) -> dict:
     """A page of the entries ``p`` may see (``q``: part of the address, ``state``: the reason), by id."""
     where, params = _visibility(p)
-    inp = parse(schemas.PageIn, query or {})
+    inp = parse(contracts.PageIn, query or {})
     params.update({"after": inp.cursor or 0, "n": inp.limit})
     where += " AND s.id > :after"
     if inp.q:
@@ -167,7 +167,7 @@ def add_entry(session: Session, p: Principal, data) -> dict:
     """A blacklist entry by hand: account-wide (it only ever stops mail). ``created`` says whether the account-wide
     entry is new; entries of other scopes are neither consulted nor revealed."""
     account = parse_uuid(p.require_account(), "account_id")
-    inp = parse(schemas.SuppressionIn, data)
+    inp = parse(contracts.SuppressionIn, data)
     created = suppress(session, account, inp.address, inp.reason, {"by": p.user_id})
     return {"address": inp.address, "reason": inp.reason, "scope": "account", "created": created}
 

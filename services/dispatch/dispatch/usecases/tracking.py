@@ -17,7 +17,7 @@ from svckit.errors import NotFound
 from svckit.i18n import Text
 from svckit.validation import parse
 
-from .. import schemas
+from .. import contracts
 from ..domain import tokens
 from ..domain.scanners import is_machine
 from ..engine.compose import HONEYPOT_URL
@@ -50,7 +50,7 @@ def _recent_honeypot(session: Session, delivery_id: int, now: datetime) -> bool:
 
 def track_open(session: Session, token: str, info, secret: str, now: datetime | None = None) -> bool:
     now = now or utcnow()
-    inp = parse(schemas.TrackingIn, info)
+    inp = parse(contracts.TrackingIn, info)
     delivery_id = tokens.parse_delivery_token(secret, (token or "").removesuffix(".gif"), "o")
     if delivery_id is None:
         return False
@@ -64,7 +64,7 @@ def track_open(session: Session, token: str, info, secret: str, now: datetime | 
 
 def track_click(session: Session, token: str, info, secret: str, now: datetime | None = None) -> dict:
     now = now or utcnow()
-    inp = parse(schemas.TrackingIn, info)
+    inp = parse(contracts.TrackingIn, info)
     parsed = tokens.parse_click_token(secret, token)
     if parsed is None:
         raise NotFound(LINK_INVALID)
@@ -99,7 +99,7 @@ def unsubscribe_info(session: Session, token: str, secret: str) -> dict:
 def unsubscribe(session: Session, token: str | None, info, secret: str, delivery_id: int | None = None,
                 via: str = "web", now: datetime | None = None) -> dict:
     now = now or utcnow()
-    inp = parse(schemas.TrackingIn, info or {})
+    inp = parse(contracts.TrackingIn, info or {})
     if delivery_id is None:
         delivery_id = tokens.parse_delivery_token(secret, token or "", "u")
     d = _delivery(session, delivery_id) if delivery_id is not None else None

@@ -8,7 +8,7 @@ from email import policy
 
 import pytest
 
-from dispatch import schemas
+from dispatch import contracts
 from dispatch.domain.mime import EncodedAttachment, Mail, address, header_line
 from svckit.errors import InvalidInput
 from svckit.validation import parse
@@ -94,27 +94,27 @@ def test_attachment_file_names_stay_parameters(filename):
 
 
 @pytest.mark.parametrize("model,data,field", [
-    (schemas.SenderIn, {"from_name": EVIL, "from_address": "a@b.example"}, "from_name"),
-    (schemas.SenderUpdate, {"from_name": "A\u2028B"}, "from_name"),
-    (schemas.MailingIn, {"client_id": "x", "subject": "Hi\nBcc: x@example.com"}, "subject"),
-    (schemas.MailingIn, {"client_id": "x", "name": "a\x00b"}, "name"),
-    (schemas.MailingUpdate, {"subject": "Hi\rBcc: x@example.com"}, "subject"),
-    (schemas.MailingIn, {"client_id": "x", "sources": [{"type": "addresses", "recipients": [
+    (contracts.SenderIn, {"from_name": EVIL, "from_address": "a@b.example"}, "from_name"),
+    (contracts.SenderUpdate, {"from_name": "A\u2028B"}, "from_name"),
+    (contracts.MailingIn, {"client_id": "x", "subject": "Hi\nBcc: x@example.com"}, "subject"),
+    (contracts.MailingIn, {"client_id": "x", "name": "a\x00b"}, "name"),
+    (contracts.MailingUpdate, {"subject": "Hi\rBcc: x@example.com"}, "subject"),
+    (contracts.MailingIn, {"client_id": "x", "sources": [{"type": "addresses", "recipients": [
         {"email": "a@b.example", "first_name": EVIL}]}]}, "sources.0.addresses.recipients.0.first_name"),
-    (schemas.AttachmentIn, {"filename": "a\r\nb.pdf", "content_b64": "AA=="}, "filename"),
-    (schemas.TransactionalIn, {"to": "a@b.example", "subject": "Code", "text": "t", "to_name": EVIL,
+    (contracts.AttachmentIn, {"filename": "a\r\nb.pdf", "content_b64": "AA=="}, "filename"),
+    (contracts.TransactionalIn, {"to": "a@b.example", "subject": "Code", "text": "t", "to_name": EVIL,
                                "idempotency_key": "k"}, "to_name"),
-    (schemas.TransactionalIn, {"to": "a@b.example", "subject": "Code\r\nBcc: x@example.com", "text": "t",
+    (contracts.TransactionalIn, {"to": "a@b.example", "subject": "Code\r\nBcc: x@example.com", "text": "t",
                                "idempotency_key": "k"}, "subject"),
-    (schemas.TransactionalIn, {"to": "a@b.example", "subject": "Code", "text": "t", "category": "a\r\nb",
+    (contracts.TransactionalIn, {"to": "a@b.example", "subject": "Code", "text": "t", "category": "a\r\nb",
                                "idempotency_key": "k"}, "category"),
-    (schemas.TransactionalIn, {"to": "a@b.example", "subject": "Code", "text": "t", "idempotency_key": "k",
+    (contracts.TransactionalIn, {"to": "a@b.example", "subject": "Code", "text": "t", "idempotency_key": "k",
                                "attachments": [{"filename": "a\nb", "content_type": "text/plain",
                                                 "content_b64": ""}]}, "attachments.0.filename"),
-    (schemas.ResendIn, {"corrections": [{"delivery_id": 2**64, "email": "a@b.example"}]},
+    (contracts.ResendIn, {"corrections": [{"delivery_id": 2**64, "email": "a@b.example"}]},
      "corrections.0.delivery_id"),
-    (schemas.PageIn, {"cursor": 2**70}, "cursor"),
-    (schemas.PageIn, {"q": "a\nb"}, "q"),
+    (contracts.PageIn, {"cursor": 2**70}, "cursor"),
+    (contracts.PageIn, {"q": "a\nb"}, "q"),
 ])
 def test_rpc_models_refuse_control_characters_and_huge_numbers(model, data, field):
     with pytest.raises(InvalidInput) as exc:
@@ -124,5 +124,5 @@ def test_rpc_models_refuse_control_characters_and_huge_numbers(model, data, fiel
 
 
 def test_ordinary_names_pass():
-    sender = parse(schemas.SenderIn, {"from_name": "Müller & Söhne – Presse\t(Köln)", "from_address": "a@b.example"})
+    sender = parse(contracts.SenderIn, {"from_name": "Müller & Söhne – Presse\t(Köln)", "from_address": "a@b.example"})
     assert sender.from_name == "Müller & Söhne – Presse\t(Köln)"
