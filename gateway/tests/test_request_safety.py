@@ -20,7 +20,7 @@ from gateway.auth import client_of
 from gateway.middleware import client_address
 from gateway.rpc import RpcClient
 from gateway.settings import Settings, networks
-from gateway.testing import ActAs
+from gateway_testing import ActAs
 from svckit.errors import TooManyRequests, Unavailable
 from svckit.principal import Principal
 

@@ -19,7 +19,7 @@ from crm.service import CrmService
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
 from dispatch_testing import Tenant, sendable_sender, wait_until
-from gateway.testing import ActAs
+from gateway_testing import ActAs
 from svckit.errors import InvalidInput
 from svckit.mail import Attachment, Mailer, SmtpSender, TransactionalMail
 

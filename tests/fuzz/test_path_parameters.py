@@ -4,7 +4,7 @@ it, before any service is asked (no service runs in this test: a request that go
 
 from __future__ import annotations
 
-from gateway.testing import ActAs
+from gateway_testing import ActAs
 from svckit.principal import Principal
 
 

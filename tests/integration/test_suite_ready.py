@@ -10,7 +10,7 @@ from sqlalchemy import text
 from billing.service import BillingService
 from crm.service import CrmService
 from dispatch.service import DispatchService
-from gateway.testing import ActAs
+from gateway_testing import ActAs
 from identity.service import IdentityService
 from pressbase.service import PressbaseService
 from svckit.principal import Principal

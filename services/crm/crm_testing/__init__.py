@@ -103,7 +103,7 @@ def publish(amqp_uri):
 @pytest.fixture
 def api(crm_service, gateway):
     """``api(principal)``: a falcon TestClient of the real gateway acting as ``principal`` against the real crm."""
-    from gateway.testing import ActAs
+    from gateway_testing import ActAs
 
     def make(principal):
         return gateway(extra_middleware=[ActAs(principal)])

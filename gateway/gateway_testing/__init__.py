@@ -1,4 +1,5 @@
-"""pytest fixtures for tests through the gateway (registered in the root conftest).
+"""pytest fixtures for tests through the gateway (registered in the root conftest); test support beside the gateway
+package, not shipped (gateway/pyproject.toml includes only ``gateway`` and ``gateway.*``).
 
 ``gateway(...)`` builds the real Falcon app on the run's RabbitMQ vhost and returns a ``falcon.testing.TestClient``;
 the services it talks to are started by the test with ``run_services``.
@@ -9,11 +10,10 @@ from __future__ import annotations
 import pytest
 from falcon import testing
 
+from gateway.app import create_app
+from gateway.rpc import RpcClient
+from gateway.settings import Settings
 from svckit.settings import principal_secret
-
-from .app import create_app
-from .rpc import RpcClient
-from .settings import Settings
 
 
 @pytest.fixture
