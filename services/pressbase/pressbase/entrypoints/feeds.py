@@ -18,9 +18,9 @@ from svckit.principal import BACK_OFFICE, Principal
 from svckit.validation import parse, parse_uuid
 
 from .. import events, jobs
+from ..contracts import FeedImportStart, FeedUploadStart, Paging
 from ..db.models import FeedImport, FeedUpload, FeedUploadChunk, RecordChange
 from ..domain.query import decode_cursor, encode_cursor
-from ..schemas import FeedImportStart, FeedUploadStart, Paging
 from ..usecases import feeds, transfers
 from .base import Entrypoints
 

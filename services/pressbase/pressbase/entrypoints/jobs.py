@@ -15,7 +15,7 @@ from svckit.principal import Principal
 from svckit.validation import parse, parse_uuid
 
 from .. import jobs
-from ..schemas import ApplyChanges, ExportChunk, ExportStart, Paging, TransferStart
+from ..contracts import ApplyChanges, ExportChunk, ExportStart, Paging, TransferStart
 from ..usecases import exports, selections, transfers
 from .base import Entrypoints
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from svckit.entrypoints import rpc
 from svckit.validation import parse
 
+from ..contracts import ForwardFeatureSearch, JournalistSearch, OutletSearch
 from ..domain import catalog
-from ..schemas import ForwardFeatureSearch, JournalistSearch, OutletSearch
 from ..usecases import search
 from .base import Entrypoints
 

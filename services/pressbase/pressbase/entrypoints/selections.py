@@ -7,7 +7,7 @@ from svckit.errors import InvalidInput
 from svckit.i18n import Text
 from svckit.validation import parse
 
-from ..schemas import ItemsFromSearch, Paging, SelectionCreate, SelectionItems, SelectionUpdate
+from ..contracts import ItemsFromSearch, Paging, SelectionCreate, SelectionItems, SelectionUpdate
 from ..usecases import selections
 from .base import Entrypoints
 

@@ -26,10 +26,10 @@ from svckit.principal import Principal
 from svckit.rows import rowcount
 from svckit.textsafe import export_cell
 
+from ..contracts import Paging
 from ..db.models import Export, Selection
 from ..domain import catalog
 from ..domain.licence import Licence
-from ..schemas import Paging
 from . import selections
 
 EXPORT_NOT_FOUND = Text("Export nicht gefunden.", "Export not found.")

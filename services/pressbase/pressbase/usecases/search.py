@@ -14,6 +14,7 @@ from svckit.errors import NotFound
 from svckit.i18n import Text
 from svckit.principal import Principal
 
+from ..contracts import ForwardFeatureSearch, JournalistSearch, OutletSearch
 from ..db import search_sql
 from ..db.models import account_entitlements
 from ..domain import present
@@ -27,7 +28,6 @@ from ..domain.query import (
     to_tsquery,
     words_of,
 )
-from ..schemas import ForwardFeatureSearch, JournalistSearch, OutletSearch
 
 JOURNALIST_NOT_FOUND = Text("Journalist nicht gefunden.", "Journalist not found.")
 OUTLET_NOT_FOUND = Text("Medium nicht gefunden.", "Outlet not found.")

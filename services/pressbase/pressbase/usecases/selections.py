@@ -19,18 +19,7 @@ from svckit.principal import Principal
 from svckit.rows import rowcount
 from svckit.validation import parse
 
-from ..db import search_sql
-from ..db.models import Selection, SelectionItem
-from ..domain import present, salutation
-from ..domain.licence import Licence
-from ..domain.query import (
-    decode_cursor,
-    encode_cursor,
-    parse_text,
-    to_tsquery,
-    words_of,
-)
-from ..schemas import (
+from ..contracts import (
     ItemsFromSearch,
     JournalistFilters,
     JournalistSearch,
@@ -41,6 +30,17 @@ from ..schemas import (
     SelectionCreate,
     SelectionItems,
     SelectionUpdate,
+)
+from ..db import search_sql
+from ..db.models import Selection, SelectionItem
+from ..domain import present, salutation
+from ..domain.licence import Licence
+from ..domain.query import (
+    decode_cursor,
+    encode_cursor,
+    parse_text,
+    to_tsquery,
+    words_of,
 )
 from . import search as search_uc
 

@@ -25,11 +25,11 @@ from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.textsafe import one_line
 
+from ..contracts import ApplyChanges, Paging, TransferStart
 from ..db.copy import jsonb
 from ..db.models import account_entitlements
 from ..domain.licence import Licence
 from ..domain.query import decode_cursor, encode_cursor
-from ..schemas import ApplyChanges, Paging, TransferStart
 from . import selections
 
 BATCH = 500
