@@ -1,8 +1,8 @@
 """``billing.seed.run()`` (part of ``make run``): the demo account's subscription, idempotently.
 
-The demo account is the one identity's seeder created (identity seeds first): found in identity's database by
-:data:`svckit.demo.DEMO_ACCOUNT_ID`, else by its demo name (as crm's seeder does); without identity's database the
-fixed id is used. It gets a subscription in the regular phase (started well over 15 days ago) with
+The demo account is the one identity's seeder created (identity seeds first): ``scripts/seed.py`` hands it in as a
+:class:`svckit.demo.DemoTenant` (billing never reads identity's tables); run alone, the seeder uses
+:data:`svckit.demo.DEMO_ACCOUNT_ID`. It gets a subscription in the regular phase (started well over 15 days ago) with
 every add-on the catalogue sells, and its entitlements stored with version 1. Nothing is published here (services
 are not running while seeding): when billing starts, its ``broadcast_entitlements`` timer (eager) publishes every
 account's stored entitlements, so identity, dispatch and pressbase learn the demo account's at ``make run``.
@@ -10,16 +10,15 @@ account's stored entitlements, so identity, dispatch and pressbase learn the dem
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from svckit.clock import utctoday
 from svckit.db import make_engine
-from svckit.demo import DEMO_ACCOUNT_ID, DEMO_ACCOUNT_NAME, DEMO_LICENSE_MANAGER_EMAIL
+from svckit.demo import DEMO_ACCOUNT_ID, DemoTenant
 from svckit.settings import database_url
 
 from .db import models as m
@@ -32,38 +31,20 @@ from .usecases.invoicing import account_no
 DEMO_ADDONS = tuple(a for a in ADDON_CODES if a != "premium_contracting")
 
 
-DEMO_NAMES = (DEMO_ACCOUNT_NAME, "Pressestelle Demo GmbH")
-
-
-def demo_account_id() -> uuid.UUID:
-    """The demo account identity's seeder created; the fixed id when identity's database cannot tell."""
-    engine = create_engine(database_url("identity"))
-    try:
-        with engine.connect() as conn:
-            found = conn.execute(text("SELECT id FROM accounts WHERE id = :i"), {"i": DEMO_ACCOUNT_ID}).scalar()
-            if found is None:
-                found = conn.execute(text("SELECT id FROM accounts WHERE name = ANY(:n) ORDER BY created_at LIMIT 1"),
-                                     {"n": list(DEMO_NAMES)}).scalar()
-            return uuid.UUID(str(found)) if found else DEMO_ACCOUNT_ID
-    except Exception as exc:  # identity not migrated or not seeded: use the agreed id, do not fail `make run`
-        print(f"billing seed: demo account not found in identity's database ({type(exc).__name__})")
-        return DEMO_ACCOUNT_ID
-    finally:
-        engine.dispose()
-
-
-def seed(session: Session, today: date | None = None, account_id: uuid.UUID = DEMO_ACCOUNT_ID) -> bool:
+def seed(session: Session, today: date | None = None, tenant: DemoTenant | None = None) -> bool:
     """Returns True when it created the subscription (False: it was there already)."""
     today = today or utctoday()
+    tenant = tenant or DemoTenant(DEMO_ACCOUNT_ID)
+    account_id = tenant.account_id
     cat = catalogue.load()
     if session.execute(select(m.Subscription).where(m.Subscription.account_id == account_id)).scalar():
         return False
     start = date(today.year, 1, 1) - timedelta(days=30)  # regular phase since early January this year
-    customer = {"name": DEMO_ACCOUNT_NAME, "company": DEMO_ACCOUNT_NAME, "street": "Friedrichstraße 1",
+    customer = {"name": tenant.name, "company": tenant.name, "street": "Friedrichstraße 1",
                 "postcode": "10117", "city": "Berlin", "country": "DE", "vat_id": None,
-                "email": DEMO_LICENSE_MANAGER_EMAIL, "delivery": "email", "language": "de",
+                "email": tenant.license_manager_email, "delivery": "email", "language": "de",
                 "account_no": account_no(account_id),
-                "license_manager": {"email": DEMO_LICENSE_MANAGER_EMAIL, "first_name": "Demo",
+                "license_manager": {"email": tenant.license_manager_email, "first_name": "Demo",
                                     "last_name": "Lizenzmanagerin", "language": "de"}, "affiliates": []}
     row = m.Subscription(account_id=account_id, state="active", start_date=start, customer=customer,
                          overrides={}, catalogue_version=cat.version)
@@ -86,11 +67,12 @@ def seed(session: Session, today: date | None = None, account_id: uuid.UUID = DE
     return True
 
 
-def run() -> None:
+def run(tenant: DemoTenant | None = None) -> None:
+    """Seed the demo tenant identity's seed created (``scripts/seed.py`` passes it in; alone: the fixed id)."""
     engine = make_engine(database_url("billing"), pool_size=1)
     try:
         with Session(engine) as session:
-            created = seed(session, account_id=demo_account_id())
+            created = seed(session, tenant=tenant)
             session.commit()
         print("billing: demo subscription " + ("created" if created else "already there"), flush=True)
     finally:

@@ -1,9 +1,9 @@
 """Demo data for ``make run`` (idempotent): a few hundred press contacts of Germany, Austria and Switzerland in the
 demo account's clients, two distribution lists (static and dynamic) and a press conference with participants.
 
-The demo account and its clients are identity's (identity's seed runs first): their ids are read from identity's
-database, the account by :data:`svckit.demo.DEMO_ACCOUNT_ID` or else by its demo name. Contacts carry
-``source_ref = seed:<n>``, lists and the event are looked up by name: a second run adds nothing.
+The demo account and its clients are identity's: identity's seed runs first and ``scripts/seed.py`` hands their ids
+in as a :class:`svckit.demo.DemoTenant` (crm never reads identity's tables). Contacts carry ``source_ref =
+seed:<n>``, lists and the event are looked up by name: a second run adds nothing.
 """
 
 from __future__ import annotations
@@ -13,18 +13,17 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from faker import Faker
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from svckit.clock import utcnow
-from svckit.demo import DEMO_ACCOUNT_ID
+from svckit.demo import DemoTenant
 from svckit.settings import database_url
 
 from .db.models import Contact, ContactEmail, DistributionList, Event, ListMember, Participant
 from .domain import folding
 
-DEMO_NAMES = ("Demo Pressestelle GmbH", "Pressestelle Demo GmbH")
 PERSONS = 320
 OUTLETS = {
     "DE": ["Süddeutsche Zeitung", "Frankfurter Allgemeine", "Handelsblatt", "Der Spiegel", "Die Zeit",
@@ -38,27 +37,6 @@ POSITIONS = ["Redakteurin", "Redakteur", "Ressortleiterin", "Ressortleiter", "Ch
 LOCALES = {"DE": "de_DE", "AT": "de_AT", "CH": "de_CH"}
 TITLES = {"DE": ["", "", "", "", "Dr.", "Prof. Dr."], "AT": ["", "", "Mag.", "Dr.", "DI", "Mag."],
           "CH": ["", "", "", "Dr."]}
-
-
-def demo_scope() -> tuple[uuid.UUID, list[uuid.UUID]] | None:
-    """The demo account and its clients, from identity's database."""
-    engine = create_engine(database_url("identity"))
-    try:
-        with engine.connect() as conn:
-            account = conn.execute(text("SELECT id FROM accounts WHERE id = :i"), {"i": DEMO_ACCOUNT_ID}).scalar()
-            if account is None:
-                account = conn.execute(text("SELECT id FROM accounts WHERE name = ANY(:n) ORDER BY created_at LIMIT 1"),
-                                       {"n": list(DEMO_NAMES)}).scalar()
-            if account is None:
-                return None
-            clients = conn.execute(text("SELECT id FROM clients WHERE account_id = :a ORDER BY created_at, name"),
-                                   {"a": account}).scalars().all()
-            return account, list(clients)
-    except Exception as exc:  # identity not migrated or not seeded: say so, do not fail `make run`
-        print(f"crm seed: demo account not found in identity's database ({type(exc).__name__})")
-        return None
-    finally:
-        engine.dispose()
 
 
 def _contacts(account: uuid.UUID, clients: list[uuid.UUID]) -> tuple[list[dict], list[dict]]:
@@ -142,15 +120,15 @@ def seed(session: Session, account: uuid.UUID, clients: list[uuid.UUID]) -> dict
     return {"contacts_created": created}
 
 
-def run(url: str | None = None) -> dict:
-    scope = demo_scope()
-    if scope is None or not scope[1]:
-        print("crm seed: skipped (run identity's seed first)")
+def run(tenant: DemoTenant | None = None, url: str | None = None) -> dict:
+    """Seed the demo tenant identity's seed created (``scripts/seed.py`` passes it in)."""
+    if tenant is None or not tenant.client_ids:
+        print("crm seed: skipped (no demo tenant: run `make seed`, identity seeds first)")
         return {}
     engine = create_engine(url or database_url("crm"))
     try:
         with Session(engine) as session:
-            result = seed(session, *scope)
+            result = seed(session, tenant.account_id, list(tenant.client_ids))
     finally:
         engine.dispose()
     print(f"crm seed: {result['contacts_created']} contacts added")

@@ -9,7 +9,9 @@ login always asks for a code by mail (it shows up in the development SMTP sink).
 The passwords are demo values, printed on purpose: never run this against a production database. The services
 need not run: the seed uses identity's use cases on a plain SQLAlchemy session; the events it raises
 (account_created, client_created, user_changed) wait in the outbox and are published when identity starts.
-Writes the login hint to ``var/demo-login.txt`` (``PRESSROOM_VAR_DIR`` overrides ``var``).
+Writes the login hint to ``var/demo-login.txt`` (``PRESSROOM_VAR_DIR`` overrides ``var``). ``run()`` returns the
+account's ids; ``scripts/seed.py`` hands them to the other seeders as a ``svckit.demo.DemoTenant`` (they never read
+identity's tables).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.orm import Session
 
 from svckit.clock import utcnow
+from svckit.demo import DEMO_ACCOUNT_NAME, DEMO_LICENSE_MANAGER_EMAIL
 from svckit.outbox import OutboxWriter
 from svckit.principal import Principal
 from svckit.settings import database_url
@@ -30,8 +33,8 @@ from .domain import passwords
 from .usecases import accounts, operators, users
 from .work import Work
 
-ACCOUNT = "Demo Pressestelle GmbH"
-DEMO_EMAIL = "demo@pressroom.local"
+ACCOUNT = DEMO_ACCOUNT_NAME
+DEMO_EMAIL = DEMO_LICENSE_MANAGER_EMAIL
 SECOND_EMAIL = "redaktion@pressroom.local"
 OPERATOR_EMAIL = "operator@pressroom.local"
 DEMO_PASSWORD = "Demo-Pressestelle-2026"

@@ -14,6 +14,7 @@ import time
 from sqlalchemy import create_engine, text
 
 from pressbase_devtools import generator
+from svckit.demo import DemoTenant
 from svckit.settings import database_url, env
 
 SOURCE = "seed"
@@ -34,7 +35,9 @@ def plan() -> generator.Plan:
     return generator.Plan.dach_sized()
 
 
-def run() -> dict | None:
+def run(tenant: DemoTenant | None = None) -> dict | None:
+    """Load the media data (licensed to no account: ``tenant``, which ``scripts/seed.py`` passes every seeder, is not
+    used)."""
     engine = create_engine(database_url("pressbase"))
     try:
         if already_seeded(engine):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import uuid
 from datetime import date
 
 from nameko.events import event_handler
@@ -50,19 +49,20 @@ def test_seed_is_idempotent_and_billing_broadcasts_it_at_start(databases, run_se
     assert Listener.seen[0]["version"] == 1
 
 
-def test_seed_finds_the_account_identitys_seeder_created(databases, tmp_path):
+def test_seed_uses_the_tenant_identitys_seeder_created(databases, tmp_path):
     from billing import seed as billing_seed
     from identity import seed as identity_seed
+    from svckit.demo import DemoTenant
 
     databases.ensure("identity")
     try:
         ids = identity_seed.run(var_dir=str(tmp_path))
-        assert billing_seed.demo_account_id() == uuid.UUID(ids["account_id"])
-        billing_seed.run()
-        billing_seed.run()  # idempotent
+        tenant = DemoTenant.from_identity(ids)
+        billing_seed.run(tenant)
+        billing_seed.run(tenant)  # idempotent
         with databases.engine("billing").connect() as conn:
-            rows = conn.execute(text("SELECT account_id, state FROM subscriptions")).all()
-        assert [(str(a), s) for a, s in rows] == [(ids["account_id"], "active")]
+            rows = conn.execute(text("SELECT account_id, state, customer->>'email' FROM subscriptions")).all()
+        assert [(str(a), s, e) for a, s, e in rows] == [(ids["account_id"], "active", identity_seed.DEMO_EMAIL)]
     finally:
         databases.truncate("identity")
         databases.truncate("billing")
