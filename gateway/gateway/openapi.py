@@ -113,7 +113,12 @@ def build_spec(modules) -> dict[str, Any]:
         for path, item in fragment.get("paths", {}).items():
             spec["paths"].setdefault(path, {}).update(item)
         for kind, entries in fragment.get("components", {}).items():
-            spec["components"].setdefault(kind, {}).update(entries)
+            known = spec["components"].setdefault(kind, {})
+            for name, entry in entries.items():
+                if name in known and known[name] != entry:
+                    raise ValueError(f"components/{kind}/{name} is defined twice, differently "
+                                     f"(in {getattr(module, '__name__', module)})")
+                known[name] = entry
     document_common_responses(spec)
     return spec
 
