@@ -9,7 +9,7 @@ from svckit.errors import InvalidInput
 from svckit.principal import Principal
 from svckit.validation import parse
 
-from .. import schemas
+from .. import contracts
 from ..usecases import accounts, login, operators
 from .base import WorkEntrypoints, search_text
 
@@ -19,13 +19,13 @@ class AccountEntrypoints(WorkEntrypoints):
     def create_account(self, order) -> dict:
         """billing (service principal) when an order is activated; idempotent per ``idempotency_key``."""
         self.auth.principal.require_operator()  # service principals pass; users and anonymous callers do not
-        return accounts.create_account(self.work(), parse(schemas.Order, order).model_dump())
+        return accounts.create_account(self.work(), parse(contracts.Order, order).model_dump())
 
     @rpc
     def add_client(self, account_id, name) -> dict:
         """billing: an affiliated company joins the subscription."""
         self.auth.principal.require_operator()
-        data = parse(schemas.ClientName, {"name": name})
+        data = parse(contracts.ClientName, {"name": name})
         return accounts.add_client_for_billing(self.work(), account_id, data.name)
 
     @rpc
@@ -38,11 +38,11 @@ class AccountEntrypoints(WorkEntrypoints):
 
     @rpc
     def update_account_settings(self, changes) -> dict:
-        return accounts.update_settings(self.work(), schemas.changes(parse(schemas.Settings, changes)))
+        return accounts.update_settings(self.work(), contracts.changes(parse(contracts.Settings, changes)))
 
     @rpc
     def list_audit(self, filters=None) -> dict:
-        data = parse(schemas.AuditFilter, filters or {})
+        data = parse(contracts.AuditFilter, filters or {})
         return accounts.account_audit(self.work(), data.model_dump())
 
     @rpc
@@ -52,7 +52,7 @@ class AccountEntrypoints(WorkEntrypoints):
     # --- operators --------------------------------------------------------------------------------------------------
     @rpc(sensitive_arguments=("data.password",))
     def create_operator(self, data) -> dict:
-        return operators.create_operator(self.work(), parse(schemas.NewOperator, data).model_dump())
+        return operators.create_operator(self.work(), parse(contracts.NewOperator, data).model_dump())
 
     @rpc
     def list_accounts(self, query=None) -> dict:
@@ -60,11 +60,11 @@ class AccountEntrypoints(WorkEntrypoints):
 
     @rpc
     def record_operator_action(self, action) -> dict:
-        return operators.record_action(self.work(), parse(schemas.OperatorAction, action).model_dump())
+        return operators.record_action(self.work(), parse(contracts.OperatorAction, action).model_dump())
 
     @rpc
     def list_operator_audit(self, filters=None) -> dict:
-        return operators.operator_audit(self.work(), parse(schemas.AuditFilter, filters or {}).model_dump())
+        return operators.operator_audit(self.work(), parse(contracts.AuditFilter, filters or {}).model_dump())
 
     # --- events and housekeeping ------------------------------------------------------------------------------------
     @event_handler("billing", entitlements.EVENT)

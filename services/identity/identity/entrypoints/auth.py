@@ -6,7 +6,7 @@ from svckit.entrypoints import rpc
 from svckit.principal import Principal
 from svckit.validation import parse
 
-from .. import schemas
+from .. import contracts
 from ..usecases import login, passwords, sessions
 from .base import WorkEntrypoints
 
@@ -21,22 +21,22 @@ class AuthEntrypoints(WorkEntrypoints):
     @rpc(sensitive_arguments=("credentials.password",))
     def login(self, credentials, client=None) -> dict:
         """Password step: a session, or a second-factor challenge. Throttled per login name and address."""
-        data = parse(schemas.Credentials, credentials)
+        data = parse(contracts.Credentials, credentials)
         return login.login(self.work(client), data.email, data.password, kind="user")
 
     @rpc(sensitive_arguments=("credentials.password",))
     def operator_login(self, credentials, client=None) -> dict:
-        data = parse(schemas.Credentials, credentials)
+        data = parse(contracts.Credentials, credentials)
         return login.login(self.work(client), data.email, data.password, kind="operator")
 
     @rpc(sensitive_arguments=("data.code",))
     def verify_second_factor(self, data, client=None) -> dict:
-        data = parse(schemas.SecondFactor, data)
+        data = parse(contracts.SecondFactor, data)
         return login.verify_second_factor(self.work(client), data.challenge, data.code)
 
     @rpc
     def resend_code(self, data, client=None) -> dict:
-        data = parse(schemas.Challenge, data)
+        data = parse(contracts.Challenge, data)
         return login.resend_code(self.work(client), data.challenge)
 
     @rpc
@@ -48,7 +48,7 @@ class AuthEntrypoints(WorkEntrypoints):
 
     @rpc
     def forgot_password(self, data, client=None) -> dict:
-        data = parse(schemas.Forgot, data)
+        data = parse(contracts.Forgot, data)
         return passwords.forgot_password(self.work(client), data.email)
 
     @event_handler("identity", passwords.RESET_REQUESTED)
@@ -63,10 +63,10 @@ class AuthEntrypoints(WorkEntrypoints):
 
     @rpc(sensitive_arguments=("data.one_time_password", "data.new_password"))
     def reset_password(self, data, client=None) -> dict:
-        data = parse(schemas.Reset, data)
+        data = parse(contracts.Reset, data)
         return passwords.reset_password(self.work(client), data.email, data.one_time_password, data.new_password)
 
     @rpc(sensitive_arguments=("data.current_password", "data.new_password"))
     def change_password(self, data, client=None) -> dict:
-        data = parse(schemas.ChangePassword, data)
+        data = parse(contracts.ChangePassword, data)
         return passwords.change_password(self.work(client), data.current_password, data.new_password)

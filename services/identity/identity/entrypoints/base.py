@@ -4,7 +4,7 @@ from typing import Any
 
 from svckit.validation import check_no_nul, parse
 
-from ..schemas import ClientInfo
+from ..contracts import ClientInfo
 from ..work import Work
 
 

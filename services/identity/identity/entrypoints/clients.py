@@ -3,7 +3,7 @@ from __future__ import annotations
 from svckit.entrypoints import rpc
 from svckit.validation import parse
 
-from .. import schemas
+from .. import contracts
 from ..usecases import clients
 from .base import WorkEntrypoints
 
@@ -19,11 +19,11 @@ class ClientEntrypoints(WorkEntrypoints):
 
     @rpc
     def create_client(self, data) -> dict:
-        return clients.create_client(self.work(), parse(schemas.NewClient, data).model_dump())
+        return clients.create_client(self.work(), parse(contracts.NewClient, data).model_dump())
 
     @rpc
     def update_client(self, client_id, changes) -> dict:
-        return clients.update_client(self.work(), client_id, schemas.changes(parse(schemas.ClientChanges, changes)))
+        return clients.update_client(self.work(), client_id, contracts.changes(parse(contracts.ClientChanges, changes)))
 
     @rpc
     def delete_client(self, client_id) -> dict:
@@ -35,5 +35,5 @@ class ClientEntrypoints(WorkEntrypoints):
 
     @rpc
     def set_client_rights(self, client_id, rights) -> dict:
-        data = parse(schemas.Rights, {"rights": rights})
+        data = parse(contracts.Rights, {"rights": rights})
         return clients.set_client_rights(self.work(), client_id, {str(k): v for k, v in data.rights.items()})

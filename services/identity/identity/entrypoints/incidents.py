@@ -3,7 +3,7 @@ from __future__ import annotations
 from svckit.entrypoints import rpc
 from svckit.validation import parse
 
-from .. import schemas
+from .. import contracts
 from ..usecases import incidents
 from .base import WorkEntrypoints
 
@@ -13,16 +13,16 @@ class IncidentEntrypoints(WorkEntrypoints):
 
     @rpc
     def post_incident(self, data) -> dict:
-        return incidents.post_incident(self.work(), parse(schemas.NewIncident, data).model_dump())
+        return incidents.post_incident(self.work(), parse(contracts.NewIncident, data).model_dump())
 
     @rpc
     def resolve_incident(self, incident_id, data=None) -> dict:
         return incidents.resolve_incident(self.work(), incident_id,
-                                          parse(schemas.IncidentResolution, data or {}).model_dump())
+                                          parse(contracts.IncidentResolution, data or {}).model_dump())
 
     @rpc
     def list_incidents(self, filters=None) -> dict:
-        return incidents.list_incidents(self.work(), parse(schemas.IncidentFilter, filters or {}).model_dump())
+        return incidents.list_incidents(self.work(), parse(contracts.IncidentFilter, filters or {}).model_dump())
 
     @rpc
     def public_status(self) -> dict:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from svckit.entrypoints import rpc
 from svckit.validation import parse
 
-from .. import schemas
+from .. import contracts
 from ..usecases import me, sessions
 from .base import WorkEntrypoints
 
@@ -15,7 +15,7 @@ class MeEntrypoints(WorkEntrypoints):
 
     @rpc
     def update_me(self, changes) -> dict:
-        return me.update_me(self.work(), schemas.changes(parse(schemas.ProfileChanges, changes)))
+        return me.update_me(self.work(), contracts.changes(parse(contracts.ProfileChanges, changes)))
 
     @rpc
     def list_sessions(self) -> dict:
@@ -30,7 +30,7 @@ class MeEntrypoints(WorkEntrypoints):
 
     @rpc(sensitive_arguments=("data.current_password",))
     def set_mail_codes(self, data) -> dict:
-        data = parse(schemas.MailCodes, data)
+        data = parse(contracts.MailCodes, data)
         return me.set_mail_codes(self.work(), data.enabled, data.current_password)
 
     @rpc
@@ -39,13 +39,13 @@ class MeEntrypoints(WorkEntrypoints):
 
     @rpc(sensitive_arguments=("data.code", "data.current_password"))
     def confirm_totp(self, data) -> dict:
-        data = parse(schemas.TotpConfirmation, data)
+        data = parse(contracts.TotpConfirmation, data)
         return me.confirm_totp(self.work(), data.code, data.current_password)
 
     @rpc(sensitive_arguments=("data.current_password",))
     def disable_totp(self, data) -> dict:
-        return me.disable_totp(self.work(), parse(schemas.Reauthentication, data).current_password)
+        return me.disable_totp(self.work(), parse(contracts.Reauthentication, data).current_password)
 
     @rpc(sensitive_arguments=("data.current_password",))
     def regenerate_backup_codes(self, data) -> dict:
-        return me.regenerate_backup_codes(self.work(), parse(schemas.Reauthentication, data).current_password)
+        return me.regenerate_backup_codes(self.work(), parse(contracts.Reauthentication, data).current_password)

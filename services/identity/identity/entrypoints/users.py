@@ -3,7 +3,7 @@ from __future__ import annotations
 from svckit.entrypoints import rpc
 from svckit.validation import parse
 
-from .. import schemas
+from .. import contracts
 from ..usecases import users
 from .base import WorkEntrypoints, search_text
 
@@ -19,14 +19,14 @@ class UserEntrypoints(WorkEntrypoints):
 
     @rpc
     def create_user(self, data) -> dict:
-        data = parse(schemas.NewUser, data)
+        data = parse(contracts.NewUser, data)
         payload = data.model_dump()
         payload["rights"] = {str(k): v for k, v in data.rights.items()}
         return users.create_user(self.work(), payload)
 
     @rpc(sensitive_arguments=("changes.current_password",))
     def update_user(self, user_id, changes) -> dict:
-        return users.update_user(self.work(), user_id, schemas.changes(parse(schemas.UserChanges, changes)))
+        return users.update_user(self.work(), user_id, contracts.changes(parse(contracts.UserChanges, changes)))
 
     @rpc
     def activate_user(self, user_id) -> dict:
@@ -38,10 +38,10 @@ class UserEntrypoints(WorkEntrypoints):
 
     @rpc
     def set_user_rights(self, user_id, rights) -> dict:
-        data = parse(schemas.Rights, {"rights": rights})
+        data = parse(contracts.Rights, {"rights": rights})
         return users.set_user_rights(self.work(), user_id, {str(k): v for k, v in data.rights.items()})
 
     @rpc
     def hand_over_role(self, data) -> dict:
-        data = parse(schemas.HandOver, data)
+        data = parse(contracts.HandOver, data)
         return users.hand_over_role(self.work(), data.role, data.user_id)

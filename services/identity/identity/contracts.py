@@ -1,4 +1,10 @@
-"""RPC input models: validated again on entry (any service may call identity, not only the gateway)."""
+"""identity's contract: the RPC input models (validated again on entry: any service may call identity, not only the
+gateway) and the models of the answers its HTTP routes give (the gateway imports this module to build its routes
+and the OpenAPI document; nothing here imports identity's database or nameko code).
+
+Input models forbid unknown fields; answer models (``Answer``) forbid them too, so an answer that grows a field the
+contract does not declare fails the tests that check answers against the contract.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import EmailStr, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator
 
 from svckit.validation import Input, Line, invalid
 
@@ -252,3 +258,250 @@ class IncidentResolution(Input):
 class IncidentFilter(Input):
     state: Literal["open", "resolved", "all"] = "all"
     limit: int = Field(default=50, ge=1, le=200)
+
+
+# --- answers ---------------------------------------------------------------------------------------------------------
+
+ClientRight = Literal["full", "read"]
+TwoFactorMethod = Literal["email", "totp"]
+
+
+class Answer(BaseModel):
+    """Base of the answer models: every field the use case returns is declared (unknown fields are an error)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class TwoFactorState(Answer):
+    method: TwoFactorMethod | None = Field(description="the second factor asked at login (none: password only)")
+    own_choice: Literal["none", "email"] = Field(description="the user's own choice of codes by mail")
+    totp: bool = Field(description="an authenticator app is set up")
+    required_by_account: bool
+
+
+class User(Answer):
+    """A user of an account (``kind`` user) or one of the vendor's operators (``kind`` operator)."""
+
+    id: uuid.UUID
+    kind: Literal["user", "operator"]
+    email: str
+    first_name: str
+    last_name: str
+    salutation: str | None
+    language: Language
+    active: bool
+    roles: list[str] = Field(description="license_manager, administrator, user; operators: back_office, support")
+    two_factor: TwoFactorState
+    last_login_at: datetime | None
+    created_at: datetime | None
+    account_id: uuid.UUID | None = Field(default=None, description="absent for operators")
+    clients: dict[str, ClientRight] | None = Field(
+        default=None, description="rights per client id (no entry: hidden); only where the caller may see them")
+
+
+class AccountRef(Answer):
+    id: uuid.UUID
+    name: str
+    language: Language
+
+
+class Me(User):
+    """The logged-in user with the own account and the current session."""
+
+    account: AccountRef | None = Field(default=None, description="absent for operators")
+    session_id: uuid.UUID | None
+
+
+class Authenticated(Answer):
+    status: Literal["authenticated"]
+    token: str = Field(description="the session token (also set as the HttpOnly cookie pressroom_session)")
+    session_id: uuid.UUID
+    expires_at: datetime | None
+    idle_timeout_minutes: int
+    restrictions: list[Literal["password_change_required"]] = Field(
+        description="password_change_required: the session may only change the password first")
+    user: User
+
+
+class SecondFactorRequired(Answer):
+    status: Literal["second_factor_required"]
+    challenge: str = Field(description="send it back with the code to POST /api/v1/auth/login/second-factor")
+    method: TwoFactorMethod
+    expires_at: datetime | None
+
+
+LoginResult = Annotated[Authenticated | SecondFactorRequired, Field(discriminator="status")]
+
+
+class CodeSent(Answer):
+    sent: bool
+    sends_left: int
+    code_expires_at: datetime | None
+
+
+class Ended(Answer):
+    ended: bool
+
+
+class SessionEnded(Answer):
+    ended: bool
+    current: bool = Field(description="the caller's own session ended (the cookie is removed)")
+
+
+class PasswordChanged(Answer):
+    changed: bool
+
+
+class ForgotAnswer(Answer):
+    """What ``forgot_password`` returns: the same message for every address, in both languages."""
+
+    message: dict[Language, str]
+
+
+class Message(Answer):
+    message: str = Field(description="in the caller's language")
+
+
+class Session(Answer):
+    id: uuid.UUID
+    created_at: datetime | None
+    last_seen_at: datetime | None
+    expires_at: datetime | None
+    ip: str | None
+    user_agent: str | None
+    current: bool
+
+
+class Sessions(Answer):
+    sessions: list[Session]
+
+
+class TotpStart(Answer):
+    secret: str
+    otpauth_uri: str
+
+
+class TotpEnabled(Answer):
+    enabled: bool
+    backup_codes: list[str] = Field(description="single-use; shown once")
+
+
+class BackupCodes(Answer):
+    backup_codes: list[str] = Field(description="single-use; shown once; the old ones stop working")
+
+
+class Account(Answer):
+    id: uuid.UUID
+    name: str
+    language: Language
+    seats: int = Field(ge=0)
+
+
+class SecuritySettings(Answer):
+    password_min_length: int
+    password_max_length: int
+    password_max_age_days: int | None
+    two_factor_required: bool
+    idle_timeout_minutes: int
+    session_lifetime_hours: int
+
+
+class AccountDetails(Answer):
+    id: uuid.UUID
+    name: str
+    language: Language
+    seats: int
+    active_users: int
+    seats_exceeded: bool
+    license_manager_id: uuid.UUID | None
+    administrator_id: uuid.UUID | None
+    security: SecuritySettings
+    created_at: datetime | None
+
+
+class HandedOver(Answer):
+    role: Literal["license_manager", "administrator"]
+    user_id: uuid.UUID
+    previous_user_id: uuid.UUID | None
+
+
+class AuditEntry(Answer):
+    id: int
+    at: datetime | None
+    event: str
+    actor_kind: str = Field(description="user, operator, service or anonymous")
+    actor_id: str | None
+    actor_email: str | None
+    target_user_id: uuid.UUID | None
+    target_client_id: uuid.UUID | None
+    ip: str | None
+    details: dict[str, Any]
+
+
+class AuditPage(Answer):
+    entries: list[AuditEntry]
+    next_cursor: int | None = Field(description="pass as ``cursor`` for the next (older) page; null: no more")
+
+
+class UserList(Answer):
+    users: list[User]
+    seats: int
+    active: int
+    seats_exceeded: bool
+
+
+class UserRights(Answer):
+    user_id: uuid.UUID
+    clients: dict[str, ClientRight]
+
+
+class Client(Answer):
+    id: uuid.UUID
+    name: str
+    description: str | None
+    created_at: datetime | None
+    right: Right | None = Field(default=None, description="the caller's right on the client")
+
+
+class ClientList(Answer):
+    clients: list[Client]
+
+
+class Deleted(Answer):
+    deleted: bool
+
+
+class ClientRights(Answer):
+    client_id: uuid.UUID
+    rights: dict[str, ClientRight] = Field(description="right per user id (no entry: hidden)")
+
+
+class MatrixClient(Answer):
+    id: uuid.UUID
+    name: str
+
+
+class MatrixUser(Answer):
+    id: uuid.UUID
+    email: str
+    name: str
+    active: bool
+    rights: dict[str, Right] = Field(description="right per client id")
+
+
+class RightsMatrix(Answer):
+    clients: list[MatrixClient]
+    users: list[MatrixUser]
+
+
+class AccountSummary(Answer):
+    id: uuid.UUID
+    name: str
+    language: Language
+    created_at: datetime | None
+    seats: int
+    active_users: int
+
+
+class AccountList(Answer):
+    accounts: list[AccountSummary]
