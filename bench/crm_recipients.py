@@ -35,8 +35,10 @@ def main() -> int:
     from crm.service import CrmService
     from crm.usecases import recipients
     from svckit import principal as principal_mod
+    from svckit.clock import utcnow
     from svckit.principal import Principal
     from svckit.settings import principal_secret
+    from svckit.work import Work
 
     account, client = uuid.uuid4(), uuid.uuid4()
     principal = Principal(kind="user", account_id=str(account), user_id=str(uuid.uuid4()), roles=("user",),
@@ -59,7 +61,7 @@ def main() -> int:
         total, cursor = 0, None
         with Session(engine) as session:
             while True:
-                page = recipients.resolve(session, principal, {"list_id": str(list_id)}, cursor, 1000)
+                page = recipients.resolve(Work(session, utcnow(), principal), {"list_id": str(list_id)}, cursor, 1000)
                 total += len(page["recipients"])
                 cursor = page["next_cursor"]
                 session.expunge_all()

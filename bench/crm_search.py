@@ -37,7 +37,9 @@ def main() -> int:
     from crm.db.models import Contact
     from crm.schemas import ContactFilter, Page
     from crm.usecases import contacts
+    from svckit.clock import utcnow
     from svckit.principal import Principal
+    from svckit.work import Work
 
     account, client = uuid.uuid4(), uuid.uuid4()
     principal = Principal(kind="user", account_id=str(account), user_id=str(uuid.uuid4()), roles=("user",),
@@ -64,14 +66,15 @@ def main() -> int:
             return out
 
         with Session(engine) as session:
-            hits = {q: len(contacts.search(session, principal, ContactFilter(q=q), Page(limit=50))["items"])
+            work = Work(session, utcnow(), principal)
+            hits = {q: len(contacts.search(work, ContactFilter(q=q), Page(limit=50))["items"])
                     for q in QUERIES}
-            search = timed(lambda q: contacts.search(session, principal, ContactFilter(q=q), Page(limit=50)), True)
-            browse = timed(lambda q: contacts.search(session, principal, ContactFilter(), Page(limit=50)))
+            search = timed(lambda q: contacts.search(work, ContactFilter(q=q), Page(limit=50)), True)
+            browse = timed(lambda q: contacts.search(work, ContactFilter(), Page(limit=50)))
             pk = timed(lambda q: session.get(Contact, ids[hash(q) % len(ids)]) and session.expunge_all())
             session.execute(text("SET enable_bitmapscan = off"))
             session.execute(text("SET enable_indexscan = off"))
-            noindex = timed(lambda q: contacts.search(session, principal, ContactFilter(q=q), Page(limit=50)))
+            noindex = timed(lambda q: contacts.search(work, ContactFilter(q=q), Page(limit=50)))
         engine.dispose()
 
     rows = [("search (trigram index)", search), ("browse first page (no query)", browse),

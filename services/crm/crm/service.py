@@ -10,6 +10,7 @@ from svckit.clock import Clock
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
 from svckit.outbox import Outbox
+from svckit.work import UnitOfWork
 
 from . import __version__
 from .db.models import outbox
@@ -33,6 +34,7 @@ class CrmService(ContactEntrypoints, ListEntrypoints, JobEntrypoints, MediaEntry
     config = Config()
     outbox = Outbox(outbox)
     clock = Clock()
+    work = UnitOfWork()
     storage = StorageProvider()
     jobs = JobRunner()
 

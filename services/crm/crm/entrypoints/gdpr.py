@@ -18,18 +18,19 @@ from .base import Entrypoints
 class GdprEntrypoints(Entrypoints):
     @rpc
     def export_person(self, contact_id: str) -> dict:
-        return gdpr.person_export(self.db, self.auth.principal, contact_id)
+        with self.work() as work:
+            return gdpr.person_export(work, contact_id)
 
     @rpc
     def erase_person(self, contact_id: str) -> dict:
-        result, events = gdpr.erase_person(self.db, self.auth.principal, self.storage, contact_id)
-        self.commit(events)
-        return result
+        with self.work() as work:
+            return gdpr.erase_person(work, self.storage, contact_id)
 
     @rpc
     def export_account_data(self, account_id: str, cursor: str | None = None) -> dict:
         """The crm's part of the whole-account export (docs/contracts.md), one table page per call."""
-        return gdpr.export_account_data(self.db, self.auth.principal, account_id, cursor)
+        with self.work() as work:
+            return gdpr.export_account_data(work, account_id, cursor)
 
     @rpc
     def start_account_export(self) -> dict:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from svckit.errors import InvalidInput, NotFound
 from svckit.i18n import Text
 from svckit.principal import Principal
+from svckit.work import Work
 
 from .. import events
 from ..db import contacts as repo
@@ -135,7 +136,8 @@ def summary(c: Contact, email: str | None, state: str | None) -> dict[str, Any]:
 
 # --- use cases -------------------------------------------------------------------------------------------------------
 
-def create(session: Session, principal: Principal, data: ContactCreate) -> tuple[dict, list]:
+def create(work: Work, data: ContactCreate) -> dict:
+    session, principal = work.session, work.principal
     principal.check_client(str(data.client_id), write=True)
     account = uuid.UUID(principal.require_account())
     values = data.model_dump(exclude={"client_id", "emails", "phones", "custom", "organisation_id", "tags"})
@@ -151,7 +153,7 @@ def create(session: Session, principal: Principal, data: ContactCreate) -> tuple
     emails = repo.emails_of(session, [c.id])[c.id]
     refresh_derived(c, [e.email for e in emails])
     session.flush()
-    return serialise(c, emails), []
+    return serialise(c, emails)
 
 
 def _clean_tags(tags: list[str]) -> list[str]:
@@ -163,12 +165,14 @@ def _clean_tags(tags: list[str]) -> list[str]:
     return out
 
 
-def get(session: Session, principal: Principal, contact_id: Any) -> dict:
+def get(work: Work, contact_id: Any) -> dict:
+    session, principal = work.session, work.principal
     c = load(session, Contact, contact_id, principal, "contact", field="contact_id")
     return serialise(c, repo.emails_of(session, [c.id])[c.id])
 
 
-def update_contact(session: Session, principal: Principal, contact_id: Any, data: ContactUpdate) -> tuple[dict, list]:
+def update_contact(work: Work, contact_id: Any, data: ContactUpdate) -> dict:
+    session, principal = work.session, work.principal
     c = load(session, Contact, contact_id, principal, "contact", field="contact_id", write=True, lock=True)
     changes = data.model_dump(exclude_unset=True)
     for key in FIELDS:
@@ -187,28 +191,28 @@ def update_contact(session: Session, principal: Principal, contact_id: Any, data
     if "organisation_id" in changes:
         _organisation(session, principal, c, data.organisation_id)
     check_names(c)
-    out_events = []
     if "emails" in changes and data.emails is not None:
         old, new = set_emails(session, c, [e.model_dump(mode="json") for e in data.emails])
         if old and new and old.lower() != new.lower():
-            out_events.append((events.CONTACT_EMAIL_CORRECTED,
-                               events.contact_email_corrected(c.account_id, c.id, old, new)))
+            work.emit(events.CONTACT_EMAIL_CORRECTED, events.contact_email_corrected(c.account_id, c.id, old, new))
     emails = repo.emails_of(session, [c.id])[c.id]
     if c.kind == "organisation" and "org_name" in changes:
         session.execute(update(Contact).where(Contact.organisation_id == c.id).values(organisation=c.org_name))
     c.updated_by = user_uuid(principal)
     refresh_derived(c, [e.email for e in emails])
     session.flush()
-    return serialise(c, emails), out_events
+    return serialise(c, emails)
 
 
-def delete_contact(session: Session, principal: Principal, contact_id: Any) -> None:
+def delete_contact(work: Work, contact_id: Any) -> None:
+    session, principal = work.session, work.principal
     c = load(session, Contact, contact_id, principal, "contact", field="contact_id", write=True)
     session.delete(c)
     session.flush()
 
 
-def search(session: Session, principal: Principal, f: ContactFilter, page: Page) -> dict:
+def search(work: Work, f: ContactFilter, page: Page) -> dict:
+    session, principal = work.session, work.principal
     scope = Scope(principal)
     clients = scope.narrow(list(f.client_ids))
     if f.list_id is not None:

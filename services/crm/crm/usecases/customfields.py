@@ -6,11 +6,11 @@ import uuid
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from svckit.errors import Conflict, NotFound
 from svckit.i18n import Text
-from svckit.principal import ADMINISTRATOR, LICENSE_MANAGER, Principal
+from svckit.principal import ADMINISTRATOR, LICENSE_MANAGER
+from svckit.work import Work
 
 from ..db.models import Contact, CustomField
 from ..schemas import CustomFieldIn
@@ -23,13 +23,15 @@ def serialise(d: CustomField) -> dict:
     return {"key": d.key, "label_de": d.label_de, "label_en": d.label_en, "type": d.type, "choices": d.choices}
 
 
-def all_fields(session: Session, principal: Principal) -> list[dict]:
+def all_fields(work: Work) -> list[dict]:
+    session, principal = work.session, work.principal
     account = uuid.UUID(principal.require_account())
     return [serialise(d) for d in session.scalars(select(CustomField).where(CustomField.account_id == account)
                                                   .order_by(CustomField.key))]
 
 
-def create(session: Session, principal: Principal, data: CustomFieldIn) -> dict:
+def create(work: Work, data: CustomFieldIn) -> dict:
+    session, principal = work.session, work.principal
     principal.require_role(ADMINISTRATOR, LICENSE_MANAGER)
     account = uuid.UUID(principal.require_account())
     d = CustomField(id=uuid.uuid4(), account_id=account, **data.model_dump())
@@ -42,8 +44,9 @@ def create(session: Session, principal: Principal, data: CustomFieldIn) -> dict:
     return serialise(d)
 
 
-def delete_field(session: Session, principal: Principal, key: str) -> None:
+def delete_field(work: Work, key: str) -> None:
     """Removes the definition and the values stored under it on every contact of the account."""
+    session, principal = work.session, work.principal
     principal.require_role(ADMINISTRATOR, LICENSE_MANAGER)
     account = uuid.UUID(principal.require_account())
     d = session.scalar(select(CustomField).where(CustomField.account_id == account, CustomField.key == str(key)[:60]))

@@ -7,12 +7,11 @@ from typing import Any
 
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import Session
 
 from svckit.errors import InvalidInput
 from svckit.i18n import Text
-from svckit.principal import Principal
 from svckit.validation import parse_uuid
+from svckit.work import Work
 
 from ..db import contacts as repo
 from ..db.models import Contact, ContactEmail, ContactFile, HistoryEntry, ListMember, Participant
@@ -46,7 +45,8 @@ GROUP BY a, b ORDER BY max(score) DESC, a, b LIMIT :limit
 """)
 
 
-def find(session: Session, principal: Principal, client_id: Any, limit: int = 100) -> dict:
+def find(work: Work, client_id: Any, limit: int = 100) -> dict:
+    session, principal = work.session, work.principal
     cid = parse_uuid(client_id, "client_id")
     principal.check_client(str(cid))
     account = uuid.UUID(principal.require_account())
@@ -62,9 +62,10 @@ def find(session: Session, principal: Principal, client_id: Any, limit: int = 10
                        "score": round(p.score, 3)} for p in pairs if p.a in rows and p.b in rows]}
 
 
-def merge(session: Session, principal: Principal, keep_id: Any, other_id: Any) -> dict:
+def merge(work: Work, keep_id: Any, other_id: Any) -> dict:
     """Everything of ``other`` moves to ``keep`` (addresses, phones, tags, custom values, empty fields, history,
     lists, events, files); ``other`` is deleted."""
+    session, principal = work.session, work.principal
     keep = load(session, Contact, keep_id, principal, "contact", field="contact_id", write=True, lock=True)
     other = load(session, Contact, other_id, principal, "contact", field="other_id", write=True, lock=True)
     if keep.id == other.id:

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from svckit.errors import InvalidInput
 from svckit.i18n import Text
-from svckit.principal import ADMINISTRATOR, LICENSE_MANAGER, Principal
+from svckit.principal import ADMINISTRATOR, LICENSE_MANAGER
 from svckit.validation import parse_uuid
+from svckit.work import Work
 
 from .. import events
 from ..db import contacts as repo
@@ -48,8 +49,9 @@ SKIP_COLUMNS = {"search_text", "name_key", "org_key", "storage_key"}
 PAGE = 2000
 
 
-def person_export(session: Session, principal: Principal, contact_id: Any) -> dict:
+def person_export(work: Work, contact_id: Any) -> dict:
     """Art. 15: the contact with every address, list, event, history entry and file the crm holds about them."""
+    session, principal = work.session, work.principal
     c = load(session, Contact, contact_id, principal, "contact", field="contact_id")
     emails = repo.emails_of(session, [c.id])[c.id]
     lists = session.execute(select(DistributionList.id, DistributionList.name).join(
@@ -80,9 +82,10 @@ def person_export(session: Session, principal: Principal, contact_id: Any) -> di
     }
 
 
-def erase_person(session: Session, principal: Principal, storage, contact_id: Any) -> tuple[dict, list]:
+def erase_person(work: Work, storage, contact_id: Any) -> dict:
     """Art. 17: delete the contact, its history and the files only it had; log the erasure (addresses as hashes)
     and tell every other service (``person_erasure_requested``, through the outbox)."""
+    session, principal = work.session, work.principal
     c = load(session, Contact, contact_id, principal, "contact", field="contact_id", write=True)
     emails = [e.email_norm for e in repo.emails_of(session, [c.id])[c.id]]
     own_files = session.scalars(select(StoredFile).where(StoredFile.id.in_(
@@ -103,12 +106,12 @@ def erase_person(session: Session, principal: Principal, storage, contact_id: An
     session.flush()
     for key in keys:
         storage.delete(key)
-    out = [(events.PERSON_ERASURE_REQUESTED,
-            events.person_erasure_requested(account_id, c.id, emails, principal.user_id)),
-           (events.PERSON_ERASED, events.person_erased(account_id, c.id))]
+    work.emit(events.PERSON_ERASURE_REQUESTED,
+              events.person_erasure_requested(account_id, c.id, emails, principal.user_id))
+    work.emit(events.PERSON_ERASED, events.person_erased(account_id, c.id))
     if doomed:
-        out.append(usage_event(session, account_id))
-    return {"contact_id": str(c.id), "erased": True, "emails": len(emails)}, out
+        work.emit(*usage_event(session, account_id))
+    return {"contact_id": str(c.id), "erased": True, "emails": len(emails)}
 
 
 def _row(obj) -> dict[str, Any]:
@@ -121,9 +124,10 @@ def account_rows(session: Session, account_id: uuid.UUID, model, after: Any = No
     return list(session.scalars(query))
 
 
-def export_account_data(session: Session, principal: Principal, account_id: Any, cursor: str | None) -> dict:
+def export_account_data(work: Work, account_id: Any, cursor: str | None) -> dict:
     """The crm's part of the whole-account export, one table page per call (``next_cursor`` until null).
     Files are listed with their metadata; the archive job adds their contents."""
+    session, principal = work.session, work.principal
     if not principal.is_service:
         principal.require_role(ADMINISTRATOR, LICENSE_MANAGER)
     account = parse_uuid(account_id, "account_id")

@@ -8,11 +8,10 @@ from typing import Any
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import Session
 
-from svckit.principal import Principal
 from svckit.rows import rowcount
 from svckit.validation import parse_uuid
+from svckit.work import Work
 
 from ..db.models import Contact, HistoryEntry, HistoryFile, StoredFile
 from ..schemas import HistoryIn, Page
@@ -26,7 +25,8 @@ def serialise(h: HistoryEntry, files: list[StoredFile] | None = None) -> dict[st
                       for f in (files or [])]}
 
 
-def add(session: Session, principal: Principal, contact_id: Any, data: HistoryIn, now: datetime) -> dict:
+def add(work: Work, contact_id: Any, data: HistoryIn) -> dict:
+    session, principal, now = work.session, work.principal, work.now
     c = load(session, Contact, contact_id, principal, "contact", field="contact_id", write=True)
     h = HistoryEntry(id=uuid.uuid4(), account_id=c.account_id, client_id=c.client_id, contact_id=c.id,
                      kind=data.kind, subject=data.subject, body=data.body,
@@ -36,7 +36,8 @@ def add(session: Session, principal: Principal, contact_id: Any, data: HistoryIn
     return serialise(h)
 
 
-def entries(session: Session, principal: Principal, contact_id: Any, page: Page, kind: str | None = None) -> dict:
+def entries(work: Work, contact_id: Any, page: Page, kind: str | None = None) -> dict:
+    session, principal = work.session, work.principal
     c = load(session, Contact, contact_id, principal, "contact", field="contact_id")
     query = select(HistoryEntry).where(HistoryEntry.contact_id == c.id)
     if kind:
@@ -59,8 +60,9 @@ def entries(session: Session, principal: Principal, contact_id: Any, page: Page,
             "next_cursor": encode_cursor(rows[-1].occurred_at.isoformat(), rows[-1].id) if more and rows else None}
 
 
-def record_mailing(session: Session, payload: dict, now: datetime) -> int:
+def record_mailing(work: Work, payload: dict) -> int:
     """dispatch's ``mailing_sent`` (one batch): one history row per contact, idempotent per (contact, mailing)."""
+    session, now = work.session, work.now
     account_id = parse_uuid(payload.get("account_id"), "account_id")
     mailing_id = str(payload.get("mailing_id") or "")[:100]
     recipients = [r for r in payload.get("recipients") or [] if r.get("contact_id")]

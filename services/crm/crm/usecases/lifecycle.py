@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
 from svckit import entitlements as ent
 from svckit.rows import rowcount
+from svckit.work import Work
 
+from .. import events
 from ..db import contacts as repo
 from ..db.models import (
     ArchivedMessage,
@@ -38,8 +38,9 @@ def _uuid(value) -> uuid.UUID | None:
         return None
 
 
-def recipient_bounced(session: Session, payload: dict, now: datetime) -> int:
+def recipient_bounced(work: Work, payload: dict) -> int:
     """A hard bounce marks that address invalid on every contact of the account having it (idempotent)."""
+    session, now = work.session, work.now
     account_id = _uuid(payload.get("account_id"))
     email = str(payload.get("email") or "").strip().lower()
     if account_id is None or not email or not payload.get("hard"):
@@ -49,8 +50,9 @@ def recipient_bounced(session: Session, payload: dict, now: datetime) -> int:
     return repo.mark_invalid(session, account_id, email, reason, at)
 
 
-def delete_client(session: Session, storage: Storage, payload: dict) -> int:
+def delete_client(work: Work, storage: Storage, payload: dict) -> int:
     """identity deleted a client: everything in that partition goes, files included (idempotent)."""
+    session = work.session
     account_id, client_id = _uuid(payload.get("account_id")), _uuid(payload.get("client_id"))
     if account_id is None or client_id is None:
         return 0
@@ -68,8 +70,9 @@ def delete_client(session: Session, storage: Storage, payload: dict) -> int:
     return n
 
 
-def purge_account(session: Session, storage: Storage, account_id_raw) -> bool:
-    """Contract end: delete every row and every file of the account (idempotent)."""
+def purge_account(work: Work, storage: Storage, account_id_raw) -> bool:
+    """Contract end: delete every row and every file of the account (idempotent); emits ``account_purged``."""
+    session = work.session
     account_id = _uuid(account_id_raw)
     if account_id is None:
         return False
@@ -80,10 +83,12 @@ def purge_account(session: Session, storage: Storage, account_id_raw) -> bool:
     session.execute(delete(account_entitlements).where(account_entitlements.c.account_id == account_id))
     session.flush()
     storage.delete_prefix(str(account_id))
+    work.emit(events.ACCOUNT_PURGED, events.account_purged(account_id_raw))
     return True
 
 
-def entitlements_changed(session: Session, payload: dict) -> bool:
+def entitlements_changed(work: Work, payload: dict) -> bool:
+    session = work.session
     try:
         return ent.store(session, account_entitlements, payload)
     except (KeyError, TypeError, ValueError):

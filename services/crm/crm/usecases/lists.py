@@ -14,6 +14,7 @@ from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.textsafe import like_contains
 from svckit.validation import check_line
+from svckit.work import Work
 
 from ..db import contacts as repo
 from ..db.models import Contact, ContactEmail, DistributionList, ListMember
@@ -78,7 +79,8 @@ def count_members(session: Session, dl: DistributionList) -> int:
     return session.scalar(select(func.count()).select_from(Contact).where(*member_conditions(session, dl))) or 0
 
 
-def create(session: Session, principal: Principal, data: ListCreate) -> dict:
+def create(work: Work, data: ListCreate) -> dict:
+    session, principal = work.session, work.principal
     principal.check_client(str(data.client_id), write=True)
     dl = DistributionList(id=uuid.uuid4(), account_id=uuid.UUID(principal.require_account()), client_id=data.client_id,
                          name=data.name, description=data.description, kind=data.kind,
@@ -89,12 +91,14 @@ def create(session: Session, principal: Principal, data: ListCreate) -> dict:
     return serialise(dl, count_members(session, dl))
 
 
-def get(session: Session, principal: Principal, list_id: Any) -> dict:
+def get(work: Work, list_id: Any) -> dict:
+    session, principal = work.session, work.principal
     dl = visible_list(session, principal, list_id)
     return serialise(dl, count_members(session, dl))
 
 
-def update_list(session: Session, principal: Principal, list_id: Any, data: ListUpdate) -> dict:
+def update_list(work: Work, list_id: Any, data: ListUpdate) -> dict:
+    session, principal = work.session, work.principal
     dl = visible_list(session, principal, list_id, write=True)
     changes = data.model_dump(exclude_unset=True)
     if "name" in changes and data.name is not None:
@@ -113,13 +117,15 @@ def update_list(session: Session, principal: Principal, list_id: Any, data: List
     return serialise(dl, count_members(session, dl))
 
 
-def delete_list(session: Session, principal: Principal, list_id: Any) -> None:
+def delete_list(work: Work, list_id: Any) -> None:
+    session, principal = work.session, work.principal
     dl = visible_list(session, principal, list_id, write=True)
     session.delete(dl)
     session.flush()
 
 
-def search(session: Session, principal: Principal, client_id: Any, q: str, page: Page) -> dict:
+def search(work: Work, client_id: Any, q: str, page: Page) -> dict:
+    session, principal = work.session, work.principal
     from .common import Scope
     check_line(q, "q")
     scope = Scope(principal)
@@ -143,7 +149,8 @@ def search(session: Session, principal: Principal, client_id: Any, q: str, page:
             "next_cursor": encode_cursor(rows[-1].name, rows[-1].id) if more and rows else None}
 
 
-def add_members(session: Session, principal: Principal, list_id: Any, data: IdList) -> dict:
+def add_members(work: Work, list_id: Any, data: IdList) -> dict:
+    session, principal = work.session, work.principal
     dl = visible_list(session, principal, list_id, write=True)
     if dl.kind != "static":
         raise Conflict(DYNAMIC_NO_MEMBERS)
@@ -159,7 +166,8 @@ def add_members(session: Session, principal: Principal, list_id: Any, data: IdLi
     return {"members": count_members(session, dl)}
 
 
-def remove_members(session: Session, principal: Principal, list_id: Any, data: IdList) -> dict:
+def remove_members(work: Work, list_id: Any, data: IdList) -> dict:
+    session, principal = work.session, work.principal
     dl = visible_list(session, principal, list_id, write=True)
     if dl.kind != "static":
         raise Conflict(DYNAMIC_NO_MEMBERS)
@@ -169,7 +177,8 @@ def remove_members(session: Session, principal: Principal, list_id: Any, data: I
     return {"members": count_members(session, dl)}
 
 
-def members(session: Session, principal: Principal, list_id: Any, page: Page) -> dict:
+def members(work: Work, list_id: Any, page: Page) -> dict:
+    session, principal = work.session, work.principal
     dl = visible_list(session, principal, list_id)
     principal.check_client(str(dl.client_id))
     source, conds, key = member_source(dl)

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from svckit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from svckit.i18n import Text
-from svckit.principal import Principal
 from svckit.settings import env
 from svckit.textsafe import one_line
 from svckit.validation import parse_uuid
+from svckit.work import Work
 
 from .. import events
 from ..db.models import Contact, ContactFile, MediaFolder, StoredFile
@@ -97,7 +97,8 @@ def _file(session, principal, file_id, write=False) -> StoredFile:
     return f
 
 
-def create_folder(session: Session, principal: Principal, data: FolderCreate) -> dict:
+def create_folder(work: Work, data: FolderCreate) -> dict:
+    session, principal = work.session, work.principal
     principal.check_client(str(data.client_id), write=True)
     if data.parent_id is not None:
         parent = _folder(session, principal, data.parent_id)
@@ -114,7 +115,8 @@ def create_folder(session: Session, principal: Principal, data: FolderCreate) ->
     return serialise_folder(f)
 
 
-def list_folders(session: Session, principal: Principal, client_id: Any, parent_id: Any = None) -> dict:
+def list_folders(work: Work, client_id: Any, parent_id: Any = None) -> dict:
+    session, principal = work.session, work.principal
     cid = parse_uuid(client_id, "client_id")
     principal.check_client(str(cid))
     scope = Scope(principal)
@@ -131,7 +133,8 @@ def list_folders(session: Session, principal: Principal, client_id: Any, parent_
             "files": [serialise_file(f) for f in files]}
 
 
-def update_folder(session: Session, principal: Principal, folder_id: Any, data: FolderUpdate) -> dict:
+def update_folder(work: Work, folder_id: Any, data: FolderUpdate) -> dict:
+    session, principal = work.session, work.principal
     f = _folder(session, principal, folder_id, write=True)
     changes = data.model_dump(exclude_unset=True)
     if data.name:   # set and not empty (as changes.get("name"))
@@ -158,7 +161,8 @@ def update_folder(session: Session, principal: Principal, folder_id: Any, data: 
     return serialise_folder(f)
 
 
-def delete_folder(session: Session, principal: Principal, storage, folder_id: Any) -> list:
+def delete_folder(work: Work, storage, folder_id: Any) -> None:
+    session, principal = work.session, work.principal
     f = _folder(session, principal, folder_id, write=True)
     ids, frontier = [f.id], [f.id]
     while frontier:
@@ -169,11 +173,11 @@ def delete_folder(session: Session, principal: Principal, storage, folder_id: An
     session.flush()
     for key in keys:
         storage.delete(key)
-    return [usage_event(session, f.account_id)]
+    work.emit(*usage_event(session, f.account_id))
 
 
-def upload_file(session: Session, principal: Principal, storage, config: dict, folder_id: Any,
-                raw_upload: Any) -> tuple[dict, list]:
+def upload_file(work: Work, storage, folder_id: Any, raw_upload: Any) -> dict:
+    session, principal, config = work.session, work.principal, work.config
     folder = _folder(session, principal, folder_id, write=True)
     upload, path = spooled(config, raw_upload)
     limit = max_media_bytes(config)
@@ -184,14 +188,17 @@ def upload_file(session: Session, principal: Principal, storage, config: dict, f
     f = store(session, storage, path, account_id=folder.account_id, client_id=folder.client_id, purpose="media",
               name=upload.filename, content_type=content_type, size=upload.size, sha256=upload.sha256,
               created_by=user_uuid(principal), folder_id=folder.id)
-    return serialise_file(f), [usage_event(session, folder.account_id)]
+    work.emit(*usage_event(session, folder.account_id))
+    return serialise_file(f)
 
 
-def get_file(session: Session, principal: Principal, file_id: Any) -> dict:
+def get_file(work: Work, file_id: Any) -> dict:
+    session, principal = work.session, work.principal
     return serialise_file(_file(session, principal, file_id))
 
 
-def update_file(session: Session, principal: Principal, file_id: Any, data: FileUpdate) -> dict:
+def update_file(work: Work, file_id: Any, data: FileUpdate) -> dict:
+    session, principal = work.session, work.principal
     f = _file(session, principal, file_id, write=True)
     changes = data.model_dump(exclude_unset=True)
     if data.name:   # set and not empty (as changes.get("name"))
@@ -205,20 +212,23 @@ def update_file(session: Session, principal: Principal, file_id: Any, data: File
     return serialise_file(f)
 
 
-def delete_file(session: Session, principal: Principal, storage, file_id: Any) -> list:
+def delete_file(work: Work, storage, file_id: Any) -> None:
+    session, principal = work.session, work.principal
     f = _file(session, principal, file_id, write=True)
     key, account = f.storage_key, f.account_id
     session.delete(f)
     session.flush()
     storage.delete(key)
-    return [usage_event(session, account)]
+    work.emit(*usage_event(session, account))
 
 
-def download(session: Session, principal: Principal, storage, config: dict, file_id: Any) -> dict:
+def download(work: Work, storage, file_id: Any) -> dict:
+    session, principal, config = work.session, work.principal, work.config
     return offer(config, storage, _file(session, principal, file_id))
 
 
-def attach(session: Session, principal: Principal, contact_id: Any, file_id: Any) -> dict:
+def attach(work: Work, contact_id: Any, file_id: Any) -> dict:
+    session, principal = work.session, work.principal
     c = load(session, Contact, contact_id, principal, "contact", field="contact_id", write=True)
     f = _file(session, principal, file_id)
     if f.client_id != c.client_id:
@@ -229,7 +239,8 @@ def attach(session: Session, principal: Principal, contact_id: Any, file_id: Any
     return serialise_file(f)
 
 
-def detach(session: Session, principal: Principal, contact_id: Any, file_id: Any) -> None:
+def detach(work: Work, contact_id: Any, file_id: Any) -> None:
+    session, principal = work.session, work.principal
     c = load(session, Contact, contact_id, principal, "contact", field="contact_id", write=True)
     link = session.get(ContactFile, (c.id, parse_uuid(file_id, "file_id")))
     if link is None:
@@ -238,15 +249,17 @@ def detach(session: Session, principal: Principal, contact_id: Any, file_id: Any
     session.flush()
 
 
-def contact_files(session: Session, principal: Principal, contact_id: Any) -> list[dict]:
+def contact_files(work: Work, contact_id: Any) -> list[dict]:
+    session, principal = work.session, work.principal
     c = load(session, Contact, contact_id, principal, "contact", field="contact_id")
     rows = session.scalars(select(StoredFile).join(ContactFile, ContactFile.file_id == StoredFile.id)
                            .where(ContactFile.contact_id == c.id).order_by(StoredFile.name))
     return [serialise_file(f) for f in rows]
 
 
-def attachments(session: Session, principal: Principal, storage, config: dict, file_ids: Any) -> list[dict]:
+def attachments(work: Work, storage, file_ids: Any) -> list[dict]:
     """dispatch: mailing attachments' bytes in one call (base64), rights as for any read, total size bounded."""
+    session, principal, config = work.session, work.principal, work.config
     if not isinstance(file_ids, list) or not file_ids or len(file_ids) > 20:
         raise InvalidInput(fields={"file_ids": Text("1 bis 20 Datei-Kennungen erwartet.",
                                                     "1 to 20 file ids expected.")})

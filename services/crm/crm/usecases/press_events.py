@@ -14,6 +14,7 @@ from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.rows import rowcount
 from svckit.validation import parse_uuid
+from svckit.work import Work
 
 from ..db import contacts as repo
 from ..db.models import Contact, ContactEmail, Event, Participant
@@ -44,7 +45,8 @@ def counts(session: Session, event_id: uuid.UUID) -> dict[str, int]:
     return out
 
 
-def create(session: Session, principal: Principal, data: EventCreate) -> dict:
+def create(work: Work, data: EventCreate) -> dict:
+    session, principal = work.session, work.principal
     principal.check_client(str(data.client_id), write=True)
     e = Event(id=uuid.uuid4(), account_id=uuid.UUID(principal.require_account()), created_by=user_uuid(principal),
               **data.model_dump())
@@ -53,12 +55,14 @@ def create(session: Session, principal: Principal, data: EventCreate) -> dict:
     return serialise(e, counts(session, e.id))
 
 
-def get(session: Session, principal: Principal, event_id: Any) -> dict:
+def get(work: Work, event_id: Any) -> dict:
+    session, principal = work.session, work.principal
     e = visible_event(session, principal, event_id)
     return serialise(e, counts(session, e.id))
 
 
-def update_event(session: Session, principal: Principal, event_id: Any, data: EventUpdate) -> dict:
+def update_event(work: Work, event_id: Any, data: EventUpdate) -> dict:
+    session, principal = work.session, work.principal
     e = visible_event(session, principal, event_id, write=True)
     for key, value in data.model_dump(exclude_unset=True).items():
         if value is not None or key in ("starts_at", "ends_at"):
@@ -69,13 +73,15 @@ def update_event(session: Session, principal: Principal, event_id: Any, data: Ev
     return serialise(e, counts(session, e.id))
 
 
-def delete_event(session: Session, principal: Principal, event_id: Any) -> None:
+def delete_event(work: Work, event_id: Any) -> None:
+    session, principal = work.session, work.principal
     e = visible_event(session, principal, event_id, write=True)
     session.delete(e)
     session.flush()
 
 
-def search(session: Session, principal: Principal, client_id: Any, page: Page) -> dict:
+def search(work: Work, client_id: Any, page: Page) -> dict:
+    session, principal = work.session, work.principal
     scope = Scope(principal)
     query = select(Event).where(Event.account_id == scope.account_id)
     if client_id:
@@ -94,7 +100,8 @@ def search(session: Session, principal: Principal, client_id: Any, page: Page) -
             "next_cursor": encode_cursor(rows[-1].id) if more and rows else None}
 
 
-def add_participants(session: Session, principal: Principal, event_id: Any, data: ParticipantsIn) -> dict:
+def add_participants(work: Work, event_id: Any, data: ParticipantsIn) -> dict:
+    session, principal = work.session, work.principal
     e = visible_event(session, principal, event_id, write=True)
     contacts = visible_contacts(session, principal, list(dict.fromkeys(data.contact_ids)))
     for c in contacts:
@@ -109,8 +116,8 @@ def add_participants(session: Session, principal: Principal, event_id: Any, data
     return {"participants": counts(session, e.id)}
 
 
-def update_participant(session: Session, principal: Principal, event_id: Any, contact_id: Any,
-                       data: ParticipantUpdate) -> dict:
+def update_participant(work: Work, event_id: Any, contact_id: Any, data: ParticipantUpdate) -> dict:
+    session, principal = work.session, work.principal
     e = visible_event(session, principal, event_id, write=True)
     p = session.get(Participant, (e.id, parse_uuid(contact_id, "contact_id")))
     if p is None:
@@ -121,7 +128,8 @@ def update_participant(session: Session, principal: Principal, event_id: Any, co
     return {"contact_id": str(p.contact_id), "status": p.status, "note": p.note}
 
 
-def remove_participant(session: Session, principal: Principal, event_id: Any, contact_id: Any) -> None:
+def remove_participant(work: Work, event_id: Any, contact_id: Any) -> None:
+    session, principal = work.session, work.principal
     e = visible_event(session, principal, event_id, write=True)
     n = session.execute(delete(Participant).where(Participant.event_id == e.id,
                                                   Participant.contact_id == parse_uuid(contact_id, "contact_id")))
@@ -130,7 +138,8 @@ def remove_participant(session: Session, principal: Principal, event_id: Any, co
     session.flush()
 
 
-def participants(session: Session, principal: Principal, event_id: Any, status: str | None, page: Page) -> dict:
+def participants(work: Work, event_id: Any, status: str | None, page: Page) -> dict:
+    session, principal = work.session, work.principal
     e = visible_event(session, principal, event_id)
     conds = [Participant.event_id == e.id, Contact.client_id == e.client_id]
     if status:

@@ -11,18 +11,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from svckit.errors import Conflict, Forbidden, InvalidInput
 from svckit.i18n import Text
-from svckit.principal import Principal
 from svckit.textsafe import one_line
 from svckit.validation import parse, to_invalid_input
+from svckit.work import Work
 
 from .. import events
 from ..db import contacts as repo
@@ -61,7 +59,8 @@ def _records(raw: list[dict], clean: bool = False) -> list[PressbaseRecord]:
     return out
 
 
-def import_contacts(session: Session, principal: Principal, client_id: Any, raw_records: Any) -> list[dict]:
+def import_contacts(work: Work, client_id: Any, raw_records: Any) -> list[dict]:
+    session, principal = work.session, work.principal
     data = parse(PressbaseImport, {"client_id": client_id, "records": raw_records})
     principal.check_client(str(data.client_id), write=True)
     account = uuid.UUID(principal.require_account())
@@ -109,9 +108,10 @@ def _phones(phone: str | None, mobile: str | None) -> list[dict]:
 UPDATABLE = set(FIELDS) | {"email", "phone", "mobile"}
 
 
-def update_contacts(session: Session, principal: Principal, client_id: Any, updates: Any) -> tuple[list, list]:
+def update_contacts(work: Work, client_id: Any, updates: Any) -> list:
     """``crm.update_pressbase_contacts`` (docs/contracts.md): pressbase applies the changes its user chose to
-    contacts still linked to that pressbase_id; returns [{contact_id, updated}] and the events to publish."""
+    contacts still linked to that pressbase_id; returns [{contact_id, updated}]; corrected addresses emit events."""
+    session, principal = work.session, work.principal
     from svckit.validation import parse_uuid
     cid = parse_uuid(client_id, "client_id")
     principal.check_client(str(cid), write=True)
@@ -138,7 +138,7 @@ def update_contacts(session: Session, principal: Principal, client_id: Any, upda
         wanted.append((contact_id, str(u.get("pressbase_id") or ""), fields, record))
     if errors:
         raise InvalidInput(fields=errors)
-    out, out_events = [], []
+    out = []
     for contact_id, pb_id, fields, record in wanted:
         c = session.get(Contact, contact_id)
         if c is None or c.account_id != account or c.client_id != cid or c.pressbase_id != pb_id:
@@ -160,13 +160,13 @@ def update_contacts(session: Session, principal: Principal, client_id: Any, upda
             old, new_primary = set_emails(session, c, [{"email": new, "primary": True}] + kept)
             if old and old.lower() != new.lower():
                 assert new_primary is not None, "set_emails was given a primary address"
-                out_events.append((events.CONTACT_EMAIL_CORRECTED,
-                                   events.contact_email_corrected(c.account_id, c.id, old, new_primary)))
+                work.emit(events.CONTACT_EMAIL_CORRECTED,
+                          events.contact_email_corrected(c.account_id, c.id, old, new_primary))
         c.updated_by = user_uuid(principal)
         refresh_derived(c, [e.email for e in repo.emails_of(session, [c.id])[c.id]])
         out.append({"contact_id": str(c.id), "updated": True})
     session.flush()
-    return out, out_events
+    return out
 
 
 def _diff(c: Contact, primary: str | None, r: PressbaseRecord) -> dict[str, dict]:
@@ -180,8 +180,9 @@ def _diff(c: Contact, primary: str | None, r: PressbaseRecord) -> dict[str, dict
     return changes
 
 
-def receive_updates(session: Session, principal: Principal, raw_records: Any, now: datetime) -> int:
+def receive_updates(work: Work, raw_records: Any) -> int:
     """pressbase sent new versions of records: keep the differences on every linked contact (all accounts)."""
+    session, principal, now = work.session, work.principal, work.now
     if not principal.is_service:
         raise Forbidden(ONLY_SERVICES)
     if not isinstance(raw_records, list) or len(raw_records) > 500:
@@ -204,12 +205,14 @@ def receive_updates(session: Session, principal: Principal, raw_records: Any, no
     return n
 
 
-def pending(session: Session, principal: Principal, contact_id: Any) -> dict:
+def pending(work: Work, contact_id: Any) -> dict:
+    session, principal = work.session, work.principal
     c = load(session, Contact, contact_id, principal, "contact", field="contact_id")
     return {"contact_id": str(c.id), "pressbase_id": c.pressbase_id, **(c.pressbase_pending or {"changes": {}})}
 
 
-def apply(session: Session, principal: Principal, contact_id: Any, fields: Any) -> tuple[dict, list]:
+def apply(work: Work, contact_id: Any, fields: Any) -> dict:
+    session, principal = work.session, work.principal
     c = load(session, Contact, contact_id, principal, "contact", field="contact_id", write=True, lock=True)
     changes = (c.pressbase_pending or {}).get("changes") or {}
     if not changes:
@@ -219,7 +222,6 @@ def apply(session: Session, principal: Principal, contact_id: Any, fields: Any) 
     if unknown:
         raise InvalidInput(fields={"fields": Text("Keine Änderung für: {f}", "No change for: {f}").format(
             f=", ".join(map(str, unknown)))})
-    out_events = []
     for f in chosen:
         if f == "email":
             emails = repo.emails_of(session, [c.id])[c.id]
@@ -229,8 +231,8 @@ def apply(session: Session, principal: Principal, contact_id: Any, fields: Any) 
             old, new_primary = set_emails(session, c, [{"email": new, "primary": True}] + kept)
             if old and old.lower() != new.lower():
                 assert new_primary is not None, "set_emails was given a primary address"
-                out_events.append((events.CONTACT_EMAIL_CORRECTED,
-                                   events.contact_email_corrected(c.account_id, c.id, old, new_primary)))
+                work.emit(events.CONTACT_EMAIL_CORRECTED,
+                          events.contact_email_corrected(c.account_id, c.id, old, new_primary))
         else:
             setattr(c, f, changes[f]["new"])
     rest = {k: v for k, v in changes.items() if k not in chosen}
@@ -240,10 +242,11 @@ def apply(session: Session, principal: Principal, contact_id: Any, fields: Any) 
     emails = repo.emails_of(session, [c.id])[c.id]
     refresh_derived(c, [e.email for e in emails])
     session.flush()
-    return serialise(c, emails), out_events
+    return serialise(c, emails)
 
 
-def dismiss(session: Session, principal: Principal, contact_id: Any) -> None:
+def dismiss(work: Work, contact_id: Any) -> None:
+    session, principal = work.session, work.principal
     c = load(session, Contact, contact_id, principal, "contact", field="contact_id", write=True)
     c.pressbase_pending = None
     session.flush()

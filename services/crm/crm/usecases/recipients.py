@@ -11,6 +11,7 @@ from svckit.errors import InvalidInput
 from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.validation import parse, parse_uuid
+from svckit.work import Work
 
 from ..db import contacts as repo
 from ..db.models import Contact, ContactEmail
@@ -48,7 +49,8 @@ def source_query(session: Session, principal: Principal, source: Any):
     return Contact.__table__, conds, Contact.id
 
 
-def resolve(session: Session, principal: Principal, source: Any, cursor: str | None, limit: Any) -> dict:
+def resolve(work: Work, source: Any, cursor: str | None, limit: Any) -> dict:
+    session, principal = work.session, work.principal
     try:
         limit = int(limit)
     except (TypeError, ValueError):
