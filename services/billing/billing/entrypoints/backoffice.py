@@ -5,8 +5,8 @@ from __future__ import annotations
 from svckit.entrypoints import rpc
 from svckit.validation import parse, parse_uuid
 
+from ..contracts import ContractInput, CreditNoteInput, decode_document
 from ..db import repo
-from ..schemas import ContractInput, CreditNoteInput, decode_document
 from ..usecases import backoffice, invoicing
 from .common import Base, bounded, paging
 

@@ -6,8 +6,8 @@ from svckit.entrypoints import rpc
 from svckit.principal import Principal
 from svckit.validation import parse, parse_uuid
 
+from ..contracts import OrderInput, SettingsInput, WrittenOrderInput, decode_document
 from ..db import repo
-from ..schemas import OrderInput, SettingsInput, WrittenOrderInput, decode_document
 from ..usecases import orders, subscriptions
 from .common import Base
 

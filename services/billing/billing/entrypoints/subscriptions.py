@@ -8,8 +8,8 @@ from svckit.entrypoints import rpc
 from svckit.principal import Principal
 from svckit.validation import parse
 
+from ..contracts import AffiliateInput, ChangeInput
 from ..db import repo
-from ..schemas import AffiliateInput, ChangeInput
 from ..usecases import entitlements, export, invoicing, subscriptions
 from .common import Base
 
@@ -91,7 +91,7 @@ class SubscriptionsApi(Base):
 
         from svckit.errors import InvalidInput
 
-        from ..schemas import UsageRecorded
+        from ..contracts import UsageRecorded
 
         try:
             data = parse(UsageRecorded, payload)

@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 from svckit.errors import InvalidInput
 from svckit.i18n import Text
 
+from ..contracts import ContractInput
 from ..db import models as m
 from ..db import repo
 from ..domain import pricing
 from ..domain.catalogue import Catalogue
 from ..domain.plan import Plan
-from ..schemas import ContractInput
 from . import entitlements, invoicing, subscriptions
 
 

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.i18n import Text
 
+from ..contracts import OrderInput
 from ..db import models as m
 from ..db import repo
+from ..domain.addresses import address_errors, vat_errors
 from ..domain.catalogue import Catalogue
 from ..domain.plan import Plan, validate_plan
-from ..schemas import OrderInput, address_errors, vat_errors
 from . import entitlements
 from .invoicing import account_no
 
