@@ -34,8 +34,8 @@ def main() -> int:
     from sqlalchemy import create_engine, text
     from sqlalchemy.orm import Session
 
+    from crm.contracts import ContactFilter, Page
     from crm.db.models import Contact
-    from crm.schemas import ContactFilter, Page
     from crm.usecases import contacts
     from svckit.clock import utcnow
     from svckit.principal import Principal

@@ -33,10 +33,10 @@ from svckit.errors import InvalidInput, NotFound, Unavailable
 from svckit.i18n import Text
 from svckit.principal import Principal
 
+from .contracts import MailboxIn, MailboxUpdate
 from .db.models import ArchivedMessage, ContactEmail, HistoryEntry, HistoryFile, Mailbox, MailboxFolder, StoredFile
 from .jobs import JobContext
 from .keyring import KeyRing
-from .schemas import MailboxIn, MailboxUpdate
 from .usecases.common import NOT_FOUND, iso, user_uuid
 
 FETCH_BATCH = 50

@@ -8,7 +8,7 @@ from svckit.entrypoints import rpc
 from svckit.principal import Principal
 from svckit.validation import parse
 
-from ..schemas import ContactCreate, ContactFilter, ContactUpdate, CustomFieldIn, HistoryIn, Page
+from ..contracts import ContactCreate, ContactFilter, ContactUpdate, CustomFieldIn, HistoryIn, Page
 from ..usecases import contacts, customfields, duplicates, history, pressbase, recipients
 from .base import Entrypoints
 

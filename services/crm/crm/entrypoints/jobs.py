@@ -6,8 +6,8 @@ from svckit.entrypoints import rpc
 from svckit.validation import parse
 
 from .. import exporter
+from ..contracts import ExportIn, ExportSource, ImportMapping, ImportRun, Page
 from ..jobs import serialise as job_json
-from ..schemas import ExportIn, ExportSource, ImportMapping, ImportRun, Page
 from ..usecases import imports, jobs
 from .base import Entrypoints
 

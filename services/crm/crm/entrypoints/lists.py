@@ -5,7 +5,16 @@ from __future__ import annotations
 from svckit.entrypoints import rpc
 from svckit.validation import parse
 
-from ..schemas import EventCreate, EventUpdate, IdList, ListCreate, ListUpdate, Page, ParticipantsIn, ParticipantUpdate
+from ..contracts import (
+    EventCreate,
+    EventUpdate,
+    IdList,
+    ListCreate,
+    ListUpdate,
+    Page,
+    ParticipantsIn,
+    ParticipantUpdate,
+)
 from ..usecases import lists, press_events
 from .base import Entrypoints
 

@@ -14,9 +14,9 @@ from svckit.settings import env
 from svckit.validation import parse
 
 from .. import keyring, mailarchive
+from ..contracts import MailboxIn, MailboxUpdate
 from ..db.models import Job, Mailbox
 from ..jobs import serialise as job_json
-from ..schemas import MailboxIn, MailboxUpdate
 from .base import Entrypoints
 
 log = logging.getLogger(__name__)

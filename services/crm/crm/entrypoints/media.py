@@ -5,7 +5,7 @@ from __future__ import annotations
 from svckit.entrypoints import rpc
 from svckit.validation import parse
 
-from ..schemas import FileUpdate, FolderCreate, FolderUpdate
+from ..contracts import FileUpdate, FolderCreate, FolderUpdate
 from ..usecases import media
 from .base import Entrypoints
 

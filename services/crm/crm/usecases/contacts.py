@@ -14,10 +14,10 @@ from svckit.principal import Principal
 from svckit.work import Work
 
 from .. import events
+from ..contracts import ContactCreate, ContactFilter, ContactUpdate, Page
 from ..db import contacts as repo
 from ..db.models import Contact, ContactEmail, CustomField
 from ..domain import customfields, folding, salutation
-from ..schemas import ContactCreate, ContactFilter, ContactUpdate, Page
 from .common import NOT_FOUND, Scope, decode_cursor, encode_cursor, iso, load, user_uuid
 
 NAME_MISSING = Text("Vor- oder Nachname fehlt.", "First or last name is missing.")

@@ -12,8 +12,8 @@ from svckit.i18n import Text
 from svckit.principal import ADMINISTRATOR, LICENSE_MANAGER
 from svckit.work import Work
 
+from ..contracts import CustomFieldIn
 from ..db.models import Contact, CustomField
-from ..schemas import CustomFieldIn
 from .common import NOT_FOUND
 
 EXISTS = Text("Ein Zusatzfeld mit diesem Schlüssel gibt es schon.", "A custom field with this key exists already.")

@@ -13,8 +13,8 @@ from svckit.rows import rowcount
 from svckit.validation import parse_uuid
 from svckit.work import Work
 
+from ..contracts import HistoryIn, Page
 from ..db.models import Contact, HistoryEntry, HistoryFile, StoredFile
-from ..schemas import HistoryIn, Page
 from .common import decode_cursor, encode_cursor, iso, load, user_uuid
 
 

@@ -15,11 +15,11 @@ from svckit.principal import Principal
 from svckit.textsafe import without_nul
 from svckit.validation import parse_uuid
 
+from ..contracts import ImportMapping, ImportRun, Page
 from ..db.models import CustomField, DistributionList, Import, ImportRow, StoredFile
 from ..domain import importing
 from ..importer.reader import Workbook, is_blank
 from ..importer.sniff import sniff
-from ..schemas import ImportMapping, ImportRun, Page
 from .common import NOT_FOUND, decode_cursor, encode_cursor, iso, user_uuid
 from .uploads import spooled, store
 

@@ -16,9 +16,9 @@ from svckit.textsafe import like_contains
 from svckit.validation import check_line
 from svckit.work import Work
 
+from ..contracts import ContactFilter, IdList, ListCreate, ListUpdate, Page
 from ..db import contacts as repo
 from ..db.models import Contact, ContactEmail, DistributionList, ListMember
-from ..schemas import ContactFilter, IdList, ListCreate, ListUpdate, Page
 from .common import decode_cursor, encode_cursor, iso, load, user_uuid
 from .contacts import summary, visible_contacts
 

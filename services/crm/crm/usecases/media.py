@@ -22,8 +22,8 @@ from svckit.validation import parse_uuid
 from svckit.work import Work
 
 from .. import events
+from ..contracts import FileUpdate, FolderCreate, FolderUpdate
 from ..db.models import Contact, ContactFile, MediaFolder, StoredFile
-from ..schemas import FileUpdate, FolderCreate, FolderUpdate
 from .common import NOT_FOUND, Scope, iso, load, user_uuid
 from .uploads import offer, spooled, store
 

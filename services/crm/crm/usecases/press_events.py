@@ -16,9 +16,9 @@ from svckit.rows import rowcount
 from svckit.validation import parse_uuid
 from svckit.work import Work
 
+from ..contracts import EventCreate, EventUpdate, Page, ParticipantsIn, ParticipantUpdate
 from ..db import contacts as repo
 from ..db.models import Contact, ContactEmail, Event, Participant
-from ..schemas import EventCreate, EventUpdate, Page, ParticipantsIn, ParticipantUpdate
 from .common import NOT_FOUND, Scope, decode_cursor, encode_cursor, iso, load, user_uuid
 from .contacts import summary, visible_contacts
 

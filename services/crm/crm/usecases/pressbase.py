@@ -23,9 +23,9 @@ from svckit.validation import parse, to_invalid_input
 from svckit.work import Work
 
 from .. import events
+from ..contracts import PressbaseImport, PressbaseRecord
 from ..db import contacts as repo
 from ..db.models import Contact, ContactEmail
-from ..schemas import PressbaseImport, PressbaseRecord
 from .common import load, user_uuid
 from .contacts import refresh_derived, serialise, set_emails
 

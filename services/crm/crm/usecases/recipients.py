@@ -13,10 +13,10 @@ from svckit.principal import Principal
 from svckit.validation import parse, parse_uuid
 from svckit.work import Work
 
+from ..contracts import RecipientSource
 from ..db import contacts as repo
 from ..db.models import Contact, ContactEmail
 from ..domain import salutation
-from ..schemas import RecipientSource
 from .common import Scope, decode_cursor, encode_cursor
 from .contacts import person_of
 from .lists import member_source, visible_list

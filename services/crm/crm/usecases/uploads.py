@@ -13,8 +13,8 @@ from svckit.errors import InvalidInput
 from svckit.i18n import Text
 from svckit.validation import parse
 
+from ..contracts import Upload
 from ..db.models import StoredFile
-from ..schemas import Upload
 from ..storage import Storage, spool_dir
 
 UPLOAD_GONE = Text("Die hochgeladene Datei ist nicht (mehr) vorhanden. Bitte laden Sie sie erneut hoch.",

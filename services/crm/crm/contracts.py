@@ -1,7 +1,17 @@
-"""The crm's RPC contract on entry: pydantic input models (svckit.validation.Input: unknown fields are errors).
+"""The crm's RPC contract: the input models every RPC method validates its arguments with, and the answers of the
+calls the gateway exposes (the gateway imports this module and generates the OpenAPI document from it).
 
-Every RPC method validates its arguments with :func:`svckit.validation.parse`, so a bad field comes back as
-InvalidInput naming the field, in German and English, whoever called.
+Only pydantic, the standard library and svckit here: the gateway imports this module, never the service's
+database or nameko code.
+
+Input (``svckit.validation.Input``: unknown fields are errors): every RPC method validates its arguments with
+:func:`svckit.validation.parse`, so a bad field comes back as InvalidInput naming the field, in German and English,
+whoever called.
+
+Answers (:class:`Answer`): each declares every field the service returns, with its real nullability; an answer with
+a field that is not declared, a missing one or one of another type fails the end-to-end tests (they validate every
+response against the generated document) and this service's own tests where they check an answer with
+``Model.model_validate``. Open content (a job's result, custom field values, a saved filter) is ``dict[str, Any]``.
 """
 
 from __future__ import annotations
@@ -10,7 +20,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import EmailStr, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 from svckit.validation import Input, Line, invalid
 
@@ -398,3 +408,365 @@ class PressbaseImport(Input):
 
 class DateRange(Input):
     since: date | None = None
+
+
+# --- request bodies the service reads without a model of its own (documented here, checked by the use case) ---------
+
+class MergeIn(Input):
+    other_id: uuid.UUID = Field(description="the contact merged into this one (then deleted)")
+
+
+class ApplyChangesIn(Input):
+    fields: list[str] | Literal["all"] | None = Field(
+        default=None, description="the changed fields to apply (default: all)")
+
+
+class AttachIn(Input):
+    file_id: uuid.UUID
+
+
+# --- answers -----------------------------------------------------------------------------------------------------
+
+class Answer(BaseModel):
+    """Base of the crm's answers: every field is declared (an undeclared one is a contract drift)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Email(Answer):
+    email: str
+    label: str
+    primary: bool
+    state: Literal["valid", "invalid", "unverified"]
+    invalid_reason: str | None
+    invalid_at: datetime | None
+
+
+class PhoneNumber(Answer):
+    number: str
+    label: str
+
+
+class Contact(Answer):
+    id: uuid.UUID
+    account_id: uuid.UUID
+    client_id: uuid.UUID
+    kind: Literal["person", "organisation"]
+    gender: GENDERS
+    title: str
+    first_name: str
+    last_name: str
+    org_name: str
+    org_type: ORG_TYPES | None
+    organisation_id: uuid.UUID | None
+    organisation: str
+    position: str
+    department: str
+    street: str
+    address_extra: str
+    postal_code: str
+    city: str
+    country: str
+    language: Literal["de", "en"]
+    informal: bool
+    salutation: str = Field(description="Frau / Herr (Ms / Mr); empty when the gender is not known")
+    letter_salutation: str = Field(description="e.g. Sehr geehrte Frau Dr. Müller,")
+    letter_salutation_override: str | None
+    notes: str
+    legal_basis: LEGAL_BASES
+    data_source: str
+    informed_at: datetime | None
+    emails: list[Email]
+    phones: list[PhoneNumber]
+    tags: list[str]
+    custom: dict[str, Any] = Field(description="custom field values by key (types as the account defined them)")
+    source_kind: Literal["manual", "import", "pressbase", "imap"]
+    pressbase_id: str | None
+    pressbase_changes: bool = Field(description="the linked media database record has changes not applied yet")
+    created_at: datetime
+    created_by: uuid.UUID | None
+    updated_at: datetime
+    updated_by: uuid.UUID | None
+
+
+class ContactSummary(Answer):
+    """A contact in a result list (search, list members, duplicates)."""
+
+    id: uuid.UUID
+    client_id: uuid.UUID
+    kind: Literal["person", "organisation"]
+    gender: GENDERS
+    title: str
+    first_name: str
+    last_name: str
+    org_name: str
+    organisation: str
+    position: str
+    city: str
+    country: str
+    email: str | None = Field(description="the primary e-mail address")
+    email_state: Literal["valid", "invalid", "unverified"] | None
+    tags: list[str]
+
+
+class ContactPage(Answer):
+    items: list[ContactSummary]
+    next_cursor: str | None
+
+
+class FileRef(Answer):
+    id: uuid.UUID
+    name: str
+    content_type: str
+    size: int
+
+
+class HistoryEntry(Answer):
+    id: uuid.UUID
+    contact_id: uuid.UUID
+    kind: str = Field(description="note, call, meeting, or what other services recorded (mailing, e-mail ...)")
+    occurred_at: datetime
+    subject: str
+    body: str
+    data: dict[str, Any] = Field(description="details of a recorded entry (e.g. the mailing), by kind")
+    created_by: uuid.UUID | None
+    files: list[FileRef]
+
+
+class HistoryPage(Answer):
+    items: list[HistoryEntry]
+    next_cursor: str | None
+
+
+class DuplicatePair(Answer):
+    a: ContactSummary
+    b: ContactSummary
+    reasons: list[str]
+    score: float
+
+
+class Duplicates(Answer):
+    items: list[DuplicatePair]
+
+
+class FieldChange(Answer):
+    old: Any
+    new: Any
+
+
+class PressbaseChanges(Answer):
+    contact_id: uuid.UUID
+    pressbase_id: str | None
+    changes: dict[str, FieldChange] = Field(description="field -> old and new value")
+    received_at: datetime | None = None
+
+
+class CustomField(Answer):
+    key: str
+    label_de: str
+    label_en: str
+    type: Literal["text", "number", "date", "boolean", "choice"]
+    choices: list[str]
+
+
+class DistributionList(Answer):
+    id: uuid.UUID
+    client_id: uuid.UUID
+    name: str
+    description: str
+    kind: Literal["static", "dynamic"]
+    filter: dict[str, Any] | None = Field(description="a dynamic list's saved filter (ContactFilter)")
+    members: int | None = Field(description="number of members (in a single list's answer)")
+    created_at: datetime
+    updated_at: datetime
+
+
+class ListPage(Answer):
+    items: list[DistributionList]
+    next_cursor: str | None
+
+
+class MemberCount(Answer):
+    members: int
+
+
+class ParticipantCounts(Answer):
+    invited: int
+    registered: int
+    declined: int
+    attended: int
+
+
+class Event(Answer):
+    id: uuid.UUID
+    client_id: uuid.UUID
+    name: str
+    kind: str
+    starts_at: datetime | None
+    ends_at: datetime | None
+    location: str
+    description: str
+    participants: ParticipantCounts | None = Field(description="counts per status (in a single event's answer)")
+    created_at: datetime
+
+
+class EventPage(Answer):
+    items: list[Event]
+    next_cursor: str | None
+
+
+class ParticipantsAdded(Answer):
+    participants: ParticipantCounts
+
+
+class ParticipantState(Answer):
+    contact_id: uuid.UUID
+    status: PARTICIPANT_STATES
+    note: str
+
+
+class Participant(ContactSummary):
+    status: PARTICIPANT_STATES
+    note: str
+
+
+class ParticipantPage(Answer):
+    items: list[Participant]
+    next_cursor: str | None
+
+
+class ImportSheet(Answer):
+    name: str
+    header_row: int
+    columns: list[str]
+    mapping: dict[str, str] = Field(description="suggested: column number (1-based, as text) -> field")
+    sample: list[list[str]]
+    rows_estimate: int | None
+
+
+class Import(Answer):
+    id: uuid.UUID
+    filename: str
+    format: str
+    state: str = Field(description="analysed, mapped, dry_run, dry_run_done, importing, done")
+    sheets: list[ImportSheet]
+    sheet: str | None
+    header_row: int | None
+    mapping: dict[str, str]
+    fields: list[str] = Field(description="the fields a column can be mapped to")
+    summary: dict[str, dict[str, int]] | None = Field(description="per run (dry, real): rows per outcome")
+    dry_run: dict[str, Any] | None = Field(description="the settings of the last finished dry run")
+    created_at: datetime
+
+
+class ImportListed(Answer):
+    id: uuid.UUID
+    filename: str
+    format: str
+    state: str
+    summary: dict[str, dict[str, int]] | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReportRow(Answer):
+    row: int
+    outcome: str
+    contact_id: uuid.UUID | None
+    reasons: list[str]
+
+
+class ImportReport(Answer):
+    items: list[ReportRow]
+    summary: dict[str, int] | None
+    next_cursor: str | None
+
+
+class Job(Answer):
+    id: uuid.UUID
+    kind: str
+    state: str = Field(description="queued, running, done or failed")
+    done: int
+    total: int | None
+    result: dict[str, Any] | None = Field(description="what the job produced; its content depends on the kind")
+    error: dict[str, Any] | None = Field(description="why it failed: code, detail (de, en), fields")
+    created_at: datetime | None
+    finished_at: datetime | None
+
+
+class MediaFolder(Answer):
+    id: uuid.UUID
+    client_id: uuid.UUID
+    parent_id: uuid.UUID | None
+    name: str
+    created_at: datetime
+
+
+class MediaFile(Answer):
+    id: uuid.UUID
+    client_id: uuid.UUID | None
+    folder_id: uuid.UUID | None
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    created_at: datetime
+    created_by: uuid.UUID | None
+
+
+class FolderListing(Answer):
+    folders: list[MediaFolder]
+    files: list[MediaFile]
+
+
+class StorageUsage(Answer):
+    bytes: int
+
+
+class Mailbox(Answer):
+    id: uuid.UUID
+    host: str
+    port: int
+    security: Literal["ssl", "starttls", "none"]
+    username: str
+    folders: list[str]
+    last_sync_at: datetime | None
+    last_error: str | None
+    password_set: bool = Field(description="the password is stored (encrypted; it is never returned)")
+
+
+class LocalText(Answer):
+    de: str
+    en: str
+
+
+class ListMembership(Answer):
+    id: uuid.UUID
+    name: str
+    kind: Literal["static", "dynamic"]
+
+
+class EventMembership(Answer):
+    id: uuid.UUID
+    name: str
+    starts_at: datetime | None
+    status: PARTICIPANT_STATES
+
+
+class PersonExport(Answer):
+    article: str
+    controller_note: LocalText
+    contact: Contact
+    legal_basis: LEGAL_BASES
+    data_source: str
+    informed_at: datetime | None
+    lists: list[ListMembership]
+    events: list[EventMembership]
+    history: list[HistoryEntry]
+    files: list[MediaFile]
+
+
+class Erasure(Answer):
+    contact_id: uuid.UUID
+    erased: bool
+    emails: int
