@@ -59,4 +59,6 @@ class Clock(DependencyProvider):
 
 def clock_of(container) -> Clock:
     """The :class:`Clock` of a running nameko container (tests)."""
-    return next(d for d in container.dependencies if isinstance(d, Clock))
+    from .deps import find
+
+    return find(container, Clock)

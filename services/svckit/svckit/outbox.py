@@ -23,6 +23,7 @@ from sqlalchemy import BigInteger, Column, DateTime, Identity, Index, MetaData, 
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
+from . import deps
 from .clock import utcnow
 
 log = logging.getLogger(__name__)
@@ -58,9 +59,8 @@ class OutboxWriter:
 
 
 class Outbox(DependencyProvider):
-    def __init__(self, table: Table, database_attr: str = "db", interval: float = 1.0, batch: int = 200):
+    def __init__(self, table: Table, interval: float = 1.0, batch: int = 200):
         self.table = table
-        self.database_attr = database_attr
         self.interval = interval
         self.batch = batch
         self._wake: Any = None  # eventlet Event while the relay runs
@@ -73,8 +73,9 @@ class Outbox(DependencyProvider):
         self.writers: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
     def _engine(self):
-        provider = next(d for d in self.container.dependencies if d.attr_name == self.database_attr)
-        return provider.engine
+        from .db import Database
+
+        return deps.find(self.container, Database).engine
 
     def start(self) -> None:
         self._running = True
