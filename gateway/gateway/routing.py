@@ -38,7 +38,8 @@ Declaring a route
                               caller sent them (the service validates and names the field); ``int`` values made of
                               digits only become ``int``. Missing or blank: a positional source passes ``default``
                               (None), a keyword or dict member is left out (unless a ``default`` is given).
-                              ``dest=`` renames it inside a ``QueryDict``; ``schema=`` / ``description=`` document it.
+                              ``dest=`` renames it inside a ``QueryDict``; ``schema=`` / ``description=`` /
+                              ``required=True`` document it (the service still decides what is missing).
   ``QueryDict(*queries)``     a dict of the given ``Query`` (or nested ``QueryDict(..., dest="filters")``) sources
                               that are present: search filters, export options ...
   ``Page()``                  ``QueryDict(cursor, limit)``; ``Page(spread=True)`` passes them as keyword arguments,
@@ -175,6 +176,7 @@ class Query(Source):
     split: bool = False
     schema: Mapping[str, Any] | None = None
     description: str | None = None
+    required: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in _KIND_SCHEMA:
@@ -199,7 +201,7 @@ class Query(Source):
         return self.default if value is None else value
 
     def parameters(self) -> list[dict]:
-        param: dict[str, Any] = {"name": self.name, "in": "query", "required": False,
+        param: dict[str, Any] = {"name": self.name, "in": "query", "required": self.required,
                                  "schema": dict(self.schema or _KIND_SCHEMA[self.kind])}
         if self.description:
             param["description"] = self.description
@@ -441,12 +443,14 @@ class _ServiceNames(GenerateJsonSchema):
 
     def get_defs_ref(self, core_mode_ref: Any) -> DefsRef:
         ref = super().get_defs_ref(core_mode_ref)
+        # the full name (``ref``) stays a choice: the references already written use it, and pydantic remaps them
+        # only from a name that is among the choices
         root = str(core_mode_ref[0]).split(".", 1)[0]
         if root in SERVICES:
             prefix = root.capitalize()
             choices = self._prioritized_defsref_choices[ref]
             self._prioritized_defsref_choices[ref] = [
-                DefsRef(c if c.startswith(prefix) else prefix + c) for c in choices]
+                DefsRef(c if c.startswith(prefix) or c == ref else prefix + c) for c in choices]
         return ref
 
 
