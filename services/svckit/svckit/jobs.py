@@ -37,7 +37,9 @@ client polling the job sees it while the job's own work is uncommitted), yields 
 
 Periodic jobs: ``JobRunner(..., periodic=[Periodic("run_due", every=3600)])`` enqueues that kind (as the service's
 system principal, no account) once per time slot of ``every`` seconds, with the slot as idempotency key, so several
-processes enqueue it once.
+processes enqueue it once; the loop wakes for the next slot even when it comes sooner than the poll. ``every`` may be
+a function of the service config (``None``: off in that configuration); finished runs older than ``keep`` seconds
+(default a day) are deleted.
 
 Metrics: pass ``metrics=`` an object with ``on_claimed(kind)`` and ``on_finished(kind, state, seconds)`` (state is
 ``done``, ``failed``, ``cancelled`` or ``retry``); the default :class:`JobMetrics` does nothing.
@@ -59,10 +61,11 @@ from typing import Any
 import eventlet
 from eventlet.event import Event
 from nameko.extensions import DependencyProvider
-from sqlalchemy import Boolean, CheckConstraint, DateTime, Index, Integer, Text, func, select, text, update
+from sqlalchemy import Boolean, CheckConstraint, DateTime, Index, Integer, Text, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB, UUID, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.sql.elements import conv
 
 from . import deps
 from .clock import Clock, utcnow
@@ -124,7 +127,7 @@ def job_table_args(table: str = "jobs") -> tuple:
     """The standard constraint and indexes: the state check, the runner's queue, per account, idempotency keys
     (unique per account, an account-less job's key too: NULLS NOT DISTINCT)."""
     return (
-        CheckConstraint(f"state IN {STATES!r}", name=f"ck_{table}_state"),
+        CheckConstraint(f"state IN {STATES!r}", name=conv(f"ck_{table}_state")),
         Index(f"ix_{table}_pending", "run_after", postgresql_where=text("state IN ('queued', 'running')")),
         Index(f"ix_{table}_account", "account_id", "kind"),
         Index(f"ix_{table}_idempotency_key", "account_id", "idempotency_key", unique=True,
@@ -163,11 +166,22 @@ class Kind:
 
 @dataclass(frozen=True)
 class Periodic:
-    """A kind enqueued every ``every`` seconds (once per slot across all processes), with ``params``."""
+    """A kind enqueued every ``every`` seconds (once per slot across all processes), with ``params``.
+
+    ``every`` may be a function of the service config giving the seconds (a setting such as billing's
+    ``BILLING_JOB_INTERVAL`` or dispatch's ``HOUSEKEEPING_INTERVAL``); when it gives None or 0 the kind is not
+    enqueued in that configuration (a timer the tests turn off). Finished runs of a periodic kind older than ``keep``
+    seconds are deleted (a job every few seconds would otherwise fill the table)."""
 
     kind: str
-    every: float
+    every: float | Callable[[Mapping[str, Any]], float | None]
     params: dict = field(default_factory=dict)
+    keep: float = 86400.0
+
+    def interval(self, config: Mapping[str, Any]) -> float | None:
+        """Seconds between two slots in this configuration; None: not enqueued."""
+        every = self.every(config) if callable(self.every) else self.every
+        return float(every) if every else None
 
 
 class JobMetrics:
@@ -257,12 +271,14 @@ def wire_error(exc: WireError) -> dict[str, Any]:
 class JobContext:
     """A running job: its parameters and principal, a session (committed by the runner when the handler returns,
     or by the handler itself), the engine, config, progress reporting, RPC and the outbox; service-specific things
-    (``ctx.storage``) come from the runner's ``extras``."""
+    (``ctx.storage``) come from the runner's ``extras``. Outside a runner (a benchmark, a script):
+    ``JobContext(engine, Job, job, extras={"storage": storage})``."""
 
-    def __init__(self, runner: JobRunner, job: Any, deadline: datetime | None):
-        self.runner = runner
-        self.model = runner.model
-        self.engine: Engine = runner.engine
+    def __init__(self, engine: Engine, model: Any, job: Any, *, config: Mapping[str, Any] | None = None,
+                 now: Callable[[], datetime] = utcnow, deadline: datetime | None = None, outbox: Any = None,
+                 extras: Mapping[str, Any] | None = None):
+        self.model = model
+        self.engine = engine
         self.job_id: uuid.UUID = job.id
         self.kind: str = job.kind
         self.attempt: int = job.attempts
@@ -271,21 +287,19 @@ class JobContext:
         self.client_id: uuid.UUID | None = job.client_id
         self.user_id: uuid.UUID | None = job.user_id
         self.principal = Principal.from_dict(job.principal or {})
-        self.config: Mapping[str, Any] = runner.container.config
+        self.config: Mapping[str, Any] = config or {}
+        self.now = now
         self.deadline = deadline
         self.session = Session(bind=self.engine, expire_on_commit=False)
-        self.outbox = runner.outbox_writer()
+        self.outbox = outbox
         self._rpc: Any = None
-        self._extras = runner.extras
+        self._extras = dict(extras or {})
 
     def __getattr__(self, name: str) -> Any:
         extras = self.__dict__.get("_extras") or {}
         if name in extras:
             return extras[name]
         raise AttributeError(name)
-
-    def now(self) -> datetime:
-        return self.runner.now()
 
     def check(self) -> None:
         """Raise TimeLimitExceeded past the time limit (``progress`` calls it)."""
@@ -303,8 +317,7 @@ class JobContext:
         if phase is not None:
             values["phase"] = phase
         with self.engine.begin() as conn:
-            row = conn.execute(update(m).where(m.id == self.job_id, m.state == "running",
-                                               m.attempts == self.attempt)
+            row = conn.execute(update(m).where(m.id == self.job_id, m.attempts == self.attempt)
                                .values(**values).returning(m.cancel_requested)).first()
         if row is None or row.cancel_requested:
             raise Cancelled(self.job_id)
@@ -386,6 +399,8 @@ class JobRunner(DependencyProvider):
         self.active: set = set()
         self.kinds: dict[str, Kind] = {}
         self._next_periodic: dict[str, float] = {}
+        self._every: dict[str, float] = {}
+        self._next_prune: dict[str, float] = {}
         self.clock: Clock | None = None
         self.extras: dict[str, Any] = {}
 
@@ -400,6 +415,7 @@ class JobRunner(DependencyProvider):
             if p.kind not in self.kinds:
                 raise ValueError(f"periodic job {p.kind!r} has no handler")
         config = self.container.config
+        self._every = {p.kind: every for p in self.periodic if (every := p.interval(config))}
         prefix = self.container.service_name.upper()
         self.poll = float(config.get(f"{prefix}_JOB_POLL", self.poll))
         self.heartbeat = float(config.get(f"{prefix}_JOB_HEARTBEAT", self.heartbeat))
@@ -487,7 +503,7 @@ class JobRunner(DependencyProvider):
                 gt.link(self._ended)
                 continue
             assert self._wake is not None
-            with eventlet.Timeout(self.poll, False):
+            with eventlet.Timeout(self._wait_seconds(), False):
                 self._wake.wait()
             self._wake = Event()
 
@@ -495,20 +511,36 @@ class JobRunner(DependencyProvider):
         self.active.discard(gt)
         self.poke()   # a slot is free
 
+    def _wait_seconds(self) -> float:
+        """How long the loop sleeps when idle: ``poll``, or less when a periodic slot comes sooner."""
+        if not self._every:
+            return self.poll
+        stamp = self.now().timestamp()
+        due = min(self._next_periodic.get(kind, 0.0) for kind in self._every)
+        return min(self.poll, max(due - stamp, 0.01))
+
     def enqueue_periodic(self) -> None:
-        """Enqueue the periodic kinds whose next slot has come (once per slot: the slot is the idempotency key)."""
-        if not self.periodic:
+        """Enqueue the periodic kinds whose next slot has come (once per slot: the slot is the idempotency key);
+        now and then delete their finished runs older than ``keep``."""
+        if not self._every:
             return
         now = self.now()
         stamp = now.timestamp()
         system = Principal.system(self.container.service_name)
+        m = self.model
         with self._session() as s:
             for p in self.periodic:
-                if stamp < self._next_periodic.get(p.kind, 0):
+                every = self._every.get(p.kind)
+                if every is None or stamp < self._next_periodic.get(p.kind, 0):
                     continue
-                slot = int(stamp // p.every)
-                enqueue(s, self.model, p.kind, system, dict(p.params), key=f"{p.kind}@{slot}", run_after=now)
-                self._next_periodic[p.kind] = (slot + 1) * p.every
+                slot = int(stamp // every)
+                enqueue(s, m, p.kind, system, dict(p.params), key=f"{p.kind}@{slot}", run_after=now)
+                self._next_periodic[p.kind] = (slot + 1) * every
+                if stamp >= self._next_prune.get(p.kind, 0):
+                    s.execute(delete(m).where(m.kind == p.kind, m.account_id.is_(None),
+                                              m.state.in_(FINAL_STATES),
+                                              m.finished_at < now - timedelta(seconds=p.keep)))
+                    self._next_prune[p.kind] = stamp + min(p.keep / 10, 600.0)
             s.commit()
 
     def claim(self) -> uuid.UUID | None:
@@ -545,6 +577,7 @@ class JobRunner(DependencyProvider):
         return outcome
 
     def _run(self, job: Any, kind: Kind) -> str:
+        m = self.model
         if job.attempts > kind.max_attempts:   # its process died on the last attempt
             self._finish(job, "failed", error=self._failed(job.id))
             return "failed"
@@ -552,7 +585,8 @@ class JobRunner(DependencyProvider):
             self._finish(job, "cancelled")
             return "cancelled"
         deadline = self.now() + timedelta(seconds=kind.time_limit) if kind.time_limit else None
-        ctx = JobContext(self, job, deadline)
+        ctx = JobContext(self.engine, m, job, config=self.container.config, now=self.now, deadline=deadline,
+                         outbox=self.outbox_writer(), extras=self.extras)
         target = eventlet.getcurrent()
         beat = eventlet.spawn(self._heartbeat, job, target, kind, ctx)
         try:
