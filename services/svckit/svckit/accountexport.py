@@ -20,12 +20,12 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from .errors import InvalidInput, NotFound
-from .i18n import Text
+from .i18n import _
 from .principal import ADMINISTRATOR, LICENSE_MANAGER, Principal
 from .validation import parse_uuid
 
 PAGE = 2000
-BAD_CURSOR = Text("Ungültiger Cursor.", "Invalid cursor.")
+BAD_CURSOR = _("Invalid cursor.")
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,14 @@ from typing import Any, Mapping
 
 from nameko.exceptions import get_module_path, registry
 
-from .i18n import Text
+from .i18n import Text, _
 
 
 class WireError(Exception):
     """Base of every error that may travel between services and reach a user."""
 
     code = "error"
-    default_detail = Text("Ein Fehler ist aufgetreten.", "An error occurred.")
+    default_detail = _("An error occurred.")
 
     def __init__(
         self,
@@ -65,51 +65,47 @@ class WireError(Exception):
 
 class InvalidInput(WireError):
     code = "invalid_input"
-    default_detail = Text("Die Eingabe ist ungültig.", "The input is invalid.")
+    default_detail = _("The input is invalid.")
 
 
 class NotFound(WireError):
     code = "not_found"
-    default_detail = Text("Nicht gefunden.", "Not found.")
+    default_detail = _("Not found.")
 
 
 class Forbidden(WireError):
     code = "forbidden"
-    default_detail = Text("Dafür fehlt Ihnen die Berechtigung.", "You are not allowed to do this.")
+    default_detail = _("You are not allowed to do this.")
 
 
 class Unauthenticated(WireError):
     code = "unauthenticated"
-    default_detail = Text("Bitte melden Sie sich an.", "Please log in.")
+    default_detail = _("Please log in.")
 
 
 class Conflict(WireError):
     code = "conflict"
-    default_detail = Text("Der Vorgang steht im Konflikt mit dem aktuellen Stand.",
-                          "The request conflicts with the current state.")
+    default_detail = _("The request conflicts with the current state.")
 
 
 class QuotaExceeded(WireError):
     code = "quota_exceeded"
-    default_detail = Text("Das Kontingent Ihres Abonnements ist ausgeschöpft.",
-                          "Your subscription's quota is used up.")
+    default_detail = _("Your subscription's quota is used up.")
 
 
 class PayloadTooLarge(WireError):
     code = "payload_too_large"
-    default_detail = Text("Die Datei ist zu groß.", "The file is too large.")
+    default_detail = _("The file is too large.")
 
 
 class TooManyRequests(WireError):
     code = "too_many_requests"
-    default_detail = Text("Zu viele Versuche. Bitte warten Sie einen Moment.",
-                          "Too many attempts. Please wait a moment.")
+    default_detail = _("Too many attempts. Please wait a moment.")
 
 
 class Unavailable(WireError):
     code = "unavailable"
-    default_detail = Text("Der Dienst ist vorübergehend nicht erreichbar.",
-                          "The service is temporarily unavailable.")
+    default_detail = _("The service is temporarily unavailable.")
 
 
 WIRE_ERRORS: tuple[type[WireError], ...] = (
@@ -121,6 +117,10 @@ for _cls in WIRE_ERRORS:
     registry[get_module_path(_cls)] = _cls
 
 
-def field_error(field: str, de: str, en: str, **extra: Any) -> InvalidInput:
-    """Shorthand for the most common error: one field, one reason."""
-    return InvalidInput(fields={field: Text(de, en)}, **extra)
+def field_error(field: str, text: Text | str, en: str | None = None, **extra: Any) -> InvalidInput:
+    """Shorthand for the most common error: one field, one reason (``field_error("x", _("Bad x."))``).
+
+    A German/English pair of strings is for data that already has both languages, not for product texts."""
+    if not isinstance(text, Text):
+        text = Text(text, text if en is None else en)
+    return InvalidInput(fields={field: text}, **extra)

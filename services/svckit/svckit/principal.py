@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Union
 
 from .errors import Forbidden, NotFound, Unauthenticated
-from .i18n import Text, normalise_language
+from .i18n import Text, _, normalise_language
 from .settings import principal_service_token_ttl, principal_token_ttl
 
 CONTEXT_KEY = "principal"
@@ -52,9 +52,8 @@ BACK_OFFICE = "back_office"
 SUPPORT = "support"
 OPERATOR_ROLES = (BACK_OFFICE, SUPPORT)
 
-HIDDEN_CLIENT = Text("Mandant nicht gefunden.", "Client not found.")
-READ_ONLY_CLIENT = Text("Für diesen Mandanten haben Sie nur Leserechte.",
-                        "You have read-only access to this client.")
+HIDDEN_CLIENT = _("Client not found.")
+READ_ONLY_CLIENT = _("You have read-only access to this client.")
 
 
 @dataclass(frozen=True)
@@ -142,25 +141,23 @@ class Principal:
             return self.account_id
         if self.kind == "anonymous":
             raise Unauthenticated()
-        raise Forbidden(Text("Nur für Benutzer eines Kontos.", "Only for users of an account."))
+        raise Forbidden(_("Only for users of an account."))
 
     def require_role(self, *roles: str) -> "Principal":
         self.require_authenticated()
         if self.kind == "service":
             return self
         if not self.has_role(*roles):
-            raise Forbidden(Text("Dafür fehlt Ihnen die Rolle ({roles}).",
-                                 "This needs the role ({roles}).").format(roles=", ".join(roles)))
+            raise Forbidden(_("This needs the role ({roles}).").format(roles=", ".join(roles)))
         return self
 
     def require_operator(self, *roles: str) -> "Principal":
         if self.kind == "service":
             return self
         if self.kind != "operator":
-            raise Forbidden(Text("Nur für Mitarbeiter des Betreibers.", "Only for the operator's staff."))
+            raise Forbidden(_("Only for the operator's staff."))
         if roles and not self.has_role(*roles):
-            raise Forbidden(Text("Dafür fehlt Ihnen die Rolle ({roles}).",
-                                 "This needs the role ({roles}).").format(roles=", ".join(roles)))
+            raise Forbidden(_("This needs the role ({roles}).").format(roles=", ".join(roles)))
         return self
 
     def can_see_client(self, client_id: str | None) -> bool:
@@ -281,8 +278,8 @@ def verify(token: Any, secret: Union[str, KeyRing]) -> tuple[Principal, int] | N
     """(principal, expiry) if a key of the ring signed the token, whether or not it has expired; else None."""
     if not token or not isinstance(token, str):
         return None
-    kid, _, rest = token.partition(".")
-    sig, _, body = rest.partition(".")
+    kid, _unused, rest = token.partition(".")
+    sig, _unused, body = rest.partition(".")
     key = KeyRing.coerce(secret).keys.get(kid)
     if key is None or not body or not hmac.compare_digest(sig.encode(), _sig(key, kid + "." + body).encode()):
         return None

@@ -21,9 +21,9 @@ from nameko.rpc import RpcProxy
 
 from . import principal as principal_mod
 from .errors import Unavailable
-from .i18n import Text
+from .i18n import _
 
-UNAVAILABLE = Text("Der Dienst {service} antwortet nicht.", "The {service} service does not answer.")
+UNAVAILABLE = _("The {service} service does not answer.")
 
 
 def refresh_principal(data: dict, ring, started: float, now: float | None = None) -> bool:

@@ -14,29 +14,32 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, fie
 from pydantic_core import PydanticCustomError
 
 from .errors import InvalidInput
-from .i18n import Text
+from .i18n import Text, _, ngettext
 from .textsafe import has_control
 
 M = TypeVar("M", bound=BaseModel)
 
-NUL_TEXT = Text("Enthält ein unzulässiges Nullzeichen (NUL).", "Contains a forbidden null character (NUL).")
-LINE_TEXT = Text("Darf keine Zeilenumbrüche oder Steuerzeichen enthalten.",
-                 "Must not contain line breaks or control characters.")
+NUL_TEXT = _("Contains a forbidden null character (NUL).")
+LINE_TEXT = _("Must not contain line breaks or control characters.")
 MAX_DEPTH = 32  # nesting of lists and objects inside one field
 
 
-def invalid(de: str, en: str) -> PydanticCustomError:
-    """Raise from a validator: ``raise invalid("Ungültige PLZ.", "Invalid postal code.")``."""
-    return PydanticCustomError("pressroom", "{en}", {"de": de, "en": en})
+def invalid(text: Text | str, en: str | None = None) -> PydanticCustomError:
+    """Raise from a validator: ``raise invalid(_("Invalid postal code."))``.
+
+    ``invalid(de, en)`` with two strings is for data that already has both languages, not for product texts."""
+    if not isinstance(text, Text):
+        text = Text(text, text if en is None else en)
+    return PydanticCustomError("pressroom", "{en}", {"de": text.de, "en": text.en})
 
 
 def _walk_for_nul(value: Any, depth: int = 0) -> None:
     if isinstance(value, str):
         if "\x00" in value:
-            raise invalid(NUL_TEXT.de, NUL_TEXT.en)
+            raise invalid(NUL_TEXT)
         return
     if depth > MAX_DEPTH:
-        raise invalid("Zu tief verschachtelt.", "Nested too deeply.")
+        raise invalid(_("Nested too deeply."))
     if isinstance(value, dict):
         for key, item in value.items():
             _walk_for_nul(key, depth + 1)
@@ -83,48 +86,59 @@ def check_no_nul(value: Any, field: str) -> None:
 
 
 _TEXTS: dict[str, Text] = {
-    "missing": Text("Pflichtfeld fehlt.", "This field is required."),
-    "extra_forbidden": Text("Unbekanntes Feld.", "Unknown field."),
-    "string_type": Text("Text erwartet.", "Text expected."),
-    "string_too_short": Text("Zu kurz (mindestens {min_length} Zeichen).",
-                             "Too short (at least {min_length} characters)."),
-    "string_too_long": Text("Zu lang (höchstens {max_length} Zeichen).", "Too long (at most {max_length} characters)."),
-    "string_pattern_mismatch": Text("Ungültiges Format.", "Invalid format."),
-    "int_type": Text("Ganze Zahl erwartet.", "Whole number expected."),
-    "int_parsing": Text("Ganze Zahl erwartet.", "Whole number expected."),
-    "int_from_float": Text("Ganze Zahl erwartet.", "Whole number expected."),
-    "float_parsing": Text("Zahl erwartet.", "Number expected."),
-    "float_type": Text("Zahl erwartet.", "Number expected."),
-    "decimal_parsing": Text("Zahl erwartet.", "Number expected."),
-    "bool_parsing": Text("Ja/Nein-Wert erwartet.", "True/false value expected."),
-    "bool_type": Text("Ja/Nein-Wert erwartet.", "True/false value expected."),
-    "greater_than": Text("Muss größer als {gt} sein.", "Must be greater than {gt}."),
-    "greater_than_equal": Text("Muss mindestens {ge} sein.", "Must be at least {ge}."),
-    "less_than": Text("Muss kleiner als {lt} sein.", "Must be less than {lt}."),
-    "less_than_equal": Text("Darf höchstens {le} sein.", "Must be at most {le}."),
-    "too_short": Text("Zu wenige Einträge (mindestens {min_length}).", "Too few items (at least {min_length})."),
-    "too_long": Text("Zu viele Einträge (höchstens {max_length}).", "Too many items (at most {max_length})."),
-    "list_type": Text("Liste erwartet.", "List expected."),
-    "dict_type": Text("Objekt erwartet.", "Object expected."),
-    "model_type": Text("Objekt erwartet.", "Object expected."),
-    "model_attributes_type": Text("Objekt erwartet.", "Object expected."),
-    "enum": Text("Erlaubt sind: {expected}.", "Allowed values: {expected}."),
-    "literal_error": Text("Erlaubt sind: {expected}.", "Allowed values: {expected}."),
-    "uuid_parsing": Text("Ungültige Kennung.", "Invalid identifier."),
-    "uuid_type": Text("Ungültige Kennung.", "Invalid identifier."),
-    "date_parsing": Text("Ungültiges Datum (JJJJ-MM-TT).", "Invalid date (YYYY-MM-DD)."),
-    "date_from_datetime_parsing": Text("Ungültiges Datum (JJJJ-MM-TT).", "Invalid date (YYYY-MM-DD)."),
-    "date_type": Text("Datum erwartet.", "Date expected."),
-    "datetime_parsing": Text("Ungültiger Zeitpunkt (ISO 8601).", "Invalid date and time (ISO 8601)."),
-    "datetime_from_date_parsing": Text("Ungültiger Zeitpunkt (ISO 8601).", "Invalid date and time (ISO 8601)."),
-    "datetime_type": Text("Zeitpunkt erwartet.", "Date and time expected."),
-    "url_parsing": Text("Ungültige Adresse (URL).", "Invalid URL."),
-    "url_scheme": Text("Ungültige Adresse (URL).", "Invalid URL."),
-    "value_error": Text("Ungültiger Wert.", "Invalid value."),
-    "none_required": Text("Kein Wert erlaubt.", "No value allowed."),
+    "missing": _("This field is required."),
+    "extra_forbidden": _("Unknown field."),
+    "string_type": _("Text expected."),
+    "string_pattern_mismatch": _("Invalid format."),
+    "int_type": _("Whole number expected."),
+    "int_parsing": _("Whole number expected."),
+    "int_from_float": _("Whole number expected."),
+    "float_parsing": _("Number expected."),
+    "float_type": _("Number expected."),
+    "decimal_parsing": _("Number expected."),
+    "bool_parsing": _("True/false value expected."),
+    "bool_type": _("True/false value expected."),
+    "greater_than": _("Must be greater than {gt}."),
+    "greater_than_equal": _("Must be at least {ge}."),
+    "less_than": _("Must be less than {lt}."),
+    "less_than_equal": _("Must be at most {le}."),
+    "list_type": _("List expected."),
+    "dict_type": _("Object expected."),
+    "model_type": _("Object expected."),
+    "model_attributes_type": _("Object expected."),
+    "enum": _("Allowed values: {expected}."),
+    "literal_error": _("Allowed values: {expected}."),
+    "uuid_parsing": _("Invalid identifier."),
+    "uuid_type": _("Invalid identifier."),
+    "date_parsing": _("Invalid date (YYYY-MM-DD)."),
+    "date_from_datetime_parsing": _("Invalid date (YYYY-MM-DD)."),
+    "date_type": _("Date expected."),
+    "datetime_parsing": _("Invalid date and time (ISO 8601)."),
+    "datetime_from_date_parsing": _("Invalid date and time (ISO 8601)."),
+    "datetime_type": _("Date and time expected."),
+    "url_parsing": _("Invalid URL."),
+    "url_scheme": _("Invalid URL."),
+    "value_error": _("Invalid value."),
+    "none_required": _("No value allowed."),
 }
 
-_EMAIL = Text("Ungültige E-Mail-Adresse.", "Invalid e-mail address.")
+_EMAIL = _("Invalid e-mail address.")
+_REQUIRED = _("Required field.")
+
+
+def _counted(kind: str, n: int) -> Text | None:
+    """Texts with a count in them: plural forms from the catalogue ("1 character", "2 characters")."""
+    if kind == "string_too_short":
+        if n == 1:  # an empty text where one is needed: people say "required", not "at least 1 character"
+            return _REQUIRED
+        return ngettext("Too short (at least {n} character).", "Too short (at least {n} characters).", n)
+    if kind == "string_too_long":
+        return ngettext("Too long (at most {n} character).", "Too long (at most {n} characters).", n)
+    if kind == "too_short":
+        return ngettext("Too few items (at least {n}).", "Too few items (at least {n}).", n)
+    if kind == "too_long":
+        return ngettext("Too many items (at most {n}).", "Too many items (at most {n}).", n)
+    return None
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
@@ -138,6 +152,11 @@ def _text_for(error: Mapping[str, Any]) -> Text:
         return Text(ctx.get("de", ""), ctx.get("en", ""))
     if kind == "value_error" and "email" in str(error.get("msg", "")).lower():
         return _EMAIL
+    limit = ctx.get("min_length", ctx.get("max_length"))
+    if isinstance(limit, int):
+        counted = _counted(kind, limit)
+        if counted is not None:
+            return counted.format(n=limit)
     template = _TEXTS.get(kind)
     if template is None:
         return Text("Ungültiger Wert.", error.get("msg") or "Invalid value.")

@@ -28,7 +28,25 @@ def test_every_bad_field_is_named_in_both_languages():
     assert fields["postal_code"].en == "Postal code must have five digits."
     assert fields["seats"].de == "Muss mindestens 1 sein."
     assert fields["x"].en == "Unknown field."
-    assert "mindestens 1 Zeichen" in fields["last_name"].de
+    assert fields["last_name"].de == "Pflichtfeld."  # min_length=1: "required", not "at least 1 character"
+
+
+class Limits(Input):
+    code: str = Field(min_length=3, max_length=4)
+    initial: str = Field(default="x", max_length=1)
+    tags: list[str] = Field(default_factory=list, max_length=1)
+
+
+@pytest.mark.parametrize(("data", "field", "de", "en"), [
+    ({"code": "ab"}, "code", "Zu kurz (mindestens 3 Zeichen).", "Too short (at least 3 characters)."),
+    ({"code": "abcde"}, "code", "Zu lang (höchstens 4 Zeichen).", "Too long (at most 4 characters)."),
+    ({"code": "abc", "initial": "xy"}, "initial", "Zu lang (höchstens 1 Zeichen).", "Too long (at most 1 character)."),
+    ({"code": "abc", "tags": ["a", "b"]}, "tags", "Zu viele Einträge (höchstens 1).", "Too many items (at most 1)."),
+])
+def test_counts_in_messages_take_the_right_plural_form(data, field, de, en):
+    with pytest.raises(InvalidInput) as info:
+        parse(Limits, data)
+    assert info.value.fields[field].to_wire() == {"de": de, "en": en}
 
 
 def test_missing_and_wrong_types():
