@@ -8,6 +8,8 @@
   the databases they used are truncated, so tests do not see each other's rows.
 - ``db_session("crm")`` gives a session inside a transaction that is rolled back after the test.
 - ``rpc_as(principal)`` gives a standalone RPC proxy that calls as that principal.
+- ``unit("crm")`` (``svckit.testing.unit``): the fast unit layer's kit, a rolled-back session with every peer faked
+  and no broker; tests under ``services/<svc>/tests/unit`` and ``tests/usecases`` are marked ``unit``.
 
 Register with ``pytest_plugins = ["svckit.testing.plugin"]`` in the root conftest, after ``eventlet.monkey_patch()``.
 """
@@ -28,6 +30,7 @@ from ..migrate import drop_database, ensure_database, upgrade
 from ..settings import SERVICES, database_url, principal_secret
 from ..settings import amqp_uri as configured_amqp_uri
 from .rabbit import create_vhost, delete_vhost, uri_with_vhost
+from .unit import pytest_collection_modifyitems, unit  # noqa: F401  (registered with this plugin)
 
 RUN_ID = uuid.uuid4().hex[:8]
 
@@ -46,6 +49,8 @@ def _fast_consumer_stop() -> None:
 
 
 def pytest_configure(config):
+    config.addinivalue_line("markers", "unit: the fast unit layer (services/*/tests/unit and tests/usecases): "
+                                       "no broker; `make unit` runs them all")
     _fast_consumer_stop()
     worker = getattr(config, "workerinput", {}).get("workerid", "")
     run = f"{RUN_ID}{worker.replace('gw', 'w')}"
