@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import zipfile
 
@@ -98,8 +99,9 @@ def test_media_rights_and_limits(api, tenant, monkeypatch, crm_dirs):
     assert stranger.simulate_get(f"/api/v1/crm/media/files/{read_file['id']}").status_code == 404
 
     from gateway.routes import crm as routes
-    route = next(r for r in routes.ROUTES if r.rpc == "upload_media_file")
-    monkeypatch.setattr(route, "upload_limit", 100)
+    smaller = [dataclasses.replace(r, upload_limit=100) if r.rpc == "crm.upload_media_file" else r
+               for r in routes.ROUTES]
+    monkeypatch.setattr(routes, "ROUTES", smaller)
     big = api(tenant.all_access())
     resp = up(big, read["id"], PNG * 10, "big.png")
     assert resp.status_code == 413 and resp.json["code"] == "payload_too_large"
