@@ -70,12 +70,12 @@ def phase_import(url, xlsx, storage_root, account, client, principal_dict, out):
     from sqlalchemy import create_engine, text
     from sqlalchemy.orm import Session
 
-    from crm.db.models import Import, StoredFile
+    from crm.db.models import Import, Job, StoredFile
     from crm.importer.reader import Workbook
     from crm.importer.run import run_import
     from crm.importer.sniff import sniff
-    from crm.jobs import JobContext
     from crm.usecases.imports import analyse
+    from svckit.jobs import JobContext
     from svckit.principal import Principal
 
     start_rss = current_rss_mb()
@@ -105,7 +105,7 @@ def phase_import(url, xlsx, storage_root, account, client, principal_dict, out):
     for dry in (True, False):
         job = _job(engine, "import_dry" if dry else "import", principal,
                    {"import_id": str(imp_id), "client_id": str(client), "strategy": "skip", "dry": dry}, client)
-        ctx = JobContext(engine, job, storage, {})
+        ctx = JobContext(engine, Job, job, extras={"storage": storage})
         t = time.perf_counter()
         result = run_import(ctx)
         timings["dry" if dry else "real"] = (time.perf_counter() - t, result["counts"])

@@ -28,12 +28,12 @@ from sqlalchemy import select
 
 from svckit import principal as principal_mod
 from svckit.clock import utcnow
+from svckit.jobs import JobContext
 from svckit.principal import Principal
 from svckit.settings import SERVICES, principal_secret
 
 from .db.models import Contact, StoredFile
 from .exporter import export_cell
-from .jobs import JobContext
 from .usecases.gdpr import PAGE, TABLES, _row, account_rows
 
 OTHER_SERVICES = [s for s in SERVICES if s != "crm"]

@@ -26,13 +26,13 @@ from sqlalchemy.orm import Session
 from svckit import entitlements as ent
 from svckit.errors import NotFound
 from svckit.i18n import Text
+from svckit.jobs import JobContext
 from svckit.principal import Principal
 from svckit.textsafe import export_cell
 
 from .db import contacts as repo
 from .db.models import Contact, ContactEmail, HistoryEntry, ListMember, Participant, StoredFile, account_entitlements
 from .domain import salutation
-from .jobs import JobContext
 from .usecases.common import NOT_FOUND, Scope
 from .usecases.contacts import person_of
 

@@ -31,11 +31,11 @@ from sqlalchemy.orm import Session
 from svckit.clock import utcnow
 from svckit.errors import InvalidInput, NotFound, Unavailable
 from svckit.i18n import Text
+from svckit.jobs import JobContext
 from svckit.principal import Principal
 
 from .contracts import MailboxIn, MailboxUpdate
 from .db.models import ArchivedMessage, ContactEmail, HistoryEntry, HistoryFile, Mailbox, MailboxFolder, StoredFile
-from .jobs import JobContext
 from .keyring import KeyRing
 from .usecases.common import NOT_FOUND, iso, user_uuid
 

@@ -8,12 +8,14 @@ from nameko.web.handlers import http
 from svckit import health
 from svckit.clock import Clock
 from svckit.db import Database
+from svckit.deps import find
 from svckit.entrypoints import Auth, rpc
+from svckit.jobs import JobRunner
 from svckit.outbox import Outbox
 from svckit.work import UnitOfWork
 
 from . import __version__
-from .db.models import outbox
+from .db.models import Job, outbox
 from .entrypoints.contacts import ContactEntrypoints
 from .entrypoints.gdpr import GdprEntrypoints
 from .entrypoints.handlers import EventHandlers
@@ -21,7 +23,6 @@ from .entrypoints.jobs import JobEntrypoints
 from .entrypoints.lists import ListEntrypoints
 from .entrypoints.mailboxes import MailboxEntrypoints
 from .entrypoints.media import MediaEntrypoints
-from .jobs import JobRunner
 from .storage import StorageProvider
 
 
@@ -36,7 +37,8 @@ class CrmService(ContactEntrypoints, ListEntrypoints, JobEntrypoints, MediaEntry
     clock = Clock()
     work = UnitOfWork()
     storage = StorageProvider()
-    jobs = JobRunner()
+    jobs = JobRunner(Job, "crm.jobhandlers:HANDLERS",
+                     extras={"storage": lambda container: find(container, StorageProvider).storage})
 
     @rpc
     def health(self) -> dict:

@@ -29,6 +29,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from svckit.entitlements import entitlements_table
+from svckit.jobs import JobColumns, job_table_args
 from svckit.models import created_at, make_base, updated_at, uuid_pk
 from svckit.outbox import outbox_table
 
@@ -291,36 +292,12 @@ class HistoryFile(Base):
     account_id: Mapped[uuid.UUID]
 
 
-class Job(Base):
-    """A background job (import, export, mailbox sync, account export) with progress the client polls."""
+class Job(JobColumns, Base):
+    """A background job (import, export, mailbox sync, account export) with progress the client polls; the columns
+    and the runner are svckit.jobs' (crm.jobhandlers names the handlers)."""
 
     __tablename__ = "jobs"
-    __table_args__ = (
-        CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="state"),
-        Index("ix_jobs_queued", "created_at", postgresql_where=text("state = 'queued'")),
-        Index("ix_jobs_account", "account_id", "kind"),
-        Index("ix_jobs_dedupe", "account_id", "dedupe_key", unique=True,
-              postgresql_where=text("dedupe_key IS NOT NULL")),
-    )
-
-    id: Mapped[uuid_pk]
-    account_id: Mapped[uuid.UUID]
-    client_id: Mapped[uuid.UUID | None]
-    user_id: Mapped[uuid.UUID | None]
-    kind: Mapped[str] = mapped_column(String(30))
-    params: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
-    principal: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
-    state: Mapped[str] = mapped_column(String(10), server_default="queued")
-    done: Mapped[int] = mapped_column(Integer, server_default="0")
-    total: Mapped[int | None] = mapped_column(Integer)
-    result: Mapped[dict | None] = mapped_column(JSONB)
-    error: Mapped[dict | None] = mapped_column(JSONB)
-    dedupe_key: Mapped[str | None] = mapped_column(String(200))
-    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
-    created_at: Mapped[created_at]
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    __table_args__ = job_table_args("jobs")
 
 
 class Import(Base):

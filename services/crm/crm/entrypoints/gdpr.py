@@ -7,10 +7,10 @@ import uuid
 from sqlalchemy import select
 
 from svckit.entrypoints import rpc
+from svckit.jobs import serialise as job_json
 from svckit.principal import ADMINISTRATOR, LICENSE_MANAGER
 
 from ..db.models import Job
-from ..jobs import serialise as job_json
 from ..usecases import gdpr
 from .base import Entrypoints
 

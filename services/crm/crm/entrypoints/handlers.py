@@ -50,5 +50,5 @@ class EventHandlers(Entrypoints):
         if payload.get("phase") == "ended" and payload.get("account_id"):
             system = Principal.system("crm", account_id=str(payload["account_id"]))
             self.jobs.enqueue(self.db, "account_export", system, {"reason": "contract_end"},
-                              dedupe_key="contract-end-archive")
+                              key="contract-end-archive")
         work.commit()

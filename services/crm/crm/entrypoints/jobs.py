@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from svckit.entrypoints import rpc
+from svckit.jobs import serialise as job_json
 from svckit.validation import parse
 
 from .. import exporter
 from ..contracts import ExportIn, ExportSource, ImportMapping, ImportRun, Page
-from ..jobs import serialise as job_json
 from ..usecases import imports, jobs
 from .base import Entrypoints
 

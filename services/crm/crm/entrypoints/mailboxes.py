@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from svckit.entrypoints import rpc
 from svckit.errors import Unavailable
+from svckit.jobs import serialise as job_json
 from svckit.principal import Principal
 from svckit.settings import env
 from svckit.validation import parse
@@ -16,7 +17,6 @@ from svckit.validation import parse
 from .. import keyring, mailarchive
 from ..contracts import MailboxIn, MailboxUpdate
 from ..db.models import Job, Mailbox
-from ..jobs import serialise as job_json
 from .base import Entrypoints
 
 log = logging.getLogger(__name__)

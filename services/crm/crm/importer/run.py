@@ -15,11 +15,11 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from svckit.clock import utcnow
+from svckit.jobs import JobContext
 
 from ..db import contacts as repo
 from ..db.models import Contact, ContactEmail, Import, ImportRow, ListMember, StoredFile
 from ..domain import folding, importing
-from ..jobs import JobContext
 from .reader import Workbook, is_blank
 
 BATCH = 500

@@ -240,7 +240,7 @@ def start_run(session: Session, principal: Principal, jobs, import_id: Any, data
     job = jobs.enqueue(session, "import_dry" if dry else "import", principal, params, client_id=data.client_id)
     imp.state = "dry_run" if dry else "importing"
     session.flush()
-    from ..jobs import serialise as job_json
+    from svckit.jobs import serialise as job_json
     return job_json(job)
 
 

@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session
 
 from svckit.errors import Conflict, NotFound
 from svckit.i18n import Text
+from svckit.jobs import serialise
 from svckit.principal import Principal
 from svckit.validation import parse_uuid
 
 from ..db.models import Job, StoredFile
-from ..jobs import serialise
 from .common import NOT_FOUND
 from .uploads import offer
 
