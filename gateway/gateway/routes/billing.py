@@ -1,27 +1,37 @@
 """HTTP routes of the billing service: the public catalogue and order endpoint, the license manager's subscription
 area (subscription, cancel/revoke, changes, affiliates, invoices with PDF and XML, consumption, entitlements) and
 the back office for operators (orders, written orders, settings, accounts, contracts, credit notes, audit, letters,
-job runs with progress). Every rule lives in billing; these resources translate HTTP to RPC."""
+job runs with progress).
+
+Every route is one row of ``ROUTES`` (``gateway.routing``); request and answer models come from
+``billing.contracts``. Every rule (license manager only, operators only in the back office) lives in billing; these
+rows only translate HTTP to RPC.
+"""
 
 from __future__ import annotations
 
-import base64
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import falcon
 
+from billing import contracts as c
 from svckit.errors import InvalidInput
 from svckit.i18n import Text
 
-from ..resource import Resource
+from .. import routing
+from ..routing import Body, Computed, Const, Id, Query, Route
 
 P = "/api/v1"
 JOB_TIMEOUT = 60.0
 MAX_OFFSET = 1_000_000
+CONTRACT_MAX_BODY = 8 * 1024 * 1024  # a scanned contract (PDF, base64) of up to 5 MB
 _WHOLE = re.compile(r"^-?[0-9]{1,19}$")
 
 
-def _int(req, name: str, default: int, minimum: int, maximum: int) -> int:
+def _int(req: falcon.Request, name: str, default: int, minimum: int, maximum: int) -> int:
     """A whole number from the query within [minimum, maximum]; anything else is a 422 naming the parameter (never
     clamped silently, never an unbounded integer handed on to a service)."""
     raw = req.get_param(name)
@@ -34,415 +44,132 @@ def _int(req, name: str, default: int, minimum: int, maximum: int) -> int:
     return int(raw)
 
 
-def _page(req) -> tuple[int, int]:
-    return _int(req, "limit", 100, 1, 500), _int(req, "offset", 0, 0, MAX_OFFSET)
+def Whole(name: str, default: int, minimum: int, maximum: int) -> Computed:  # noqa: N802  (reads like a source)
+    """A bounded whole number from the query (see :func:`_int`), documented with its bounds and default."""
+    return Computed(lambda req, params: _int(req, name, default, minimum, maximum),
+                    query=(Query(name, int, schema={"type": "integer", "minimum": minimum, "maximum": maximum,
+                                                    "default": default}),))
 
 
-class Catalogue(Resource):
-    auth_required = False
-
-    def on_get(self, req, resp):
-        resp.media = self.call(req, "billing", "get_catalogue")
+PAGING = (Whole("limit", 100, 1, 500), Whole("offset", 0, 0, MAX_OFFSET))
 
 
-class Orders(Resource):
-    auth_required = False
+@dataclass(frozen=True)
+class Member(Body):
+    """One member of the JSON body (the RPC takes the value itself), optionally converted."""
 
-    def on_post(self, req, resp):
-        resp.status = falcon.HTTP_201
-        resp.media = self.call(req, "billing", "place_order", self.body(req), timeout=JOB_TIMEOUT)
+    member: str = ""
+    convert: Callable[[Any], Any] | None = None
 
-
-class Subscription(Resource):
-    def on_get(self, req, resp):
-        resp.media = self.call(req, "billing", "get_subscription")
-
-
-class SubscriptionCancel(Resource):
-    def on_post(self, req, resp):
-        resp.media = self.call(req, "billing", "cancel_subscription")
+    def value(self, res, req, params):
+        value = super().value(res, req, params).get(self.member)
+        return self.convert(value) if self.convert else value
 
 
-class SubscriptionRevoke(Resource):
-    def on_post(self, req, resp):
-        resp.media = self.call(req, "billing", "revoke_cancellation")
+def _order_state(req: falcon.Request, params: dict) -> str | None:
+    state = req.get_param("state")
+    return None if state == "all" else (state or "received")
 
 
-class SubscriptionChanges(Resource):
-    def on_post(self, req, resp):
-        resp.media = self.call(req, "billing", "change_subscription", self.body(req), timeout=JOB_TIMEOUT)
+def _own_account(req: falcon.Request, params: dict) -> str | None:
+    return req.context.principal.account_id
 
 
-class Affiliates(Resource):
-    def on_post(self, req, resp):
-        resp.status = falcon.HTTP_201
-        resp.media = self.call(req, "billing", "add_affiliated_company", self.body(req))
+REASON = {"type": "object", "properties": {"reason": {"type": "string", "maxLength": 500}}}
+JOB_RUN = {"type": "object", "properties": {"today": {"type": "string", "format": "date",
+                                                      "description": "run as of this day (default: today)"}}}
+BO = "billing back office"
 
-
-class Consumption(Resource):
-    def on_get(self, req, resp):
-        resp.media = self.call(req, "billing", "get_consumption")
-
-
-class MyEntitlements(Resource):
-    def on_get(self, req, resp):
-        resp.media = self.call(req, "billing", "get_entitlements", req.context.principal.account_id)
-
-
-class Invoices(Resource):
-    def on_get(self, req, resp):
-        resp.media = self.call(req, "billing", "list_invoices", None, *_page(req))
-
-
-class InvoiceResource(Resource):
-    def on_get(self, req, resp, invoice_id):
-        resp.media = self.call(req, "billing", "get_invoice", invoice_id)
-
-
-class _File(Resource):
-    def send(self, resp, result: dict, disposition: str = "attachment") -> None:
-        resp.content_type = result["content_type"]
-        resp.data = base64.b64decode(result["content_b64"])
-        resp.set_header("Content-Disposition", f'{disposition}; filename="{result["filename"]}"')
-
-
-class InvoicePdf(_File):
-    def on_get(self, req, resp, invoice_id):
-        self.send(resp, self.call(req, "billing", "get_invoice_pdf", invoice_id, timeout=JOB_TIMEOUT))
-
-
-class InvoiceXml(_File):
-    def on_get(self, req, resp, invoice_id):
-        flavor = req.get_param("flavor") or "factur-x"
-        self.send(resp, self.call(req, "billing", "get_invoice_xml", invoice_id, flavor))
-
-
-# --- back office -----------------------------------------------------------------------------------------------------
-
-class BoOrders(Resource):
-    def on_get(self, req, resp):
-        state = req.get_param("state")
-        resp.media = self.call(req, "billing", "list_orders", None if state == "all" else (state or "received"))
-
-    def on_post(self, req, resp):
-        resp.status = falcon.HTTP_201
-        resp.media = self.call(req, "billing", "place_written_order", self.body(req), timeout=JOB_TIMEOUT)
-
-
-class BoOrderActivate(Resource):
-    def on_post(self, req, resp, order_id):
-        resp.media = self.call(req, "billing", "activate_order", order_id, timeout=JOB_TIMEOUT)
-
-
-class BoOrderReject(Resource):
-    def on_post(self, req, resp, order_id):
-        body = self.body(req, required=False)
-        resp.media = self.call(req, "billing", "reject_order", order_id, str(body.get("reason") or ""))
-
-
-class BoSettings(Resource):
-    def on_get(self, req, resp):
-        resp.media = self.call(req, "billing", "get_settings")
-
-    def on_put(self, req, resp):
-        resp.media = self.call(req, "billing", "update_settings", self.body(req))
-
-
-class BoAccounts(Resource):
-    def on_get(self, req, resp):
-        resp.media = self.call(req, "billing", "list_accounts", *_page(req))
-
-
-class BoAccount(Resource):
-    def on_get(self, req, resp, account_id):
-        resp.media = self.call(req, "billing", "get_account_overview", account_id)
-
-
-class BoAccountInvoices(Resource):
-    def on_get(self, req, resp, account_id):
-        resp.media = self.call(req, "billing", "list_invoices", account_id, *_page(req))
-
-
-class BoContracts(Resource):
-    max_body_bytes = 8 * 1024 * 1024  # a scanned contract (PDF, base64) of up to 5 MB
-
-    def on_post(self, req, resp):
-        resp.status = falcon.HTTP_201
-        resp.media = self.call(req, "billing", "record_contract", self.body(req), timeout=JOB_TIMEOUT)
-
-
-class BoCreditNotes(Resource):
-    def on_post(self, req, resp):
-        resp.status = falcon.HTTP_201
-        resp.media = self.call(req, "billing", "issue_credit_note", self.body(req), timeout=JOB_TIMEOUT)
-
-
-class BoAudit(Resource):
-    def on_get(self, req, resp):
-        resp.media = self.call(req, "billing", "list_audit", req.get_param("account_id"),
-                               _int(req, "limit", 200, 1, 1000))
-
-
-class BoLetters(Resource):
-    def on_get(self, req, resp):
-        resp.media = self.call(req, "billing", "list_letters_to_print")
-
-
-class BoJobRuns(Resource):
-    def on_post(self, req, resp):
-        body = self.body(req, required=False)
-        resp.status = falcon.HTTP_202
-        resp.media = self.call(req, "billing", "start_job_run", body.get("today"))
-
-
-class BoJobRun(Resource):
-    def on_get(self, req, resp, run_id):
-        resp.media = self.call(req, "billing", "get_job_run", run_id)
-
+TAGS = [{"name": "billing", "description": "Catalogue, orders, the subscription area, invoices, consumption"},
+        {"name": BO, "description": "Operators: orders, contracts, credit notes, audit"}]
 
 ROUTES = [
-    ("/billing/catalogue", Catalogue), ("/billing/orders", Orders),
-    ("/billing/subscription", Subscription), ("/billing/subscription/cancel", SubscriptionCancel),
-    ("/billing/subscription/revoke-cancellation", SubscriptionRevoke),
-    ("/billing/subscription/changes", SubscriptionChanges), ("/billing/subscription/affiliates", Affiliates),
-    ("/billing/consumption", Consumption), ("/billing/entitlements", MyEntitlements),
-    ("/billing/invoices", Invoices), ("/billing/invoices/{invoice_id}", InvoiceResource),
-    ("/billing/invoices/{invoice_id}/pdf", InvoicePdf), ("/billing/invoices/{invoice_id}/xml", InvoiceXml),
-    ("/backoffice/billing/orders", BoOrders), ("/backoffice/billing/orders/{order_id}/activate", BoOrderActivate),
-    ("/backoffice/billing/orders/{order_id}/reject", BoOrderReject), ("/backoffice/billing/settings", BoSettings),
-    ("/backoffice/billing/accounts", BoAccounts), ("/backoffice/billing/accounts/{account_id}", BoAccount),
-    ("/backoffice/billing/accounts/{account_id}/invoices", BoAccountInvoices),
-    ("/backoffice/billing/contracts", BoContracts), ("/backoffice/billing/credit-notes", BoCreditNotes),
-    ("/backoffice/billing/audit", BoAudit), ("/backoffice/billing/letters", BoLetters),
-    ("/backoffice/billing/job-runs", BoJobRuns), ("/backoffice/billing/job-runs/{run_id}", BoJobRun),
+    Route("get", P + "/billing/catalogue", "billing.get_catalogue", response=c.Catalogue,
+          summary="The price list (EUR net, versioned)", tag="billing", auth="public"),
+    Route("post", P + "/billing/orders", "billing.place_order", args=(Body(),), body=c.OrderInput,
+          response=c.OrderSummary, status=201, timeout=JOB_TIMEOUT,
+          summary="Order a subscription (public; waits for activation unless auto-activation is on)", tag="billing",
+          auth="public"),
+    Route("get", P + "/billing/subscription", "billing.get_subscription", response=c.Subscription,
+          summary="The account's subscription (license manager)", tag="billing"),
+    Route("post", P + "/billing/subscription/cancel", "billing.cancel_subscription", response=c.Subscription,
+          summary="Cancel (starting phase: ends today, free; else by 30 Sep -> 31 Dec, later -> 31 Dec next year)",
+          tag="billing", errors=("409",)),
+    Route("post", P + "/billing/subscription/revoke-cancellation", "billing.revoke_cancellation",
+          response=c.Subscription, summary="Revoke the cancellation (until the term ends)", tag="billing",
+          errors=("409",)),
+    Route("post", P + "/billing/subscription/changes", "billing.change_subscription", args=(Body(),),
+          body=c.ChangeInput, response=c.SubscriptionChanged, timeout=JOB_TIMEOUT,
+          summary="Change seats and add-ons: extensions at once (pro-rata invoice), reductions on 1 January",
+          tag="billing", errors=("409",)),
+    Route("post", P + "/billing/subscription/affiliates", "billing.add_affiliated_company", args=(Body(),),
+          body=c.AffiliateInput, response=c.Affiliate, status=201,
+          summary="An affiliated company joins as a further client (one invoice recipient)", tag="billing",
+          errors=("409",)),
+    Route("get", P + "/billing/consumption", "billing.get_consumption", response=c.Consumption,
+          summary="Storage used, mails sent this month and in total", tag="billing"),
+    Route("get", P + "/billing/entitlements", "billing.get_entitlements", args=(Computed(_own_account),),
+          response=c.Entitlements, summary="What the caller's account may do", tag="billing"),
+    Route("get", P + "/billing/invoices", "billing.list_invoices", args=(Const(None), *PAGING),
+          response=list[c.Invoice], summary="The account's invoices and credit notes", tag="billing"),
+    Route("get", P + "/billing/invoices/{invoice_id}", "billing.get_invoice", args=(Id("invoice_id"),),
+          response=c.Invoice, summary="One invoice", tag="billing"),
+    Route("get", P + "/billing/invoices/{invoice_id}/pdf", "billing.get_invoice_pdf", args=(Id("invoice_id"),),
+          download="base64", media_type="application/pdf", timeout=JOB_TIMEOUT,
+          summary="The invoice as ZUGFeRD/Factur-X PDF/A-3 (EN 16931 XML embedded)", tag="billing"),
+    Route("get", P + "/billing/invoices/{invoice_id}/xml", "billing.get_invoice_xml",
+          args=(Id("invoice_id"), Query("flavor", default="factur-x", schema={"enum": ["factur-x", "xrechnung"]})),
+          download="base64", media_type="application/xml",
+          summary="The invoice's EN 16931 XML: Factur-X (default) or XRechnung 3.0 (CII)", tag="billing"),
+
+    # --- back office (billing refuses everyone but operators) -------------------------------------------------------
+    Route("get", P + "/backoffice/billing/orders", "billing.list_orders",
+          args=(Computed(_order_state, query=(Query("state", schema={
+              "enum": ["received", "activated", "rejected", "all"]}, description="default: received"),)),),
+          response=list[c.OrderSummary], summary="Orders (default: those waiting for activation)", tag=BO),
+    Route("post", P + "/backoffice/billing/orders", "billing.place_written_order", args=(Body(),),
+          body=c.WrittenOrderInput, response=c.OrderSummary, status=201, timeout=JOB_TIMEOUT,
+          summary="Place a written order on a customer's behalf", tag=BO),
+    Route("post", P + "/backoffice/billing/orders/{order_id}/activate", "billing.activate_order",
+          args=(Id("order_id"),), response=c.OrderSummary, timeout=JOB_TIMEOUT,
+          summary="Activate an order: identity creates the account and both users", tag=BO, errors=("409",)),
+    Route("post", P + "/backoffice/billing/orders/{order_id}/reject", "billing.reject_order",
+          args=(Id("order_id"), Member(required=False, member="reason", convert=lambda v: str(v or ""))),
+          body=REASON, response=c.OrderSummary, summary="Reject an order", tag=BO, errors=("409",)),
+    Route("get", P + "/backoffice/billing/settings", "billing.get_settings", response=c.Settings,
+          summary="Billing settings (auto-activation of orders)", tag=BO),
+    Route("put", P + "/backoffice/billing/settings", "billing.update_settings", args=(Body(),),
+          body=c.SettingsInput, response=c.Settings, summary="Change billing settings", tag=BO),
+    Route("get", P + "/backoffice/billing/accounts", "billing.list_accounts", args=PAGING,
+          response=list[c.AccountRow], summary="Every account's subscription", tag=BO),
+    Route("get", P + "/backoffice/billing/accounts/{account_id}", "billing.get_account_overview",
+          args=(Id("account_id"),), response=c.AccountOverview,
+          summary="One account: subscription, invoices, consumption, contracts, entitlements", tag=BO),
+    Route("get", P + "/backoffice/billing/accounts/{account_id}/invoices", "billing.list_invoices",
+          args=(Id("account_id"), *PAGING), response=list[c.Invoice], summary="One account's invoices", tag=BO,
+          operation_id="billing_list_account_invoices"),
+    Route("post", P + "/backoffice/billing/contracts", "billing.record_contract", args=(Body(),),
+          body=c.ContractInput, response=c.ContractRecorded, status=201, timeout=JOB_TIMEOUT,
+          max_body=CONTRACT_MAX_BODY,
+          summary="Record an individual contract (premium contracting: document, fees)", tag=BO),
+    Route("post", P + "/backoffice/billing/credit-notes", "billing.issue_credit_note", args=(Body(),),
+          body=c.CreditNoteInput, response=c.Invoice, status=201, timeout=JOB_TIMEOUT,
+          summary="Correct an issued invoice by credit note (full or partial, net cents)", tag=BO, errors=("409",)),
+    Route("get", P + "/backoffice/billing/audit", "billing.list_audit",
+          args=(Query("account_id", schema={"type": "string", "format": "uuid"}), Whole("limit", 200, 1, 1000)),
+          response=list[c.AuditEntry], summary="Audit trail of billing actions", tag=BO),
+    Route("get", P + "/backoffice/billing/letters", "billing.list_letters_to_print", response=list[c.Invoice],
+          summary="Invoices to be sent by letter", tag=BO),
+    Route("post", P + "/backoffice/billing/job-runs", "billing.start_job_run",
+          args=(Member(required=False, member="today"),), body=JOB_RUN, response=c.JobRun, status=202,
+          summary="Start a run of the due billing jobs (long job; poll its progress)", tag=BO),
+    Route("get", P + "/backoffice/billing/job-runs/{run_id}", "billing.get_job_run", args=(Id("run_id"),),
+          response=c.JobRun, summary="Progress of a job run (state, done, total, report)", tag=BO),
 ]
 
 
-def register(app, deps) -> None:
-    for path, resource in ROUTES:
-        app.add_route(P + path, resource(deps.rpc, deps.settings))
+def register(app: falcon.App, deps: Any) -> None:
+    routing.register(app, deps, ROUTES)
 
 
-# --- OpenAPI ---------------------------------------------------------------------------------------------------------
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict) -> dict:
-    return {"content": {"application/json": {"schema": schema}}}
-
-
-ERRORS = {"401": {"$ref": "#/components/responses/Unauthenticated"},
-          "403": {"$ref": "#/components/responses/Forbidden"},
-          "404": {"$ref": "#/components/responses/NotFound"},
-          "409": {"$ref": "#/components/responses/Conflict"},
-          "422": {"$ref": "#/components/responses/Invalid"}}
-
-
-def _op(tag, summary, op_id, ok=None, body=None, public=False, params=None, errors=("401", "403", "404", "422"),
-        status="200", content=None, description=None):
-    response = {"description": "OK", **(content or _json(ok or {"type": "object"}))}
-    operation = {"tags": [tag], "summary": summary, "operationId": op_id, "responses": {status: response}}
-    if description:
-        operation["description"] = description
-    for code in errors:
-        operation["responses"][code] = ERRORS[code]
-    if body is not None:
-        operation["requestBody"] = {"required": True, **_json(body)}
-    if params:
-        operation["parameters"] = params
-    if public:
-        operation["security"] = []
-    return operation
-
-
-def _path(name):
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
-
-
-def _query(name, schema, description=""):
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
-
-
-_money = {"type": "integer", "description": "euro cents, net unless named gross"}
-_text = {"type": "object", "properties": {"de": {"type": "string"}, "en": {"type": "string"}}}
-_address = {"type": "object", "required": ["street", "postcode", "city"], "properties": {
-    "street": {"type": "string"}, "address_extra": {"type": "string"},
-    "postcode": {"type": "string", "description": "text: DE 5 digits, AT/CH 4"}, "city": {"type": "string"},
-    "country": {"type": "string", "description": "ISO 3166 alpha-2", "default": "DE"}}}
-_person = {"type": "object", "required": ["email", "first_name", "last_name"], "properties": {
-    "email": {"type": "string", "format": "email"}, "first_name": {"type": "string"}, "last_name": {"type": "string"},
-    "language": {"enum": ["de", "en"]}, "salutation": {"type": "string"}}}
-_paging = [_query("limit", {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}),
-           _query("offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0})]
-
-SCHEMAS = {
-    "BillingOrder": {"type": "object", "required": [
-        "company", "license_manager", "seats", "start_date", "accept_terms", "accept_dpc", "terms_version",
-        "dpc_version"], "properties": {
-        "company": {"type": "object", "required": ["name", "address"], "properties": {
-            "name": {"type": "string"}, "address": _address, "vat_id": {"type": ["string", "null"]}}},
-        "billing_address": {"type": ["object", "null"], "properties": {
-            "name": {"type": "string"}, "attention": {"type": "string"}, "address": _address}},
-        "invoice_delivery": {"enum": ["email", "letter"], "default": "email"},
-        "invoice_email": {"type": "string", "format": "email"}, "buyer_reference": {"type": "string"},
-        "language": {"enum": ["de", "en"]}, "license_manager": _person,
-        "administrator": {**_person, "description": "omit when the license manager administers too"},
-        "seats": {"type": "integer", "description": "a tier: 1, 5, 10, 20, 30, 40, 50, then steps of 25"},
-        "addons": {"type": "array", "items": {"enum": ["pressbase_dach", "pressbase_plus", "pressbase_world",
-                                                       "forward_features", "pressbase_export", "premium_dispatch",
-                                                       "premium_support"]}},
-        "start_date": {"type": "string", "format": "date"},
-        "clients": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}}}},
-        "accept_terms": {"type": "boolean"}, "accept_dpc": {"type": "boolean"},
-        "terms_version": {"type": "string"}, "dpc_version": {"type": "string"}}},
-    "BillingWrittenOrder": {"allOf": [_ref("BillingOrder"), {"type": "object", "properties": {
-        "document_b64": {"type": "string", "description": "the signed order, PDF, base64, at most 5 MB"},
-        "document_name": {"type": "string"}, "activate": {"type": "boolean", "default": True}}}]},
-    "BillingOrderSummary": {"type": "object", "properties": {
-        "id": {"type": "string"}, "state": {"enum": ["received", "activated", "rejected"]},
-        "source": {"enum": ["web", "written"]}, "company": {"type": "string"}, "seats": {"type": "integer"},
-        "start_date": {"type": "string", "format": "date"}, "account_id": {"type": ["string", "null"]},
-        "terms": {"type": "object"}, "dpc": {"type": "object"}, "subscription": _ref("BillingSubscription")}},
-    "BillingSubscription": {"type": "object", "properties": {
-        "account_id": {"type": "string"}, "phase": {"enum": ["starting", "regular", "cancelled", "ended"]},
-        "start_date": {"type": "string", "format": "date"}, "starting_phase": {"type": "object"},
-        "regular_from": {"type": "string", "format": "date"}, "term_end": {"type": "string", "format": "date"},
-        "cancellation": {"type": "object", "properties": {
-            "cancelled_on": {"type": ["string", "null"]}, "ends_on": {"type": ["string", "null"]},
-            "revocable": {"type": "boolean"}, "notice_deadline": {"type": "string"},
-            "would_end_on": {"type": "string", "description": "when a cancellation today would end the contract"}}},
-        "plan": {"type": "object", "properties": {"seats": {"type": "integer"}, "addons": {"type": "array"},
-                                                  "monthly_net_cents": _money}},
-        "scheduled": {"type": "array", "description": "reductions taking effect on 1 January", "items": {
-            "type": "object"}},
-        "next_invoice_date": {"type": ["string", "null"]}, "invoice_recipient": {"type": "object"},
-        "purge_on": {"type": ["string", "null"]}}},
-    "BillingInvoice": {"type": "object", "properties": {
-        "id": {"type": "string"}, "number": {"type": "string", "description": "gap-free per year: 2027-000001"},
-        "doc_type": {"enum": ["invoice", "credit_note"]},
-        "kind": {"enum": ["quarterly", "extension", "usage", "one_time", "credit_note"]},
-        "issue_date": {"type": "string", "format": "date"}, "due_date": {"type": "string", "format": "date"},
-        "period_from": {"type": ["string", "null"]}, "period_to": {"type": ["string", "null"]},
-        "net_cents": _money, "tax_cents": _money, "gross_cents": _money, "tax": {"type": "object"},
-        "lines": {"type": "array", "items": {"type": "object", "properties": {
-            "code": {"type": "string"}, "name": _text, "detail": _text, "amount_cents": _money,
-            "period_from": {"type": ["string", "null"]}, "period_to": {"type": ["string", "null"]}}}},
-        "delivery": {"type": "object"}, "credited_net_cents": _money}},
-    "BillingConsumption": {"type": "object", "properties": {
-        "storage": {"type": "object", "properties": {"used_bytes": {"type": "integer"},
-                                                     "included_bytes": {"type": "integer"}}},
-        "mails": {"type": "object", "properties": {"this_month": {"type": "object"}, "total": {"type": "object"}}},
-        "month": {"type": "string"}}},
-    "BillingJobRun": {"type": "object", "properties": {
-        "id": {"type": "string"}, "state": {"enum": ["running", "done", "failed"]},
-        "done": {"type": "integer"}, "total": {"type": "integer"}, "today": {"type": "string", "format": "date"},
-        "report": {"type": ["object", "null"]}}},
-}
-
-_pdf = {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
-_xml = {"content": {"application/xml": {"schema": {"type": "string"}}}}
-_inv = [_path("invoice_id")]
-
-OPENAPI: dict = {
-    "tags": [{"name": "billing", "description": "Catalogue, orders, the subscription area, invoices, consumption"},
-             {"name": "billing back office", "description": "Operators: orders, contracts, credit notes, audit"}],
-    "paths": {
-        P + "/billing/catalogue": {"get": _op("billing", "The price list (EUR net, versioned)", "billingCatalogue",
-                                              public=True, errors=())},
-        P + "/billing/orders": {"post": _op(
-            "billing", "Order a subscription (public; waits for activation unless auto-activation is on)",
-            "billingPlaceOrder", _ref("BillingOrderSummary"), _ref("BillingOrder"), public=True,
-            errors=("422",), status="201")},
-        P + "/billing/subscription": {"get": _op("billing", "The account's subscription (license manager)",
-                                                 "billingSubscription", _ref("BillingSubscription"))},
-        P + "/billing/subscription/cancel": {"post": _op(
-            "billing", "Cancel (starting phase: ends today, free; else by 30 Sep -> 31 Dec, later -> 31 Dec next "
-                       "year)", "billingCancel", _ref("BillingSubscription"), errors=("401", "403", "404", "409"))},
-        P + "/billing/subscription/revoke-cancellation": {"post": _op(
-            "billing", "Revoke the cancellation (until the term ends)", "billingRevokeCancellation",
-            _ref("BillingSubscription"), errors=("401", "403", "404", "409"))},
-        P + "/billing/subscription/changes": {"post": _op(
-            "billing", "Change seats and add-ons: extensions at once (pro-rata invoice), reductions on 1 January",
-            "billingChange", {"type": "object", "properties": {"subscription": _ref("BillingSubscription"),
-                                                               "invoice": {"oneOf": [_ref("BillingInvoice"),
-                                                                                     {"type": "null"}]}}},
-            {"type": "object", "required": ["seats"], "properties": {
-                "seats": {"type": "integer"}, "addons": {"type": "array", "items": {"type": "string"}}}})},
-        P + "/billing/subscription/affiliates": {"post": _op(
-            "billing", "An affiliated company joins as a further client (one invoice recipient)",
-            "billingAddAffiliate", body={"type": "object", "required": ["name"], "properties": {
-                "name": {"type": "string"}}}, status="201")},
-        P + "/billing/consumption": {"get": _op("billing", "Storage used, mails sent this month and in total",
-                                                "billingConsumption", _ref("BillingConsumption"))},
-        P + "/billing/entitlements": {"get": _op("billing", "What the caller's account may do",
-                                                 "billingEntitlements")},
-        P + "/billing/invoices": {"get": _op("billing", "The account's invoices and credit notes", "billingInvoices",
-                                             {"type": "array", "items": _ref("BillingInvoice")}, params=_paging)},
-        P + "/billing/invoices/{invoice_id}": {"get": _op("billing", "One invoice", "billingInvoice",
-                                                          _ref("BillingInvoice"), params=_inv)},
-        P + "/billing/invoices/{invoice_id}/pdf": {"get": _op(
-            "billing", "The invoice as ZUGFeRD/Factur-X PDF/A-3 (EN 16931 XML embedded)", "billingInvoicePdf",
-            params=_inv, content=_pdf)},
-        P + "/billing/invoices/{invoice_id}/xml": {"get": _op(
-            "billing", "The invoice's EN 16931 XML: Factur-X (default) or XRechnung 3.0 (CII)", "billingInvoiceXml",
-            params=_inv + [_query("flavor", {"enum": ["factur-x", "xrechnung"]})], content=_xml)},
-        P + "/backoffice/billing/orders": {
-            "get": _op("billing back office", "Orders (default: those waiting for activation)", "boBillingOrders",
-                       {"type": "array", "items": _ref("BillingOrderSummary")},
-                       params=[_query("state", {"enum": ["received", "activated", "rejected", "all"]})]),
-            "post": _op("billing back office", "Place a written order on a customer's behalf", "boWrittenOrder",
-                        _ref("BillingOrderSummary"), _ref("BillingWrittenOrder"), status="201")},
-        P + "/backoffice/billing/orders/{order_id}/activate": {"post": _op(
-            "billing back office", "Activate an order: identity creates the account and both users",
-            "boActivateOrder", _ref("BillingOrderSummary"), params=[_path("order_id")],
-            errors=("401", "403", "404", "409", "422"))},
-        P + "/backoffice/billing/orders/{order_id}/reject": {"post": _op(
-            "billing back office", "Reject an order", "boRejectOrder", _ref("BillingOrderSummary"),
-            params=[_path("order_id")], errors=("401", "403", "404", "409", "422"))},
-        P + "/backoffice/billing/settings": {
-            "get": _op("billing back office", "Billing settings (auto-activation of orders)", "boBillingSettings"),
-            "put": _op("billing back office", "Change billing settings", "boUpdateBillingSettings",
-                       body={"type": "object", "required": ["auto_activate_orders"], "properties": {
-                           "auto_activate_orders": {"type": "boolean"}}})},
-        P + "/backoffice/billing/accounts": {"get": _op("billing back office", "Every account's subscription",
-                                                        "boBillingAccounts", params=_paging)},
-        P + "/backoffice/billing/accounts/{account_id}": {"get": _op(
-            "billing back office", "One account: subscription, invoices, consumption, contracts, entitlements",
-            "boBillingAccount", params=[_path("account_id")])},
-        P + "/backoffice/billing/accounts/{account_id}/invoices": {"get": _op(
-            "billing back office", "One account's invoices", "boBillingAccountInvoices",
-            {"type": "array", "items": _ref("BillingInvoice")}, params=[_path("account_id")] + _paging)},
-        P + "/backoffice/billing/contracts": {"post": _op(
-            "billing back office", "Record an individual contract (premium contracting: document, fees)",
-            "boRecordContract", body={"type": "object", "required": [
-                "account_id", "one_time_cents", "monthly_cents", "valid_from", "document_b64", "document_name"],
-                "properties": {"account_id": {"type": "string"}, "one_time_cents": _money, "monthly_cents": _money,
-                               "valid_from": {"type": "string", "format": "date"}, "note": {"type": "string"},
-                               "document_b64": {"type": "string"}, "document_name": {"type": "string"}}},
-            status="201")},
-        P + "/backoffice/billing/credit-notes": {"post": _op(
-            "billing back office", "Correct an issued invoice by credit note (full or partial, net cents)",
-            "boCreditNote", _ref("BillingInvoice"), {"type": "object", "required": ["invoice_id", "reason"],
-                                                     "properties": {"invoice_id": {"type": "string"},
-                                                                    "amount_cents": _money,
-                                                                    "reason": {"type": "string"}}},
-            errors=("401", "403", "404", "409", "422"), status="201")},
-        P + "/backoffice/billing/audit": {"get": _op(
-            "billing back office", "Audit trail of billing actions", "boBillingAudit",
-            params=[_query("account_id", {"type": "string", "format": "uuid"}),
-                    _query("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 200})])},
-        P + "/backoffice/billing/letters": {"get": _op(
-            "billing back office", "Invoices to be sent by letter", "boBillingLetters",
-            {"type": "array", "items": _ref("BillingInvoice")})},
-        P + "/backoffice/billing/job-runs": {"post": _op(
-            "billing back office", "Start a run of the due billing jobs (long job; poll its progress)",
-            "boStartJobRun", _ref("BillingJobRun"), {"type": "object", "properties": {
-                "today": {"type": "string", "format": "date"}}}, status="202")},
-        P + "/backoffice/billing/job-runs/{run_id}": {"get": _op(
-            "billing back office", "Progress of a job run (state, done, total, report)", "boJobRun",
-            _ref("BillingJobRun"), params=[_path("run_id")])},
-    },
-    "components": {"schemas": SCHEMAS},
-}
+OPENAPI: dict = routing.openapi(ROUTES, TAGS)

@@ -58,7 +58,7 @@ class Company(Input):
         return v
 
 
-class BillingAddress(Input):
+class InvoiceAddress(Input):
     name: str | None = Field(default=None, max_length=200)
     attention: str | None = Field(default=None, max_length=200)
     address: Address
@@ -78,7 +78,7 @@ class ClientIn(Input):
 
 class OrderInput(Input):
     company: Company
-    billing_address: BillingAddress | None = None
+    billing_address: InvoiceAddress | None = None
     invoice_delivery: Literal["email", "letter"] = "email"
     invoice_email: EmailStr | None = None
     buyer_reference: str | None = Field(default=None, max_length=100)
