@@ -1,12 +1,16 @@
-"""The RPC contract of dispatch: input models, validated on entry (any service may call, not only the gateway)."""
+"""The RPC contract of dispatch: input models, validated on entry (any service may call, not only the gateway), and
+the answers of the calls the gateway exposes (the OpenAPI document is generated from them).
+
+Only pydantic, the standard library and svckit: the gateway imports this module."""
 
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from svckit.validation import Input, Line, invalid
 
@@ -51,6 +55,11 @@ class DomainIn(Input):
 
 class DomainUpdate(Input):
     allow_unverified: bool
+
+
+class RotationIn(Input):
+    #: how long the replaced key stays listed (and should stay published) after the new one signs
+    grace_days: int = Field(default=7, ge=1, le=90)
 
 
 class SenderIn(Input):
@@ -221,3 +230,348 @@ class TransactionalIn(Input):
     language: Literal["de", "en"] = "de"
     attachments: list[TransactionalAttachment] = Field(default_factory=list, max_length=20)
     idempotency_key: str = Field(min_length=1, max_length=200)
+
+
+# --- answers ---------------------------------------------------------------------------------------------------------
+# What the use cases return to the gateway (and so to the HTTP client): the gateway documents its routes with these
+# models (OpenAPI), and the end-to-end tests validate every answer against that document. Every field the service
+# returns is declared; unknown fields are refused (a new field must be added here, or the tests fail).
+
+
+def _absent_or_value(schema: dict[str, Any]) -> None:
+    """For a key that is either missing or holds a value, never null: no null branch, no default in the schema."""
+    schema.pop("default", None)
+    branches = [s for s in schema.pop("anyOf", []) if s.get("type") != "null"]
+    if len(branches) == 1:
+        schema.update(branches[0])
+    elif branches:
+        schema["anyOf"] = branches
+
+
+def _maybe(description: str | None = None) -> Any:
+    """A key present on some objects only (see ``_absent_or_value``)."""
+    return Field(default=None, description=description, json_schema_extra=_absent_or_value)
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DnsRecord(Answer):
+    """One TXT record to publish, exactly as the customer enters it (values over 255 octets split in ``strings``)."""
+
+    kind: Literal["dkim_rsa", "dkim_ed25519", "spf", "dmarc"]
+    type: Literal["TXT"]
+    name: str
+    value: str
+    strings: list[str]
+    required: bool
+    note: str | None = _maybe("what to do with an existing record (SPF, DMARC)")
+
+
+class RecordCheck(Answer):
+    ok: bool
+    found: list[str] = Field(description="the TXT values found (at most five)")
+    problem: str | None = Field(description="null when ok, else e.g. missing, key_mismatch, include_missing, "
+                                            "no_spf_record, no_dmarc_record, or a DNS error")
+
+
+#: the last DNS check: one entry per record kind (``dkim_rsa``, ``dkim_ed25519``, ``spf``, ``dmarc``) and
+#: ``dkim_ok``; empty before the first check
+DnsCheck = Annotated[dict[str, RecordCheck | bool], Field(
+    description="the last DNS check: per record kind {ok, found, problem}, and dkim_ok; empty before the first check")]
+
+
+class DkimKey(Answer):
+    state: Literal["active", "pending", "retiring"]
+    signing: bool
+    rsa_selector: str
+    ed25519_selector: str
+    records: list[DnsRecord] = Field(description="the key's two DKIM records")
+    grace_days: int | None = _maybe("pending and retiring keys: days the replaced key stays listed")
+    check: DnsCheck | None = _maybe("pending and retiring keys")
+    checked_at: datetime | None = Field(default=None, description="pending and retiring keys (null: never checked)")
+    created_at: datetime | None = Field(default=None, description="pending and retiring keys")
+    retire_after: datetime | None = Field(default=None, description="retiring keys: deleted after this")
+
+
+class Rotation(Answer):
+    """A rotation under way: the new key's records to publish and its last check."""
+
+    rsa_selector: str
+    ed25519_selector: str
+    records: list[DnsRecord]
+    check: DnsCheck
+    checked_at: datetime | None
+
+
+class SenderDomain(Answer):
+    id: uuid.UUID
+    domain: str
+    dkim_ok: bool
+    allow_unverified: bool
+    sendable: bool
+    checked_at: datetime | None
+    check: DnsCheck
+    records: list[DnsRecord] = Field(description="the records of the signing key, SPF and DMARC")
+    created_at: datetime | None
+    keys: list[DkimKey] = Field(description="the signing key (active), a rotation's new key (pending) and replaced "
+                                            "keys kept for verification until retire_after (retiring)")
+    rotation: Rotation | None = Field(description="a rotation under way: the new key's records to publish and its "
+                                                  "last check")
+
+
+class Sender(Answer):
+    id: uuid.UUID
+    from_name: str
+    from_address: str
+    reply_to: str | None
+    domain_id: uuid.UUID
+    user_ids: list[uuid.UUID]
+    sendable: bool | None = Field(description="the domain's DKIM record is found or sending without it is allowed")
+
+
+class AttachmentInfo(Answer):
+    id: uuid.UUID
+    filename: str
+    content_type: str
+    size: int
+
+
+class Mailing(Answer):
+    """subject, html and text are templates: {{ letter_salutation }}, {{ first_name }}, {{ last_name }},
+    {{ title }}, {{ organisation }}, {{ position }}, {{ custom.<field> }}"""
+
+    id: uuid.UUID
+    client_id: uuid.UUID
+    name: str
+    subject: str
+    html: str | None
+    text: str | None
+    sender_id: uuid.UUID | None
+    lane: Literal["standard", "premium"]
+    language: Literal["de", "en"]
+    sources: list[Source]
+    state: Literal["draft", "scheduled", "sending", "finished", "cancelled"]
+    total: int
+    scheduled_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    created_at: datetime
+    attachments: list[AttachmentInfo] = Field(description="empty in lists")
+
+
+class PreviewRecipient(Answer):
+    email: str | None
+    first_name: str | None
+    last_name: str | None
+    contact_id: str | None
+
+
+class Preview(Answer):
+    recipient: PreviewRecipient = Field(description="the recipient shown (a sample one without recipients)")
+    subject: str
+    html: str | None
+    text: str
+
+
+class QueuedTests(Answer):
+    queued: int
+    to: list[str]
+
+
+class LeftOut(Answer):
+    """A recipient left out, and why (invalid_address, marked_invalid, duplicate, or a suppression reason)."""
+
+    email: str
+    contact_id: str | None
+    pressbase_id: str | int | None
+    name: str
+    reason: str
+
+
+class SampleRecipient(Answer):
+    email: str
+    name: str
+
+
+class ProblemText(Answer):
+    de: str
+    en: str
+
+
+class StartProblem(Answer):
+    code: str
+    field: str | None
+    message: ProblemText
+    limit: int | None = _maybe("the recipient limit")
+
+
+class Volume(Answer):
+    recipients: int
+    left_out: int
+    left_out_by_reason: dict[str, int]
+    left_out_detail: list[LeftOut] = Field(description="at most 1000")
+    bytes_per_mail: int
+    total_bytes: int
+    max_recipients: int | None
+    premium_allowed: bool
+    within_limit: bool
+    sample: list[SampleRecipient] = Field(description="the first 200 recipients (for a preview as one of them)")
+    problems: list[StartProblem] = Field(description="what would stop the start now, with the message the start "
+                                                     "would give (missing subject/body/sender, DKIM, no recipients, "
+                                                     "premium or recipient limit)")
+
+
+class StartResult(Answer):
+    mailing: Mailing
+    recipients: int
+    left_out: int
+    left_out_by_reason: dict[str, int]
+    left_out_detail: list[LeftOut] = Field(description="at most 1000")
+
+
+class CancelResult(Answer):
+    mailing: Mailing
+    cancelled: int = Field(description="recipients not sent to")
+
+
+class Counts(Answer):
+    total: int
+    sent: int
+    delivered: int
+    deferred: int
+    queued: int
+    bounced_hard: int
+    bounced_soft: int
+    cancelled: int
+
+
+class Progress(Counts):
+    state: Literal["draft", "scheduled", "sending", "finished", "cancelled"]
+    done: int
+
+
+class Report(Counts):
+    """Sent, delivered, deferred, bounced (hard/soft), opened, clicked, unsubscribed; scanner hits apart."""
+
+    mailing_id: uuid.UUID
+    state: Literal["draft", "scheduled", "sending", "finished", "cancelled"]
+    subject: str
+    lane: Literal["standard", "premium"]
+    left_out: int
+    opened: int
+    clicked: int
+    unsubscribed: int
+    machine_opens: int
+    machine_clicks: int
+    opens_total: int
+    clicks_total: int
+
+
+class RecipientRow(Answer):
+    id: int
+    email: str
+    contact_id: str | None
+    state: str
+    bounce: Literal["hard", "soft"] | None
+    attempts: int
+    last_code: int | None
+    last_reply: str | None
+    sent_at: datetime | None
+    final_at: datetime | None
+    next_attempt_at: datetime
+    opens: int
+    clicks: int
+
+
+class RecipientPage(Answer):
+    items: list[RecipientRow]
+    next_cursor: int | None
+
+
+class TimelineEvent(Answer):
+    kind: str
+    machine: bool
+    at: datetime
+    detail: dict[str, Any] = Field(description="what the event carries (reply code, user agent, URL ...); open")
+
+
+class Timeline(Answer):
+    id: int
+    email: str
+    state: str
+    events: list[TimelineEvent]
+
+
+class Undeliverable(Answer):
+    id: int
+    email: str
+    contact_id: str | None
+    state: Literal["failed", "bounced"]
+    bounce: Literal["hard", "soft"] | None
+    last_code: int | None
+    last_reply: str | None
+    final_at: datetime | None
+    corrected_email: str | None
+    resent: bool
+
+
+class Skipped(Answer):
+    delivery_id: int
+    email: str
+    reason: str
+
+
+class ResendResult(Answer):
+    resent: int
+    skipped: list[Skipped]
+    emails: list[str]
+
+
+class ReportExport(Answer):
+    """The Excel report of a mailing, made as a job: poll it, then download."""
+
+    id: uuid.UUID
+    mailing_id: uuid.UUID
+    state: Literal["running", "done", "failed"]
+    done: int
+    total: int
+    filename: str | None
+    error: dict[str, Any] | None = Field(description="why it failed (open)")
+
+
+class SuppressionMailing(Answer):
+    id: uuid.UUID
+    name: str
+
+
+class SuppressionDetail(Answer):
+    status: str | None = _maybe("the SMTP status of a bounce")
+    reason: str | None = _maybe("the relay's reply")
+    via: str | None = _maybe("how an unsubscribe came: web, one_click, mailto")
+    by: str | None = _maybe("the user who added a blacklist entry")
+
+
+class Suppression(Answer):
+    id: int
+    address: str = Field(description="an address, `@domain`, or `#...` (the hash that stays of an erased person)")
+    reason: Literal["blacklist", "unsubscribed", "hard_bounce", "soft_bounces", "complaint"]
+    scope: Literal["account", "client"]
+    client_id: uuid.UUID | None
+    mailing: SuppressionMailing | None = Field(description="the mailing the entry came from, only for users who "
+                                                           "can see its client")
+    detail: SuppressionDetail
+    created_at: datetime
+
+
+class SuppressionPage(Answer):
+    items: list[Suppression]
+    next_cursor: int | None
+
+
+class SuppressionAdded(Answer):
+    address: str
+    reason: Literal["blacklist"]
+    scope: Literal["account"]
+    created: bool = Field(description="whether the account-wide entry is new")

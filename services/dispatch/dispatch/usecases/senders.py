@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pydantic import Field
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -22,7 +21,7 @@ from svckit.errors import Conflict, InvalidInput
 from svckit.i18n import Text
 from svckit.principal import ADMINISTRATOR, Principal
 from svckit.rows import rowcount
-from svckit.validation import Input, parse, parse_uuid
+from svckit.validation import parse, parse_uuid
 
 from .. import contracts
 from ..db.models import DkimKey, SenderAccount, SenderDomain
@@ -39,12 +38,6 @@ ROTATION_RUNNING = Text("Für diese Domain läuft bereits ein Schlüsselwechsel:
                         "oder abbrechen.", "A key rotation is already under way for this domain: publish and check "
                         "its records, or cancel it.")
 NO_ROTATION = Text("Für diese Domain läuft kein Schlüsselwechsel.", "No key rotation is under way for this domain.")
-DEFAULT_GRACE_DAYS = 7
-
-
-class RotationIn(Input):
-    #: how long the replaced key stays listed (and should stay published) after the new one signs
-    grace_days: int = Field(default=DEFAULT_GRACE_DAYS, ge=1, le=90)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -215,7 +208,7 @@ def start_rotation(session: Session, p: Principal, domain_id, data, settings: Di
     """A new key pair under new selectors, pending until its records are published and checked."""
     p.require_role(ADMINISTRATOR)
     now = _now(now)
-    inp = parse(RotationIn, data or {})
+    inp = parse(contracts.RotationIn, data or {})
     d = load_domain(session, p, domain_id)
     keys = _load_keys(session, [d.id])[d.id]
     if any(k.state == "pending" for k in keys):

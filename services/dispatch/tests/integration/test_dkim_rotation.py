@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from dispatch.contracts import SenderDomain
 from dispatch.domain.dkim import parse_tags
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
@@ -81,6 +82,7 @@ def test_rotation_signs_with_the_new_selector_only_after_the_check(dispatch_dns,
            "ed25519-sha256": rotating["rotation"]["ed25519_selector"]}
     assert set(new.values()).isdisjoint(old.values())
     assert [k["state"] for k in rotating["keys"]] == ["active", "pending"]
+    SenderDomain.model_validate(rotating)   # the answer as the gateway documents it (dispatch.contracts)
     assert {r["name"] for r in rotating["rotation"]["records"]} == {
         f"{s}._domainkey.presse.acme.example" for s in new.values()}
 
@@ -88,6 +90,7 @@ def test_rotation_signs_with_the_new_selector_only_after_the_check(dispatch_dns,
     with rpc_as(tenant.admin) as admin:
         checked = admin.dispatch.check_sender_domain(d["id"])
     assert checked["rotation"]["check"]["dkim_rsa"]["problem"] == "nxdomain"
+    SenderDomain.model_validate(checked)
     assert checked["keys"][0]["rsa_selector"] == old["rsa-sha256"] and checked["dkim_ok"] is True
     second = send_one(rpc_as, tenant, sender["id"], "zwei@zeitung.example", smtp_sink)
     assert selectors_of(second) == old and verifies(second, dns_server)
@@ -105,6 +108,7 @@ def test_rotation_signs_with_the_new_selector_only_after_the_check(dispatch_dns,
     with rpc_as(tenant.admin) as admin:
         promoted = admin.dispatch.check_sender_domain(d["id"])
     assert promoted["rotation"] is None and promoted["dkim_ok"] is True
+    SenderDomain.model_validate(promoted)
     states = [(k["state"], k["rsa_selector"], k["signing"]) for k in promoted["keys"]]
     assert states == [("active", new["rsa-sha256"], True), ("retiring", old["rsa-sha256"], False)]
     retire_after = datetime.fromisoformat(promoted["keys"][1]["retire_after"])
@@ -122,6 +126,7 @@ def test_rotation_signs_with_the_new_selector_only_after_the_check(dispatch_dns,
     with rpc_as(tenant.user) as user:   # users see the domains too (read only)
         [listed] = user.dispatch.list_sender_domains()
     assert [k["state"] for k in listed["keys"]] == ["active", "retiring"]
+    SenderDomain.model_validate(listed)
     with Session(engine) as session:
         assert retire_dkim_keys(session, retire_after + timedelta(seconds=1)) == 1
     with rpc_as(tenant.admin) as admin:
