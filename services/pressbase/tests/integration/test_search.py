@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from pressbase.contracts import JournalistResult
 from pressbase.usecases import feeds
 from pressbase_devtools import generator
 from pressbase_testing import record_id
@@ -77,6 +78,7 @@ def test_facets_count_the_matches_and_filters_narrow_them(dach_user, rpc_as, pre
     with rpc_as(dach_user) as rpc:
         everything = rpc.pressbase.search_journalists({})
         assert everything["total"] == 6 and everything["estimated"] is False
+        JournalistResult.model_validate(everything)   # the answer as the gateway documents it (pressbase.contracts)
         countries = {f["code"]: f["count"] for f in everything["facets"]["country"]}
         assert countries == {"DE": 4, "AT": 1, "CH": 1}
         labels = {f["code"]: f["label"] for f in everything["facets"]["country"]}
