@@ -10,12 +10,13 @@ from svckit import health
 from svckit.clock import Clock
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
+from svckit.jobs import JobRunner
 from svckit.mail import TransactionalMailer
 from svckit.outbox import Outbox
 from svckit.rpc import ServiceRpc
 
-from . import __version__
-from .background import Background
+from . import __version__, jobhandlers
+from .db.models import Job
 from .db.models import outbox as outbox_table
 from .entrypoints.backoffice import BackOfficeApi
 from .entrypoints.invoices import InvoicesApi
@@ -35,7 +36,7 @@ class BillingService(OrdersApi, SubscriptionsApi, InvoicesApi, BackOfficeApi, Jo
     dispatch = EventDispatcher()
     mailer = TransactionalMailer()
     identity_rpc = ServiceRpc("identity", timeout=20)
-    background = Background()
+    jobs = JobRunner(Job, jobhandlers.HANDLERS, periodic=jobhandlers.PERIODIC, extras=jobhandlers.EXTRAS)
 
     @rpc
     def health(self) -> dict:

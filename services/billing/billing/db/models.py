@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from svckit.jobs import JobColumns, job_table_args
 from svckit.models import created_at, make_base, updated_at, uuid_pk
 from svckit.outbox import outbox_table
 
@@ -260,18 +261,9 @@ class Setting(Base):
     updated_at: Mapped[updated_at]
 
 
-class JobRun(Base):
-    """A run of the due jobs started from the back office: a long job whose progress the client polls."""
+class Job(JobColumns, Base):
+    """Background jobs run by svckit's job runner (svckit.jobs): the back office's runs of the due jobs
+    (``run_due``, with progress) and the periodic run (every ``BILLING_JOB_INTERVAL`` s)."""
 
-    __tablename__ = "job_runs"
-    __table_args__ = (CheckConstraint("state IN ('running', 'done', 'failed')", name="state"),)
-
-    id: Mapped[uuid_pk]
-    today: Mapped[date] = mapped_column(Date)
-    state: Mapped[str] = mapped_column(String(10), default="running")
-    done: Mapped[int] = mapped_column(Integer, default=0)
-    total: Mapped[int] = mapped_column(Integer, default=0)
-    report: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-    started_by: Mapped[str | None] = mapped_column(String(64))
-    started_at: Mapped[created_at]
-    finished_at: Mapped[datetime | None]
+    __tablename__ = "jobs"
+    __table_args__ = job_table_args("jobs")

@@ -1,13 +1,12 @@
-"""The job runner's entrypoints: a nameko timer, and the RPC the Kubernetes CronJob (billing.jobs) calls."""
+"""Billing's runs of the due jobs: the RPC the Kubernetes CronJob (billing.jobs) calls, and the back office's run as
+a background job of svckit's runner (``jobhandlers.run_due``; the runner also enqueues it every
+``BILLING_JOB_INTERVAL`` s)."""
 
 from __future__ import annotations
 
-import logging
-import os
 from datetime import date
 
-from nameko.timer import Timer, timer
-from sqlalchemy import update
+from nameko.timer import timer
 
 from svckit.entitlements import EVENT
 from svckit.entrypoints import rpc
@@ -16,29 +15,13 @@ from svckit.i18n import Text
 from svckit.validation import parse_uuid
 
 from ..db import repo
-from ..db.models import JobRun
+from ..db.models import Job
+from ..jobhandlers import RUN_DUE
 from ..usecases import entitlements
 from ..usecases.runner import Runner
 from .common import Base
 
-log = logging.getLogger(__name__)
-JOB_INTERVAL = float(os.environ.get("BILLING_JOB_INTERVAL", "3600"))
-
-
-class ConfigTimer(Timer):
-    """A timer whose interval the service config may set (``BILLING_JOB_INTERVAL``, seconds)."""
-
-    def __init__(self, interval, config_key: str, **kwargs):
-        super().__init__(interval, **kwargs)
-        self.config_key = config_key
-
-    def setup(self) -> None:
-        value = self.container.config.get(self.config_key)
-        if value:
-            self.interval = float(value)
-
-
-config_timer = ConfigTimer.decorator
+RUN_NOT_FOUND = Text("Lauf nicht gefunden.", "Run not found.")
 
 
 class JobsApi(Base):
@@ -47,13 +30,6 @@ class JobsApi(Base):
         """Run everything due up to ``today`` (default: the service's clock). Service principals and back office."""
         self.operator("back_office")
         return self._run(self._day(today))
-
-    @config_timer(JOB_INTERVAL, "BILLING_JOB_INTERVAL")
-    def run_due_jobs_timer(self) -> None:
-        if not self.config.get("BILLING_TIMER", True):
-            return
-        report = self._run(self.clock.today())
-        log.info("billing jobs done", extra={"report": report})
 
     @timer(interval=24 * 3600, eager=True)
     def broadcast_entitlements(self) -> None:
@@ -67,40 +43,19 @@ class JobsApi(Base):
         """The back office starts a run in the background and polls ``get_job_run`` for its progress."""
         actor = self.operator("back_office")
         day = self._day(today)
-        row = JobRun(today=day, state="running", done=0, total=0, started_by=actor.user_id or actor.service)
-        self.db.add(row)
-        self.db.flush()
-        repo.audit(self.db, actor, "jobs.started", None, str(row.id), {"today": day.isoformat()})
+        job = self.jobs.enqueue(self.db, RUN_DUE, actor, {"today": day.isoformat(),
+                                                          "started_by": actor.user_id or actor.service})
+        repo.audit(self.db, actor, "jobs.started", None, str(job.id), {"today": day.isoformat()})
         self.db.commit()
-        self.background.spawn(self._background_run, row.id, day, self.session_factory(),
-                              self.background.outbox_writer().add, self.mailer.send)
-        return job_run_view(row)
+        return job_run_view(job)
 
     @rpc
     def get_job_run(self, run_id: str) -> dict:
         self.operator("back_office", "support")
-        row = self.db.get(JobRun, parse_uuid(run_id, "run_id"))
-        if row is None:
-            raise NotFound(Text("Lauf nicht gefunden.", "Run not found."))
-        return job_run_view(row)
-
-    def _background_run(self, run_id, day: date, session_factory, stage, send) -> None:
-        def progress(done: int, total: int) -> None:
-            with session_factory() as s:
-                s.execute(update(JobRun).where(JobRun.id == run_id).values(done=done, total=total))
-                s.commit()
-
-        try:
-            runner = Runner(session_factory, self.cat, stage, send_mail=send,
-                            render=bool(self.config.get("BILLING_RENDER_PDF", True)), now=self.clock.now)
-            report, state = runner.run_due(day, progress=progress).to_dict(), "done"
-        except Exception as exc:  # the run is reported failed; jobs done so far stay done (each committed)
-            log.exception("billing job run failed")
-            report, state = {"error": f"{type(exc).__name__}: {exc}"}, "failed"
-        with session_factory() as s:
-            s.execute(update(JobRun).where(JobRun.id == run_id).values(
-                state=state, report=report, finished_at=self.clock.now()))
-            s.commit()
+        job = self.db.get(Job, parse_uuid(run_id, "run_id"))
+        if job is None or job.kind != RUN_DUE or "today" not in (job.params or {}):
+            raise NotFound(RUN_NOT_FOUND)
+        return job_run_view(job)
 
     def _day(self, today: str | None) -> date:
         if not today:
@@ -117,7 +72,13 @@ class JobsApi(Base):
         return report.to_dict()
 
 
-def job_run_view(row: JobRun) -> dict:
-    return {"id": str(row.id), "today": row.today.isoformat(), "state": row.state, "done": row.done,
-            "total": row.total, "report": row.report, "started_by": row.started_by,
-            "finished_at": row.finished_at.isoformat() if row.finished_at else None}
+def job_run_view(job: Job) -> dict:
+    """A back-office run as before svckit's runner: a queued job shows as running, a cancelled one as failed."""
+    state = {"queued": "running", "cancelled": "failed"}.get(job.state, job.state)
+    report = job.result
+    if report is None and state == "failed":
+        report = {"error": (job.error or {}).get("code") or "job_failed"}
+    return {"id": str(job.id), "today": job.params["today"], "state": state, "done": job.done,
+            "total": job.total or 0, "report": report if state != "running" else None,
+            "started_by": job.params.get("started_by"),
+            "finished_at": job.finished_at.isoformat() if job.finished_at else None}

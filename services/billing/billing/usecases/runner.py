@@ -1,4 +1,8 @@
-"""The job runner: everything that is due on a day, each job idempotent per (account, period, kind).
+"""The billing jobs: everything that is due on a day, each job idempotent per (account, period, kind).
+
+``run_due_jobs`` runs this in the RPC worker (the Kubernetes CronJob's call); the back office's runs and the periodic
+run are jobs of svckit's job runner (``billing.jobhandlers``), which only starts them: what makes a billing job happen
+once is the ledger below, not the runner.
 
 Each job runs in its own transaction that starts by inserting its (account, period, kind) row into
 ``billing_jobs``; the unique constraint makes a second run (or a concurrent one, which waits on the first one's
