@@ -21,7 +21,8 @@ releases a savepoint. ``kit.worker(ServiceClass, principal)`` builds the service
 ``worker_factory`` and injects each dependency by its provider type: ``Database`` -> the session, ``Auth`` ->
 :class:`~svckit.testing.fakes.FakeAuth`, ``Clock`` -> ``kit.clock`` (a real :class:`svckit.clock.Clock`: ``advance``,
 ``fixed``), ``Outbox`` -> ``kit.events``, ``UnitOfWork`` -> a ``Work`` on the session, ``ServiceRpc`` ->
-``kit.peer(target)``, ``TransactionalMailer`` -> ``kit.mailer``, ``EventDispatcher`` -> ``kit.dispatched``,
+``kit.peer(target)``, ``JobRunner`` -> :class:`UnitJobs` (enqueues real rows, runs nothing),
+``TransactionalMailer`` -> ``kit.mailer``, ``EventDispatcher`` -> ``kit.dispatched``,
 ``Config`` -> ``kit.config``; anything else must be passed by name (``kit.worker(Svc, p, storage=...)``) or it is a
 :class:`~svckit.testing.fakes.Missing` that fails the test when used.
 
@@ -45,6 +46,9 @@ from sqlalchemy.orm import Session
 from ..clock import Clock
 from ..db import Database
 from ..entrypoints import Auth
+from ..jobs import JobRunner
+from ..jobs import cancel as cancel_job
+from ..jobs import enqueue as enqueue_job
 from ..mail import TransactionalMailer
 from ..outbox import Outbox
 from ..principal import Principal
@@ -110,6 +114,8 @@ class Unit:
             work_class = provider.work_class
             return lambda principal=None, client=None: self.work(principal or auth.principal, client=client,
                                                                  work_class=work_class)
+        if isinstance(provider, JobRunner):
+            return UnitJobs(provider, self.clock)
         if isinstance(provider, TransactionalMailer):  # before ServiceRpc: it is one
             return self.mailer
         if isinstance(provider, ServiceRpc):
@@ -119,6 +125,27 @@ class Unit:
         if isinstance(provider, Config):
             return self.config
         return Missing(name, getattr(service_cls, "name", self.service))
+
+
+class UnitJobs:
+    """``self.jobs`` (svckit.jobs.JobQueue) in a unit test: jobs are really enqueued in the session (rows to assert
+    on) and listed in ``enqueued``; nothing runs them (call the handler or the use case directly)."""
+
+    def __init__(self, runner: JobRunner, clock: Clock):
+        self.runner, self.clock = runner, clock
+        self.enqueued: list[Any] = []
+        self.used = False
+
+    def enqueue(self, session: Session, kind: str, principal: Principal, params: dict | None = None,
+                client_id: Any = None, key: str | None = None, total: int | None = None) -> Any:
+        job = enqueue_job(session, self.runner.model, kind, principal, params, client_id=client_id, key=key,
+                          total=total, run_after=self.clock.now())
+        self.enqueued.append(job)
+        self.used = True
+        return job
+
+    def cancel(self, session: Session, job: Any) -> Any:
+        return cancel_job(session, self.runner.model, job, self.clock.now())
 
 
 def _unit_of_work_class() -> Any:
