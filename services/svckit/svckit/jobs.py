@@ -329,10 +329,11 @@ class JobContext:
 
         from . import principal as principal_mod
         from .rpc import TimedServiceProxy
-        from .settings import principal_secret
 
         if self._rpc is None:
-            secret = self.config.get("PRINCIPAL_SECRET") or principal_secret()
+            # the service's nameko config carries the secret (config.yml), as for ServiceRpc: the module itself
+            # reads no broker setting, so a broker-less process may import the table definitions (dispatch-bounces)
+            secret = self.config["PRINCIPAL_SECRET"]
             context = {principal_mod.CONTEXT_KEY: principal_mod.encode(self.principal, secret)}
             cluster = ClusterRpcProxy({"AMQP_URI": self.config["AMQP_URI"], "serializer": "json"},
                                       context_data=context)
