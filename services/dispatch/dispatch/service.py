@@ -1,7 +1,7 @@
 """The dispatch nameko service: dependency declarations; the entrypoints live in ``entrypoints/`` by noun.
 
-Processes of dispatch: this service (RPC, events, outbox relay, housekeeping), the sender workers
-(``dispatch.sender``) and the bounce endpoint (``dispatch.bounces``).
+Processes of dispatch: this service (RPC, events, outbox relay, svckit's job runner: exports, housekeeping, the
+bounce mailbox), the sender workers (``dispatch.sender``) and the bounce endpoint (``dispatch.bounces``).
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ from svckit import health
 from svckit.clock import Clock
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
+from svckit.jobs import JobRunner
 from svckit.outbox import Outbox
 from svckit.rpc import ServiceRpc
 
-from . import __version__
+from . import __version__, jobhandlers
+from .db.models import Job
 from .db.models import outbox as outbox_table
-from .entrypoints.deps import Background, Settings
+from .entrypoints.deps import Settings
 from .entrypoints.export import ExportEntrypoints
 from .entrypoints.mailings import MailingEntrypoints
 from .entrypoints.other import (
@@ -40,7 +42,7 @@ class DispatchService(SenderEntrypoints, MailingEntrypoints, SuppressionEntrypoi
     settings = Settings()
     clock = Clock()
     outbox = Outbox(outbox_table)
-    background = Background()
+    jobs = JobRunner(Job, jobhandlers.HANDLERS, periodic=jobhandlers.PERIODIC, concurrency=4)
     crm_rpc = ServiceRpc("crm", timeout=30)
     pressbase_rpc = ServiceRpc("pressbase", timeout=30)
 

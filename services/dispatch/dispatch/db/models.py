@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from svckit.entitlements import entitlements_table
+from svckit.jobs import JobColumns, job_table_args
 from svckit.models import created_at, make_base, updated_at, uuid_pk
 from svckit.outbox import outbox_table
 
@@ -272,20 +273,24 @@ class DeliveryEvent(Base):
     )
 
 
-class ExportJob(Base):
-    """A long job (the Excel report of a mailing) with progress the client polls."""
+class Job(JobColumns, Base):
+    """Background jobs run by svckit's job runner (svckit.jobs, kinds in ``dispatch.jobhandlers``): the Excel
+    report of a mailing, housekeeping, the bounce mailbox, the system sender domain."""
 
-    __tablename__ = "export_jobs"
+    __tablename__ = "jobs"
+    __table_args__ = job_table_args("jobs")
+
+
+class ExportFile(Base):
+    """The workbook an export job (``mailing_export``) wrote: its id is the job's."""
+
+    __tablename__ = "export_files"
 
     id: Mapped[uuid_pk]
     account_id: Mapped[uuid.UUID]
     mailing_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("mailings.id", ondelete="CASCADE"))
-    state: Mapped[str] = mapped_column(String(20), server_default="running")
-    done: Mapped[int] = mapped_column(Integer, server_default="0")
-    total: Mapped[int] = mapped_column(Integer, server_default="0")
     language: Mapped[str] = mapped_column(String(2), server_default="de")
     filename: Mapped[str | None] = mapped_column(String(255))
     data: Mapped[bytes | None] = mapped_column(LargeBinary)
-    error: Mapped[dict | None] = mapped_column(JSONB)
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-
 from svckit.entrypoints import rpc
 
 from ..usecases import mailings, reports
@@ -131,11 +129,8 @@ class MailingEntrypoints:
     @rpc
     def start_export(self, mailing_id: str) -> dict:
         """The Excel report as a job: poll ``get_export`` for progress, then ``download_export``."""
-        p = self.auth.principal
-        job = reports.start_export(self.db, p, mailing_id)
-        data = reports.report(self.db, p, mailing_id)
+        job = reports.start_export(self.db, self.auth.principal, mailing_id, self.jobs)
         self.db.commit()
-        self.background.spawn(reports.run_export, job["id"], data)
         return job
 
     @rpc
@@ -144,10 +139,4 @@ class MailingEntrypoints:
 
     @rpc
     def download_export(self, job_id: str) -> dict:
-        job = reports.load_job(self.db, self.auth.principal, job_id)
-        if job.state != "done":
-            from svckit.errors import Conflict
-            from svckit.i18n import Text
-            raise Conflict(Text("Der Export ist noch nicht fertig.", "The export is not finished yet."))
-        return {"filename": job.filename, "content_b64": base64.b64encode(job.data).decode(),
-                "content_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        return reports.export_file(self.db, self.auth.principal, job_id)

@@ -1,6 +1,7 @@
 """dispatch's part of the whole-account export (docs/contracts.md, GDPR): suppressions, sender domains and accounts,
-mailings with their attachments' metadata, every delivery with its timeline, report jobs. DKIM private keys,
-attachment and report contents stay out (svckit.accountexport.columns leaves secrets out by name)."""
+mailings with their attachments' metadata, every delivery with its timeline, the mailing reports written (as
+``report_jobs``: their workbooks' metadata). DKIM private keys, attachment and report contents stay out
+(svckit.accountexport.columns leaves secrets out by name)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ..db.models import (
     Attachment,
     Delivery,
     DeliveryEvent,
-    ExportJob,
+    ExportFile,
     Mailing,
     SenderAccount,
     SenderDomain,
@@ -38,6 +39,6 @@ TABLES = [
     Table("deliveries", lambda a: select(*columns(Delivery, "lease_until", "leased_by", "usage_batch"))
           .where(Delivery.account_id == a).order_by(Delivery.id)),
     Table("delivery_events", _events),
-    Table("report_jobs", lambda a: select(*columns(ExportJob, "data")).where(ExportJob.account_id == a)
-          .order_by(ExportJob.id)),
+    Table("report_jobs", lambda a: select(*columns(ExportFile, "data")).where(ExportFile.account_id == a)
+          .order_by(ExportFile.id)),
 ]

@@ -1,5 +1,6 @@
-"""What runs every few seconds: scheduled mailings become due, finished mailings are closed and reported to crm
-(``mailing_sent``), and sent mails are metered for billing (``usage_recorded``), all through the outbox.
+"""What runs every few seconds (the periodic job ``housekeeping`` of svckit's runner, ``dispatch.jobhandlers``):
+scheduled mailings become due, finished mailings are closed and reported to crm (``mailing_sent``), and sent mails
+are metered for billing (``usage_recorded``), all through the outbox; replaced DKIM keys are retired.
 
 Each step locks what it works on (SKIP LOCKED) and marks it in the same transaction as the outbox rows, so several
 service replicas may run it at once and nothing is reported twice or lost.

@@ -70,8 +70,8 @@ def erase_person(session: Session, payload: dict) -> int:
 
 def purge_account(session: Session, account_id: str) -> None:
     """Everything the account has here goes; ``account_purged`` through the outbox. Idempotent."""
-    for table in ("deliveries", "export_jobs", "mailings", "sender_accounts", "sender_domains", "suppressions",
-                  "account_entitlements"):
+    for table in ("deliveries", "export_files", "jobs", "mailings", "sender_accounts", "sender_domains",
+                  "suppressions", "account_entitlements"):
         session.execute(text(f"DELETE FROM {table} WHERE account_id = :a"), {"a": account_id})  # noqa: S608 -- table names from a fixed tuple, values bound
     outbox.add(session, events.ACCOUNT_PURGED, events.account_purged(account_id))
     session.commit()

@@ -7,23 +7,27 @@ recipients' search matches ``%`` and ``_`` literally.
 
 from __future__ import annotations
 
+import base64
 import io
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from svckit.errors import InvalidInput, NotFound
+from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.i18n import Text
+from svckit.jobs import JobQueue
 from svckit.principal import Principal
 from svckit.textsafe import like_contains, safe_cell
 from svckit.validation import parse, parse_uuid
 
 from .. import contracts
-from ..db.models import ExportJob
+from ..db.models import ExportFile, Job
 from .common import load_mailing
 
 JOB_NOT_FOUND = Text("Export nicht gefunden.", "Export not found.")
+EXPORT_KIND = "mailing_export"
 
 COUNTS = text("""
 SELECT count(*) AS total,
@@ -145,27 +149,38 @@ SUMMARY = {"de": {"total": "Empfänger", "sent": "Versendet", "delivered": "Zuge
                   "machine_opens": "Opens by scanners", "machine_clicks": "Clicks by scanners"}}
 
 
-def start_export(session: Session, p: Principal, mailing_id) -> dict[str, Any]:
+def start_export(session: Session, p: Principal, mailing_id, jobs: JobQueue) -> dict[str, Any]:
+    """Queue the export as a job of svckit's runner (``dispatch.jobhandlers``) with the figures as they are now."""
     m = load_mailing(session, p, mailing_id)
     total = session.execute(text("SELECT count(*) FROM deliveries WHERE mailing_id = :m"), {"m": m.id}).scalar()
-    job = ExportJob(account_id=m.account_id, mailing_id=m.id, state="running", done=0, total=total,
-                    language=p.lang if p.lang in ("de", "en") else "de")
-    session.add(job)
-    session.flush()
+    job = jobs.enqueue(session, EXPORT_KIND, p, {"mailing_id": str(m.id), "report": report(session, p, mailing_id)},
+                       total=total)
     return job_view(job)
 
 
-def job_view(job: ExportJob) -> dict[str, Any]:
-    return {"id": str(job.id), "mailing_id": str(job.mailing_id), "state": job.state, "done": job.done,
-            "total": job.total, "filename": job.filename, "error": job.error}
+def job_view(job: Job) -> dict[str, Any]:
+    """An export job as clients see it (a queued job shows as running, a cancelled one as failed)."""
+    return {"id": str(job.id), "mailing_id": job.params["mailing_id"],
+            "state": {"queued": "running", "cancelled": "failed"}.get(job.state, job.state), "done": job.done,
+            "total": job.total or 0, "filename": (job.result or {}).get("filename"), "error": job.error}
 
 
-def load_job(session: Session, p: Principal, job_id) -> ExportJob:
-    job = session.get(ExportJob, parse_uuid(job_id, "job_id"))
-    if job is None or str(job.account_id) != str(p.require_account()):
+def load_job(session: Session, p: Principal, job_id) -> Job:
+    job = session.get(Job, parse_uuid(job_id, "job_id"))
+    if job is None or job.kind != EXPORT_KIND or str(job.account_id) != str(p.require_account()):
         raise NotFound(JOB_NOT_FOUND)
-    load_mailing(session, p, job.mailing_id)  # the client must still be visible
+    load_mailing(session, p, job.params["mailing_id"])  # the client must still be visible
     return job
+
+
+def export_file(session: Session, p: Principal, job_id) -> dict[str, Any]:
+    """The finished workbook (base64); Conflict while the job is not done."""
+    job = load_job(session, p, job_id)
+    file = session.get(ExportFile, job.id) if job.state == "done" else None
+    if file is None or file.data is None:
+        raise Conflict(Text("Der Export ist noch nicht fertig.", "The export is not finished yet."))
+    return {"filename": file.filename, "content_b64": base64.b64encode(file.data).decode(),
+            "content_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def _cell(value: Any) -> Any:
@@ -177,12 +192,14 @@ def _cell(value: Any) -> Any:
     return safe_cell(value)
 
 
-def run_export(session: Session, job_id, report_data: dict[str, Any], chunk: int = 2000) -> None:
-    """Write the workbook (write-only: constant memory), updating progress as it goes. Commits."""
+def run_export(session: Session, job_id, account_id, params: dict[str, Any], language: str,
+               progress: Callable[[int], None], chunk: int = 2000) -> dict[str, Any]:
+    """Write the workbook (write-only: constant memory), reporting progress as it goes, and keep it as the job's
+    export file (in the session; the job runner commits). Run again, it writes the file again."""
     from openpyxl import Workbook
 
-    job = session.get_one(ExportJob, job_id)
-    lang = job.language
+    report_data, mailing_id = params["report"], params["mailing_id"]
+    lang = language if language in ("de", "en") else "de"
     wb = Workbook(write_only=True)
     summary = wb.create_sheet("Übersicht" if lang == "de" else "Summary")
     summary.append([_cell(report_data.get("subject", ""))])
@@ -200,7 +217,7 @@ def run_export(session: Session, job_id, report_data: dict[str, Any], chunk: int
                    bool_or(e.kind = 'unsubscribed') AS unsub
             FROM deliveries d LEFT JOIN delivery_events e ON e.delivery_id = d.id
             WHERE d.mailing_id = :m AND d.id > :after GROUP BY d.id ORDER BY d.id LIMIT :n"""),
-            {"m": job.mailing_id, "after": after, "n": chunk}).all()
+            {"m": mailing_id, "after": after, "n": chunk}).all()
         if not rows:
             break
         for r in rows:
@@ -210,12 +227,10 @@ def run_export(session: Session, job_id, report_data: dict[str, Any], chunk: int
                 r.opens, r.clicks, ("ja" if lang == "de" else "yes") if r.unsub else "", r.name or "")])
         after = rows[-1].id
         done += len(rows)
-        job.done = done
-        session.commit()
+        progress(done)
     buf = io.BytesIO()
     wb.save(buf)
-    job.data = buf.getvalue()
-    job.filename = f"mailing-{str(job.mailing_id)[:8]}.xlsx"
-    job.state = "done"
-    job.done = done
-    session.commit()
+    filename = f"mailing-{str(mailing_id)[:8]}.xlsx"
+    session.merge(ExportFile(id=job_id, account_id=account_id, mailing_id=mailing_id, language=lang,
+                             filename=filename, data=buf.getvalue()))
+    return {"filename": filename}
