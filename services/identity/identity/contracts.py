@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, fie
 
 from svckit.validation import Input, Line, invalid
 
+from .i18n import _
+
 Language = Literal["de", "en"]
 Right = Literal["full", "read", "hidden"]
 
@@ -44,8 +46,7 @@ class Changes(Input):
     @classmethod
     def _no_null(cls, value: Any, info: ValidationInfo) -> Any:
         if value is None and info.field_name not in cls.nullable:
-            raise invalid("Darf nicht leer (null) sein; lassen Sie das Feld weg, um es nicht zu ändern.",
-                          "Must not be null; leave the field out to keep it unchanged.")
+            raise invalid(_("Must not be null; leave the field out to keep it unchanged."))
         return value
 
 
@@ -505,3 +506,26 @@ class AccountSummary(Answer):
 
 class AccountList(Answer):
     accounts: list[AccountSummary]
+
+
+# --- incident notes: answers (the public status page and the back office; gateway.routes.status) --------------------
+
+class IncidentNote(Answer):
+    de: str
+    en: str = Field(description="English (the German text when none was given)")
+
+
+class Incident(Answer):
+    id: uuid.UUID
+    severity: Literal["info", "minor", "major"]
+    components: list[Component]
+    title: IncidentNote
+    body: IncidentNote
+    resolution: IncidentNote | None = Field(description="the closing note, once resolved")
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None
+
+
+class Incidents(Answer):
+    incidents: list[Incident]

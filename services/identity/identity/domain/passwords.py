@@ -14,6 +14,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from svckit.i18n import Text
 
+from ..i18n import _, ngettext
+
 # OWASP Password Storage Cheat Sheet: argon2id, 19 MiB of memory, 2 iterations, parallelism 1.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1, hash_len=32, salt_len=16, type=Type.ID)
 HISTORY = 5                     # no reuse of the current password or the last 5
@@ -72,26 +74,28 @@ class Policy:
     max_age_days: int | None = None   # off by default (NIST/OWASP advise against forced rotation)
 
 
-TOO_SHORT = Text("Das Passwort muss mindestens {n} Zeichen lang sein.",
-                 "The password must be at least {n} characters long.")
-TOO_LONG = Text("Das Passwort darf höchstens {n} Zeichen lang sein.",
-                "The password must be at most {n} characters long.")
-COMMON = Text("Dieses Passwort ist zu verbreitet oder war schon in Datenlecks. Bitte wählen Sie ein anderes.",
-              "This password is too common or has appeared in data breaches. Please choose another one.")
-PERSONAL = Text("Das Passwort darf nicht Ihre E-Mail-Adresse oder Ihren Namen enthalten.",
-                "The password must not contain your e-mail address or your name.")
-REUSED = Text("Dieses Passwort haben Sie kürzlich schon verwendet. Bitte wählen Sie ein neues.",
-              "You have used this password recently. Please choose a new one.")
-ONE_KIND = Text("Das Passwort darf nicht nur aus einem wiederholten Zeichen bestehen.",
-                "The password must not be a single repeated character.")
+def too_short(n: int) -> Text:
+    return ngettext("The password must be at least {n} character long.",
+                    "The password must be at least {n} characters long.", n).format(n=n)
+
+
+def too_long(n: int) -> Text:
+    return ngettext("The password must be at most {n} character long.",
+                    "The password must be at most {n} characters long.", n).format(n=n)
+
+
+COMMON = _("This password is too common or has appeared in data breaches. Please choose another one.")
+PERSONAL = _("The password must not contain your e-mail address or your name.")
+REUSED = _("You have used this password recently. Please choose a new one.")
+ONE_KIND = _("The password must not be a single repeated character.")
 
 
 def policy_problem(password: str, policy: Policy, email: str = "", names: tuple[str, ...] = ()) -> Text | None:
     """The first reason ``password`` is not acceptable, or None. (History is checked by the caller: it needs hashes.)"""
     if len(password) < policy.min_length:
-        return TOO_SHORT.format(n=policy.min_length)
+        return too_short(policy.min_length)
     if len(password) > policy.max_length:
-        return TOO_LONG.format(n=policy.max_length)
+        return too_long(policy.max_length)
     if len(set(password)) == 1:
         return ONE_KIND
     if is_common(password):
@@ -118,5 +122,5 @@ _OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 def new_one_time_password() -> str:
     """Three groups of four from an alphabet without look-alikes: about 70 bits, easy to type from a mail."""
-    chars = "".join(secrets.choice(_OTP_ALPHABET) for _ in range(12))
+    chars = "".join(secrets.choice(_OTP_ALPHABET) for _unused in range(12))
     return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from svckit.i18n import Text
+from ..i18n import _
 
-NO_SEAT = Text("Alle {seats} Lizenzen sind vergeben ({active} aktive Benutzer). Deaktivieren Sie zuerst einen "
-               "Benutzer oder erweitern Sie das Abonnement.",
-               "All {seats} seats are taken ({active} active users). Deactivate a user first or extend the "
-               "subscription.")
+NO_SEAT = _("All {seats} seats are taken ({active} active users). Deactivate a user first or extend the "
+            "subscription.")
 
 
 def can_activate(active: int, seats: int) -> bool:

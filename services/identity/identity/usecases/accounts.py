@@ -9,7 +9,6 @@ from sqlalchemy import delete, func, select
 
 from svckit import entitlements
 from svckit.errors import Conflict, InvalidInput, NotFound
-from svckit.i18n import Text
 from svckit.validation import parse_uuid
 
 from .. import events, mails
@@ -28,14 +27,15 @@ from ..db.models import (
 )
 from ..domain import seats as seat_rules
 from ..domain import throttle
+from ..i18n import _
 from ..work import Work
 from .clients import add_client
 from .common import ACCOUNT_NOT_FOUND, account_of, active_users, effective_seats, iso, require_admin, roles_of
 from .passwords import issue_one_time_password
 
-EMAIL_TAKEN = Text("Die E-Mail-Adresse {email} hat schon einen Zugang.", "The e-mail address {email} already has an "
-                   "account.")
-AUDIT_NOT_FOUND = Text("Eintrag nicht gefunden.", "Entry not found.")
+EMAIL_TAKEN = _("The e-mail address {email} already has an "
+                "account.")
+AUDIT_NOT_FOUND = _("Entry not found.")
 
 
 def _person(work: Work, account: Account, data: dict[str, Any]) -> User:
@@ -146,8 +146,7 @@ def update_settings(work: Work, changes: dict[str, Any]) -> dict[str, Any]:
     for key, value in changes.items():
         setattr(account, key, value)
     if account.password_max_length < account.password_min_length:
-        msg = Text("Die Höchstlänge muss mindestens so groß wie die Mindestlänge sein.",
-                   "The maximum length must be at least the minimum length.")
+        msg = _("The maximum length must be at least the minimum length.")
         raise InvalidInput(msg, fields={"password_max_length": msg})
     work.invalidate(account_id=account.id)  # cache lifetimes follow the session timeouts
     work.audit("account_settings_changed", before=before, after=changes)
@@ -198,7 +197,7 @@ def get_audit_entry(work: Work, entry_id: Any) -> dict[str, Any]:
     try:
         eid = int(entry_id)
     except (TypeError, ValueError):
-        bad = Text("Ganze Zahl erwartet.", "Whole number expected.")
+        bad = _("Whole number expected.")
         raise InvalidInput(fields={"entry_id": bad}) from None
     entry = work.db.get(AuditEntry, eid) if 0 < eid < 2 ** 63 else None
     if entry is None or entry.account_id != account.id:

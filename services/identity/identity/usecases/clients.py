@@ -15,17 +15,16 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from svckit.errors import Conflict, NotFound
-from svckit.i18n import Text
 from svckit.validation import parse_uuid
 
 from .. import events
 from ..db.models import Account, Client, ClientRight, User
+from ..i18n import _
 from ..work import Work
 from .common import CLIENT_NOT_FOUND, account_of, client_dict, require_admin, user_in_account
 
-NAME_TAKEN = Text("Einen Mandanten mit diesem Namen gibt es schon.", "A client with this name already exists.")
-LAST_CLIENT = Text("Der letzte Mandant eines Kontos kann nicht gelöscht werden.",
-                   "The last client of an account cannot be deleted.")
+NAME_TAKEN = _("A client with this name already exists.")
+LAST_CLIENT = _("The last client of an account cannot be deleted.")
 
 
 def _is_admin(work: Work, account: Account) -> bool:

@@ -16,12 +16,13 @@ from svckit.validation import parse_uuid
 
 from ..db.models import Account, Client, ClientRight, User, account_entitlements
 from ..domain import passwords
+from ..i18n import _
 from ..work import Work
 
-USER_NOT_FOUND = Text("Benutzer nicht gefunden.", "User not found.")
-CLIENT_NOT_FOUND = Text("Mandant nicht gefunden.", "Client not found.")
-ACCOUNT_NOT_FOUND = Text("Konto nicht gefunden.", "Account not found.")
-ADMIN_ONLY = Text("Das darf nur der Administrator des Kontos.", "Only the account's administrator may do this.")
+USER_NOT_FOUND = _("User not found.")
+CLIENT_NOT_FOUND = _("Client not found.")
+ACCOUNT_NOT_FOUND = _("Account not found.")
+ADMIN_ONLY = _("Only the account's administrator may do this.")
 
 
 def iso(value) -> str | None:

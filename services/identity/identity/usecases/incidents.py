@@ -10,16 +10,16 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from svckit.errors import Conflict, NotFound
-from svckit.i18n import Text
 from svckit.principal import BACK_OFFICE, SUPPORT
 from svckit.validation import parse_uuid
 
 from ..db.models import Incident
+from ..i18n import _
 from ..work import Work
 from .common import iso
 
-NOT_FOUND = Text("Störungsmeldung nicht gefunden.", "Incident note not found.")
-ALREADY_RESOLVED = Text("Diese Störung ist schon als behoben markiert.", "This incident is already resolved.")
+NOT_FOUND = _("Incident note not found.")
+ALREADY_RESOLVED = _("This incident is already resolved.")
 PUBLIC_DAYS = 7  # resolved notes stay on the status page this long
 PUBLIC_LIMIT = 20
 

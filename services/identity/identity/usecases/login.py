@@ -18,33 +18,46 @@ from .. import mails
 from ..db import queries
 from ..db.models import Account, BackupCode, LoginChallenge, LoginFailure, OneTimePassword, User
 from ..domain import codes, passwords, throttle
+from ..i18n import _, ngettext
 from ..work import Work
 from .common import iso, two_factor_method
 from .sessions import open_session
 
-WRONG_CREDENTIALS = Text("E-Mail-Adresse oder Passwort ist falsch.", "E-mail address or password is wrong.")
-DEACTIVATED = Text("Ihr Zugang ist deaktiviert. Bitte wenden Sie sich an Ihren Administrator.",
-                   "Your access is deactivated. Please contact your administrator.")
-THROTTLED = Text("Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie {seconds} Sekunden.",
-                 "Too many failed login attempts. Please wait {seconds} seconds.")
-CHALLENGE_ENDED = Text("Dieser Anmeldeschritt ist abgelaufen oder schon erledigt. Bitte melden Sie sich neu an.",
-                       "This login step has expired or is already done. Please log in again.")
-TOO_MANY_CODES = Text("Zu viele falsche Codes. Bitte melden Sie sich neu an.",
-                      "Too many wrong codes. Please log in again.")
-WRONG_CODE = Text("Der Code ist falsch. Noch {left} Versuche.", "The code is wrong. {left} attempts left.")
-LATE_CODE = Text("Der Code ist abgelaufen. Bitte fordern Sie einen neuen an.",
-                 "The code has expired. Please request a new one.")
-NOT_BY_MAIL = Text("Für diese Anmeldung wird kein Code per E-Mail gesendet.", "This login does not use mailed codes.")
-RESEND_WAIT = Text("Bitte warten Sie {seconds} Sekunden, bevor Sie einen neuen Code anfordern.",
-                   "Please wait {seconds} seconds before requesting a new code.")
-NO_MORE_CODES = Text("Es wurden schon zu viele Codes gesendet. Bitte melden Sie sich neu an.",
-                     "Too many codes have been sent. Please log in again.")
-CODE_WAIT = Text("Zu viele falsche Codes. Bitte warten Sie {seconds} Sekunden vor dem nächsten Versuch.",
-                 "Too many wrong codes. Please wait {seconds} seconds before the next try.")
-SECOND_FACTOR_LOCKED = Text(
-    "Nach zu vielen falschen Codes ist die Zwei-Faktor-Anmeldung für {minutes} Minuten gesperrt. Wir haben Ihnen "
-    "eine E-Mail geschickt.",
-    "After too many wrong codes, two-factor login is locked for {minutes} minutes. We have sent you an e-mail.")
+WRONG_CREDENTIALS = _("E-mail address or password is wrong.")
+DEACTIVATED = _("Your access is deactivated. Please contact your administrator.")
+CHALLENGE_ENDED = _("This login step has expired or is already done. Please log in again.")
+TOO_MANY_CODES = _("Too many wrong codes. Please log in again.")
+LATE_CODE = _("The code has expired. Please request a new one.")
+NOT_BY_MAIL = _("This login does not use mailed codes.")
+NO_MORE_CODES = _("Too many codes have been sent. Please log in again.")
+
+
+def throttled(seconds: int) -> Text:
+    return ngettext("Too many failed login attempts. Please wait {seconds} second.",
+                    "Too many failed login attempts. Please wait {seconds} seconds.", seconds).format(seconds=seconds)
+
+
+def wrong_code(left: int) -> Text:
+    return ngettext("The code is wrong. {left} attempt left.", "The code is wrong. {left} attempts left.",
+                    left).format(left=left)
+
+
+def resend_wait(seconds: int) -> Text:
+    return ngettext("Please wait {seconds} second before requesting a new code.",
+                    "Please wait {seconds} seconds before requesting a new code.", seconds).format(seconds=seconds)
+
+
+def code_wait(seconds: int) -> Text:
+    return ngettext("Too many wrong codes. Please wait {seconds} second before the next try.",
+                    "Too many wrong codes. Please wait {seconds} seconds before the next try.",
+                    seconds).format(seconds=seconds)
+
+
+def second_factor_locked(minutes: int) -> Text:
+    return ngettext("After too many wrong codes, two-factor login is locked for {minutes} minute. We have sent you "
+                    "an e-mail.",
+                    "After too many wrong codes, two-factor login is locked for {minutes} minutes. We have sent you "
+                    "an e-mail.", minutes).format(minutes=minutes)
 
 
 def hash_password(password: str) -> str:
@@ -88,7 +101,7 @@ def refuse_throttled(work: Work, user: User | None, wait: float) -> None:
         work.audit("login_throttled", account_id=user.account_id, target_user_id=user.id, actor_email=user.email,
                    retry_after=seconds)
         work.commit()
-    raise TooManyRequests(THROTTLED.format(seconds=seconds), retry_after=seconds)
+    raise TooManyRequests(throttled(seconds), retry_after=seconds)
 
 
 def record_failure(work: Work, email: str, user: User | None, reason: str) -> None:
@@ -232,7 +245,7 @@ def second_factor_count(user: User) -> codes.SecondFactorCount:
 
 def raise_locked(wait: float) -> None:
     seconds = max(1, math.ceil(wait))
-    raise TooManyRequests(SECOND_FACTOR_LOCKED.format(minutes=max(1, math.ceil(seconds / 60))),
+    raise TooManyRequests(second_factor_locked(max(1, math.ceil(seconds / 60))),
                           retry_after=seconds, reason="second_factor_locked")
 
 
@@ -287,7 +300,7 @@ def verify_second_factor(work: Work, token: Any, code: str) -> dict[str, Any]:
         raise_locked(wait)
     if wait > 0:  # the backoff after too many wrong codes: nothing is tried (nor counted) meanwhile
         seconds = max(1, math.ceil(wait))
-        raise TooManyRequests(CODE_WAIT.format(seconds=seconds), retry_after=seconds)
+        raise TooManyRequests(code_wait(seconds), retry_after=seconds)
     counter = None
     used = "email"
     if codes.looks_like_backup_code(code):
@@ -317,7 +330,7 @@ def verify_second_factor(work: Work, token: Any, code: str) -> dict[str, Any]:
             left = min(codes.MAX_ATTEMPTS - challenge.attempts, codes.SF_LOCK_AFTER - user.second_factor_failures)
             if codes.MAX_ATTEMPTS - challenge.attempts <= 0:
                 raise TooManyRequests(TOO_MANY_CODES)
-            raise InvalidInput(WRONG_CODE.format(left=left), fields={"code": WRONG_CODE.format(left=left)},
+            raise InvalidInput(wrong_code(left), fields={"code": wrong_code(left)},
                                attempts_left=left)
         if outcome == codes.EXPIRED:
             raise InvalidInput(LATE_CODE, fields={"code": LATE_CODE})
@@ -348,7 +361,7 @@ def resend_code(work: Work, token: Any) -> dict[str, Any]:
         raise TooManyRequests(NO_MORE_CODES)
     if resend > 0:
         seconds = max(1, math.ceil(resend))
-        raise TooManyRequests(RESEND_WAIT.format(seconds=seconds), retry_after=seconds)
+        raise TooManyRequests(resend_wait(seconds), retry_after=seconds)
     _send_code(work, challenge, user)
     work.commit()
     return {"sent": True, "sends_left": codes.MAX_SENDS - challenge.sends,

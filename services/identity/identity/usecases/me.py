@@ -8,20 +8,18 @@ from typing import Any
 from sqlalchemy import delete
 
 from svckit.errors import Conflict, InvalidInput, NotFound
-from svckit.i18n import Text
 
 from ..db.models import Account, BackupCode, User
 from ..domain import codes
+from ..i18n import _
 from ..work import Work
 from .common import USER_NOT_FOUND, rights_of, user_dict
 from .passwords import confirm_current_password
 
-NO_PENDING_TOTP = Text("Bitte starten Sie die Einrichtung der Authenticator-App zuerst.",
-                       "Please start setting up the authenticator app first.")
-WRONG_TOTP = Text("Der Code aus der App ist falsch.", "The code from the app is wrong.")
-REQUIRED_BY_ACCOUNT = Text("Ihr Konto verlangt die Zwei-Faktor-Anmeldung; sie lässt sich nicht ausschalten.",
-                           "Your account requires two-factor login; it cannot be turned off.")
-NO_TOTP = Text("Die Authenticator-App ist nicht eingerichtet.", "The authenticator app is not set up.")
+NO_PENDING_TOTP = _("Please start setting up the authenticator app first.")
+WRONG_TOTP = _("The code from the app is wrong.")
+REQUIRED_BY_ACCOUNT = _("Your account requires two-factor login; it cannot be turned off.")
+NO_TOTP = _("The authenticator app is not set up.")
 
 
 def _me(work: Work) -> tuple[User, Account | None]:
@@ -43,7 +41,7 @@ def get_me(work: Work) -> dict[str, Any]:
 
 
 def update_me(work: Work, changes: dict[str, Any]) -> dict[str, Any]:
-    user, _ = _me(work)
+    user, _unused = _me(work)
     for key in ("first_name", "last_name", "salutation", "language"):
         if key in changes:
             setattr(user, key, changes[key])
@@ -57,7 +55,7 @@ def update_me(work: Work, changes: dict[str, Any]) -> dict[str, Any]:
 def set_mail_codes(work: Work, enabled: bool, current_password: str | None = None) -> dict[str, Any]:
     """The user's own choice of codes by mail (the account's policy may require them anyway). Switching them off
     needs the current password; switching them on does not."""
-    user, _ = _me(work)
+    user, _unused = _me(work)
     if not enabled and user.kind == "operator":
         raise Conflict(REQUIRED_BY_ACCOUNT)
     if not enabled and user.two_factor == "email":
@@ -70,7 +68,7 @@ def set_mail_codes(work: Work, enabled: bool, current_password: str | None = Non
 
 
 def start_totp(work: Work) -> dict[str, Any]:
-    user, _ = _me(work)
+    user, _unused = _me(work)
     secret = codes.new_totp_secret()
     user.totp_pending_secret = secret
     work.commit()
@@ -79,7 +77,7 @@ def start_totp(work: Work) -> dict[str, Any]:
 
 def confirm_totp(work: Work, code: str, current_password: str | None) -> dict[str, Any]:
     """Switches the app on and hands out the first backup codes: needs the current password as well as a code."""
-    user, _ = _me(work)
+    user, _unused = _me(work)
     if not user.totp_pending_secret:
         raise Conflict(NO_PENDING_TOTP)
     confirm_current_password(work, user, current_password)
@@ -94,7 +92,7 @@ def confirm_totp(work: Work, code: str, current_password: str | None) -> dict[st
 
 
 def disable_totp(work: Work, current_password: str | None) -> dict[str, Any]:
-    user, _ = _me(work)
+    user, _unused = _me(work)
     if not user.totp_secret:
         raise Conflict(NO_TOTP)
     confirm_current_password(work, user, current_password)
@@ -114,7 +112,7 @@ def _new_backup_codes(work: Work, user: User) -> list[str]:
 
 
 def regenerate_backup_codes(work: Work, current_password: str | None) -> dict[str, Any]:
-    user, _ = _me(work)
+    user, _unused = _me(work)
     if not user.totp_secret:
         raise Conflict(NO_TOTP)
     confirm_current_password(work, user, current_password)

@@ -9,17 +9,17 @@ from typing import Any
 from sqlalchemy import func, select
 
 from svckit.errors import Conflict
-from svckit.i18n import Text
 from svckit.principal import BACK_OFFICE, SUPPORT
 from svckit.textsafe import like_contains
 
 from ..db.models import Account, User
+from ..i18n import _
 from ..work import Work
 from .accounts import list_audit
 from .common import effective_seats, iso, user_dict
 from .passwords import set_password
 
-EMAIL_TAKEN = Text("Diese E-Mail-Adresse ist schon vergeben.", "This e-mail address is already taken.")
+EMAIL_TAKEN = _("This e-mail address is already taken.")
 
 
 def create_operator(work: Work, data: dict[str, Any]) -> dict[str, Any]:

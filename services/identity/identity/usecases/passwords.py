@@ -9,26 +9,22 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from svckit.errors import InvalidInput
-from svckit.i18n import Text
 from svckit.principal import Principal
 
 from .. import mails
 from ..db.models import Account, OneTimePassword, PasswordHistory, User
 from ..domain import codes, passwords
+from ..i18n import _
 from ..work import Work
 from .common import policy_of
 from .login import check_throttle, hash_password, record_failure, verify_password
 from .sessions import current_session, open_session, restrictions, revoke
 
-FORGOT_ANSWER = Text("Wenn es zu dieser Adresse einen Zugang gibt, ist ein Einmal-Passwort unterwegs. Es gilt "
-                     "15 Minuten.",
-                     "If there is an account for this address, a one-time password is on its way. It is valid "
-                     "for 15 minutes.")
-WRONG_ONE_TIME = Text("Das Einmal-Passwort ist falsch, abgelaufen oder schon benutzt.",
-                      "The one-time password is wrong, expired or already used.")
-WRONG_CURRENT = Text("Das bisherige Passwort ist falsch.", "The current password is wrong.")
-MISSING_CURRENT = Text("Bitte bestätigen Sie die Änderung mit Ihrem aktuellen Passwort.",
-                       "Please confirm the change with your current password.")
+FORGOT_ANSWER = _("If there is an account for this address, a one-time password is on its way. It is valid "
+                  "for 15 minutes.")
+WRONG_ONE_TIME = _("The one-time password is wrong, expired or already used.")
+WRONG_CURRENT = _("The current password is wrong.")
+MISSING_CURRENT = _("Please confirm the change with your current password.")
 RESET_PER_HOUR = 5
 RESET_REQUESTED = "password_reset_requested"  # identity's own event: forgot_password -> send_reset
 RESET_INTERVAL = timedelta(seconds=60)

@@ -10,19 +10,18 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from svckit.errors import NotFound, Unauthenticated
-from svckit.i18n import Text
 from svckit.validation import parse_uuid
 
 from ..db import queries
 from ..db.models import Account, User, UserSession
 from ..domain import codes, passwords, throttle
 from ..domain import sessions as rules
+from ..i18n import _
 from ..work import Work
 from .common import iso, principal_of, user_dict
 
-SESSION_ENDED = Text("Ihre Sitzung ist abgelaufen oder wurde beendet. Bitte melden Sie sich neu an.",
-                     "Your session has expired or was ended. Please log in again.")
-SESSION_NOT_FOUND = Text("Sitzung nicht gefunden.", "Session not found.")
+SESSION_ENDED = _("Your session has expired or was ended. Please log in again.")
+SESSION_NOT_FOUND = _("Session not found.")
 PASSWORD_CHANGE_REQUIRED = "password_change_required"
 
 

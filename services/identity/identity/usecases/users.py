@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from svckit.errors import Conflict, Forbidden, InvalidInput, QuotaExceeded
-from svckit.i18n import Text
 from svckit.principal import ADMINISTRATOR, LICENSE_MANAGER
 from svckit.textsafe import like_contains
 
 from .. import events, mails
 from ..db.models import Account, ClientRight, User
 from ..domain import seats as seat_rules
+from ..i18n import _
 from ..work import Work
 from .common import (
     ADMIN_ONLY,
@@ -34,12 +34,11 @@ from .common import (
 from .passwords import confirm_current_password, issue_one_time_password
 from .sessions import revoke
 
-EMAIL_TAKEN = Text("Diese E-Mail-Adresse ist schon vergeben.", "This e-mail address is already taken.")
-KEEPS_ROLE = Text("Dieser Benutzer ist {role}; übergeben Sie die Rolle zuerst an jemand anderen.",
-                  "This user is the {role}; hand the role over to someone else first.")
-ROLE_NAMES = {LICENSE_MANAGER: Text("Lizenzmanager", "license manager"),
-              ADMINISTRATOR: Text("Administrator", "administrator")}
-INACTIVE_HEIR = Text("Die Rolle kann nur ein aktiver Benutzer übernehmen.", "Only an active user can take the role.")
+EMAIL_TAKEN = _("This e-mail address is already taken.")
+KEEPS_ROLE = _("This user is the {role}; hand the role over to someone else first.")
+ROLE_NAMES = {LICENSE_MANAGER: _("license manager"),
+              ADMINISTRATOR: _("administrator")}
+INACTIVE_HEIR = _("Only an active user can take the role.")
 
 
 def changed(work: Work, user: User, account: Account) -> None:
