@@ -67,7 +67,13 @@ AUDIT_FILTER = QueryDict(
           description="next_cursor of the previous page"),
     Query("limit", int, schema={"type": "integer", "minimum": 1, "maximum": 500}))
 
-LOGIN = dict(response=c.LoginResult, auth="public", errors=("401", "429"), after=set_session_cookie)
+#: identity's throttles (login, codes, current password): the wait is in Retry-After and in ``extra.retry_after``
+THROTTLED = {"429": {
+    "description": "throttled: wait `Retry-After` (also `extra.retry_after`) seconds",
+    "headers": {"Retry-After": {"description": "seconds to wait before trying again", "schema": {"type": "string"}}},
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}
+
+LOGIN = dict(response=c.LoginResult, auth="public", errors=("401",), responses=THROTTLED, after=set_session_cookie)
 
 TAGS = [{"name": "auth", "description": "Login (password, then a second factor), logout, passwords"},
         {"name": "me", "description": "The logged-in user: profile, language, sessions, two-factor settings"},
@@ -85,7 +91,7 @@ ROUTES = [
           **LOGIN),
     Route("post", P + "/auth/login/resend-code", "identity.resend_code", args=(Body(), Client()), body=c.Challenge,
           response=c.CodeSent, summary="Mail a new code (once a minute, five times per login)", tag="auth",
-          auth="public", errors=("401", "429")),
+          auth="public", errors=("401",), responses=THROTTLED),
     Route("post", P + "/auth/logout", "identity.logout", response=c.Ended, summary="End the current session",
           tag="auth", auth="session", after=drop_session_cookie),
     Route("post", P + "/auth/password/forgot", "identity.forgot_password", args=(Body(), Client()), body=c.Forgot,
@@ -93,11 +99,11 @@ ROUTES = [
           tag="auth", auth="public", after=message_in_callers_language),
     Route("post", P + "/auth/password/reset", "identity.reset_password", args=(Body(), Client()), body=c.Reset,
           response=c.PasswordChanged, summary="Set a new password with the mailed one-time password", tag="auth",
-          auth="public", errors=("429",)),
+          auth="public", responses=THROTTLED),
     Route("post", P + "/auth/password/change", "identity.change_password", args=(Body(), Client()),
           body=c.ChangePassword, response=c.Authenticated,
           summary="Change the password (ends all sessions; returns a new one)", tag="auth", auth="session",
-          errors=("429",), after=set_session_cookie),
+          responses=THROTTLED, after=set_session_cookie),
     Route("post", P + "/backoffice/auth/login", "identity.operator_login", args=(Body(), Client()),
           body=c.Credentials, summary="Operator login (a second factor is always required)", tag="backoffice",
           **LOGIN),
@@ -115,19 +121,21 @@ ROUTES = [
           after=drop_cookie_of_own_session),
     Route("put", P + "/me/two-factor/mail", "identity.set_mail_codes", args=(Body(),), body=c.MailCodes,
           response=c.Me, summary="Codes by mail at login on or off (own choice; off needs the current password)",
-          tag="me", errors=("409", "429")),
+          tag="me", errors=("409",), responses=THROTTLED),
     Route("post", P + "/me/two-factor/totp", "identity.start_totp", response=c.TotpStart,
           summary="Start setting up an authenticator app (TOTP)", tag="me"),
     Route("post", P + "/me/two-factor/totp/confirm", "identity.confirm_totp", args=(Body(),),
           body=c.TotpConfirmation, response=c.TotpEnabled,
-          summary="Confirm the app with a code; returns single-use backup codes", tag="me", errors=("409", "429")),
+          summary="Confirm the app with a code; returns single-use backup codes", tag="me", errors=("409",),
+          responses=THROTTLED),
     Route("post", P + "/me/two-factor/totp/disable", "identity.disable_totp", args=(Body(),),
           body=c.Reauthentication, response=c.Me,
-          summary="Remove the authenticator app (needs the current password)", tag="me", errors=("409", "429")),
+          summary="Remove the authenticator app (needs the current password)", tag="me", errors=("409",),
+          responses=THROTTLED),
     Route("post", P + "/me/two-factor/backup-codes", "identity.regenerate_backup_codes", args=(Body(),),
           body=c.Reauthentication, response=c.BackupCodes,
           summary="New backup codes (the old ones stop working; needs the current password)", tag="me",
-          errors=("409", "429")),
+          errors=("409",), responses=THROTTLED),
 
     # --- account -----------------------------------------------------------------------------------------------------
     Route("get", P + "/accounts/{account_id}", "identity.get_account", args=(Id("account_id"),),
@@ -159,7 +167,7 @@ ROUTES = [
     Route("patch", P + "/users/{user_id}", "identity.update_user", args=(Id("user_id"), Body()),
           body=c.UserChanges, response=c.User,
           summary="Change a user (administrator; a new e-mail address needs the administrator's current password)",
-          tag="users", errors=("409", "429")),
+          tag="users", errors=("409",), responses=THROTTLED),
     Route("post", P + "/users/{user_id}/activate", "identity.activate_user", args=(Id("user_id"),),
           response=c.User, summary="Activate (takes a seat; refused with 402 when none is free)", tag="users",
           errors=("402", "409")),
