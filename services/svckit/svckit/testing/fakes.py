@@ -207,7 +207,7 @@ class Missing:
 
 class Tenant:
     """An account with three clients seen from its user: ``client`` (full), ``read_client`` (read) and
-    ``hidden_client`` (no right), an administrator, and a stranger in ``other_account``.
+    ``hidden_client`` (no right), an administrator (full on all three), and a stranger in ``other_account``.
 
     ``user``/``admin``/``stranger`` are principals as the gateway would sign them."""
 
@@ -220,7 +220,8 @@ class Tenant:
                               clients=rights, lang=lang)
         self.admin = Principal(kind="user", account_id=self.account_id, user_id=self.admin_id,
                                roles=("administrator", "user"),
-                               clients={**rights, self.hidden_client: "full"}, lang=lang)
+                               clients={c: "full" for c in (self.client, self.read_client, self.hidden_client)},
+                               lang=lang)
         self.other_account = str(uuid.uuid4())
         self.other_client = str(uuid.uuid4())
         self.stranger = Principal(kind="user", account_id=self.other_account, user_id=str(uuid.uuid4()),
