@@ -685,12 +685,14 @@ class ImportReport(Answer):
 class Job(Answer):
     id: uuid.UUID
     kind: str
-    state: str = Field(description="queued, running, done or failed")
+    state: str = Field(description="queued, running, done, failed or cancelled")
     done: int
     total: int | None
+    phase: str | None = Field(description="the step a running job reported last (per kind), if any")
     result: dict[str, Any] | None = Field(description="what the job produced; its content depends on the kind")
-    error: dict[str, Any] | None = Field(description="why it failed: code, detail (de, en), fields")
+    error: dict[str, Any] | None = Field(description="why it failed: code, detail (de, en), fields, extra")
     created_at: datetime | None
+    started_at: datetime | None
     finished_at: datetime | None
 
 

@@ -466,9 +466,10 @@ class JobError(Answer):
 class Job(Answer):
     id: uuid.UUID
     kind: Literal["feed_import", "export", "transfer"]
-    state: Literal["queued", "running", "done", "failed"]
+    state: Literal["queued", "running", "done", "failed", "cancelled"]
     done: int
     total: int | None
+    phase: str | None = Field(description="the step a running feed import reported last (parsing, staging ...)")
     result: dict[str, Any] | None = Field(description="what a finished job made, per kind (open): an export's "
                                                       "export_id, records, filename, size; a transfer's counts; an "
                                                       "import's import_id and counts")

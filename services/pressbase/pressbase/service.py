@@ -11,11 +11,12 @@ from svckit import health
 from svckit.clock import Clock
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
+from svckit.jobs import JobRunner
 from svckit.outbox import Outbox
 from svckit.rpc import ServiceRpc
 
 from . import __version__
-from .db.models import outbox
+from .db.models import Job, outbox
 from .entrypoints.feeds import FeedEntrypoints
 from .entrypoints.gdpr import GdprEntrypoints
 from .entrypoints.handlers import EventHandlers
@@ -35,6 +36,7 @@ class PressbaseService(SearchEntrypoints, SelectionEntrypoints, JobEntrypoints, 
     outbox = Outbox(outbox)
     event_dispatcher = EventDispatcher()
     crm_rpc = ServiceRpc("crm", timeout=60)
+    jobs = JobRunner(Job, "pressbase.jobhandlers:HANDLERS")
 
     @rpc
     def health(self) -> dict:

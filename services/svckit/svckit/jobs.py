@@ -71,6 +71,7 @@ from . import deps
 from .clock import Clock, utcnow
 from .errors import WireError
 from .i18n import Text as I18nText
+from .i18n import _, ngettext
 from .principal import Principal
 
 log = logging.getLogger(__name__)
@@ -78,12 +79,13 @@ log = logging.getLogger(__name__)
 STATES = ("queued", "running", "done", "failed", "cancelled")
 FINAL_STATES = ("done", "failed", "cancelled")
 
-FAILED = I18nText("Der Auftrag ist fehlgeschlagen. Bitte versuchen Sie es noch einmal oder wenden Sie sich an den "
-                  "Support (Auftrag {job_id}).",
-                  "The job failed. Please try again or contact support (job {job_id}).")
-TIME_LIMIT = I18nText("Der Auftrag hat sein Zeitlimit von {seconds} Sekunden überschritten und wurde abgebrochen "
-                      "(Auftrag {job_id}).",
-                      "The job exceeded its time limit of {seconds} seconds and was stopped (job {job_id}).")
+FAILED = _("The job failed. Please try again or contact support (job {job_id}).")
+
+
+def time_limit_text(seconds: float) -> I18nText:
+    """The error of a job stopped at its time limit (placeholders ``n``, ``job_id``)."""
+    return ngettext("The job exceeded its time limit of {n} second and was stopped (job {job_id}).",
+                    "The job exceeded its time limit of {n} seconds and was stopped (job {job_id}).", int(seconds))
 
 
 class Cancelled(BaseException):
@@ -609,7 +611,8 @@ class JobRunner(DependencyProvider):
             log.warning("job %s (%s) exceeded its time limit of %s s", job.id, job.kind, kind.time_limit)
             self._finish(job, "failed", error={
                 "code": "job_time_limit", "fields": {}, "extra": {"time_limit": kind.time_limit},
-                "detail": TIME_LIMIT.format(seconds=f"{kind.time_limit:g}", job_id=job.id).to_wire()})
+                "detail": time_limit_text(kind.time_limit or 0).format(n=f"{kind.time_limit or 0:g}",
+                                                                       job_id=job.id).to_wire()})
             return "failed"
         except WireError as exc:
             self._rollback(ctx)

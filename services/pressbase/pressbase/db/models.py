@@ -26,6 +26,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from svckit.entitlements import entitlements_table
+from svckit.jobs import JobColumns, job_table_args
 from svckit.models import created_at, make_base
 from svckit.outbox import outbox_table
 
@@ -253,23 +254,9 @@ class Export(Base):
     expires_at: Mapped[datetime | None] = mapped_column(_ts)
 
 
-class Job(Base):
-    """A long job with progress (feed import, export, transfer), run by the service's job runner."""
+class Job(JobColumns, Base):
+    """A long job with progress (feed import, export, transfer); the columns and the runner are svckit.jobs'
+    (pressbase.jobhandlers names the handlers). Feed imports belong to no account (operators run them)."""
 
     __tablename__ = "jobs"
-
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
-    account_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
-    user_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
-    principal: Mapped[dict] = mapped_column(JSONB, server_default="{}")
-    kind: Mapped[str] = mapped_column(Text)
-    params: Mapped[dict] = mapped_column(JSONB, server_default="{}")
-    state: Mapped[str] = mapped_column(Text, server_default="queued")
-    done: Mapped[int] = mapped_column(Integer, server_default="0")
-    total: Mapped[int | None] = mapped_column(Integer)
-    result: Mapped[dict | None] = mapped_column(JSONB)
-    error: Mapped[dict | None] = mapped_column(JSONB)
-    created_at: Mapped[created_at]
-    started_at: Mapped[datetime | None] = mapped_column(_ts)
-    finished_at: Mapped[datetime | None] = mapped_column(_ts)
-    heartbeat_at: Mapped[datetime | None] = mapped_column(_ts)
+    __table_args__ = job_table_args("jobs")

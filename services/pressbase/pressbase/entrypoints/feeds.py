@@ -1,4 +1,5 @@
-"""The vendor's feeds (operators only): upload in chunks, import as a job, the import history and the change log."""
+"""The vendor's feeds (operators only): upload in chunks, import as a job (run by pressbase.jobhandlers), the import
+history and the change log."""
 
 from __future__ import annotations
 
@@ -7,21 +8,18 @@ import binascii
 import logging
 import uuid
 
-import eventlet
-from nameko.timer import timer
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from svckit.entrypoints import rpc
-from svckit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge, WireError
+from svckit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from svckit.i18n import Text
+from svckit.jobs import serialise
 from svckit.principal import BACK_OFFICE, Principal
 from svckit.validation import parse, parse_uuid
 
-from .. import events, jobs
 from ..contracts import FeedImportStart, FeedUploadStart, Paging
 from ..db.models import FeedImport, FeedUpload, FeedUploadChunk, RecordChange
 from ..domain.query import decode_cursor, encode_cursor
-from ..usecases import feeds, transfers
 from .base import Entrypoints
 
 log = logging.getLogger(__name__)
@@ -101,11 +99,11 @@ class FeedEntrypoints(Entrypoints):
         if upload.size == 0:
             raise InvalidInput(EMPTY_UPLOAD, fields={"upload_id": EMPTY_UPLOAD})
         upload.complete = True
-        job = jobs.create(self.db, operator, "feed_import",
-                          {"upload_id": str(upload.id), "mode": params.mode, "record_type": params.record_type},
-                          total=upload.size)
+        job = self.jobs.enqueue(self.db, "feed_import", operator,
+                                {"upload_id": str(upload.id), "mode": params.mode, "record_type": params.record_type},
+                                total=upload.size)
         self.db.commit()
-        return jobs.view(job, self.lang)
+        return serialise(job, self.lang)
 
     @rpc
     def list_feed_imports(self, paging: dict | None = None) -> dict:
@@ -164,55 +162,6 @@ class FeedEntrypoints(Entrypoints):
                            "ext_id": r.ext_id, "op": r.op, "changes": r.changes,
                            "changed_at": r.changed_at.isoformat()} for r in rows],
                 "next_cursor": encode_cursor({"s": "changes", "id": rows[-1].id}) if more else None}
-
-    # --- the runner ---------------------------------------------------------------------------------------------
-    @timer(interval=1.0)
-    def run_feed_jobs(self) -> None:
-        engine = self.db.get_bind()
-        job = jobs.claim(engine, ("feed_import",))
-        if job is None:
-            return
-        try:
-            with self.auth.acting_as(Principal.from_dict(job["principal"])):
-                result = self._job_feed_import(job, engine)
-            jobs.finish(engine, job["id"], result)
-            self.event_dispatcher(events.FEED_IMPORTED, events.feed_imported(
-                result["import_id"], job["params"]["mode"], result["counts"]))
-        except Exception as exc:
-            if not isinstance(exc, WireError):
-                log.exception("feed import job %s failed", job["id"])
-            jobs.fail(engine, job["id"], exc)
-        finally:
-            self.db.close()
-
-    def _job_feed_import(self, job: dict, engine) -> dict:
-        params = job["params"]
-        upload_id = uuid.UUID(params["upload_id"])
-        upload = self.db.get(FeedUpload, upload_id)
-        chunks_total = upload.chunks
-
-        def chunks():
-            for seq in range(chunks_total):
-                with engine.connect() as conn:
-                    yield conn.execute(text("SELECT data FROM feed_upload_chunks WHERE upload_id = :u AND seq = :s"),
-                                       {"u": upload_id, "s": seq}).scalar()
-
-        def progress(phase: str, done: int, total):
-            jobs.progress(engine, job["id"], done if phase == "parsing" else upload.size, upload.size, phase)
-
-        def before_commit(session, import_id: int) -> None:
-            # crm learns about changed journalists that accounts transferred, in the import's transaction
-            for payload in transfers.changed_links(session, import_id):
-                self.outbox.add(session, events.JOURNALIST_CHANGED, payload)
-
-        result = feeds.import_feed(
-            engine, chunks(), fmt=upload.format, mode=params["mode"], record_type=params.get("record_type"),
-            filename=upload.filename, source="upload", created_by=job["params"].get("created_by") or upload.created_by,
-            job_id=job["id"], total_bytes=upload.size, progress=progress, yield_cpu=lambda: eventlet.sleep(0),
-            before_commit=before_commit)
-        with engine.begin() as conn:   # the file is applied: its bytes are not needed any more
-            conn.execute(text("DELETE FROM feed_upload_chunks WHERE upload_id = :u"), {"u": upload_id})
-        return result
 
 
 def _import_view(row: FeedImport, lang: str) -> dict:

@@ -1,0 +1,35 @@
+"""Jobs as the caller sees them (the runner is svckit.jobs; the handlers are in pressbase.jobhandlers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from svckit.errors import NotFound
+from svckit.i18n import Text
+from svckit.principal import Principal
+from svckit.validation import parse_uuid
+
+from ..db.models import Job
+
+JOB_NOT_FOUND = Text("Auftrag nicht gefunden.", "Job not found.")
+
+
+def visible(session: Session, principal: Principal, job_id: Any) -> Job:
+    """Account users see their account's jobs (another user's only as administrator or license manager);
+    operators see account-less jobs (feed imports)."""
+    job = session.get(Job, parse_uuid(job_id, "job_id"))
+    if job is None:
+        raise NotFound(JOB_NOT_FOUND)
+    if principal.is_operator:
+        if job.account_id is not None:
+            raise NotFound(JOB_NOT_FOUND)
+        return job
+    account = principal.require_account()
+    if job.account_id is None or str(job.account_id) != str(account):
+        raise NotFound(JOB_NOT_FOUND)
+    if principal.kind == "user" and job.user_id is not None and str(job.user_id) != str(principal.user_id) \
+            and not principal.has_role("administrator", "license_manager"):
+        raise NotFound(JOB_NOT_FOUND)
+    return job
