@@ -59,6 +59,13 @@ class JobEntrypoints(Entrypoints):
         return jobs.get(self.db, self.auth.principal, job_id)
 
     @rpc
+    def cancel_job(self, job_id: str) -> dict:
+        """Ask a job to stop: a queued one is cancelled at once, a running one at its next progress report."""
+        result = jobs.cancel(self.db, self.auth.principal, self.jobs, job_id)
+        self.commit()
+        return result
+
+    @rpc
     def download_job_file(self, job_id: str) -> dict:
         return jobs.download(self.db, self.auth.principal, self.storage, self.config, job_id)
 

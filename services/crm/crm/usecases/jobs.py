@@ -37,6 +37,15 @@ def get(session: Session, principal: Principal, job_id: Any) -> dict:
     return serialise(visible_job(session, principal, job_id))
 
 
+def cancel(session: Session, principal: Principal, queue: Any, job_id: Any) -> dict:
+    """Ask a job to stop (``queue``: the service's ``self.jobs``): a queued one is cancelled at once, a running one
+    at its next progress report; a finished one stays as it is. Needs write access to the job's client."""
+    job = visible_job(session, principal, job_id)
+    if job.client_id is not None:
+        principal.check_client(str(job.client_id), write=True)
+    return serialise(queue.cancel(session, job))
+
+
 def download(session: Session, principal: Principal, storage, config: dict, job_id: Any) -> dict:
     job = visible_job(session, principal, job_id)
     if job.state != "done":
