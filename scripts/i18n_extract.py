@@ -5,6 +5,9 @@ Usage (from the repository root, with the virtualenv's Python)::
     .venv/bin/python scripts/i18n_extract.py convert services/crm/crm     # Text("de", "en") -> _("en"), German to .po
     .venv/bin/python scripts/i18n_extract.py update                       # every package: new msgids into its .po
 
+``convert --skip-dirty`` leaves files with uncommitted changes alone (someone else is editing them; run it again
+later).
+
 ``convert`` rewrites each ``Text("<German literal>", "<English literal>")`` call of a package (and the pairs
 given to ``svckit.validation.invalid`` and ``svckit.errors.field_error``) (not its migrations,
 which are frozen history) into ``_("<English literal>")`` -- or ``pgettext("<module>", ...)`` where one English text
@@ -126,8 +129,8 @@ def wrap_literal(value: str, width: int) -> list[str]:
         if len(quote(rest)) <= width:
             pieces.append(quote(rest))
             break
-        cut = width - 2
-        while cut > 0 and len(quote(rest[:cut])) > width:
+        cut = max(width - 2, 20)
+        while cut > 20 and len(quote(rest[:cut])) > width:
             cut -= 1
         space = rest.rfind(" ", 0, cut)
         if space > width // 3:
@@ -152,8 +155,17 @@ def render(call: ast.Call, at: int, lines: list[str], head: str, en_value: str) 
     full[-1] += ")" + suffix
     if all(len(x) <= MAX_LINE for x in full):
         return prefix, head + "\n".join(candidate) + ")"
-    pieces = wrap_literal(en_value, MAX_LINE - len(indent) - 2)
-    return prefix, head + ("\n" + indent).join(pieces) + ")"
+    if len(indent) <= MAX_LINE // 2:
+        pieces = wrap_literal(en_value, MAX_LINE - len(indent) - 2 - len(suffix))
+        return prefix, head + ("\n" + indent).join(pieces) + ")"
+    # far to the right: the literal goes on its own lines below, four spaces in from the statement
+    hang = " " * (len(prefix) - len(prefix.lstrip()) + 4)
+    candidate = [hang + s.lstrip() for s in seg_lines]
+    candidate[-1] += ")" + suffix
+    if all(len(x) <= MAX_LINE for x in candidate) and len(prefix + head) <= MAX_LINE:
+        return prefix, head + "\n" + "\n".join(hang + s.lstrip() for s in seg_lines) + ")"
+    pieces = wrap_literal(en_value, MAX_LINE - len(hang) - 2 - len(suffix))
+    return prefix, head + "\n" + hang + ("\n" + hang).join(pieces) + ")"
 
 
 def relative_import(package_dir: Path, path: Path) -> str:
@@ -209,7 +221,7 @@ def ensure_i18n_module(package_dir: Path) -> None:
         path.write_text(I18N_MODULE.format(name=package_dir.name), encoding="utf-8")
 
 
-def convert(package_dir: Path) -> None:
+def convert(package_dir: Path, skip_dirty: bool = False) -> None:
     package_dir = package_dir.resolve()
     ensure_i18n_module(package_dir)
     files = [p for p in source_files(package_dir) if p.name != "i18n.py"]
@@ -219,6 +231,9 @@ def convert(package_dir: Path) -> None:
             pairs.setdefault(en, set()).add(de)
     catalog = load_catalog(package_dir)
     for path in files:
+        if skip_dirty and subprocess.run(["git", "diff", "--quiet", "HEAD", "--", str(path)], cwd=ROOT).returncode:
+            print(f"skipped (uncommitted changes): {path.relative_to(ROOT)}")
+            continue
         original = path.read_text(encoding="utf-8")
         tree = ast.parse(original)
         calls = text_calls(tree)
@@ -294,8 +309,9 @@ def update() -> None:
 
 def main(argv: list[str]) -> None:
     if argv[:1] == ["convert"] and len(argv) > 1:
-        for package in argv[1:]:
-            convert(Path(package))
+        skip_dirty = "--skip-dirty" in argv
+        for package in [a for a in argv[1:] if not a.startswith("--")]:
+            convert(Path(package), skip_dirty)
     elif argv[:1] == ["update"]:
         update()
     else:

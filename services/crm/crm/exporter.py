@@ -33,32 +33,35 @@ from svckit.textsafe import export_cell
 from .db import contacts as repo
 from .db.models import Contact, ContactEmail, HistoryEntry, ListMember, Participant, StoredFile, account_entitlements
 from .domain import salutation
+from .i18n import _, ngettext
 from .usecases.common import NOT_FOUND, Scope
 from .usecases.contacts import person_of
 
 PAGE = 1000
 COLUMNS = [
-    ("salutation", Text("Anrede", "Salutation")), ("title", Text("Titel", "Title")),
-    ("first_name", Text("Vorname", "First name")), ("last_name", Text("Nachname", "Last name")),
-    ("organisation", Text("Organisation", "Organisation")), ("position", Text("Position", "Position")),
-    ("department", Text("Abteilung", "Department")), ("email", Text("E-Mail", "E-mail")),
-    ("email_valid", Text("E-Mail gültig", "E-mail valid")), ("phone", Text("Telefon", "Phone")),
-    ("street", Text("Straße", "Street")), ("address_extra", Text("Adresszusatz", "Address line 2")),
-    ("postal_code", Text("PLZ", "Postal code")), ("city", Text("Ort", "City")), ("country", Text("Land", "Country")),
-    ("language", Text("Sprache", "Language")), ("letter_salutation", Text("Briefanrede", "Letter salutation")),
-    ("address_block", Text("Adressblock", "Address block")), ("tags", Text("Schlagworte", "Tags")),
+    ("salutation", _("Salutation")), ("title", _("Title")),
+    ("first_name", _("First name")), ("last_name", _("Last name")),
+    ("organisation", _("Organisation")), ("position", _("Position")),
+    ("department", _("Department")), ("email", _("E-mail")),
+    ("email_valid", _("E-mail valid")), ("phone", _("Phone")),
+    ("street", _("Street")), ("address_extra", _("Address line 2")),
+    ("postal_code", _("Postal code")), ("city", _("City")), ("country", _("Country")),
+    ("language", _("Language")), ("letter_salutation", _("Letter salutation")),
+    ("address_block", _("Address block")), ("tags", _("Tags")),
 ]
-STATUS_COLUMN = ("status", Text("Status", "Status"))
-STATUS_TEXT = {"invited": Text("eingeladen", "invited"), "registered": Text("angemeldet", "registered"),
-               "declined": Text("abgesagt", "declined"), "attended": Text("teilgenommen", "attended")}
-SHEET = Text("Kontakte", "Contacts")
-NOTE_SHEET = Text("Hinweis", "Note")
-PRESSBASE_LEFT_OUT = Text(
-    "{n} Kontakte aus der Mediendatenbank (pressbase) sind nicht enthalten: in der Startphase ist ihr Export nicht "
-    "verfügbar.",
-    "{n} contacts from the media database (pressbase) are left out: their export is not available in the starting "
-    "phase.")
-YES_NO = (Text("ja", "yes"), Text("nein", "no"))
+STATUS_COLUMN = ("status", _("Status"))
+STATUS_TEXT = {"invited": _("invited"), "registered": _("registered"),
+               "declined": _("declined"), "attended": _("attended")}
+SHEET = _("Contacts")
+NOTE_SHEET = _("Note")
+YES_NO = (_("yes"), _("no"))
+
+
+def pressbase_left_out(n: int) -> Text:
+    return ngettext("{n} contact from the media database (pressbase) is left out: its export is not available in the "
+                    "starting phase.",
+                    "{n} contacts from the media database (pressbase) are left out: their export is not available "
+                    "in the starting phase.", n).format(n=n)
 
 
 def source_query(session: Session, principal: Principal, source: dict) -> tuple[list, Any, str]:
@@ -120,7 +123,7 @@ def _row(c: Contact, email: str | None, state: str | None, lang: str, status: st
         "letter_salutation": salutation.letter_salutation(person_of(c)), "address_block": "\n".join(block),
         "tags": ", ".join(c.tags or []),
     }
-    row = [values[k] for k, _ in COLUMNS]
+    row = [values[k] for k, _unused in COLUMNS]
     if status is not None:
         row.append(STATUS_TEXT[status].pick(lang))
     # text that Excel or LibreOffice would take for a formula (=, +, -, @, TAB, CR) is written as text
@@ -140,7 +143,7 @@ def write_xlsx(session: Session, principal: Principal, source: dict, lang: str, 
             count_from = count_from.join(driver.__table__, driver.contact_id == Contact.id)
         skipped = session.scalar(select(func.count()).select_from(count_from).where(*conds, pressbase_sourced()))
         conds = list(conds) + [Contact.pressbase_id.is_(None), Contact.source_kind != "pressbase"]
-    header = [t.pick(lang) for _, t in COLUMNS] + ([STATUS_COLUMN[1].pick(lang)] if extra is not None else [])
+    header = [t.pick(lang) for _unused, t in COLUMNS] + ([STATUS_COLUMN[1].pick(lang)] if extra is not None else [])
     bold = Font(bold=True)
     cells = []
     for title in header:
@@ -149,7 +152,7 @@ def write_xlsx(session: Session, principal: Principal, source: dict, lang: str, 
         cells.append(cell)
     ws.append(cells)
     wrap = Alignment(wrap_text=True, vertical="top")
-    block_col = [k for k, _ in COLUMNS].index("address_block")
+    block_col = [k for k, _unused in COLUMNS].index("address_block")
     rows = 0
     after: uuid.UUID | None = None
     join = repo.primary_email_join()
@@ -176,7 +179,7 @@ def write_xlsx(session: Session, principal: Principal, source: dict, lang: str, 
         after = page[-1][0].id
         session.expunge_all()
     if skipped:
-        note = PRESSBASE_LEFT_OUT.format(n=skipped).pick(lang)
+        note = pressbase_left_out(skipped).pick(lang)
         wb.create_sheet(NOTE_SHEET.pick(lang)).append([note])
         if left_out is not None:
             left_out.update({"pressbase": skipped, "note": note})

@@ -24,17 +24,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from svckit.errors import Unavailable
-from svckit.i18n import Text
 from svckit.settings import env
 from svckit.textsafe import like_prefix
 
 from .db.models import Mailbox
+from .i18n import _
 
 VERSION = "v1"
-NO_KEY = Text("Für Postfächer ist kein Schlüssel konfiguriert (CRM_SECRET_KEY).",
-              "No key is configured for mailboxes (CRM_SECRET_KEY).")
-UNREADABLE = Text("Das gespeicherte Passwort kann nicht entschlüsselt werden; bitte neu eingeben.",
-                  "The stored password cannot be decrypted; please enter it again.")
+NO_KEY = _("No key is configured for mailboxes (CRM_SECRET_KEY).")
+UNREADABLE = _("The stored password cannot be decrypted; please enter it again.")
 
 
 def _fernet(secret: str) -> Fernet:

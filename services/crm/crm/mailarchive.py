@@ -30,20 +30,19 @@ from sqlalchemy.orm import Session
 
 from svckit.clock import utcnow
 from svckit.errors import InvalidInput, NotFound, Unavailable
-from svckit.i18n import Text
 from svckit.jobs import JobContext
 from svckit.principal import Principal
 
 from .contracts import MailboxIn, MailboxUpdate
 from .db.models import ArchivedMessage, ContactEmail, HistoryEntry, HistoryFile, Mailbox, MailboxFolder, StoredFile
+from .i18n import _
 from .keyring import KeyRing
 from .usecases.common import NOT_FOUND, iso, user_uuid
 
 FETCH_BATCH = 50
 MAX_MESSAGE_BYTES = 25 * 1024 * 1024
-CANNOT_CONNECT = Text("Das Postfach ist nicht erreichbar: {reason}", "The mailbox cannot be reached: {reason}")
-LOGIN_FAILED = Text("Anmeldung am Postfach fehlgeschlagen (Benutzername oder Passwort).",
-                    "Login to the mailbox failed (user name or password).")
+CANNOT_CONNECT = _("The mailbox cannot be reached: {reason}")
+LOGIN_FAILED = _("Login to the mailbox failed (user name or password).")
 
 
 # --- the password ---------------------------------------------------------------------------------------------------
@@ -77,7 +76,7 @@ def own_mailbox(session: Session, principal: Principal, mailbox_id: Any) -> Mail
 def create(session: Session, principal: Principal, config: dict, data: MailboxIn) -> dict:
     user = user_uuid(principal)
     if user is None:
-        raise InvalidInput(fields={"user": Text("Nur für Benutzer.", "Only for users.")})
+        raise InvalidInput(fields={"user": _("Only for users.")})
     m = Mailbox(id=uuid.uuid4(), account_id=uuid.UUID(principal.require_account()), user_id=user, host=data.host,
                 port=data.port, security=data.security, username=data.username,
                 password_enc=encrypt(config, data.password), folders=list(dict.fromkeys(data.folders)),

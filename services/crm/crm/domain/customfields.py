@@ -9,6 +9,8 @@ from typing import Any
 
 from svckit.i18n import Text
 
+from ..i18n import _
+
 _GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 _TRUE = {"true", "ja", "yes", "1", "x", "wahr", "j", "y"}
@@ -72,19 +74,18 @@ def coerce(field_type: str, value: Any, choices: list[str] | None = None) -> Any
     if field_type == "text":
         text = str(value).strip()
         if len(text) > 1000:
-            raise CustomValueError(Text("Zu lang (höchstens 1000 Zeichen).", "Too long (at most 1000 characters)."))
+            raise CustomValueError(_("Too long (at most 1000 characters)."))
         return text
     if field_type == "number":
         try:
             return parse_number(value)
         except ValueError:
-            raise CustomValueError(Text("Zahl erwartet.", "Number expected.")) from None
+            raise CustomValueError(_("Number expected.")) from None
     if field_type == "date":
         try:
             parsed = parse_date(value)
         except ValueError:
-            raise CustomValueError(Text("Ungültiges Datum (TT.MM.JJJJ oder JJJJ-MM-TT).",
-                                        "Invalid date (DD.MM.YYYY or YYYY-MM-DD).")) from None
+            raise CustomValueError(_("Invalid date (DD.MM.YYYY or YYYY-MM-DD).")) from None
         return parsed.isoformat() if parsed else None
     if field_type == "boolean":
         if isinstance(value, bool):
@@ -94,11 +95,11 @@ def coerce(field_type: str, value: Any, choices: list[str] | None = None) -> Any
             return True
         if text in _FALSE:
             return False
-        raise CustomValueError(Text("Ja/Nein-Wert erwartet.", "True/false value expected."))
+        raise CustomValueError(_("True/false value expected."))
     if field_type == "choice":
         text = str(value).strip()
         for choice in choices or []:
             if choice.lower() == text.lower():
                 return choice
-        raise CustomValueError(Text("Erlaubt sind: {c}.", "Allowed values: {c}.").format(c=", ".join(choices or [])))
-    raise CustomValueError(Text("Unbekannter Feldtyp.", "Unknown field type."))
+        raise CustomValueError(_("Allowed values: {c}.").format(c=", ".join(choices or [])))
+    raise CustomValueError(_("Unknown field type."))

@@ -14,6 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 from svckit.i18n import Text
 from svckit.textsafe import has_control
 
+from ..i18n import _
 from . import folding
 
 #: import fields and the header words (German and English, folded) that mean them
@@ -69,18 +70,16 @@ COUNTRIES = {
 POSTAL_DIGITS = {"DE": 5, "AT": 4, "CH": 4, "LI": 4, "LU": 4, "BE": 4, "DK": 4, "FR": 5, "IT": 5, "ES": 5}
 GERMAN_SPEAKING = {"DE", "AT", "CH", "LI", "LU"}
 
-R_NAME = Text("Name fehlt.", "Name missing.")
-R_EMAIL = Text("Ungültige E-Mail-Adresse: {v}", "Invalid e-mail address: {v}")
-R_DUP_FILE = Text("Doppelt in der Datei (wie Zeile {row}).", "Duplicate in the file (same as row {row}).")
-R_EXISTS = Text("Schon ein Kontakt mit dieser E-Mail-Adresse.", "Already a contact with this e-mail address.")
-R_COUNTRY = Text("Unbekanntes Land: {v} (Deutschland angenommen).", "Unknown country: {v} (Germany assumed).")
-R_POSTAL = Text("Ungewöhnliche Postleitzahl: {v}", "Unusual postal code: {v}")
-R_CUSTOM = Text("Zusatzfeld {k}: {reason}", "Custom field {k}: {reason}")
-R_TOO_LONG = Text("Zu lang, gekürzt: {k}", "Too long, shortened: {k}")
-R_CONTROL = Text("Zeilenumbruch oder Steuerzeichen im Feld {k} (Spalte {col}): die Zeile wird nicht importiert.",
-                 "Line break or control character in the field {k} (column {col}): the row is not imported.")
-R_NUL = Text("Nullzeichen (NUL) im Feld {k} (Spalte {col}): die Zeile wird nicht importiert.",
-             "Null character (NUL) in the field {k} (column {col}): the row is not imported.")
+R_NAME = _("Name missing.")
+R_EMAIL = _("Invalid e-mail address: {v}")
+R_DUP_FILE = _("Duplicate in the file (same as row {row}).")
+R_EXISTS = _("Already a contact with this e-mail address.")
+R_COUNTRY = _("Unknown country: {v} (Germany assumed).")
+R_POSTAL = _("Unusual postal code: {v}")
+R_CUSTOM = _("Custom field {k}: {reason}")
+R_TOO_LONG = _("Too long, shortened: {k}")
+R_CONTROL = _("Line break or control character in the field {k} (column {col}): the row is not imported.")
+R_NUL = _("Null character (NUL) in the field {k} (column {col}): the row is not imported.")
 #: fields that may hold several lines (kept as they are: notes)
 MULTI_LINE_FIELDS = frozenset({"notes"})
 #: fields whose cells may list several values one per line (e-mail addresses, tags): CR and LF separate values

@@ -20,11 +20,11 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
 from svckit.errors import InvalidInput
-from svckit.i18n import Text
 
+from ..i18n import _
 from .sniff import CORRUPT, refuse
 
-NO_SHEET = Text("Diese Tabelle gibt es in der Datei nicht: {name}", "There is no such sheet in the file: {name}")
+NO_SHEET = _("There is no such sheet in the file: {name}")
 _NS = {"main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "rel": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "pkg": "http://schemas.openxmlformats.org/package/2006/relationships"}

@@ -15,24 +15,20 @@ import filetype
 from svckit.errors import InvalidInput, PayloadTooLarge
 from svckit.i18n import Text
 
+from ..i18n import _
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_UNCOMPRESSED = 1024 * 1024 * 1024   # 1 GiB for all parts of one workbook
 MAX_RATIO = 200                          # a sheet's XML compresses well, but not 200:1 overall
 
-ENCRYPTED = Text("Die Datei ist verschlüsselt (kennwortgeschützt). Bitte speichern Sie sie ohne Kennwort.",
-                 "The file is encrypted (password protected). Please save it without a password.")
-LEGACY_XLS = Text("Das alte Excel-Format (.xls) wird nicht gelesen. Bitte speichern Sie die Datei als .xlsx.",
-                  "The old Excel format (.xls) is not supported. Please save the file as .xlsx.")
-CORRUPT = Text("Die Datei ist beschädigt und kann nicht gelesen werden.",
-               "The file is damaged and cannot be read.")
-ZIP_BOMB = Text("Die Datei entpackt sich auf eine unzulässige Größe und wird abgelehnt.",
-                "The file unpacks to an inadmissible size and is refused.")
-NOT_SPREADSHEET = Text("Das ist keine Tabelle (Excel .xlsx oder CSV), sondern: {kind}.",
-                       "This is not a spreadsheet (Excel .xlsx or CSV) but: {kind}.")
-NOT_SPREADSHEET_UNKNOWN = Text("Das ist keine Tabelle (Excel .xlsx oder CSV).",
-                               "This is not a spreadsheet (Excel .xlsx or CSV).")
-EMPTY = Text("Die Datei ist leer.", "The file is empty.")
+ENCRYPTED = _("The file is encrypted (password protected). Please save it without a password.")
+LEGACY_XLS = _("The old Excel format (.xls) is not supported. Please save the file as .xlsx.")
+CORRUPT = _("The file is damaged and cannot be read.")
+ZIP_BOMB = _("The file unpacks to an inadmissible size and is refused.")
+NOT_SPREADSHEET = _("This is not a spreadsheet (Excel .xlsx or CSV) but: {kind}.")
+NOT_SPREADSHEET_UNKNOWN = _("This is not a spreadsheet (Excel .xlsx or CSV).")
+EMPTY = _("The file is empty.")
 
 
 def refuse(text: Text, too_large: bool = False):
@@ -50,11 +46,10 @@ def _check_zip(path: Path) -> None:
                 raise refuse(ENCRYPTED)
             if "xl/workbook.xml" not in names:
                 if "word/document.xml" in names:
-                    raise refuse(NOT_SPREADSHEET.format(kind=Text("ein Word-Dokument", "a Word document")))
+                    raise refuse(NOT_SPREADSHEET.format(kind=_("a Word document")))
                 if "content.xml" in names:
-                    raise refuse(NOT_SPREADSHEET.format(kind=Text("ein OpenDocument (bitte als .xlsx speichern)",
-                                                                  "an OpenDocument file (please save as .xlsx)")))
-                raise refuse(NOT_SPREADSHEET.format(kind=Text("ein ZIP-Archiv", "a ZIP archive")))
+                    raise refuse(NOT_SPREADSHEET.format(kind=_("an OpenDocument file (please save as .xlsx)")))
+                raise refuse(NOT_SPREADSHEET.format(kind=_("a ZIP archive")))
             total = sum(i.file_size for i in infos)
             packed = sum(i.compress_size for i in infos) or 1
             if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:

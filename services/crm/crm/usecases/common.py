@@ -11,9 +11,10 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy.orm import Session
 
 from svckit.errors import InvalidInput, NotFound
-from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.validation import parse_uuid
+
+from ..i18n import _
 
 
 class _AccountRow(Protocol):
@@ -25,19 +26,19 @@ class _AccountRow(Protocol):
 T = TypeVar("T", bound=_AccountRow)
 
 NOT_FOUND = {
-    "contact": Text("Kontakt nicht gefunden.", "Contact not found."),
-    "list": Text("Verteiler nicht gefunden.", "Distribution list not found."),
-    "event": Text("Veranstaltung nicht gefunden.", "Event not found."),
-    "folder": Text("Ordner nicht gefunden.", "Folder not found."),
-    "file": Text("Datei nicht gefunden.", "File not found."),
-    "import": Text("Import nicht gefunden.", "Import not found."),
-    "job": Text("Auftrag nicht gefunden.", "Job not found."),
-    "mailbox": Text("Postfach nicht gefunden.", "Mailbox not found."),
-    "custom_field": Text("Zusatzfeld nicht gefunden.", "Custom field not found."),
-    "participant": Text("Teilnehmer nicht gefunden.", "Participant not found."),
-    "history": Text("Eintrag nicht gefunden.", "Entry not found."),
+    "contact": _("Contact not found."),
+    "list": _("Distribution list not found."),
+    "event": _("Event not found."),
+    "folder": _("Folder not found."),
+    "file": _("File not found."),
+    "import": _("Import not found."),
+    "job": _("Job not found."),
+    "mailbox": _("Mailbox not found."),
+    "custom_field": _("Custom field not found."),
+    "participant": _("Participant not found."),
+    "history": _("Entry not found."),
 }
-BAD_CURSOR = Text("Ungültiger Cursor.", "Invalid cursor.")
+BAD_CURSOR = _("Invalid cursor.")
 
 
 class Scope:

@@ -18,12 +18,13 @@ from ..contracts import ContactCreate, ContactFilter, ContactUpdate, Page
 from ..db import contacts as repo
 from ..db.models import Contact, ContactEmail, CustomField
 from ..domain import customfields, folding, salutation
+from ..i18n import _
 from .common import NOT_FOUND, Scope, decode_cursor, encode_cursor, iso, load, user_uuid
 
-NAME_MISSING = Text("Vor- oder Nachname fehlt.", "First or last name is missing.")
-ORG_NAME_MISSING = Text("Der Name der Organisation fehlt.", "The organisation's name is missing.")
-NOT_AN_ORG = Text("Das ist keine Organisation dieses Mandanten.", "This is not an organisation of this client.")
-UNKNOWN_CUSTOM = Text("Unbekanntes Zusatzfeld.", "Unknown custom field.")
+NAME_MISSING = _("First or last name is missing.")
+ORG_NAME_MISSING = _("The organisation's name is missing.")
+NOT_AN_ORG = _("This is not an organisation of this client.")
+UNKNOWN_CUSTOM = _("Unknown custom field.")
 
 FIELDS = ("kind", "gender", "title", "first_name", "last_name", "org_name", "org_type", "organisation", "position",
           "department", "street", "address_extra", "postal_code", "city", "country", "language", "informal",
@@ -224,7 +225,7 @@ def search(work: Work, f: ContactFilter, page: Page) -> dict:
         try:
             conds.append(tuple_(Contact.name_key, Contact.id) > tuple_(after[0], uuid.UUID(after[1])))
         except ValueError:
-            raise InvalidInput(fields={"cursor": Text("Ungültiger Cursor.", "Invalid cursor.")}) from None
+            raise InvalidInput(fields={"cursor": _("Invalid cursor.")}) from None
     tokens = folding.query_tokens(f.q)
     if tokens:
         match = and_(*[Contact.search_text.like(folding.like_pattern(t)) for t in tokens])

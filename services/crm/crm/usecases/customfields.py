@@ -8,15 +8,15 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from svckit.errors import Conflict, NotFound
-from svckit.i18n import Text
 from svckit.principal import ADMINISTRATOR, LICENSE_MANAGER
 from svckit.work import Work
 
 from ..contracts import CustomFieldIn
 from ..db.models import Contact, CustomField
+from ..i18n import _
 from .common import NOT_FOUND
 
-EXISTS = Text("Ein Zusatzfeld mit diesem Schlüssel gibt es schon.", "A custom field with this key exists already.")
+EXISTS = _("A custom field with this key exists already.")
 
 
 def serialise(d: CustomField) -> dict:

@@ -9,18 +9,17 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
 from svckit.errors import InvalidInput
-from svckit.i18n import Text
 from svckit.validation import parse_uuid
 from svckit.work import Work
 
 from ..db import contacts as repo
 from ..db.models import Contact, ContactEmail, ContactFile, HistoryEntry, ListMember, Participant
+from ..i18n import _
 from .common import load, user_uuid
 from .contacts import refresh_derived, serialise, summary
 
-SAME = Text("Ein Kontakt kann nicht mit sich selbst zusammengeführt werden.", "A contact cannot be merged with itself.")
-OTHER_CLIENT = Text("Nur Kontakte desselben Mandanten können zusammengeführt werden.",
-                    "Only contacts of the same client can be merged.")
+SAME = _("A contact cannot be merged with itself.")
+OTHER_CLIENT = _("Only contacts of the same client can be merged.")
 NAME_SIMILARITY = 0.6
 
 _SQL = text("""

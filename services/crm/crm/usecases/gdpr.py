@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from svckit.errors import InvalidInput
-from svckit.i18n import Text
 from svckit.principal import ADMINISTRATOR, LICENSE_MANAGER
 from svckit.validation import parse_uuid
 from svckit.work import Work
@@ -33,6 +32,7 @@ from ..db.models import (
     Participant,
     StoredFile,
 )
+from ..i18n import _
 from . import history as history_uc
 from .common import decode_cursor, encode_cursor, iso, load, user_uuid
 from .contacts import serialise
@@ -70,8 +70,7 @@ def person_export(work: Work, contact_id: Any) -> dict:
             Contact.id == c.id, *repo.conditions(c.account_id, [c.client_id], dl.filter or {})))]
     return {
         "article": "GDPR Art. 15",
-        "controller_note": Text("Auskunft über die im CRM gespeicherten Daten dieser Person.",
-                                "Access to the data the CRM stores about this person.").to_wire(),
+        "controller_note": _("Access to the data the CRM stores about this person.").to_wire(),
         "contact": serialise(c, emails),
         "legal_basis": c.legal_basis, "data_source": c.data_source, "informed_at": iso(c.informed_at),
         "lists": [{"id": str(i), "name": n, "kind": "static"} for i, n in lists] +
@@ -132,7 +131,7 @@ def export_account_data(work: Work, account_id: Any, cursor: str | None) -> dict
         principal.require_role(ADMINISTRATOR, LICENSE_MANAGER)
     account = parse_uuid(account_id, "account_id")
     if str(account) != str(principal.require_account()):
-        raise InvalidInput(fields={"account_id": Text("Nur das eigene Konto.", "Only your own account.")})
+        raise InvalidInput(fields={"account_id": _("Only your own account.")})
     position = decode_cursor(cursor, 2) or ["0", "0"]
     index, offset = int(position[0]), int(position[1])
     if index >= len(TABLES):

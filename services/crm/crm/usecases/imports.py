@@ -18,6 +18,7 @@ from svckit.validation import parse_uuid
 from ..contracts import ImportMapping, ImportRun, Page
 from ..db.models import CustomField, DistributionList, Import, ImportRow, StoredFile
 from ..domain import importing
+from ..i18n import _
 from ..importer.reader import Workbook, is_blank
 from ..importer.sniff import sniff
 from .common import NOT_FOUND, decode_cursor, encode_cursor, iso, user_uuid
@@ -25,22 +26,18 @@ from .uploads import spooled, store
 
 SAMPLE_ROWS = 30
 MAX_SHEETS = 20
-UNKNOWN_FIELD = Text("Unbekanntes Feld: {f}", "Unknown field: {f}")
-BAD_COLUMN = Text("Spaltennummer erwartet.", "Column number expected.")
-DOUBLE_FIELD = Text("Feld {f} ist mehreren Spalten zugeordnet.", "Field {f} is mapped to several columns.")
-NO_NAME_FIELD = Text("Ordnen Sie mindestens Nachname, Vorname oder Firma zu.",
-                     "Map at least last name, first name or organisation.")
-LIST_CLIENT = Text("Der Verteiler gehört zu einem anderen Mandanten.", "The list belongs to another client.")
-LIST_DYNAMIC = Text("In einen dynamischen Verteiler kann nicht importiert werden.",
-                    "Cannot import into a dynamic list.")
-RUNNING = Text("Für diesen Import läuft schon ein Auftrag.", "A job is already running for this import.")
-DRY_FIRST = Text("Bitte zuerst einen Probelauf mit diesen Einstellungen machen.",
-                 "Please do a dry run with these settings first.")
-DIFFERS = Text("Anders als im Probelauf. Wiederholen Sie den Probelauf mit diesen Einstellungen.",
-               "Differs from the dry run. Repeat the dry run with these settings.")
-DIFFERS_FIELD = Text("Anders als im Probelauf.", "Differs from the dry run.")
-LIMIT_TEXT = Text("Eine Zahl von 1 bis 100 erwartet.", "A number from 1 to 100 expected.")
-OFFSET_TEXT = Text("Eine Zahl von 0 bis 100000 erwartet.", "A number from 0 to 100000 expected.")
+UNKNOWN_FIELD = _("Unknown field: {f}")
+BAD_COLUMN = _("Column number expected.")
+DOUBLE_FIELD = _("Field {f} is mapped to several columns.")
+NO_NAME_FIELD = _("Map at least last name, first name or organisation.")
+LIST_CLIENT = _("The list belongs to another client.")
+LIST_DYNAMIC = _("Cannot import into a dynamic list.")
+RUNNING = _("A job is already running for this import.")
+DRY_FIRST = _("Please do a dry run with these settings first.")
+DIFFERS = _("Differs from the dry run. Repeat the dry run with these settings.")
+DIFFERS_FIELD = _("Differs from the dry run.")
+LIMIT_TEXT = _("A number from 1 to 100 expected.")
+OFFSET_TEXT = _("A number from 0 to 100000 expected.")
 #: what a run is bound to: the settings its dry run used (file, sheet, header row, mapping, client, list, strategy)
 BOUND = ("file_id", "sheet", "header_row", "mapping", "client_id", "list_id", "strategy")
 
@@ -174,12 +171,11 @@ def set_mapping(session: Session, principal: Principal, import_id: Any, data: Im
     sheets = {s["name"]: s for s in imp.analysis.get("sheets", [])}
     if data.sheet is not None:
         if data.sheet not in sheets:
-            raise InvalidInput(fields={"sheet": Text("Diese Tabelle gibt es nicht: {n}",
-                                                     "There is no such sheet: {n}").format(n=data.sheet)})
+            raise InvalidInput(fields={"sheet": _("There is no such sheet: {n}").format(n=data.sheet)})
         imp.sheet = data.sheet
     if data.header_row is not None:
         imp.header_row = data.header_row
-    _, defs = custom_labels(session, imp.account_id)
+    _unused, defs = custom_labels(session, imp.account_id)
     allowed = set(importing.FIELDS) | {f"custom:{k}" for k in defs} | {""}
     errors: dict[str, Text] = {}
     used: dict[str, str] = {}
@@ -248,7 +244,7 @@ def report(session: Session, principal: Principal, import_id: Any, run: str, out
            lang: str | None = None) -> dict:
     imp = _visible_import(session, principal, import_id)
     if run not in ("dry", "real"):
-        raise InvalidInput(fields={"run": Text("Erlaubt sind: dry, real.", "Allowed values: dry, real.")})
+        raise InvalidInput(fields={"run": _("Allowed values: dry, real.")})
     query = select(ImportRow).where(ImportRow.import_id == imp.id, ImportRow.run == run)
     if outcome:
         query = query.where(ImportRow.outcome == outcome)
@@ -257,7 +253,7 @@ def report(session: Session, principal: Principal, import_id: Any, run: str, out
         try:
             query = query.where(ImportRow.row_no > int(after[0]))
         except ValueError:
-            raise InvalidInput(fields={"cursor": Text("Ungültiger Cursor.", "Invalid cursor.")}) from None
+            raise InvalidInput(fields={"cursor": _("Invalid cursor.")}) from None
     rows = session.scalars(query.order_by(ImportRow.row_no).limit(page.limit + 1)).all()
     more = len(rows) > page.limit
     rows = rows[:page.limit]

@@ -10,7 +10,6 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from svckit.errors import Conflict, InvalidInput
-from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.textsafe import like_contains
 from svckit.validation import check_line
@@ -19,15 +18,13 @@ from svckit.work import Work
 from ..contracts import ContactFilter, IdList, ListCreate, ListUpdate, Page
 from ..db import contacts as repo
 from ..db.models import Contact, ContactEmail, DistributionList, ListMember
+from ..i18n import _
 from .common import decode_cursor, encode_cursor, iso, load, user_uuid
 from .contacts import summary, visible_contacts
 
-DYNAMIC_NO_MEMBERS = Text("Ein dynamischer Verteiler hat keine festen Mitglieder; ändern Sie seinen Filter.",
-                          "A dynamic list has no fixed members; change its filter instead.")
-OTHER_CLIENT = Text("Der Kontakt gehört zu einem anderen Mandanten als der Verteiler.",
-                    "The contact belongs to another client than the list.")
-NESTED_DYNAMIC = Text("Ein Filter kann nur auf statische Verteiler verweisen.",
-                      "A filter can only refer to static lists.")
+DYNAMIC_NO_MEMBERS = _("A dynamic list has no fixed members; change its filter instead.")
+OTHER_CLIENT = _("The contact belongs to another client than the list.")
+NESTED_DYNAMIC = _("A filter can only refer to static lists.")
 
 
 def serialise(dl: DistributionList, members: int | None = None) -> dict[str, Any]:
@@ -107,11 +104,9 @@ def update_list(work: Work, list_id: Any, data: ListUpdate) -> dict:
         dl.description = data.description
     if "filter" in changes:
         if dl.kind != "dynamic":
-            raise InvalidInput(fields={"filter": Text("Ein statischer Verteiler hat keinen Filter.",
-                                                       "A static list has no filter.")})
+            raise InvalidInput(fields={"filter": _("A static list has no filter.")})
         if data.filter is None:
-            raise InvalidInput(fields={"filter": Text("Ein dynamischer Verteiler braucht einen Filter.",
-                                                       "A dynamic list needs a filter.")})
+            raise InvalidInput(fields={"filter": _("A dynamic list needs a filter.")})
         dl.filter = _check_filter(session, principal, data.filter, dl.client_id)
     session.flush()
     return serialise(dl, count_members(session, dl))
@@ -187,7 +182,7 @@ def members(work: Work, list_id: Any, page: Page) -> dict:
         try:
             conds.append(key > uuid.UUID(after[0]))
         except ValueError:
-            raise InvalidInput(fields={"cursor": Text("Ungültiger Cursor.", "Invalid cursor.")}) from None
+            raise InvalidInput(fields={"cursor": _("Invalid cursor.")}) from None
     rows = session.execute(select(Contact, ContactEmail.email, ContactEmail.state)
                            .select_from(source).where(*conds)
                            .order_by(key).limit(page.limit + 1)).all()

@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from svckit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
-from svckit.i18n import Text
 from svckit.settings import env
 from svckit.textsafe import one_line
 from svckit.validation import parse_uuid
@@ -24,17 +23,16 @@ from svckit.work import Work
 from .. import events
 from ..contracts import FileUpdate, FolderCreate, FolderUpdate
 from ..db.models import Contact, ContactFile, MediaFolder, StoredFile
+from ..i18n import _
 from .common import NOT_FOUND, Scope, iso, load, user_uuid
 from .uploads import offer, spooled, store
 
-FOLDER_EXISTS = Text("Einen Ordner mit diesem Namen gibt es hier schon.", "A folder with this name exists here.")
-OTHER_CLIENT = Text("Der Ordner gehört zu einem anderen Mandanten.", "The folder belongs to another client.")
-FILE_OTHER_CLIENT = Text("Die Datei gehört zu einem anderen Mandanten als der Kontakt.",
-                         "The file belongs to another client than the contact.")
-CYCLE = Text("Ein Ordner kann nicht in sich selbst liegen.", "A folder cannot be inside itself.")
-TOO_LARGE = Text("Die Datei ist zu groß (höchstens {mb} MB).", "The file is too large (at most {mb} MB).")
-ATTACHMENTS_TOO_LARGE = Text("Die Anhänge sind zusammen zu groß (höchstens {mb} MB).",
-                             "The attachments are too large together (at most {mb} MB).")
+FOLDER_EXISTS = _("A folder with this name exists here.")
+OTHER_CLIENT = _("The folder belongs to another client.")
+FILE_OTHER_CLIENT = _("The file belongs to another client than the contact.")
+CYCLE = _("A folder cannot be inside itself.")
+TOO_LARGE = _("The file is too large (at most {mb} MB).")
+ATTACHMENTS_TOO_LARGE = _("The attachments are too large together (at most {mb} MB).")
 MEDIA_PURPOSES = ("media", "attachment")
 
 
@@ -139,8 +137,7 @@ def update_folder(work: Work, folder_id: Any, data: FolderUpdate) -> dict:
     changes = data.model_dump(exclude_unset=True)
     if data.name:   # set and not empty (as changes.get("name"))
         if "/" in data.name or "\\" in data.name:
-            raise InvalidInput(fields={"name": Text("Der Name darf keine Schrägstriche enthalten.",
-                                                     "The name must not contain slashes.")})
+            raise InvalidInput(fields={"name": _("The name must not contain slashes.")})
         f.name = data.name
     if "parent_id" in changes:
         if data.parent_id is not None:
@@ -261,8 +258,7 @@ def attachments(work: Work, storage, file_ids: Any) -> list[dict]:
     """dispatch: mailing attachments' bytes in one call (base64), rights as for any read, total size bounded."""
     session, principal, config = work.session, work.principal, work.config
     if not isinstance(file_ids, list) or not file_ids or len(file_ids) > 20:
-        raise InvalidInput(fields={"file_ids": Text("1 bis 20 Datei-Kennungen erwartet.",
-                                                    "1 to 20 file ids expected.")})
+        raise InvalidInput(fields={"file_ids": _("1 to 20 file ids expected.")})
     files = [_file(session, principal, fid) for fid in file_ids]
     limit = int(config.get("CRM_ATTACHMENTS_MAX_BYTES") or env("CRM_ATTACHMENTS_MAX_BYTES", str(20 * 1024 * 1024)))
     if sum(f.size for f in files) > limit:

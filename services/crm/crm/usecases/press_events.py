@@ -10,7 +10,6 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from svckit.errors import InvalidInput, NotFound
-from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.rows import rowcount
 from svckit.validation import parse_uuid
@@ -19,12 +18,12 @@ from svckit.work import Work
 from ..contracts import EventCreate, EventUpdate, Page, ParticipantsIn, ParticipantUpdate
 from ..db import contacts as repo
 from ..db.models import Contact, ContactEmail, Event, Participant
+from ..i18n import _
 from .common import NOT_FOUND, Scope, decode_cursor, encode_cursor, iso, load, user_uuid
 from .contacts import summary, visible_contacts
 
-OTHER_CLIENT = Text("Der Kontakt gehört zu einem anderen Mandanten als die Veranstaltung.",
-                    "The contact belongs to another client than the event.")
-END_BEFORE_START = Text("Das Ende liegt vor dem Beginn.", "The end is before the start.")
+OTHER_CLIENT = _("The contact belongs to another client than the event.")
+END_BEFORE_START = _("The end is before the start.")
 
 
 def serialise(e: Event, counts: dict[str, int] | None = None) -> dict[str, Any]:
@@ -144,8 +143,7 @@ def participants(work: Work, event_id: Any, status: str | None, page: Page) -> d
     conds = [Participant.event_id == e.id, Contact.client_id == e.client_id]
     if status:
         if status not in ("invited", "registered", "declined", "attended"):
-            raise InvalidInput(fields={"status": Text("Erlaubt sind: invited, registered, declined, attended.",
-                                                      "Allowed values: invited, registered, declined, attended.")})
+            raise InvalidInput(fields={"status": _("Allowed values: invited, registered, declined, attended.")})
         conds.append(Participant.status == status)
     after = decode_cursor(page.cursor, 1)
     if after:

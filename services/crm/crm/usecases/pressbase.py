@@ -26,14 +26,14 @@ from .. import events
 from ..contracts import PressbaseImport, PressbaseRecord
 from ..db import contacts as repo
 from ..db.models import Contact, ContactEmail
+from ..i18n import _
 from .common import load, user_uuid
 from .contacts import refresh_derived, serialise, set_emails
 
 FIELDS = ("gender", "title", "first_name", "last_name", "organisation", "position", "department", "street",
           "postal_code", "city", "country", "language")
-NOTHING_PENDING = Text("Es liegen keine Änderungen aus der Mediendatenbank vor.",
-                       "There are no changes from the media database.")
-ONLY_SERVICES = Text("Nur für Dienste.", "Only for services.")
+NOTHING_PENDING = _("There are no changes from the media database.")
+ONLY_SERVICES = _("Only for services.")
 
 
 def _one_line_fields(record: Any) -> Any:
@@ -116,7 +116,7 @@ def update_contacts(work: Work, client_id: Any, updates: Any) -> list:
     cid = parse_uuid(client_id, "client_id")
     principal.check_client(str(cid), write=True)
     if not isinstance(updates, list) or not 1 <= len(updates) <= 500:
-        raise InvalidInput(fields={"updates": Text("1 bis 500 Änderungen erwartet.", "1 to 500 updates expected.")})
+        raise InvalidInput(fields={"updates": _("1 to 500 updates expected.")})
     account = uuid.UUID(principal.require_account())
     errors: dict[str, Text] = {}
     wanted = []
@@ -125,10 +125,10 @@ def update_contacts(work: Work, client_id: Any, updates: Any) -> list:
         try:
             contact_id = uuid.UUID(str(u.get("contact_id")))
         except (ValueError, AttributeError):
-            errors[f"updates.{i}.contact_id"] = Text("Ungültige Kennung.", "Invalid identifier.")
+            errors[f"updates.{i}.contact_id"] = _("Invalid identifier.")
             continue
         if not isinstance(fields, dict) or set(fields) - UPDATABLE:
-            errors[f"updates.{i}.fields"] = Text("Unbekannte Felder.", "Unknown fields.")
+            errors[f"updates.{i}.fields"] = _("Unknown fields.")
             continue
         try:
             record = PressbaseRecord.model_validate({"pressbase_id": str(u.get("pressbase_id") or "x"), **fields})
@@ -186,7 +186,7 @@ def receive_updates(work: Work, raw_records: Any) -> int:
     if not principal.is_service:
         raise Forbidden(ONLY_SERVICES)
     if not isinstance(raw_records, list) or len(raw_records) > 500:
-        raise InvalidInput(fields={"records": Text("Höchstens 500 Datensätze.", "At most 500 records.")})
+        raise InvalidInput(fields={"records": _("At most 500 records.")})
     records = {r.pressbase_id: r for r in _records(raw_records, clean=True)}
     if not records:
         return 0
@@ -220,7 +220,7 @@ def apply(work: Work, contact_id: Any, fields: Any) -> dict:
     chosen = list(changes) if fields in (None, [], "all") else list(fields)
     unknown = [f for f in chosen if f not in changes]
     if unknown:
-        raise InvalidInput(fields={"fields": Text("Keine Änderung für: {f}", "No change for: {f}").format(
+        raise InvalidInput(fields={"fields": _("No change for: {f}").format(
             f=", ".join(map(str, unknown)))})
     for f in chosen:
         if f == "email":

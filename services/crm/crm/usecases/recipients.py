@@ -8,7 +8,6 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from svckit.errors import InvalidInput
-from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.validation import parse, parse_uuid
 from svckit.work import Work
@@ -17,6 +16,7 @@ from ..contracts import RecipientSource
 from ..db import contacts as repo
 from ..db.models import Contact, ContactEmail
 from ..domain import salutation
+from ..i18n import _
 from .common import Scope, decode_cursor, encode_cursor
 from .contacts import person_of
 from .lists import member_source, visible_list
@@ -24,7 +24,7 @@ from .lists import member_source, visible_list
 RECIPIENT_COLUMNS = (Contact.id, Contact.client_id, Contact.kind, Contact.gender, Contact.title, Contact.first_name,
                      Contact.last_name, Contact.org_name, Contact.organisation, Contact.position, Contact.language,
                      Contact.country, Contact.informal, Contact.letter_salutation, Contact.custom)
-LIMIT = Text("Das Limit muss zwischen 1 und 1000 liegen.", "The limit must be between 1 and 1000.")
+LIMIT = _("The limit must be between 1 and 1000.")
 
 
 def recipient(c: Contact | Row[Any], email: str | None, state: str | None) -> dict[str, Any]:

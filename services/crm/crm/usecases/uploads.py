@@ -10,17 +10,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from svckit.errors import InvalidInput
-from svckit.i18n import Text
 from svckit.validation import parse
 
 from ..contracts import Upload
 from ..db.models import StoredFile
+from ..i18n import _
 from ..storage import Storage, spool_dir
 
-UPLOAD_GONE = Text("Die hochgeladene Datei ist nicht (mehr) vorhanden. Bitte laden Sie sie erneut hoch.",
-                   "The uploaded file is not there (any more). Please upload it again.")
-UPLOAD_DAMAGED = Text("Die Datei ist bei der Übertragung beschädigt worden. Bitte laden Sie sie erneut hoch.",
-                      "The file was damaged in transfer. Please upload it again.")
+UPLOAD_GONE = _("The uploaded file is not there (any more). Please upload it again.")
+UPLOAD_DAMAGED = _("The file was damaged in transfer. Please upload it again.")
 
 
 def spooled(config: dict, raw: Any) -> tuple[Upload, Path]:
