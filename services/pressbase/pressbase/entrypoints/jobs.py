@@ -24,6 +24,13 @@ class JobEntrypoints(Entrypoints):
         return serialise(jobs.visible(self.db, self.principal, job_id), self.lang)
 
     @rpc
+    def cancel_job(self, job_id) -> dict:
+        """Ask a job to stop: a queued one is cancelled at once, a running one at its next progress report."""
+        job = jobs.cancel(self.db, self.principal, self.jobs, job_id)
+        self.db.commit()
+        return serialise(job, self.lang)
+
+    @rpc
     def start_export(self, data: dict) -> dict:
         params = parse(ExportStart, data)
         licence = self.licence()

@@ -33,3 +33,12 @@ def visible(session: Session, principal: Principal, job_id: Any) -> Job:
             and not principal.has_role("administrator", "license_manager"):
         raise NotFound(JOB_NOT_FOUND)
     return job
+
+
+def cancel(session: Session, principal: Principal, queue: Any, job_id: Any) -> Job:
+    """Ask a job to stop (``queue``: the service's ``self.jobs``): a queued one is cancelled at once, a running one
+    at its next progress report; a finished one stays as it is. Needs write access to the job's client."""
+    job = visible(session, principal, job_id)
+    if job.client_id is not None:
+        principal.check_client(str(job.client_id), write=True)
+    return queue.cancel(session, job)
