@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test screenshots bootstrap bootstrap-test migrate seed web start bench backup restore clean-test-dbs
+.PHONY: run test unit screenshots bootstrap bootstrap-test migrate seed web start bench backup restore clean-test-dbs
 
 run: bootstrap migrate seed web start   ## install what is missing, migrate, seed the demo, build the web app, start the suite
 
@@ -13,6 +13,9 @@ test: bootstrap-test web            ## install what is missing, build the web ap
 	$(PY) -m ruff check .
 	$(PY) -m mypy services/svckit/svckit services/*/*/domain services/*/*/usecases
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+unit:                               ## the fast unit layer of every service: domain and use-case tests, no broker
+	$(PY) -m pytest -m unit services $(PYTEST_ARGS)
 
 screenshots: bootstrap-test web     ## refresh docs/screenshots on purpose (the walks write to a temporary folder otherwise)
 	PRESSROOM_SCREENSHOTS=docs/screenshots $(PY) -m pytest -c tests/browser/walks/pytest.ini tests/browser/walks -q -p no:cacheprovider
