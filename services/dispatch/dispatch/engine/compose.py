@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from ..db import queries
 from ..db.models import TRANSACTIONAL
 from ..domain import dkim, tokens
 from ..domain.mime import EncodedAttachment, Mail, token
@@ -82,11 +83,7 @@ class Composer:
         if ctx is not None:
             self._mailings.move_to_end(mailing_id)
             return ctx
-        m = session.execute(text("""
-            SELECT m.id, m.account_id, m.subject, m.html, m.text_body, m.lane, m.language,
-                   s.from_name, s.from_address, s.reply_to, s.domain_id
-            FROM mailings m LEFT JOIN sender_accounts s ON s.id = m.sender_id WHERE m.id = :id"""),
-            {"id": mailing_id}).one()
+        m = session.execute(queries.MAILING_FOR_SENDING, {"id": mailing_id}).one()
         domain = None
         if m.domain_id is not None:
             domain = session.execute(text("SELECT * FROM sender_domains WHERE id = :id"), {"id": m.domain_id}).one()

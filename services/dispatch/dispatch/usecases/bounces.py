@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from svckit.clock import utcnow
 from svckit.errors import NotFound
 
+from ..db import queries
 from ..domain import bounce as bounce_parser
 from ..domain import tokens
 from ..settings import DispatchSettings
@@ -57,9 +58,7 @@ def process(session: Session, rcpt_tos: list[str], raw: bytes, settings: Dispatc
             if d.state == "bounced":
                 results.append({"rcpt": rcpt, "result": "duplicate"})
                 continue
-            session.execute(text("""
-                UPDATE deliveries SET state = CASE WHEN state IN ('sent', 'failed') THEN 'bounced' ELSE state END,
-                       bounce = :b, last_reply = :reason, final_at = COALESCE(final_at, :now) WHERE id = :id"""),
+            session.execute(queries.MARK_BOUNCED,
                 {"b": "hard" if report.hard else "soft", "reason": report.reason[:1000], "now": now, "id": d.id})
             _event(session, d, "bounced", now, detail)
             suppressed = record_bounce(session, {"account_id": d.account_id, "email": d.email,

@@ -18,7 +18,7 @@ from svckit.clock import utcnow
 from svckit.rows import rowcount
 
 from .. import events
-from ..db import outbox
+from ..db import outbox, queries
 from ..db.models import LANE_NAMES
 
 HISTORY_BATCH = 500
@@ -41,28 +41,18 @@ def retire_dkim_keys(session: Session, now: datetime) -> int:
 
 
 def start_due(session: Session, now: datetime) -> int:
-    n = rowcount(session.execute(text("UPDATE mailings SET state = 'sending' WHERE state = 'scheduled' "
-                                      "AND scheduled_at <= :now"), {"now": now}))
+    n = rowcount(session.execute(queries.START_DUE, {"now": now}))
     session.commit()
     return n
 
 
 def finish(session: Session, now: datetime) -> int:
-    done = session.execute(text("""
-        SELECT m.id, m.account_id, m.subject FROM mailings m
-        WHERE m.state = 'sending'
-          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.mailing_id = m.id
-                          AND d.state IN ('queued', 'sending', 'deferred'))
-        FOR UPDATE OF m SKIP LOCKED""")).all()
+    done = session.execute(queries.FINISHED_MAILINGS).all()
     for m in done:
         session.execute(text("UPDATE mailings SET state = 'finished', finished_at = :now WHERE id = :id"),
                         {"now": now, "id": m.id})
         while True:
-            rows = session.execute(text("""
-                UPDATE deliveries SET reported = true WHERE id IN (
-                    SELECT id FROM deliveries WHERE mailing_id = :m AND NOT reported
-                      AND state IN ('sent', 'bounced') ORDER BY id LIMIT :n)
-                RETURNING contact_id, email, sent_at"""), {"m": m.id, "n": HISTORY_BATCH}).all()
+            rows = session.execute(queries.REPORT_OUTCOMES, {"m": m.id, "n": HISTORY_BATCH}).all()
             if not rows:
                 break
             sent_at = max((r.sent_at for r in rows if r.sent_at), default=now)
@@ -75,11 +65,7 @@ def finish(session: Session, now: datetime) -> int:
 def meter(session: Session, now: datetime, batch: int = 5000) -> int:
     """Sent mails -> usage_recorded per (account, lane) and batch; idempotency key names the batch."""
     batch_id = secrets.randbits(62)
-    rows = session.execute(text("""
-        UPDATE deliveries SET usage_batch = :b WHERE id IN (
-            SELECT id FROM deliveries WHERE state = 'sent' AND usage_batch IS NULL ORDER BY id LIMIT :n
-            FOR UPDATE SKIP LOCKED)
-        RETURNING account_id, lane, size"""), {"b": batch_id, "n": batch}).all()
+    rows = session.execute(queries.METER_SENT, {"b": batch_id, "n": batch}).all()
     totals: dict[tuple, list[int]] = {}
     for r in rows:
         if r.account_id is None or r.lane == 0:   # the suite's own transactional mail is not billed

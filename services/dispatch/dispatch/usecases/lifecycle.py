@@ -12,7 +12,7 @@ from svckit.clock import utcnow
 from svckit.rows import rowcount
 
 from .. import events
-from ..db import outbox
+from ..db import outbox, queries
 from ..db.models import account_entitlements
 from .suppression import fingerprint
 
@@ -25,11 +25,7 @@ def store_entitlements(session: Session, payload: dict) -> bool:
 
 def email_corrected(session: Session, payload: dict) -> int:
     """crm says a contact's address was wrong: offer the re-send for that contact's undeliverable mails."""
-    n = rowcount(session.execute(text("""
-        UPDATE deliveries SET corrected_email = :new
-        WHERE account_id = :a AND contact_id = :c AND lower(email) = lower(:old)
-          AND state IN ('failed', 'bounced') AND mailing_id IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.resend_of = deliveries.id)"""),
+    n = rowcount(session.execute(queries.CORRECT_EMAIL,
         {"a": payload["account_id"], "c": payload["contact_id"], "old": payload["old_email"],
          "new": payload["new_email"]}))
     session.commit()
@@ -43,23 +39,14 @@ def erase_person(session: Session, payload: dict) -> int:
     account_id = payload["account_id"]
     emails = [e.strip().lower() for e in payload.get("emails") or [] if e]
     contact_id = payload.get("contact_id")
-    ids = session.execute(text("""
-        SELECT id FROM deliveries WHERE account_id = :a
-          AND (lower(email) = ANY(:emails) OR (CAST(:c AS uuid) IS NOT NULL AND contact_id = CAST(:c AS uuid)))"""),
+    ids = session.execute(queries.PERSON_DELIVERIES,
         {"a": account_id, "emails": emails, "c": contact_id}).scalars().all()
     if ids:
-        session.execute(text("""
-            UPDATE deliveries SET email = 'erased-' || id || '@erased.invalid', recipient = '{}'::jsonb,
-                   contact_id = NULL, last_reply = NULL, corrected_email = NULL
-            WHERE id = ANY(:ids)"""), {"ids": ids})
+        session.execute(queries.ERASE_DELIVERIES, {"ids": ids})
         session.execute(text("UPDATE delivery_events SET detail = '{}'::jsonb WHERE delivery_id = ANY(:ids)"),
                         {"ids": ids})
     for email in emails:   # the address goes, the wish stays (as a hash); the customer's own blacklist stays
-        session.execute(text("""
-            UPDATE suppressions SET address = :fp, detail = '{}'::jsonb
-            WHERE account_id = :a AND address = :e AND reason <> 'blacklist'
-              AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.account_id = :a AND s.address = :fp
-                              AND s.client_id IS NOT DISTINCT FROM suppressions.client_id)"""),
+        session.execute(queries.SUPPRESSION_TO_FINGERPRINT,
             {"a": account_id, "e": email, "fp": fingerprint(email)})
         session.execute(text("DELETE FROM suppressions WHERE account_id = :a AND address = :e "
                              "AND reason <> 'blacklist'"), {"a": account_id, "e": email})

@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from svckit import entitlements
@@ -21,6 +21,7 @@ from svckit.textsafe import one_line
 from svckit.validation import parse, parse_uuid
 
 from .. import contracts
+from ..db import queries
 from ..db.models import (
     LANES,
     PREMIUM,
@@ -425,12 +426,7 @@ def cancel(session: Session, p: Principal, mailing_id, now: datetime | None = No
 
 def undeliverable(session: Session, p: Principal, mailing_id) -> list[dict]:
     m = load_mailing(session, p, mailing_id)
-    rows = session.execute(text("""
-        SELECT d.id, d.email, d.contact_id, d.state, d.bounce, d.last_code, d.last_reply, d.final_at,
-               d.corrected_email,
-               EXISTS (SELECT 1 FROM deliveries r WHERE r.resend_of = d.id) AS resent
-        FROM deliveries d WHERE d.mailing_id = :m AND d.state IN ('failed', 'bounced') ORDER BY d.id"""),
-        {"m": m.id}).mappings().all()
+    rows = session.execute(queries.UNDELIVERABLE, {"m": m.id}).mappings().all()
     return [{**{k: (str(v) if k == "contact_id" and v else v) for k, v in r.items()},
              "final_at": _iso(r["final_at"])} for r in rows]
 
@@ -454,10 +450,7 @@ def resend(session: Session, p: Principal, mailing_id, data, now: datetime | Non
         if correct_contact is not None and d.contact_id is not None:
             correct_contact(str(d.contact_id), d.email, c.email)
     session.flush()
-    todo = session.execute(text("""
-        SELECT d.* FROM deliveries d WHERE d.mailing_id = :m AND d.state IN ('failed', 'bounced')
-          AND d.corrected_email IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.resend_of = d.id)"""), {"m": m.id}).mappings().all()
+    todo = session.execute(queries.RESEND_DUE, {"m": m.id}).mappings().all()
     from .suppression import suppressed
 
     blocked = suppressed(session, m.account_id, [r["corrected_email"] for r in todo])

@@ -23,47 +23,25 @@ from svckit.textsafe import like_contains, safe_cell
 from svckit.validation import parse, parse_uuid
 
 from .. import contracts
+from ..db import queries
 from ..db.models import ExportFile, Job
 from .common import load_mailing
 
 JOB_NOT_FOUND = Text("Export nicht gefunden.", "Export not found.")
 EXPORT_KIND = "mailing_export"
 
-COUNTS = text("""
-SELECT count(*) AS total,
-       count(*) FILTER (WHERE state IN ('sent', 'bounced')) AS sent,
-       count(*) FILTER (WHERE state = 'sent') AS delivered,
-       count(*) FILTER (WHERE state = 'deferred') AS deferred,
-       count(*) FILTER (WHERE state IN ('queued', 'sending')) AS queued,
-       count(*) FILTER (WHERE state IN ('failed', 'bounced') AND bounce = 'hard') AS bounced_hard,
-       count(*) FILTER (WHERE state IN ('failed', 'bounced') AND bounce = 'soft') AS bounced_soft,
-       count(*) FILTER (WHERE state = 'cancelled') AS cancelled
-FROM deliveries WHERE mailing_id = :m
-""")
-
-ENGAGEMENT = text("""
-SELECT count(DISTINCT delivery_id) FILTER (WHERE kind = 'opened' AND NOT machine) AS opened,
-       count(DISTINCT delivery_id) FILTER (WHERE kind = 'clicked' AND NOT machine) AS clicked,
-       count(DISTINCT delivery_id) FILTER (WHERE kind = 'unsubscribed') AS unsubscribed,
-       count(*) FILTER (WHERE kind = 'opened' AND machine) AS machine_opens,
-       count(*) FILTER (WHERE kind = 'clicked' AND machine) AS machine_clicks,
-       count(*) FILTER (WHERE kind = 'opened' AND NOT machine) AS opens_total,
-       count(*) FILTER (WHERE kind = 'clicked' AND NOT machine) AS clicks_total
-FROM delivery_events WHERE mailing_id = :m
-""")
-
 
 def report(session: Session, p: Principal, mailing_id) -> dict[str, Any]:
     m = load_mailing(session, p, mailing_id)
-    counts = dict(session.execute(COUNTS, {"m": m.id}).mappings().one())
-    engagement = dict(session.execute(ENGAGEMENT, {"m": m.id}).mappings().one())
+    counts = dict(session.execute(queries.DELIVERY_COUNTS, {"m": m.id}).mappings().one())
+    engagement = dict(session.execute(queries.ENGAGEMENT, {"m": m.id}).mappings().one())
     return {"mailing_id": str(m.id), "state": m.state, "subject": m.subject, "lane": m.lane,
             "left_out": len(m.left_out or []), **counts, **engagement}
 
 
 def progress(session: Session, p: Principal, mailing_id) -> dict[str, Any]:
     m = load_mailing(session, p, mailing_id)
-    counts = dict(session.execute(COUNTS, {"m": m.id}).mappings().one())
+    counts = dict(session.execute(queries.DELIVERY_COUNTS, {"m": m.id}).mappings().one())
     done = counts["total"] - counts["queued"] - counts["deferred"]
     return {"state": m.state, "done": done, "total": counts["total"], **counts}
 
@@ -71,22 +49,9 @@ def progress(session: Session, p: Principal, mailing_id) -> dict[str, Any]:
 def recipients(session: Session, p: Principal, mailing_id, query) -> dict[str, Any]:
     m = load_mailing(session, p, mailing_id)
     inp = parse(contracts.PageIn, query or {})
-    params: dict[str, Any] = {"m": m.id, "after": inp.cursor or 0, "limit": inp.limit}
-    where = "d.mailing_id = :m AND d.id > :after"
-    if inp.state:
-        where += " AND d.state = :state"
-        params["state"] = inp.state
-    if inp.q:
-        where += " AND d.email ILIKE :q ESCAPE '\\'"
-        params["q"] = like_contains(inp.q)
-    rows = session.execute(text(f"""
-        SELECT d.id, d.email, d.contact_id, d.state, d.bounce, d.attempts, d.last_code, d.last_reply, d.sent_at,
-               d.final_at, d.next_attempt_at,
-               (SELECT count(*) FROM delivery_events e WHERE e.delivery_id = d.id AND e.kind = 'opened'
-                 AND NOT e.machine) AS opens,
-               (SELECT count(*) FROM delivery_events e WHERE e.delivery_id = d.id AND e.kind = 'clicked'
-                 AND NOT e.machine) AS clicks
-        FROM deliveries d WHERE {where} ORDER BY d.id LIMIT :limit"""), params).mappings().all()  # noqa: S608 -- WHERE built from fixed fragments, values bound
+    params: dict[str, Any] = {"m": m.id, "after": inp.cursor or 0, "limit": inp.limit, "state": inp.state or None,
+                              "q": like_contains(inp.q) if inp.q else None}
+    rows = session.execute(queries.RECIPIENTS_PAGE, params).mappings().all()
     items = [_row(r) for r in rows]
     return {"items": items, "next_cursor": items[-1]["id"] if len(items) == inp.limit else None}
 
@@ -209,15 +174,7 @@ def run_export(session: Session, job_id, account_id, params: dict[str, Any], lan
     sheet.append(HEAD[lang])
     after, done = 0, 0
     while True:
-        rows = session.execute(text("""
-            SELECT d.id, d.email, d.state, d.bounce, d.attempts, d.last_code, d.last_reply, d.sent_at,
-                   concat_ws(' ', d.recipient->>'first_name', d.recipient->>'last_name') AS name,
-                   count(e.id) FILTER (WHERE e.kind = 'opened' AND NOT e.machine) AS opens,
-                   count(e.id) FILTER (WHERE e.kind = 'clicked' AND NOT e.machine) AS clicks,
-                   bool_or(e.kind = 'unsubscribed') AS unsub
-            FROM deliveries d LEFT JOIN delivery_events e ON e.delivery_id = d.id
-            WHERE d.mailing_id = :m AND d.id > :after GROUP BY d.id ORDER BY d.id LIMIT :n"""),
-            {"m": mailing_id, "after": after, "n": chunk}).all()
+        rows = session.execute(queries.EXPORT_ROWS, {"m": mailing_id, "after": after, "n": chunk}).all()
         if not rows:
             break
         for r in rows:

@@ -28,7 +28,7 @@ from svckit.textsafe import like_contains
 from svckit.validation import check_line, parse, parse_uuid
 
 from .. import contracts, events
-from ..db import outbox
+from ..db import outbox, queries
 
 REASONS = ("blacklist", "unsubscribed", "hard_bounce", "soft_bounces", "complaint")
 #: reasons whose entry belongs to the client of the mailing it came from (all others are account-wide)
@@ -62,12 +62,7 @@ def suppress(session: Session, account_id, address: str, reason: str, detail: di
     detail = dict(detail or {})
     mailing = detail.get("mailing_id")
     mailing = str(mailing) if mailing and _UUID.match(str(mailing)) else None
-    return rowcount(session.execute(text("""
-        INSERT INTO suppressions (account_id, address, reason, detail, mailing_id, client_id)
-        SELECT :a, :addr, :r, CAST(:d AS jsonb), m.id, CASE WHEN :scoped THEN m.client_id END
-        FROM (SELECT 1) AS one
-        LEFT JOIN mailings m ON m.id = CAST(:m AS uuid) AND m.account_id = CAST(:a AS uuid)
-        ON CONFLICT ON CONSTRAINT uq_suppressions_account_id_address_client_id DO NOTHING"""),
+    return rowcount(session.execute(queries.SUPPRESS,
         {"a": str(account_id), "addr": normalise(address), "r": reason, "d": json.dumps(detail), "m": mailing,
          "scoped": reason in CLIENT_SCOPED})) > 0
 
