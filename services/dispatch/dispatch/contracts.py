@@ -14,6 +14,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from svckit.validation import Input, Line, invalid
 
+from .i18n import _
+
 _DOMAIN = re.compile(r"^(?=.{1,253}$)(?!-)([a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$")
 _EMAIL = re.compile(r"^[^@\s\"<>(),;:\\\[\]]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
 
@@ -21,15 +23,15 @@ _EMAIL = re.compile(r"^[^@\s\"<>(),;:\\\[\]]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z
 def check_email(value: str) -> str:
     value = value.strip()
     if not _EMAIL.match(value) or ".." in value:
-        raise invalid("Ungültige E-Mail-Adresse.", "Invalid e-mail address.")
-    local, _, domain = value.rpartition("@")
+        raise invalid(_("Invalid e-mail address."))
+    local, _unused, domain = value.rpartition("@")
     return f"{local}@{domain.lower()}"
 
 
 def check_domain(value: str) -> str:
     value = value.strip().lower().rstrip(".")
     if not _DOMAIN.match(value):
-        raise invalid("Ungültiger Domainname.", "Invalid domain name.")
+        raise invalid(_("Invalid domain name."))
     return value
 
 
@@ -141,8 +143,7 @@ class StartIn(Input):
     @classmethod
     def aware(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
-            raise invalid("Zeitpunkt mit Zeitzone angeben (z. B. 2026-05-01T09:00:00+02:00).",
-                          "Give the time with a time zone (e.g. 2026-05-01T09:00:00+02:00).")
+            raise invalid(_("Give the time with a time zone (e.g. 2026-05-01T09:00:00+02:00)."))
         return value
 
 
@@ -165,14 +166,13 @@ class AttachmentIn(Input):
     @classmethod
     def plain_name(cls, value: str) -> str:
         if any(c in value for c in "/\\"):
-            raise invalid("Der Dateiname darf keine Pfadzeichen enthalten.", "The file name may not contain paths.")
+            raise invalid(_("The file name may not contain paths."))
         return value
 
     @model_validator(mode="after")
     def one_source(self) -> AttachmentIn:
         if (self.content_b64 is None) == (self.file_id is None):
-            raise invalid("Entweder den Inhalt (content_b64) oder eine Datei der Mediathek (file_id) angeben.",
-                          "Give either the content (content_b64) or a mediacenter file (file_id).")
+            raise invalid(_("Give either the content (content_b64) or a mediacenter file (file_id)."))
         return self
 
 

@@ -8,15 +8,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from svckit.errors import NotFound, Unavailable
-from svckit.i18n import Text
 from svckit.principal import ADMINISTRATOR, Principal
 from svckit.validation import parse_uuid
 
 from ..db.models import Mailing, SenderAccount, SenderDomain
+from ..i18n import _
 
-MAILING_NOT_FOUND = Text("Mailing nicht gefunden.", "Mailing not found.")
-DOMAIN_NOT_FOUND = Text("Absenderdomain nicht gefunden.", "Sender domain not found.")
-SENDER_NOT_FOUND = Text("Absender nicht gefunden.", "Sender not found.")
+MAILING_NOT_FOUND = _("Mailing not found.")
+DOMAIN_NOT_FOUND = _("Sender domain not found.")
+SENDER_NOT_FOUND = _("Sender not found.")
 
 
 @contextmanager
@@ -27,7 +27,7 @@ def remote(service: str):
     try:
         yield
     except UnknownService:
-        raise Unavailable(Text("Der Dienst {service} antwortet nicht.", "The {service} service does not answer.")
+        raise Unavailable(_("The {service} service does not answer.")
                           .format(service=service), service=service) from None
 
 

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from svckit.clock import utcnow
 from svckit.errors import Conflict, InvalidInput
-from svckit.i18n import Text
 from svckit.principal import ADMINISTRATOR, Principal
 from svckit.rows import rowcount
 from svckit.validation import parse, parse_uuid
@@ -27,17 +26,16 @@ from .. import contracts
 from ..db.models import DkimKey, SenderAccount, SenderDomain
 from ..dnscheck import TxtLookup, check_records
 from ..domain import dkim
+from ..i18n import _
 from ..settings import DispatchSettings
 from .common import load_domain, load_sender
 
-DOMAIN_EXISTS = Text("Diese Domain ist bereits angelegt.", "This domain already exists.")
-SENDER_EXISTS = Text("Diesen Absender gibt es bereits.", "This sender already exists.")
-NO_DOMAIN = Text("Für diese Adresse ist keine Absenderdomain angelegt.",
-                 "There is no sender domain for this address.")
-ROTATION_RUNNING = Text("Für diese Domain läuft bereits ein Schlüsselwechsel: erst veröffentlichen und prüfen, "
-                        "oder abbrechen.", "A key rotation is already under way for this domain: publish and check "
-                        "its records, or cancel it.")
-NO_ROTATION = Text("Für diese Domain läuft kein Schlüsselwechsel.", "No key rotation is under way for this domain.")
+DOMAIN_EXISTS = _("This domain already exists.")
+SENDER_EXISTS = _("This sender already exists.")
+NO_DOMAIN = _("There is no sender domain for this address.")
+ROTATION_RUNNING = _("A key rotation is already under way for this domain: publish and check "
+                     "its records, or cancel it.")
+NO_ROTATION = _("No key rotation is under way for this domain.")
 
 
 def _now(now: datetime | None) -> datetime:

@@ -14,17 +14,17 @@ from sqlalchemy.orm import Session
 
 from svckit.clock import utcnow
 from svckit.errors import NotFound
-from svckit.i18n import Text
 from svckit.validation import parse
 
 from .. import contracts
 from ..domain import tokens
 from ..domain.scanners import is_machine
 from ..engine.compose import HONEYPOT_URL
+from ..i18n import _
 from .suppression import suppress
 
 _SCAN_BURST = timedelta(seconds=60)
-LINK_INVALID = Text("Dieser Link ist ungültig.", "This link is not valid.")
+LINK_INVALID = _("This link is not valid.")
 
 
 def _delivery(session: Session, delivery_id: int):
@@ -81,7 +81,7 @@ def track_click(session: Session, token: str, info, secret: str, now: datetime |
 
 
 def _mask(email: str) -> str:
-    local, _, domain = email.partition("@")
+    local, _unused, domain = email.partition("@")
     return (local[:2] + "…" if len(local) > 2 else local[:1] + "…") + "@" + domain
 
 
