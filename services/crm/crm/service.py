@@ -37,7 +37,7 @@ class CrmService(ContactEntrypoints, ListEntrypoints, JobEntrypoints, MediaEntry
     clock = Clock()
     work = UnitOfWork()
     storage = StorageProvider()
-    jobs = JobRunner(Job, "crm.jobhandlers:HANDLERS",
+    jobs = JobRunner(Job, "crm.jobhandlers:HANDLERS", require_account=True,
                      extras={"storage": lambda container: find(container, StorageProvider).storage})
 
     @rpc

@@ -370,6 +370,8 @@ class JobQueue:
                 client_id: Any = None, key: str | None = None, total: int | None = None) -> Any:
         if kind not in self.runner.kinds:
             raise ValueError(f"no handler for job kind {kind!r}")
+        if self.runner.require_account:
+            principal.require_account()
         job = enqueue(session, self.runner.model, kind, principal, params, client_id=client_id, key=key,
                       total=total, run_after=self.runner.now())
         self.used = True
@@ -386,8 +388,11 @@ class JobRunner(DependencyProvider):
 
     def __init__(self, model: Any, handlers: Mapping[str, Any] | str, *, concurrency: int = 2, poll: float = 2.0,
                  stale_after: float = 300.0, heartbeat: float = 30.0, periodic: Sequence[Periodic] = (),
-                 metrics: JobMetrics | None = None, extras: Mapping[str, Callable[[Any], Any]] | None = None):
+                 metrics: JobMetrics | None = None, extras: Mapping[str, Callable[[Any], Any]] | None = None,
+                 require_account: bool = False):
         self.model = model
+        #: every job belongs to an account: ``enqueue`` refuses a caller without one (as ``require_account``)
+        self.require_account = require_account
         self.handlers_ref = handlers
         self.concurrency = concurrency
         self.poll = poll

@@ -21,7 +21,7 @@ from svckit import deps
 from svckit.clock import Clock, clock_of
 from svckit.db import Database
 from svckit.entrypoints import rpc
-from svckit.errors import InvalidInput
+from svckit.errors import Forbidden, InvalidInput
 from svckit.i18n import Text
 from svckit.jobs import JobColumns, JobMetrics, JobRunner, Kind, Periodic, job_table_args, serialise
 from svckit.principal import Principal
@@ -125,7 +125,7 @@ class JobService:
     jobs = JobRunner(SampleJob, HANDLERS, metrics=METRICS)
 
     @rpc
-    def enqueue(self, kind: str, account: str, params: dict | None = None, key: str | None = None,
+    def enqueue(self, kind: str, account: str | None, params: dict | None = None, key: str | None = None,
                 client: str | None = None, fail: bool = False) -> dict:
         job = self.jobs.enqueue(self.db, kind, Principal.system("jobtest", account_id=account), params,
                                 client_id=client, key=key)
@@ -143,6 +143,11 @@ class JobService:
     @rpc
     def get(self, job_id: str, lang: str | None = None) -> dict:
         return serialise(self.db.get(SampleJob, uuid.UUID(job_id)), lang)
+
+
+class AccountJobService(JobService):
+    name = "jobtest_accounts"
+    jobs = JobRunner(SampleJob, HANDLERS, require_account=True)
 
 
 class PeriodicService(JobService):
@@ -233,6 +238,17 @@ def test_enqueue_belongs_to_the_callers_transaction(service, engine, rpc_as):
             rpc.jobtest.enqueue("echo", ACCOUNT, {"rolled": "back"}, fail=True)
     with engine.connect() as conn:
         assert conn.execute(text(f"SELECT count(*) FROM {TABLE} WHERE params->>'rolled' = 'back'")).scalar() == 0
+
+
+def test_a_runner_for_account_jobs_refuses_a_caller_without_an_account(service, engine, rpc_as):
+    service(AccountJobService)
+    with rpc_as() as rpc:
+        with pytest.raises(Forbidden):
+            rpc.jobtest_accounts.enqueue("echo", None, {"no": "account"})
+        job = rpc.jobtest_accounts.enqueue("echo", ACCOUNT, {"an": "account"})
+    finished(engine, job["id"], "done")
+    with engine.connect() as conn:
+        assert conn.execute(text(f"SELECT count(*) FROM {TABLE} WHERE params ? 'no'")).scalar() == 0
 
 
 def test_idempotency_key_returns_the_accounts_existing_job(service, engine, rpc_as):
