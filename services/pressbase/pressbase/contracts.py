@@ -15,6 +15,7 @@ from svckit.i18n import Text
 from svckit.validation import Input, Line, invalid
 
 from .domain import catalog
+from .i18n import _
 
 
 def _codes(table: dict[str, Text], what: Text):
@@ -42,13 +43,13 @@ class _Filters(Input):
     frequency: list[str] = Field([], max_length=20)
     dataset: list[Literal["dach", "plus", "world"]] = Field([], max_length=3)
 
-    _media_type = field_validator("media_type")(_codes(catalog.MEDIA_TYPES, Text("Medientyp", "media type")))
-    _country = field_validator("country")(_codes(catalog.COUNTRIES, Text("Land", "country")))
-    _state = field_validator("state")(_codes(catalog.REGIONS, Text("Bundesland/Kanton", "state")))
-    _topic = field_validator("topic")(_codes(catalog.TOPICS, Text("Thema", "topic")))
-    _desk = field_validator("desk")(_codes(catalog.DESKS, Text("Ressort", "desk")))
-    _language = field_validator("language")(_codes(catalog.LANGUAGES, Text("Sprache", "language")))
-    _frequency = field_validator("frequency")(_codes(catalog.FREQUENCIES, Text("Erscheinungsweise", "frequency")))
+    _media_type = field_validator("media_type")(_codes(catalog.MEDIA_TYPES, _("media type")))
+    _country = field_validator("country")(_codes(catalog.COUNTRIES, _("country")))
+    _state = field_validator("state")(_codes(catalog.REGIONS, _("state")))
+    _topic = field_validator("topic")(_codes(catalog.TOPICS, _("topic")))
+    _desk = field_validator("desk")(_codes(catalog.DESKS, _("desk")))
+    _language = field_validator("language")(_codes(catalog.LANGUAGES, _("language")))
+    _frequency = field_validator("frequency")(_codes(catalog.FREQUENCIES, _("frequency")))
 
 
 class JournalistFilters(_Filters):
@@ -87,8 +88,8 @@ class ForwardFeatureSearch(Input):
     cursor: str | None = Field(None, max_length=1000)
     limit: int = Field(20, ge=1, le=100)
 
-    _topic = field_validator("topic")(_codes(catalog.TOPICS, Text("Thema", "topic")))
-    _media_type = field_validator("media_type")(_codes(catalog.MEDIA_TYPES, Text("Medientyp", "media type")))
+    _topic = field_validator("topic")(_codes(catalog.TOPICS, _("topic")))
+    _media_type = field_validator("media_type")(_codes(catalog.MEDIA_TYPES, _("media type")))
 
 
 class SavedQuery(Input):

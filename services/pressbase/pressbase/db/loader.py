@@ -17,8 +17,7 @@ from typing import Any, Callable
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from svckit.i18n import Text
-
+from ..i18n import _
 from . import indexer, reference
 from .copy import CopyWriter, jsonb
 
@@ -126,8 +125,7 @@ SELECT f.line, f.outlet_ext AS ref
                       AND NOT EXISTS (SELECT 1 FROM stg_delete d WHERE d.kind = 'outlet' AND d.ext_id = o.ext_id))
  ORDER BY f.line LIMIT 100
 """
-UNKNOWN_OUTLET = Text("Unbekanntes Medium {ref} (weder in der Datei noch im Bestand).",
-                      "Unknown outlet {ref} (neither in the file nor in the database).")
+UNKNOWN_OUTLET = _("Unknown outlet {ref} (neither in the file nor in the database).")
 
 
 @dataclass

@@ -35,6 +35,7 @@ from svckit.i18n import Text
 from svckit.textsafe import one_line, without_nul
 from svckit.validation import invalid, to_invalid_input
 
+from ..i18n import _
 from . import catalog
 
 KINDS = ("outlet", "journalist", "forward_feature")
@@ -88,7 +89,7 @@ def _single_line(value: Any) -> Any:
 def _required_line(value: Any) -> Any:
     cleaned = _single_line(value)
     if isinstance(cleaned, str) and not cleaned:
-        raise invalid("Darf nicht nur aus Steuerzeichen bestehen.", "Must not consist of control characters only.")
+        raise invalid(_("Must not consist of control characters only."))
     return cleaned
 
 
@@ -101,7 +102,7 @@ def _date(value: Any) -> date | None:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             pass
-    raise invalid("Ungültiges Datum (JJJJ-MM-TT oder TT.MM.JJJJ).", "Invalid date (YYYY-MM-DD or DD.MM.YYYY).")
+    raise invalid(_("Invalid date (YYYY-MM-DD or DD.MM.YYYY)."))
 
 
 class _Record(BaseModel):
@@ -121,8 +122,7 @@ class _Record(BaseModel):
     @classmethod
     def _ext_id(cls, v: str) -> str:
         if not _EXT_ID.match(v):
-            raise invalid("Ungültige Kennung (Buchstaben, Ziffern, . _ : / -, höchstens 64 Zeichen).",
-                          "Invalid id (letters, digits, . _ : / -, at most 64 characters).")
+            raise invalid(_("Invalid id (letters, digits, . _ : / -, at most 64 characters)."))
         return v
 
 
@@ -133,7 +133,7 @@ class _Media(_Record):
     topics: list[str] = []
     plus: dict[str, Any] = {}
 
-    _topics = field_validator("topics")(_codes(catalog.TOPICS, Text("Thema", "topic")))
+    _topics = field_validator("topics")(_codes(catalog.TOPICS, _("topic")))
 
     @field_validator("country", mode="before")
     @classmethod
@@ -143,14 +143,13 @@ class _Media(_Record):
     @field_validator("country")
     @classmethod
     def _country(cls, v: str | None) -> str | None:
-        return _code(catalog.COUNTRIES, Text("Land", "country"))(v)
+        return _code(catalog.COUNTRIES, _("country"))(v)
 
     @field_validator("state")
     @classmethod
     def _state_in_country(cls, v: str | None, info: ValidationInfo) -> str | None:
         if v is not None and v not in catalog.STATES.get(info.data.get("country") or "", {}):
-            raise invalid("Das Bundesland/der Kanton gehört nicht zu diesem Land.",
-                          "The state does not belong to this country.")
+            raise invalid(_("The state does not belong to this country."))
         return v
 
 
@@ -173,16 +172,16 @@ class OutletRecord(_Media):
     _name = field_validator("name", mode="after")(_required_line)
     _lines = field_validator("publisher", "city", "postal_code", "street", "website", "phone",
                              mode="after")(_single_line)
-    _media_type = field_validator("media_type")(_code(catalog.MEDIA_TYPES, Text("Medientyp", "media type")))
-    _language = field_validator("language")(_code(catalog.LANGUAGES, Text("Sprache", "language")))
-    _frequency = field_validator("frequency")(_code(catalog.FREQUENCIES, Text("Erscheinungsweise", "frequency")))
-    _departments = field_validator("departments")(_codes(catalog.DESKS, Text("Ressort", "desk")))
+    _media_type = field_validator("media_type")(_code(catalog.MEDIA_TYPES, _("media type")))
+    _language = field_validator("language")(_code(catalog.LANGUAGES, _("language")))
+    _frequency = field_validator("frequency")(_code(catalog.FREQUENCIES, _("frequency")))
+    _departments = field_validator("departments")(_codes(catalog.DESKS, _("desk")))
 
     @field_validator("email")
     @classmethod
     def _email(cls, v: str | None) -> str | None:
         if v is not None and not _EMAIL.match(v):
-            raise invalid("Ungültige E-Mail-Adresse.", "Invalid e-mail address.")
+            raise invalid(_("Invalid e-mail address."))
         return v
 
 
@@ -192,7 +191,7 @@ class OutletLink(BaseModel):
     id: str = Field(min_length=1, max_length=64)
     role: str = "editor"
 
-    _role = field_validator("role")(_code(catalog.ROLES, Text("Funktion", "role")))
+    _role = field_validator("role")(_code(catalog.ROLES, _("role")))
 
 
 class JournalistRecord(_Media):
@@ -214,20 +213,20 @@ class JournalistRecord(_Media):
 
     _last_name = field_validator("last_name", mode="after")(_required_line)
     _lines = field_validator("title", "first_name", "position", "city", "phone", mode="after")(_single_line)
-    _desks = field_validator("desks")(_codes(catalog.DESKS, Text("Ressort", "desk")))
-    _languages = field_validator("languages")(_codes(catalog.LANGUAGES, Text("Sprache", "language")))
+    _desks = field_validator("desks")(_codes(catalog.DESKS, _("desk")))
+    _languages = field_validator("languages")(_codes(catalog.LANGUAGES, _("language")))
     _verified = field_validator("last_verified", mode="before")(_date)
 
     @field_validator("country")
     @classmethod
     def _country(cls, v: str | None) -> str | None:
-        return _code(catalog.COUNTRIES, Text("Land", "country"))(v)
+        return _code(catalog.COUNTRIES, _("country"))(v)
 
     @field_validator("email")
     @classmethod
     def _email(cls, v: str | None) -> str | None:
         if v is not None and not _EMAIL.match(v):
-            raise invalid("Ungültige E-Mail-Adresse.", "Invalid e-mail address.")
+            raise invalid(_("Invalid e-mail address."))
         return v
 
     @field_validator("outlets")
@@ -248,7 +247,7 @@ class ForwardFeatureRecord(_Record):
     deadline: date
 
     _title = field_validator("title", mode="after")(_required_line)
-    _topic = field_validator("topic")(_code(catalog.TOPICS, Text("Thema", "topic")))
+    _topic = field_validator("topic")(_code(catalog.TOPICS, _("topic")))
     _dates = field_validator("issue_date", "deadline", mode="before")(_date)
 
 
@@ -308,10 +307,10 @@ def _jsonl_rows(lines: Iterable[str], report: ParseReport) -> Iterator[tuple[int
         try:
             data = json.loads(line)
         except ValueError:
-            report.add(number, "line", Text("Kein gültiges JSON.", "Not valid JSON."))
+            report.add(number, "line", _("Not valid JSON."))
             continue
         if not isinstance(data, dict):
-            report.add(number, "line", Text("Ein JSON-Objekt wird erwartet.", "A JSON object is expected."))
+            report.add(number, "line", _("A JSON object is expected."))
             continue
         yield number, data
 
@@ -356,7 +355,7 @@ def _csv_rows(lines: Iterable[str], report: ParseReport) -> Iterator[tuple[int, 
     header = [h.strip() for h in next(reader)]
     report.lines = 1
     if "id" not in header:
-        report.add(1, "id", Text("Die Kopfzeile braucht eine Spalte „id“.", "The header needs an \"id\" column."))
+        report.add(1, "id", _("The header needs an \"id\" column."))
         return
     for row in reader:
         number = reader.line_num
@@ -364,8 +363,7 @@ def _csv_rows(lines: Iterable[str], report: ParseReport) -> Iterator[tuple[int, 
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            report.add(number, "line", Text("Falsche Spaltenzahl ({n} statt {m}).",
-                                            "Wrong number of columns ({n} instead of {m}).").format(
+            report.add(number, "line", _("Wrong number of columns ({n} instead of {m}).").format(
                 n=len(row), m=len(header)))
             continue
         data: dict[str, Any] = {}
@@ -395,21 +393,19 @@ def parse(lines: Iterable[str], fmt: str, report: ParseReport, record_type: str 
     for number, data in rows:
         kind = data.pop("type", None) or record_type
         if kind not in KINDS:
-            report.add(number, "type", Text("Erlaubt sind: outlet, journalist, forward_feature.",
-                                            "Allowed values: outlet, journalist, forward_feature."))
+            report.add(number, "type", _("Allowed values: outlet, journalist, forward_feature."))
             continue
         op = data.pop("op", None) or "upsert"
         if op not in OPS:
-            report.add(number, "op", Text("Erlaubt sind: upsert, delete.", "Allowed values: upsert, delete."))
+            report.add(number, "op", _("Allowed values: upsert, delete."))
             continue
         ext_id = data.get("id")
         if not isinstance(ext_id, str) or not _EXT_ID.match(ext_id.strip()):
-            report.add(number, "id", Text("Gültige Kennung fehlt.", "A valid id is missing."))
+            report.add(number, "id", _("A valid id is missing."))
             continue
         ext_id = ext_id.strip()
         if ext_id in seen[kind]:
-            report.add(number, "id", Text("Die Kennung {id} kommt in der Datei mehrfach vor.",
-                                          "The id {id} occurs more than once in the file.").format(id=ext_id))
+            report.add(number, "id", _("The id {id} occurs more than once in the file.").format(id=ext_id))
             continue
         seen[kind].add(ext_id)
         report.kinds.add(kind)

@@ -15,20 +15,14 @@ from svckit.entitlements import DACH, PLUS, STARTING, WORLD, Entitlements
 from svckit.errors import Forbidden
 from svckit.i18n import Text
 
-EXPORT_NOT_LICENSED = Text(
-    "Der Excel-Export ist nur mit dem Zusatzmodul „Pressbase-Export“ möglich.",
-    "The Excel export needs the \"pressbase export\" add-on.")
-EXPORT_NOT_IN_STARTING_PHASE = Text(
-    "Der Excel-Export ist in der Startphase nicht verfügbar.",
-    "The Excel export is not available in the starting phase.")
-FORWARD_FEATURES_NOT_LICENSED = Text(
-    "Themenpläne (Forward Features) sind in Ihrem Abonnement nicht enthalten.",
-    "Editorial calendars (forward features) are not part of your subscription.")
-FORWARD_FEATURES_NOT_IN_STARTING_PHASE = Text(
-    "Themenpläne (Forward Features) sind in der Startphase nicht verfügbar.",
-    "Editorial calendars (forward features) are not available in the starting phase.")
-NOTHING_LICENSED = Text("Ihr Abonnement umfasst keine Pressbase-Daten (mehr).",
-                        "Your subscription does not (or no longer) include pressbase data.")
+from ..i18n import _
+
+EXPORT_NOT_LICENSED = _("The Excel export needs the \"pressbase export\" add-on.")
+EXPORT_NOT_IN_STARTING_PHASE = _("The Excel export is not available in the starting phase.")
+FORWARD_FEATURES_NOT_LICENSED = _("Editorial calendars (forward features) are not part of your subscription.")
+FORWARD_FEATURES_NOT_IN_STARTING_PHASE = _("Editorial calendars (forward features) are not available in the starting "
+                                           "phase.")
+NOTHING_LICENSED = _("Your subscription does not (or no longer) include pressbase data.")
 
 
 @dataclass(frozen=True)

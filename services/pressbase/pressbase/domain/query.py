@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from svckit.errors import InvalidInput
-from svckit.i18n import Text
+
+from ..i18n import _
 
 MAX_TERMS = 12
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)([\w][\w\'’.@]*)(\*?)', re.UNICODE)
@@ -35,7 +36,7 @@ FACETS_JOURNALISTS = {"media_type": "ty", "country": "co", "state": "st", "topic
 FACETS_OUTLETS = {"media_type": "ty", "country": "co", "state": "st", "topic": "tp", "desk": "dk",
                   "language": "la", "frequency": "fr", "dataset": "ds"}
 
-BAD_CURSOR = Text("Ungültiger Cursor (bitte die Suche neu beginnen).", "Invalid cursor (please restart the search).")
+BAD_CURSOR = _("Invalid cursor (please restart the search).")
 
 
 @dataclass

@@ -20,29 +20,28 @@ from svckit.validation import parse, parse_uuid
 from ..contracts import FeedImportStart, FeedUploadStart, Paging
 from ..db.models import FeedImport, FeedUpload, FeedUploadChunk, RecordChange
 from ..domain.query import decode_cursor, encode_cursor
+from ..i18n import _, ngettext
 from .base import Entrypoints
 
 log = logging.getLogger(__name__)
 
 MAX_CHUNK = 4 * 1024 * 1024
 DEFAULT_MAX_FEED = 2 * 1024 ** 3
-UPLOAD_NOT_FOUND = Text("Upload nicht gefunden.", "Upload not found.")
-IMPORT_NOT_FOUND = Text("Import nicht gefunden.", "Import not found.")
-BAD_CHUNK = Text("Ungültiger Datenblock (Base64 erwartet, höchstens 4 MB).",
-                 "Invalid chunk (base64 expected, at most 4 MB).")
-OUT_OF_ORDER = Text("Datenblock {seq} erwartet.", "Chunk {seq} expected.")
-TOO_LARGE = Text("Die Datei ist größer als {size}.", "The file is larger than {size}.")
+UPLOAD_NOT_FOUND = _("Upload not found.")
+IMPORT_NOT_FOUND = _("Import not found.")
+BAD_CHUNK = _("Invalid chunk (base64 expected, at most 4 MB).")
+OUT_OF_ORDER = _("Chunk {seq} expected.")
+TOO_LARGE = _("The file is larger than {size}.")
 
 
 def _size(n: int) -> Text:
     for unit, factor in (("GB", 1024 ** 3), ("MB", 1024 ** 2)):
         if n >= factor and n % factor == 0:
             return Text(f"{n // factor} {unit}", f"{n // factor} {unit}")
-    return Text(f"{n} Bytes", f"{n} bytes")
-ALREADY_STARTED = Text("Dieser Upload wurde bereits importiert.", "This upload has already been imported.")
-EMPTY_UPLOAD = Text("Der Upload ist leer.", "The upload is empty.")
-BAD_KIND = Text("Erlaubt sind: outlet, journalist, forward_feature.",
-                "Allowed values: outlet, journalist, forward_feature.")
+    return ngettext("{n} byte", "{n} bytes", n).format(n=n)
+ALREADY_STARTED = _("This upload has already been imported.")
+EMPTY_UPLOAD = _("The upload is empty.")
+BAD_KIND = _("Allowed values: outlet, journalist, forward_feature.")
 
 
 class FeedEntrypoints(Entrypoints):
@@ -150,8 +149,7 @@ class FeedEntrypoints(Entrypoints):
                         raise ValueError(number)
                     stmt = stmt.where(column == number)
                 except (TypeError, ValueError):
-                    raise InvalidInput(fields={key: Text("Ganze Zahl von 1 bis 2^63-1 erwartet.",
-                                                         "A whole number from 1 to 2^63-1 expected.")}) from None
+                    raise InvalidInput(fields={key: _("A whole number from 1 to 2^63-1 expected.")}) from None
         cursor = decode_cursor(p.cursor, "changes") if p.cursor else None
         if cursor:
             stmt = stmt.where(RecordChange.id < cursor["id"])

@@ -21,12 +21,16 @@ from svckit.i18n import Text
 from ..db import loader
 from ..db.models import FeedImport
 from ..domain import feed
+from ..i18n import _, ngettext
 
 log = logging.getLogger(__name__)
 
-REJECTED = Text("Die Datei wurde nicht übernommen: {n} Fehler (die ersten stehen in „errors“).",
-                "The file was not applied: {n} error(s) (the first ones are listed in \"errors\").")
-EMPTY = Text("Die Datei enthält keine Datensätze.", "The file contains no records.")
+EMPTY = _("The file contains no records.")
+
+
+def rejected(n: int) -> Text:
+    return ngettext("The file was not applied: {n} error (listed in \"errors\").",
+                    "The file was not applied: {n} errors (the first ones are listed in \"errors\").", n).format(n=n)
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -84,7 +88,7 @@ def _apply(engine: Engine, import_id: int, mode: str, stage: Callable[[loader.St
         except loader.ReferenceErrors as exc:
             session.rollback()
             _finish(engine, import_id, "failed", errors=exc.errors)
-            raise FeedRejected(REJECTED.format(n=len(exc.errors)), errors=exc.errors, import_id=import_id) from None
+            raise FeedRejected(rejected(len(exc.errors)), errors=exc.errors, import_id=import_id) from None
         except FeedRejected as exc:
             session.rollback()
             _finish(engine, import_id, "failed", errors=exc.extra.get("errors"))
@@ -144,7 +148,7 @@ def import_feed(engine: Engine, chunks: Iterable[bytes], *, fmt: str, mode: str,
                 yield_cpu()
         if not report.ok:
             errors = [e.to_dict() for e in report.errors]
-            raise FeedRejected(REJECTED.format(n=report.error_count), errors=errors, import_id=import_id)
+            raise FeedRejected(rejected(report.error_count), errors=errors, import_id=import_id)
         if records == 0:
             raise FeedRejected(EMPTY, fields={"file": EMPTY}, errors=[{"line": 0, "field": "file",
                                                                         "message": EMPTY.to_wire()}],

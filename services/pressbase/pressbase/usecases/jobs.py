@@ -7,13 +7,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from svckit.errors import NotFound
-from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.validation import parse_uuid
 
 from ..db.models import Job
+from ..i18n import _
 
-JOB_NOT_FOUND = Text("Auftrag nicht gefunden.", "Job not found.")
+JOB_NOT_FOUND = _("Job not found.")
 
 
 def visible(session: Session, principal: Principal, job_id: Any) -> Job:
