@@ -75,6 +75,8 @@ class Unit:
         self.mailer = FakeMailer()
         self.dispatched = FakeDispatcher()
         self.peers: dict[str, FakeRpc] = {}
+        #: keyword arguments for a service's own ``Work`` subclass (what its ``UnitOfWork.extras`` would give)
+        self.work_extras: dict[str, Any] = {}
 
     def peer(self, service: str) -> FakeRpc:
         """The fake of peer ``service`` (one per kit: configure it, then read its ``calls``)."""
@@ -87,8 +89,9 @@ class Unit:
         """A unit of work (``svckit.work.Work`` or ``work_class``) on the session as ``principal``; its events go to
         ``kit.events`` when it commits."""
         cls = work_class or importlib.import_module("svckit.work").Work
+        extras = {**self.work_extras, **extra} if work_class is not None else extra
         return cls(self.session, self.clock.now(), principal, outbox=self.events, client=client,
-                   config=self.config, today=self.clock.fixed, **extra)
+                   config=self.config, today=self.clock.fixed, **extras)
 
     def worker(self, service_cls: type, principal: Principal, **given: Any) -> Any:
         """The service instance nameko would build for one worker, its dependencies injected by type (see module)."""
