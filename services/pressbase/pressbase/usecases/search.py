@@ -15,7 +15,7 @@ from svckit.i18n import Text
 from svckit.principal import Principal
 
 from ..contracts import ForwardFeatureSearch, JournalistSearch, OutletSearch
-from ..db import search_sql
+from ..db import queries, search_sql
 from ..db.models import account_entitlements
 from ..domain import present
 from ..domain.licence import Licence, licence_for
@@ -180,20 +180,12 @@ def get_outlet(session: Session, licence: Licence, lang: str, outlet_id: int) ->
     if not items:
         raise NotFound(OUTLET_NOT_FOUND)
     outlet = items[0]
-    staff = session.execute(text("""
-SELECT j.id, j.title, j.first_name, j.last_name, j.position, jo.role FROM journalist_outlets jo
-  JOIN journalists j ON j.id = jo.journalist_id
- WHERE jo.outlet_id = :o AND j.dataset = ANY(CAST(:ds AS text[]))
- ORDER BY j.last_name, j.first_name LIMIT 200"""), {"o": outlet_id, "ds": list(licence.datasets)}).mappings().all()
+    staff = session.execute(queries.OUTLET_STAFF, {"o": outlet_id, "ds": list(licence.datasets)}).mappings().all()
     outlet["journalists"] = [{"id": s["id"], "pressbase_id": present.pressbase_id("journalist", s["id"]),
                               "name": present.full_name(s["first_name"], s["last_name"], s["title"]),
                               "position": s["position"], "role": s["role"]} for s in staff]
     if licence.forward_features:
-        ff = session.execute(text(
-            "SELECT f.*, o.name AS outlet_name, o.media_type"
-            " FROM forward_features f JOIN outlets o ON o.id = f.outlet_id"
-            " WHERE f.outlet_id = :o AND f.deadline >= current_date ORDER BY f.deadline, f.id LIMIT 50"),
-            {"o": outlet_id}).mappings().all()
+        ff = session.execute(queries.OUTLET_FORWARD_FEATURES, {"o": outlet_id}).mappings().all()
         outlet["forward_features"] = [present.forward_feature(dict(r), lang) for r in ff]
     return outlet
 

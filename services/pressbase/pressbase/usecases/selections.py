@@ -31,7 +31,7 @@ from ..contracts import (
     SelectionItems,
     SelectionUpdate,
 )
-from ..db import search_sql
+from ..db import queries, search_sql
 from ..db.models import Selection, SelectionItem
 from ..domain import present, salutation
 from ..domain.licence import Licence
@@ -161,12 +161,9 @@ def list_for(session: Session, principal: Principal, paging: Paging) -> dict[str
 
 
 def _visible_ids(session: Session, licence: Licence, kind: str, ids: list[int]) -> set[int]:
-    table = "journalists" if kind == "journalist" else "outlets"
     if not ids:
         return set()
-    return set(session.execute(text(
-        f"SELECT id FROM {table} WHERE id = ANY(CAST(:ids AS bigint[])) AND dataset = ANY(CAST(:ds AS text[]))"),  # noqa: S608 -- table name and condition fixed in code, values bound
-        {"ids": ids, "ds": list(licence.datasets)}).scalars())
+    return set(session.execute(queries.VISIBLE_IDS[kind], {"ids": ids, "ds": list(licence.datasets)}).scalars())
 
 
 def add_items(session: Session, principal: Principal, licence: Licence, selection: Selection,
@@ -189,10 +186,7 @@ def add_items(session: Session, principal: Principal, licence: Licence, selectio
 
 def _insert_items(session: Session, selection: Selection, kind: str, ids: list[int]) -> int:
     have = session.execute(select(func.count()).where(SelectionItem.selection_id == selection.id)).scalar_one()
-    inserted = rowcount(session.execute(text(
-        "INSERT INTO selection_items (selection_id, item_kind, item_id) "
-        "SELECT :s, :k, unnest(CAST(:ids AS bigint[])) ON CONFLICT DO NOTHING"),
-        {"s": selection.id, "k": kind, "ids": ids}))
+    inserted = rowcount(session.execute(queries.ADD_SELECTION_ITEMS, {"s": selection.id, "k": kind, "ids": ids}))
     if have + inserted > MAX_ITEMS:
         raise QuotaExceeded(TOO_MANY.format(n=f"{MAX_ITEMS:,}".replace(",", ".")), limit=MAX_ITEMS)
     return inserted
@@ -226,9 +220,8 @@ def remove_items(session: Session, selection: Selection, data: SelectionItems) -
     removed = 0
     for kind, ids in (("journalist", data.journalist_ids), ("outlet", data.outlet_ids)):
         if ids:
-            removed += rowcount(session.execute(text(
-                "DELETE FROM selection_items WHERE selection_id = :s AND item_kind = :k "
-                "AND item_id = ANY(CAST(:ids AS bigint[]))"), {"s": selection.id, "k": kind, "ids": ids}))
+            removed += rowcount(session.execute(queries.REMOVE_SELECTION_ITEMS,
+                                                {"s": selection.id, "k": kind, "ids": ids}))
     return {"removed": removed}
 
 
@@ -267,13 +260,9 @@ def _all_ids(session: Session, searcher, params, maximum: int) -> Iterator[int]:
 def member_ids(session: Session, licence: Licence, selection: Selection, kind: str, after: int, limit: int,
                lang: str = "de") -> list[int]:
     """Ids of one kind in id order after ``after``: a stable order to page through (resolve, export, transfer)."""
-    table = "journalists" if kind == "journalist" else "outlets"
     if selection.kind == "list":
-        return list(session.execute(text(f"""
-SELECT i.item_id FROM selection_items i JOIN {table} r ON r.id = i.item_id
- WHERE i.selection_id = :s AND i.item_kind = :k AND i.item_id > :after AND r.dataset = ANY(CAST(:ds AS text[]))
- ORDER BY i.item_id LIMIT :n"""), {"s": selection.id, "k": kind, "after": after, "ds": list(licence.datasets),  # noqa: S608 -- table name and condition fixed in code, values bound
-                                    "n": limit}).scalars())
+        return list(session.execute(queries.LIST_MEMBER_IDS[kind], {
+            "s": selection.id, "k": kind, "after": after, "ds": list(licence.datasets), "n": limit}).scalars())
     if (kind == "journalist") != (selection.target == "journalists"):
         return []
     searcher = (search_uc.JournalistSearcher if kind == "journalist" else search_uc.OutletSearcher)(
@@ -334,19 +323,6 @@ def list_members(session: Session, principal: Principal, licence: Licence, selec
 
 # --- recipients for dispatch --------------------------------------------------------------------------------------
 
-RECIPIENT_JOURNALISTS = """
-SELECT j.id, j.gender, j.title, j.first_name, j.last_name, j.email, j.position, j.languages, j.desks,
-       o.name AS organisation, o.media_type
-  FROM journalists j
-  LEFT JOIN LATERAL (SELECT o.name, o.media_type FROM journalist_outlets jo JOIN outlets o ON o.id = jo.outlet_id
-                      WHERE jo.journalist_id = j.id ORDER BY jo.ord LIMIT 1) o ON true
- WHERE j.id = ANY(CAST(:ids AS bigint[]))
- ORDER BY j.id
-"""
-RECIPIENT_OUTLETS = ("SELECT id, name, email, language, media_type FROM outlets "
-                     "WHERE id = ANY(CAST(:ids AS bigint[])) ORDER BY id")
-
-
 def resolve(session: Session, licence: Licence, selection: Selection, cursor: str | None, limit: int) -> dict:
     """One page of recipients (docs/contracts.md "Recipients"): journalists, then outlets' newsroom addresses."""
     position = decode_cursor(cursor, "recipients") or {"k": "journalist", "id": 0}
@@ -361,7 +337,7 @@ def resolve(session: Session, licence: Licence, selection: Selection, cursor: st
         more = len(ids) > room
         ids = ids[:room]
         if kind == "journalist" and ids:
-            for r in session.execute(text(RECIPIENT_JOURNALISTS), {"ids": ids}).mappings():
+            for r in session.execute(queries.RECIPIENT_JOURNALISTS, {"ids": ids}).mappings():
                 lang = salutation.correspondence_language(r["languages"])
                 recipients.append({
                     "contact_id": None, "pressbase_id": present.pressbase_id("journalist", r["id"]),
@@ -374,7 +350,7 @@ def resolve(session: Session, licence: Licence, selection: Selection, cursor: st
                     "custom": {"desk": (r["desks"] or [None])[0], "media_type": r["media_type"]},
                 })
         elif ids:
-            for r in session.execute(text(RECIPIENT_OUTLETS), {"ids": ids}).mappings():
+            for r in session.execute(queries.RECIPIENT_OUTLETS, {"ids": ids}).mappings():
                 lang = "de" if r["language"] == "de" else "en"
                 recipients.append({
                     "contact_id": None, "pressbase_id": present.pressbase_id("outlet", r["id"]),

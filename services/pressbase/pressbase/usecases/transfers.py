@@ -4,7 +4,7 @@ pressbase keeps one link per (account, client, journalist): the crm contact id, 
 contact fields as transferred (``snapshot``). When a feed later changes the journalist, the current fields differ
 from the snapshot: ``changes`` lists those differences, ``apply`` sends the chosen ones to
 ``crm.update_pressbase_contacts`` and moves the snapshot forward. Contact fields are built by one SQL projection
-(``CONTACT_FIELDS``) for both the transfer and the comparison, so they cannot drift apart.
+(``db/queries.CONTACT_FIELDS``) for both the transfer and the comparison, so they cannot drift apart.
 
 In the starting phase, when the Excel export is refused, the transfer is capped: an account may have at most the
 phase's recipient limit (``max_recipients_per_mailing``, 100) of distinct journalists transferred; a transfer that
@@ -26,6 +26,7 @@ from svckit.principal import Principal
 from svckit.textsafe import one_line
 
 from ..contracts import ApplyChanges, Paging, TransferStart
+from ..db import queries
 from ..db.copy import jsonb
 from ..db.models import account_entitlements
 from ..domain.licence import Licence
@@ -46,25 +47,6 @@ STARTING_PHASE_LIMIT = Text(
 GENDER = {"f": "female", "m": "male", "d": "diverse"}
 
 # the contact fields of a journalist (docs/contracts.md "Pressbase transfer"); mobile is a PLUS field
-CONTACT_FIELDS = """
-SELECT j.id, j.version, jsonb_strip_nulls(jsonb_build_object(
-         'pressbase_id', 'J-' || j.id,
-         'gender', CASE j.gender WHEN 'f' THEN 'female' WHEN 'm' THEN 'male' WHEN 'd' THEN 'diverse' ELSE 'unknown' END,
-         'title', nullif(j.title, ''), 'first_name', nullif(j.first_name, ''), 'last_name', j.last_name,
-         'email', j.email, 'phone', j.phone,
-         'mobile', CASE WHEN :plus THEN j.plus ->> 'mobile' END,
-         'position', j.position,
-         'department', (SELECT l.de FROM labels l WHERE l.kind = 'desk' AND l.code = j.desks[1]),
-         'organisation', o.name,
-         'language', CASE WHEN j.languages = '{}' OR 'de' = ANY(j.languages) THEN 'de' ELSE 'en' END,
-         'street', o.street, 'postal_code', o.postal_code, 'city', coalesce(o.city, j.city),
-         'country', coalesce(o.country, j.country), 'website', o.website)) AS fields
-  FROM journalists j
-  LEFT JOIN LATERAL (SELECT o.* FROM journalist_outlets jo JOIN outlets o ON o.id = jo.outlet_id
-                      WHERE jo.journalist_id = j.id ORDER BY jo.ord LIMIT 1) o ON true
- WHERE j.id = ANY(CAST(:ids AS bigint[])) AND j.dataset = ANY(CAST(:ds AS text[]))
-"""
-
 FIELD_LABELS = {
     "gender": Text("Geschlecht", "Gender"), "title": Text("Titel", "Title"),
     "first_name": Text("Vorname", "First name"),
@@ -84,7 +66,7 @@ def _one_line_fields(fields: dict) -> dict:
 
 
 def contact_fields(session: Session, licence: Licence, ids: list[int]) -> dict[int, tuple[int, dict]]:
-    rows = session.execute(text(CONTACT_FIELDS), {"ids": ids, "ds": list(licence.datasets),
+    rows = session.execute(queries.CONTACT_FIELDS, {"ids": ids, "ds": list(licence.datasets),
                                                   "plus": licence.plus_fields}).all()
     return {r[0]: (r[1], _one_line_fields(r[2])) for r in rows}
 
@@ -101,9 +83,8 @@ def journalist_ids(session: Session, principal: Principal, licence: Licence, dat
                 break
             after = page[-1]
     if data.journalist_ids:
-        visible = set(session.execute(text(
-            "SELECT id FROM journalists WHERE id = ANY(CAST(:ids AS bigint[])) AND dataset = ANY(CAST(:ds AS text[]))"),
-            {"ids": data.journalist_ids, "ds": list(licence.datasets)}).scalars())
+        visible = set(session.execute(queries.VISIBLE_IDS["journalist"],
+                                      {"ids": data.journalist_ids, "ds": list(licence.datasets)}).scalars())
         unknown = [i for i in data.journalist_ids if i not in visible]
         if unknown:
             raise InvalidInput(fields={"journalist_ids": selections.UNKNOWN_IDS.format(
@@ -123,10 +104,7 @@ def check_starting_phase_cap(session: Session, principal: Principal, ids: list[i
     if ent.phase != entitlements.STARTING:
         return
     limit = ent.max_recipients_per_mailing or entitlements.STARTING_PHASE_MAX_RECIPIENTS
-    done, again = session.execute(text(
-        "SELECT count(DISTINCT journalist_id), count(DISTINCT journalist_id) FILTER "
-        "(WHERE journalist_id = ANY(CAST(:ids AS bigint[]))) FROM transfer_links WHERE account_id = :a"),
-        {"a": account, "ids": ids}).one()
+    done, again = session.execute(queries.TRANSFERRED_COUNTS, {"a": account, "ids": ids}).one()
     total = done + len(set(ids)) - again
     if total > limit:
         raise Forbidden(STARTING_PHASE_LIMIT.format(limit=limit, done=done, total=total),
@@ -158,13 +136,7 @@ def run(session: Session, principal: Principal, licence: Licence, client_id: str
             linked += 0 if r.get("created") else 1
             links.append({"j": jid, "c": str(r["contact_id"]), "v": fields[jid][0], "s": fields[jid][1]})
         if links:
-            session.execute(text("""
-INSERT INTO transfer_links (account_id, client_id, journalist_id, contact_id, version, snapshot, transferred_by)
-SELECT :a, :cl, (l ->> 'j')::bigint, l ->> 'c', (l ->> 'v')::int, l -> 's', :u
-  FROM jsonb_array_elements(CAST(:links AS jsonb)) l
-ON CONFLICT (account_id, client_id, journalist_id) DO UPDATE
-   SET contact_id = excluded.contact_id, version = excluded.version, snapshot = excluded.snapshot,
-       transferred_by = excluded.transferred_by, transferred_at = now(), applied_at = NULL"""),
+            session.execute(queries.SAVE_TRANSFER_LINKS,
                             {"a": account, "cl": client_id, "links": jsonb(links),
                              "u": principal.user_id if principal.is_user else None})
         commit()
@@ -189,9 +161,7 @@ def changes(session: Session, principal: Principal, licence: Licence, client_id:
     scanned_to = after
     # scan links in id order; only differing ones are returned, so scan in bounded rounds
     for _ in range(50):
-        links = session.execute(text(
-            "SELECT id, journalist_id, contact_id, version, snapshot, transferred_at, applied_at FROM transfer_links "
-            "WHERE account_id = :a AND client_id = :c AND id > :after ORDER BY id LIMIT 500"),
+        links = session.execute(queries.TRANSFER_LINKS_PAGE,
             {"a": account, "c": client_id, "after": after}).mappings().all()
         if not links:
             return {"items": items, "next_cursor": None}
@@ -227,9 +197,7 @@ def apply(session: Session, principal: Principal, licence: Licence, data: ApplyC
     client_id = str(data.client_id)
     principal.check_client(client_id, write=True)
     account = principal.require_account()
-    links = session.execute(text(
-        "SELECT id, journalist_id, contact_id, snapshot FROM transfer_links "
-        "WHERE account_id = :a AND client_id = :c AND id = ANY(CAST(:ids AS bigint[]))"),
+    links = session.execute(queries.TRANSFER_LINKS_BY_ID,
         {"a": account, "c": client_id, "ids": data.link_ids}).mappings().all()
     found = {link["id"] for link in links}
     unknown = [i for i in data.link_ids if i not in found]
@@ -270,12 +238,9 @@ def apply(session: Session, principal: Principal, licence: Licence, data: ApplyC
 def changed_links(session: Session, import_id: int) -> list[dict[str, Any]]:
     """``journalist_changed`` payloads for the journalists an import changed that some account transferred: crm
     keeps the differences on the linked contacts (any account) for their users to apply there."""
-    ids = list(session.execute(text(
-        "SELECT DISTINCT rc.record_id FROM record_changes rc WHERE rc.import_id = :i AND rc.kind = 'journalist' "
-        "AND rc.op = 'update' AND EXISTS (SELECT 1 FROM transfer_links l WHERE l.journalist_id = rc.record_id)"),
-        {"i": import_id}).scalars())
+    ids = list(session.execute(queries.TRANSFERRED_AND_CHANGED, {"i": import_id}).scalars())
     if not ids:
         return []
-    rows = session.execute(text(CONTACT_FIELDS), {"ids": ids, "ds": ["dach", "plus", "world"], "plus": False}).all()
+    rows = session.execute(queries.CONTACT_FIELDS, {"ids": ids, "ds": ["dach", "plus", "world"], "plus": False}).all()
     changed_at = session.execute(text("SELECT now()")).scalar_one().isoformat()
     return [{"pressbase_id": f"J-{r[0]}", "record": _one_line_fields(r[2]), "changed_at": changed_at} for r in rows]
