@@ -4,6 +4,10 @@ nothing."""
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import re
+
 from sqlalchemy import text
 
 from scripts import seed as seed_script
@@ -46,3 +50,13 @@ def test_the_seed_script_builds_one_demo_across_services(databases, tmp_path, mo
     finally:
         for service in SERVICES:
             databases.truncate(service)
+
+
+def test_no_seeder_opens_another_services_database():
+    for service in SERVICES:
+        try:
+            module = importlib.import_module(f"{service}.seed")
+        except ModuleNotFoundError:
+            continue
+        named = set(re.findall(r"database_url\(\s*[\"'](\w+)[\"']", inspect.getsource(module)))
+        assert named <= {service}, f"{service}.seed opens the database of {sorted(named - {service})}"
