@@ -21,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from svckit.validation import Input, invalid
 
+from .i18n import _
+
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 VAT_ID = re.compile(r"^[A-Z]{2}[A-Z0-9+*.\-]{2,13}$")
 
@@ -36,8 +38,7 @@ class Address(Input):
     @classmethod
     def _country(cls, v: str) -> str:
         if not v.isalpha():
-            raise invalid("Ländercode nach ISO 3166 erwartet (z. B. DE, AT, CH).",
-                          "ISO 3166 country code expected (e.g. DE, AT, CH).")
+            raise invalid(_("ISO 3166 country code expected (e.g. DE, AT, CH)."))
         return v.upper()
 
 
@@ -53,8 +54,7 @@ class Company(Input):
             return None
         v = v.replace(" ", "").upper()
         if not VAT_ID.match(v):
-            raise invalid("Ungültige USt-IdNr. (Ländercode + Nummer, z. B. DE123456789).",
-                          "Invalid VAT ID (country code + number, e.g. DE123456789).")
+            raise invalid(_("Invalid VAT ID (country code + number, e.g. DE123456789)."))
         return v
 
 
@@ -147,15 +147,14 @@ def decode_document(value: str, field: str) -> bytes:
     try:
         data = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        raise field_error(field, "Kein gültiges Base64.", "Not valid base64.") from None
+        raise field_error(field, _("Not valid base64.")) from None
     if len(data) > MAX_DOCUMENT_BYTES:
         from svckit.errors import PayloadTooLarge
-        from svckit.i18n import Text
 
-        raise PayloadTooLarge(Text("Das Dokument ist größer als 5 MB.", "The document is larger than 5 MB."),
-                              fields={field: Text("Höchstens 5 MB.", "At most 5 MB.")})
+        raise PayloadTooLarge(_("The document is larger than 5 MB."),
+                              fields={field: _("At most 5 MB.")})
     if not data.startswith(b"%PDF-"):
-        raise field_error(field, "Nur PDF-Dokumente werden angenommen.", "Only PDF documents are accepted.")
+        raise field_error(field, _("Only PDF documents are accepted."))
     return data
 
 

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from svckit.i18n import Text
 
+from ..i18n import _
 from .tax import EU_COUNTRIES
 
 POSTCODES = {"DE": r"\d{5}", "AT": r"\d{4}", "CH": r"\d{4}", "LI": r"\d{4}"}
@@ -30,8 +31,7 @@ def address_errors(address: PostalAddress, field: str) -> dict[str, Text]:
     pattern = POSTCODES.get(address.country)
     if pattern and not re.fullmatch(pattern, address.postcode):
         digits = len(pattern.replace("\\d{", "").rstrip("}")) and pattern[3]
-        return {f"{field}.postcode": Text("Ungültige Postleitzahl für {c} ({n} Ziffern).",
-                                          "Invalid postal code for {c} ({n} digits).").format(c=address.country,
+        return {f"{field}.postcode": _("Invalid postal code for {c} ({n} digits).").format(c=address.country,
                                                                                                n=digits)}
     return {}
 
@@ -40,7 +40,6 @@ def vat_errors(company: Company, field: str) -> dict[str, Text]:
     if company.vat_id and company.address.country in EU_COUNTRIES:
         prefix = "EL" if company.address.country == "GR" else company.address.country
         if not company.vat_id.startswith(prefix):
-            return {f"{field}.vat_id": Text("Die USt-IdNr. passt nicht zum Land {c}.",
-                                            "The VAT ID does not match the country {c}.").format(
+            return {f"{field}.vat_id": _("The VAT ID does not match the country {c}.").format(
                 c=company.address.country)}
     return {}

@@ -14,6 +14,7 @@ from typing import Any
 from svckit.errors import InvalidInput
 from svckit.i18n import Text
 
+from ..i18n import _
 from .catalogue import ADDON_CODES, Catalogue
 
 
@@ -49,27 +50,21 @@ def validate_plan(cat: Catalogue, seats: Any, addons: Iterable[str], prefix: str
     fields: dict[str, Text] = {}
     if not isinstance(seats, int) or isinstance(seats, bool) or not cat.is_valid_tier(seats):
         counts = cat.valid_seat_counts()
-        fields[f"{p}seats"] = Text(
-            "Keine Stufe des Preisverzeichnisses (erlaubt: 1, 5, 10, 20, 30, 40, 50, "
-            "dann in 25er-Schritten bis {max}).",
-            "Not a tier of the price list (allowed: 1, 5, 10, 20, 30, 40, 50, then steps of 25 up to {max}).",
-        ).format(max=counts[-1])
+        fields[f"{p}seats"] = _("Not a tier of the price list (allowed: 1, 5, 10, 20, 30, 40, "
+                                "50, then steps of 25 up to {max}).").format(max=counts[-1])
     codes = list(addons or ())
     unknown = [c for c in codes if c not in ADDON_CODES]
     if unknown:
-        fields[f"{p}addons"] = Text("Unbekannte Zusatzmodule: {codes}.", "Unknown add-ons: {codes}.").format(
+        fields[f"{p}addons"] = _("Unknown add-ons: {codes}.").format(
             codes=", ".join(unknown))
     elif "premium_contracting" in codes:
-        fields[f"{p}addons"] = Text("Premium Contracting wird als Individualvertrag vom Backoffice erfasst.",
-                                    "Premium contracting is recorded by the back office as an individual contract.")
+        fields[f"{p}addons"] = _("Premium contracting is recorded by the back office as an individual contract.")
     else:
         for code in codes:
             missing = [r for r in cat.requirements(code) if r not in codes]
             if missing:
-                fields[f"{p}addons"] = Text(
-                    "{addon} ist nur zusammen mit {required} erhältlich.",
-                    "{addon} is only available together with {required}.",
-                ).format(addon=cat.addon_name(code), required=cat.addon_name(missing[0]))
+                fields[f"{p}addons"] = _("{addon} is only available together with {required}.").format(
+                    addon=cat.addon_name(code), required=cat.addon_name(missing[0]))
                 break
     if fields:
         raise InvalidInput(fields=fields)

@@ -13,17 +13,14 @@ from typing import Any
 
 from svckit.i18n import Text
 
+from ..i18n import _, ngettext
 from . import dates, money
 from .catalogue import ADDON_CODES, Catalogue
 from .plan import Plan, PlanEntry, segments
 from .tax import Treatment
 
-PRO_RATA_CONVENTION = Text(
-    "Anteilige Beträge: Quartalspreis × genutzte Tage ÷ Tage des Quartals, kaufmännisch auf volle Cent gerundet. "
-    "Die Umsatzsteuer wird je Steuersatz auf die Nettosumme berechnet.",
-    "Pro-rata amounts: quarterly price × days used ÷ days in the quarter, rounded half up to whole cents. "
-    "VAT is computed on the net total per tax rate.",
-)
+PRO_RATA_CONVENTION = _("Pro-rata amounts: quarterly price × days used ÷ days in the quarter, rounded half up to "
+                        "whole cents. VAT is computed on the net total per tax rate.")
 
 
 @dataclass(frozen=True)
@@ -83,9 +80,7 @@ def totals(lines: list[Line], treatment: Treatment) -> Totals:
 
 
 def tier_name(seats: int) -> Text:
-    if seats == 1:
-        return Text("Abonnement, 1 Named User", "Subscription, 1 named user")
-    return Text("Abonnement, {n} Named User", "Subscription, {n} named users").format(n=seats)
+    return ngettext("Subscription, {n} named user", "Subscription, {n} named users", seats).format(n=seats)
 
 
 def _items(cat: Catalogue, plan: Plan, overrides: dict[str, int]) -> list[tuple[str, Text, int]]:
@@ -101,9 +96,8 @@ def _pro_rata(quarterly: int, first: date, last: date) -> tuple[int, Text | None
     used, total = dates.days_incl(first, last), dates.days_in_quarter(first)
     if used == total:
         return quarterly, None
-    detail = Text("anteilig {used}/{total} Tage von {price_de} je Quartal",
-                  "pro rata {used}/{total} days of {price_en} per quarter").format(
-        used=used, total=total, price_de=money.fmt(quarterly, "de"), price_en=money.fmt(quarterly, "en"))
+    detail = _("pro rata {used}/{total} days of {price} per quarter").format(
+        used=used, total=total, price=Text(money.fmt(quarterly, "de"), money.fmt(quarterly, "en")))
     return money.div_round(quarterly * used, total), detail
 
 
@@ -127,13 +121,12 @@ def extension_lines(cat: Catalogue, old: Plan, new: Plan, overrides: dict[str, i
         if new.seats > old.seats:
             delta = 3 * (cat.tier_monthly_cents(new.seats) - cat.tier_monthly_cents(old.seats))
             amount, detail = _pro_rata(delta, q_from, q_to)
-            name = Text("Erweiterung auf {new} Named User (bisher {old})",
-                        "Extension to {new} named users (previously {old})").format(new=new.seats, old=old.seats)
+            name = _("Extension to {new} named users (previously {old})").format(new=new.seats, old=old.seats)
             lines.append(Line("tier", name, amount, q_from, q_to, detail=detail))
         for code in ADDON_CODES:
             if code in new.addons and code not in old.addons:
                 amount, detail = _pro_rata(3 * cat.addon_monthly_cents(code, overrides), q_from, q_to)
-                name = Text("Zusatzmodul {name}", "Add-on {name}").format(name=cat.addon_name(code))
+                name = _("Add-on {name}").format(name=cat.addon_name(code))
                 lines.append(Line(code, name, amount, q_from, q_to, detail=detail))
     return lines
 
@@ -148,9 +141,9 @@ def usage_lines(cat: Catalogue, month: date, mails_standard: int, mails_premium:
         if count > 0:
             per_1000 = int(cat.usage[kind]["per_1000_cents"])
             qty = (Decimal(count) / 1000).quantize(Decimal("0.001"))
-            detail = Text("{count} E-Mails à {price_de} je 1.000", "{count} e-mails at {price_en} per 1,000").format(
-                count=f"{count:,}".replace(",", "."), price_de=money.fmt(per_1000, "de"),
-                price_en=money.fmt(per_1000, "en"))
+            detail = ngettext("{count} e-mail at {price} per 1,000", "{count} e-mails at {price} per 1,000",
+                              count).format(count=f"{count:,}".replace(",", "."),
+                                            price=Text(money.fmt(per_1000, "de"), money.fmt(per_1000, "en")))
             lines.append(Line(kind, cat.usage_name(kind), money.div_round(count * per_1000, 1000), first, last,
                               quantity=qty, unit_cents=per_1000, unit_code="C62", detail=detail))
     storage = cat.usage["storage"]
@@ -159,9 +152,8 @@ def usage_lines(cat: Catalogue, month: date, mails_standard: int, mails_premium:
         gb = -(-excess // (1024 ** 3))
         price = int(storage["per_gb_month_cents"])
         used = f"{storage_peak_bytes / 1024 ** 3:.2f}"
-        detail = Text("Höchststand {used_de} GB, davon {gb} angefangene GB über dem Inklusivvolumen",
-                      "peak {used_en} GB, {gb} started GB above the included volume").format(
-            used_de=used.replace(".", ","), used_en=used, gb=gb)
+        detail = _("peak {used} GB, {gb} started GB above the included volume").format(
+            used=Text(used.replace(".", ","), used), gb=gb)
         lines.append(Line("storage", cat.usage_name("storage"), gb * price, first, last, quantity=Decimal(gb),
                           unit_cents=price, detail=detail))
     return lines

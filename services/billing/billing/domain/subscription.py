@@ -9,20 +9,19 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from svckit.errors import Conflict
-from svckit.i18n import Text
 
+from ..i18n import _
 from . import dates
 from .catalogue import Catalogue
 from .lifecycle import Status, regular_start
 from .plan import Plan, PlanEntry, apply_change, plan_at
 from .pricing import Line, extension_lines, subscription_lines
 
-ALREADY_CANCELLED = Text("Das Abonnement ist bereits gekündigt.", "The subscription is already cancelled.")
-NOT_CANCELLED = Text("Das Abonnement ist nicht gekündigt.", "The subscription is not cancelled.")
-ENDED_TEXT = Text("Das Abonnement ist beendet.", "The subscription has ended.")
-NOT_REVOCABLE = Text("Eine Kündigung in der Startphase beendet das Abonnement sofort und kann nicht widerrufen "
-                     "werden.", "A cancellation in the starting phase ends the subscription at once and cannot be "
-                     "revoked.")
+ALREADY_CANCELLED = _("The subscription is already cancelled.")
+NOT_CANCELLED = _("The subscription is not cancelled.")
+ENDED_TEXT = _("The subscription has ended.")
+NOT_REVOCABLE = _("A cancellation in the starting phase ends the subscription at once and cannot be "
+                  "revoked.")
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ class Subscription:
             raise Conflict(ALREADY_CANCELLED)
         from .lifecycle import cancellation_end
 
-        ends_on, _ = cancellation_end(self.start, day)
+        ends_on, _unused = cancellation_end(self.start, day)
         return replace(self, cancelled_on=day, ends_on=ends_on)
 
     def revoke_cancellation(self, day: date) -> Subscription:

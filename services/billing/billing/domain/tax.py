@@ -8,19 +8,15 @@ from typing import Any
 
 from svckit.i18n import Text
 
+from ..i18n import _
+
 EU_COUNTRIES = frozenset(
     "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split())
 
-REVERSE_CHARGE = Text(
-    "Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge, § 13b UStG / Art. 196 MwStSystRL).",
-    "Reverse charge: VAT is owed by the recipient of the service (Art. 196 Council Directive 2006/112/EC; "
-    "German: Steuerschuldnerschaft des Leistungsempfängers).",
-)
-NOT_TAXABLE = Text(
-    "Nicht im Inland steuerbare Leistung (§ 3a Abs. 2 UStG); die Steuer schuldet der Leistungsempfänger nach dem "
-    "Recht seines Landes.",
-    "Service not taxable in Germany (§ 3a(2) UStG); any tax is due by the recipient under the law of their country.",
-)
+REVERSE_CHARGE = _("Reverse charge: VAT is owed by the recipient of the service (Art. 196 Council Directive "
+                   "2006/112/EC; German: Steuerschuldnerschaft des Leistungsempfängers).")
+NOT_TAXABLE = _("Service not taxable in Germany (§ 3a(2) UStG); any tax is due by the recipient under the law of "
+                "their country.")
 
 
 @dataclass(frozen=True)

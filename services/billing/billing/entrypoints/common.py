@@ -5,13 +5,13 @@ from typing import Any
 from sqlalchemy.orm import sessionmaker
 
 from svckit.errors import Forbidden, InvalidInput, NotFound
-from svckit.i18n import Text
 from svckit.principal import LICENSE_MANAGER, Principal
 from svckit.validation import parse_uuid
 
 from ..domain.catalogue import load
+from ..i18n import _
 
-OWN_ACCOUNT_ONLY = Text("Nicht gefunden.", "Not found.")
+OWN_ACCOUNT_ONLY = _("Not found.")
 MAX_OFFSET = 1_000_000
 
 
@@ -21,8 +21,7 @@ def bounded(value: Any, field: str, minimum: int, maximum: int) -> int:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) <= 20:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-        raise InvalidInput(fields={field: Text("Ganze Zahl von {lo} bis {hi} erwartet.",
-                                               "A whole number from {lo} to {hi} is expected.").format(
+        raise InvalidInput(fields={field: _("A whole number from {lo} to {hi} is expected.").format(
             lo=minimum, hi=maximum)})
     return value
 
@@ -75,5 +74,5 @@ class Base:
         p: Principal = self.auth.principal
         p.require_authenticated()
         if not p.is_operator and not p.is_service:
-            raise Forbidden(Text("Nur für Mitarbeiter des Betreibers.", "Only for the operator's staff."))
+            raise Forbidden(_("Only for the operator's staff."))
         return p.require_operator(*roles)

@@ -9,6 +9,7 @@ from svckit.errors import NotFound, field_error
 from svckit.validation import parse_uuid
 
 from ..db import repo
+from ..i18n import _
 from ..usecases import invoicing, subscriptions
 from .common import Base, paging
 
@@ -39,7 +40,7 @@ class InvoicesApi(Base):
     def get_invoice_xml(self, invoice_id: str, flavor: str = "factur-x") -> dict:
         """``factur-x`` (the XML embedded in the PDF) or ``xrechnung`` (XRechnung 3.0, CII syntax)."""
         if flavor not in ("factur-x", "xrechnung"):
-            raise field_error("flavor", "Erlaubt sind: factur-x, xrechnung.", "Allowed values: factur-x, xrechnung.")
+            raise field_error("flavor", _("Allowed values: factur-x, xrechnung."))
         inv = self._invoice(invoice_id)
         xml = invoicing.xml_of(self.db, inv, flavor)
         return {"filename": f"{inv.number}-{flavor}.xml", "content_type": "application/xml",

@@ -11,17 +11,17 @@ from nameko.timer import timer
 from svckit.entitlements import EVENT
 from svckit.entrypoints import rpc
 from svckit.errors import NotFound, field_error
-from svckit.i18n import Text
 from svckit.validation import parse_uuid
 
 from ..db import repo
 from ..db.models import Job
+from ..i18n import _
 from ..jobhandlers import RUN_DUE
 from ..usecases import entitlements
 from ..usecases.runner import Runner
 from .common import Base
 
-RUN_NOT_FOUND = Text("Lauf nicht gefunden.", "Run not found.")
+RUN_NOT_FOUND = _("Run not found.")
 
 
 class JobsApi(Base):
@@ -63,7 +63,7 @@ class JobsApi(Base):
         try:
             return date.fromisoformat(str(today))
         except ValueError:
-            raise field_error("today", "Ungültiges Datum (JJJJ-MM-TT).", "Invalid date (YYYY-MM-DD).") from None
+            raise field_error("today", _("Invalid date (YYYY-MM-DD).")) from None
 
     def _run(self, day: date) -> dict:
         runner = Runner(self.session_factory(), self.cat, self.stage, send_mail=self.mailer.send,

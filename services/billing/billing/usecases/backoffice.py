@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from svckit.errors import InvalidInput
-from svckit.i18n import Text
 
 from ..contracts import ContractInput
 from ..db import models as m
@@ -17,6 +16,7 @@ from ..db import repo
 from ..domain import pricing
 from ..domain.catalogue import Catalogue
 from ..domain.plan import Plan
+from ..i18n import _
 from . import entitlements, invoicing, subscriptions
 
 
@@ -26,8 +26,7 @@ def record_contract(session: Session, cat: Catalogue, data: ContractInput, docum
     with the individual price from ``valid_from`` on, invoiced quarterly like every other add-on)."""
     row = subscriptions.row_for(session, data.account_id, lock=True)
     if data.valid_from < row.start_date:
-        raise InvalidInput(fields={"valid_from": Text("Liegt vor dem Beginn des Abonnements.",
-                                                      "Is before the subscription starts.")})
+        raise InvalidInput(fields={"valid_from": _("Is before the subscription starts.")})
     contract = m.IndividualContract(account_id=row.account_id, document=document, document_name=data.document_name,
                                     one_time_cents=data.one_time_cents, monthly_cents=data.monthly_cents,
                                     valid_from=data.valid_from, note=data.note, created_by=actor.user_id or "?")
@@ -45,7 +44,7 @@ def record_contract(session: Session, cat: Catalogue, data: ContractInput, docum
     one_time = []
     if data.one_time_cents:
         one_time.append(pricing.one_time_line(
-            Text("Premium Contracting: einmalige Einrichtung", "Premium contracting: one-time setup"),
+            _("Premium contracting: one-time setup"),
             data.one_time_cents, today))
     if one_time or lines:
         invoice = invoicing.issue(session, cat, row, "one_time", one_time + lines, today,

@@ -15,14 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from svckit.errors import InvalidInput
-from svckit.i18n import Text
 
 from ..db import models as m
 from ..db import repo
+from ..i18n import _
 from . import invoicing
 
 FILES_PER_PAGE = 20
-BAD_CURSOR = Text("Ungültiger Cursor.", "Invalid cursor.")
+BAD_CURSOR = _("Invalid cursor.")
 
 
 def _plain(value: Any) -> Any:

@@ -24,10 +24,11 @@ from ..documents.model import InvoiceData
 from ..domain import money, pricing, tax
 from ..domain.catalogue import Catalogue
 from ..domain.dates import fmt_date
+from ..i18n import _
 
 log = logging.getLogger(__name__)
 
-INVOICE_NOT_FOUND = Text("Rechnung nicht gefunden.", "Invoice not found.")
+INVOICE_NOT_FOUND = _("Invoice not found.")
 SUBSCRIPTION_KINDS = ("quarterly", "extension")
 
 
@@ -134,23 +135,17 @@ def render_one(session: Session, inv: m.Invoice) -> m.InvoiceDocument:
     return doc
 
 
-MAIL_SUBJECT = Text("{doc} {number} von Pressroom", "{doc} {number} from Pressroom")
-MAIL_TEXT = Text(
-    "Guten Tag,\n\nim Anhang erhalten Sie {doc_lower} {number} vom {date} über {amount}.\n"
-    "Die Rechnung ist eine elektronische Rechnung (ZUGFeRD/Factur-X, EN 16931); die strukturierten Daten sind in "
-    "das PDF eingebettet.\n\nMit freundlichen Grüßen\nIhr Pressroom-Team\n",
-    "Hello,\n\nplease find attached {doc_lower} {number} of {date} for {amount}.\n"
-    "It is an electronic invoice (ZUGFeRD/Factur-X, EN 16931); the structured data is embedded in the PDF.\n\n"
-    "Kind regards\nYour Pressroom team\n",
-)
-DOC_NAMES = {"invoice": Text("Rechnung", "Invoice"), "credit_note": Text("Gutschrift", "Credit note")}
+MAIL_SUBJECT = _("{doc} {number} from Pressroom")
+MAIL_TEXT = _("Hello,\n\nplease find attached {doc_lower} {number} of {date} for {amount}.\nIt is an electronic "
+              "invoice (ZUGFeRD/Factur-X, EN 16931); the structured data is embedded in the PDF.\n\nKind "
+              "regards\nYour Pressroom team\n")
+DOC_NAMES = {"invoice": _("Invoice"), "credit_note": _("Credit note")}
 
 
 def invoice_mail(inv: m.Invoice, pdf: bytes, to: str) -> TransactionalMail:
     lang = inv.language
     doc = DOC_NAMES[inv.doc_type]
-    doc_lower = Text("die Rechnung", "invoice") if inv.doc_type == "invoice" else Text("die Gutschrift",
-                                                                                        "credit note")
+    doc_lower = _("invoice") if inv.doc_type == "invoice" else _("credit note")
     subject = MAIL_SUBJECT.format(doc=doc, number=inv.number).pick(lang)
     body = MAIL_TEXT.format(doc_lower=doc_lower, number=inv.number,
                             date=Text(fmt_date(inv.issue_date, "de"), fmt_date(inv.issue_date, "en")),
@@ -263,17 +258,15 @@ def credit_note(session: Session, cat: Catalogue, invoice_id, amount_cents: int 
     if original is None:
         raise NotFound(INVOICE_NOT_FOUND, fields={"invoice_id": INVOICE_NOT_FOUND})
     if original.doc_type != "invoice":
-        raise Conflict(Text("Eine Gutschrift kann nicht gutgeschrieben werden.", "A credit note cannot be credited."),
-                       fields={"invoice_id": Text("Das ist eine Gutschrift.", "This is a credit note.")})
+        raise Conflict(_("A credit note cannot be credited."),
+                       fields={"invoice_id": _("This is a credit note.")})
     open_net = original.net_cents - repo.credited_cents(session, original.id)
     amount = open_net if amount_cents is None else amount_cents
     if amount <= 0 or amount > open_net:
-        raise InvalidInput(fields={"amount_cents": Text(
-            "Höchstens der noch nicht gutgeschriebene Nettobetrag ({open}).",
-            "At most the net amount not yet credited ({open_en}).").format(
-            open=money.fmt(open_net, "de"), open_en=money.fmt(open_net, "en"))})
+        raise InvalidInput(fields={"amount_cents": _("At most the net amount not yet credited ({open}).").format(
+            open=Text(money.fmt(open_net, "de"), money.fmt(open_net, "en")))})
     row = session.execute(select(m.Subscription).where(m.Subscription.account_id == original.account_id)).scalar_one()
-    name = Text("Gutschrift zu Rechnung {n}", "Credit for invoice {n}").format(n=original.number)
+    name = _("Credit for invoice {n}").format(n=original.number)
     line = pricing.Line("credit", name, amount, original.period_from, original.period_to)
     return issue(session, cat, row, "credit_note", [line], today, doc_type="credit_note", corrects=original,
                  reason=reason, created_by=created_by, customer=dict(original.customer),

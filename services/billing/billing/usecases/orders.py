@@ -20,10 +20,11 @@ from ..db import repo
 from ..domain.addresses import address_errors, vat_errors
 from ..domain.catalogue import Catalogue
 from ..domain.plan import Plan, validate_plan
+from ..i18n import _
 from . import entitlements
 from .invoicing import account_no
 
-ORDER_NOT_FOUND = Text("Bestellung nicht gefunden.", "Order not found.")
+ORDER_NOT_FOUND = _("Order not found.")
 AUTO_ACTIVATE = "auto_activate_orders"
 MAX_START_AHEAD_DAYS = 365
 
@@ -32,29 +33,25 @@ def validate(cat: Catalogue, order: OrderInput, today: date, written: bool = Fal
     """Everything an order must satisfy beyond its shape; every problem named by field, in both languages."""
     fields: dict[str, Text] = {}
     if not order.accept_terms:
-        fields["accept_terms"] = Text("Bitte akzeptieren Sie die AGB.", "Please accept the terms and conditions.")
+        fields["accept_terms"] = _("Please accept the terms and conditions.")
     if not order.accept_dpc:
-        fields["accept_dpc"] = Text("Bitte akzeptieren Sie den Auftragsverarbeitungsvertrag.",
-                                    "Please accept the data processing contract.")
+        fields["accept_dpc"] = _("Please accept the data processing contract.")
     if order.terms_version != cat.terms_version:
-        fields["terms_version"] = Text("Veraltete AGB-Fassung; aktuell ist {v}.",
-                                       "Outdated terms version; the current one is {v}.").format(v=cat.terms_version)
+        fields["terms_version"] = _("Outdated terms version; the current one is {v}.").format(v=cat.terms_version)
     if order.dpc_version != cat.dpc_version:
-        fields["dpc_version"] = Text("Veraltete AVV-Fassung; aktuell ist {v}.",
-                                     "Outdated data processing contract version; the current one is {v}.").format(
+        fields["dpc_version"] = _("Outdated data processing contract version; the current one is {v}.").format(
             v=cat.dpc_version)
     if not written and order.start_date < today:
-        fields["start_date"] = Text("Das Startdatum liegt in der Vergangenheit.", "The start date is in the past.")
+        fields["start_date"] = _("The start date is in the past.")
     if order.start_date > today + timedelta(days=MAX_START_AHEAD_DAYS):
-        fields["start_date"] = Text("Das Startdatum liegt mehr als ein Jahr in der Zukunft.",
-                                    "The start date is more than a year ahead.")
+        fields["start_date"] = _("The start date is more than a year ahead.")
     fields.update(address_errors(order.company.address, "company.address"))
     fields.update(vat_errors(order.company, "company"))
     if order.billing_address:
         fields.update(address_errors(order.billing_address.address, "billing_address.address"))
     names = [c.name.casefold() for c in order.clients]
     if len(names) != len(set(names)):
-        fields["clients"] = Text("Mandantennamen müssen eindeutig sein.", "Client names must be unique.")
+        fields["clients"] = _("Client names must be unique.")
     try:
         plan = validate_plan(cat, order.seats, order.addons)
     except InvalidInput as exc:
@@ -130,7 +127,7 @@ def activate(session: Session, cat: Catalogue, order_id, identity, actor, today:
         assert row is not None, "an activated order has its subscription"
         return row
     if order.state == "rejected":
-        raise Conflict(Text("Die Bestellung wurde abgelehnt.", "The order was rejected."))
+        raise Conflict(_("The order was rejected."))
     result = identity.create_account(identity_payload(order))
     account_id = uuid.UUID(str(result["account_id"]))
     existing = repo.subscription_row(session, account_id)
@@ -159,8 +156,7 @@ def activate(session: Session, cat: Catalogue, order_id, identity, actor, today:
 def reject(session: Session, order_id, actor, reason: str) -> m.Order:
     order = load(session, order_id, lock=True)
     if order.state != "received":
-        raise Conflict(Text("Nur eingegangene Bestellungen können abgelehnt werden.",
-                            "Only received orders can be rejected."))
+        raise Conflict(_("Only received orders can be rejected."))
     order.state = "rejected"
     repo.audit(session, actor, "order.rejected", None, str(order.id), {"reason": reason})
     return order

@@ -8,16 +8,16 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from svckit.errors import NotFound
-from svckit.i18n import Text
 
 from ..db import models as m
 from ..db import repo
 from ..domain import dates, lifecycle, pricing
 from ..domain.catalogue import ADDON_CODES, Catalogue
 from ..domain.plan import plan_at, scheduled, validate_plan
+from ..i18n import _
 from . import entitlements, invoicing
 
-NO_SUBSCRIPTION = Text("Kein Abonnement für dieses Konto.", "No subscription for this account.")
+NO_SUBSCRIPTION = _("No subscription for this account.")
 
 
 def row_for(session: Session, account_id, lock: bool = False) -> m.Subscription:
