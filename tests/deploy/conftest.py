@@ -88,7 +88,7 @@ OPTIONAL = {
     "BOUNCE_IMAP_FOLDER", "BOUNCE_IMAP_HOST", "BOUNCE_IMAP_INTERVAL", "BOUNCE_IMAP_PASSWORD", "BOUNCE_IMAP_PORT",
     "BOUNCE_IMAP_SSL", "BOUNCE_IMAP_USER",  # the optional IMAP bounce mailbox (off without BOUNCE_IMAP_HOST)
     "CRM_ATTACHMENTS_MAX_BYTES", "CRM_EXPORT_RPC_TIMEOUT", "CRM_IMAP_INTERVAL", "CRM_IMPORT_MAX_BYTES",
-    "CRM_JOB_POLL", "CRM_MEDIA_MAX_BYTES",
+    "CRM_MEDIA_MAX_BYTES",
     "CRM_SECRET_KEYS_OLD",  # earlier CRM_SECRET_KEYs, decrypt only, set while rotating (docs/operations.md)
     "DNS_NAMESERVERS", "DNS_PORT", "DNS_TIMEOUT",  # empty: the pod's resolver
     "DB_PING_IDLE_SECONDS",  # svckit.db: ping a pooled connection after this many idle seconds
