@@ -53,8 +53,10 @@ Declaring a route
 - ``body``: the request body's model (a pydantic class from the service's contracts), a raw JSON schema dict, or
   ``"binary"`` for an upload. A route with a ``Body()`` source must declare ``body``.
 - ``response``: the success answer: a pydantic model, any type pydantic understands (``list[c.Contact]``) or a
-  ``TypeAdapter``; ``None`` for no body (status 204, a redirect); ``"binary"`` (``media_type=`` says which) for a
-  file; ``"html"`` for a page. ``status``: the success status (200, 201, 202, 204, 302 ...).
+  ``TypeAdapter``; ``None`` for no body (status 204, a redirect); ``"binary"`` (``media_type=`` says which,
+  default application/octet-stream) for a file; ``"html"`` for a page. A ``download=`` route is documented with
+  the file's own type (``*/*``) unless ``media_type=`` names one. ``status``: the success status (200, 201, 202,
+  204, 302 ...).
 - ``auth``: ``"user"`` (default: a session is needed, and a session restricted to changing its password is refused),
   ``"session"`` (any session, also a restricted one: change password, logout, the caller's own data), ``"public"``
   (no login; a stale cookie is ignored; documented with ``security: []``). Roles (administrator, operator) and
@@ -295,7 +297,7 @@ class Route:
     upload_limit: int | None = None
     download: str | None = None
     disposition: str = "attachment"
-    media_type: str = "application/octet-stream"
+    media_type: str | None = None
     errors: tuple[str, ...] = ()
     responses: Mapping[str, Any] = field(default_factory=dict)
     after: Callable[[falcon.Request, falcon.Response, Any], Any] | None = None
@@ -503,9 +505,10 @@ def _operation(route: Route, generated: dict[tuple[int, str], dict], index: int)
     responses: dict[str, Any] = {}
     status = str(route.status)
     if route.download or route.response == "binary":
+        # a download has the file's own type unless the route names one
+        media = route.media_type or ("*/*" if route.download else "application/octet-stream")
         responses[status] = {"description": "the file" + (", streamed" if route.download == "spool" else ""),
-                             "content": {route.media_type: {"schema": {**BINARY, "contentMediaType":
-                                                                        route.media_type}}}}
+                             "content": {media: {"schema": {"type": "string", "format": "binary"}}}}
     elif route.response == "html":
         responses[status] = {"description": "an HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}
     elif isinstance(route.response, dict):

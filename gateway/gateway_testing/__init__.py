@@ -1,8 +1,10 @@
 """pytest fixtures for tests through the gateway (registered in the root conftest); test support beside the gateway
 package, not shipped (gateway/pyproject.toml includes only ``gateway`` and ``gateway.*``).
 
-``gateway(...)`` builds the real Falcon app on the run's RabbitMQ vhost and returns a ``falcon.testing.TestClient``;
-the services it talks to are started by the test with ``run_services``.
+``gateway(...)`` builds the real Falcon app on the run's RabbitMQ vhost and returns a ``falcon.testing.TestClient``
+that checks every answer against the generated OpenAPI document (``gateway_testing.contract.ContractClient``: status,
+content type and JSON schema; a drift fails the test); the services it talks to are started by the test with
+``run_services``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from gateway.rpc import RpcClient
 from gateway.settings import Settings
 from svckit.settings import principal_secret
 
+from .contract import ContractClient
+
 
 @pytest.fixture
 def gateway(amqp_uri):
@@ -25,7 +29,7 @@ def gateway(amqp_uri):
                             **{"rpc_timeout": 10.0, "ready_timeout": 2.0, **settings_overrides})
         rpc = RpcClient(settings.amqp_uri, settings.principal_secret, settings.rpc_timeout)
         clients.append(rpc)
-        return testing.TestClient(create_app(rpc, settings, extra_middleware=extra_middleware))
+        return ContractClient(create_app(rpc, settings, extra_middleware=extra_middleware))
 
     yield make
     for rpc in clients:
