@@ -34,9 +34,9 @@ import falcon
 
 from svckit.authcache import PrincipalCache, cache_key
 from svckit.errors import Forbidden, Unauthenticated, Unavailable
-from svckit.i18n import Text
 from svckit.principal import Principal
 
+from .i18n import _
 from .rpc import RpcClient
 
 log = logging.getLogger(__name__)
@@ -46,18 +46,15 @@ CSRF_HEADER = "X-Requested-With"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 RESTRICTED = {
-    "password_change_required": Text("Bitte legen Sie zuerst ein neues Passwort fest.",
-                                     "Please set a new password first."),
+    "password_change_required": _("Please set a new password first."),
 }
-CSRF = Text("Anfrage abgelehnt: Bei Anmeldung per Cookie braucht eine ändernde Anfrage den Kopf "
-            "X-Requested-With (Schutz vor Cross-Site-Request-Forgery).",
-            "Request refused: with cookie login, a request that changes something needs the header "
-            "X-Requested-With (protection against cross-site request forgery).")
+CSRF = _("Request refused: with cookie login, a request that changes something needs the header "
+         "X-Requested-With (protection against cross-site request forgery).")
 
 
 def token_and_source(req: falcon.Request) -> tuple[str | None, str | None]:
     header = req.get_header("Authorization") or ""
-    scheme, _, value = header.partition(" ")
+    scheme, _unused, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip(), "bearer"
     cookie = req.get_cookie_values(COOKIE)

@@ -22,44 +22,45 @@ from svckit.errors import (
 )
 from svckit.i18n import Text
 
+from .i18n import _
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 
 #: wire error -> (HTTP status, title). The most specific class wins (checked in order).
 STATUS_TABLE: list[tuple[type[WireError], int, Text]] = [
-    (InvalidInput, 422, Text("Ungültige Eingabe", "Invalid input")),
-    (Unauthenticated, 401, Text("Nicht angemeldet", "Not authenticated")),
-    (Forbidden, 403, Text("Keine Berechtigung", "Forbidden")),
-    (NotFound, 404, Text("Nicht gefunden", "Not found")),
-    (Conflict, 409, Text("Konflikt", "Conflict")),
-    (QuotaExceeded, 402, Text("Kontingent ausgeschöpft", "Quota exceeded")),
-    (PayloadTooLarge, 413, Text("Zu groß", "Payload too large")),
-    (TooManyRequests, 429, Text("Zu viele Anfragen", "Too many requests")),
-    (Unavailable, 503, Text("Dienst nicht verfügbar", "Service unavailable")),
-    (WireError, 400, Text("Fehlerhafte Anfrage", "Bad request")),
+    (InvalidInput, 422, _("Invalid input")),
+    (Unauthenticated, 401, _("Not authenticated")),
+    (Forbidden, 403, _("Forbidden")),
+    (NotFound, 404, _("Not found")),
+    (Conflict, 409, _("Conflict")),
+    (QuotaExceeded, 402, _("Quota exceeded")),
+    (PayloadTooLarge, 413, _("Payload too large")),
+    (TooManyRequests, 429, _("Too many requests")),
+    (Unavailable, 503, _("Service unavailable")),
+    (WireError, 400, _("Bad request")),
 ]
 
-INTERNAL = Text("Interner Fehler. Bitte nennen Sie dem Support die Anfrage-ID {request_id}.",
-                "Internal error. Please give support the request id {request_id}.")
+INTERNAL = _("Internal error. Please give support the request id {request_id}.")
 
 # falcon's own errors (routing, parsing) in both languages
 HTTP_TEXTS: dict[int, tuple[Text, Text]] = {
-    400: (Text("Fehlerhafte Anfrage", "Bad request"), Text("Die Anfrage ist fehlerhaft.", "The request is malformed.")),
-    401: (Text("Nicht angemeldet", "Not authenticated"), Text("Bitte melden Sie sich an.", "Please log in.")),
-    404: (Text("Nicht gefunden", "Not found"),
-          Text("Diese Adresse gibt es nicht.", "There is nothing at this address.")),
-    405: (Text("Methode nicht erlaubt", "Method not allowed"),
-          Text("Diese Methode ist hier nicht erlaubt.", "This method is not allowed here.")),
-    406: (Text("Nicht akzeptabel", "Not acceptable"), Text("Nur JSON wird geliefert.", "Only JSON is served.")),
-    411: (Text("Länge fehlt", "Length required"), Text("Content-Length fehlt.", "Content-Length is missing.")),
-    413: (Text("Zu groß", "Payload too large"), Text("Die Anfrage ist zu groß.", "The request is too large.")),
-    415: (Text("Falscher Inhaltstyp", "Unsupported media type"),
-          Text("Bitte senden Sie JSON (application/json).", "Please send JSON (application/json).")),
-    429: (Text("Zu viele Anfragen", "Too many requests"),
-          Text("Bitte warten Sie einen Moment.", "Please wait a moment.")),
-    503: (Text("Dienst nicht verfügbar", "Service unavailable"),
-          Text("Der Dienst ist vorübergehend nicht erreichbar.", "The service is temporarily unavailable.")),
+    400: (_("Bad request"), _("The request is malformed.")),
+    401: (_("Not authenticated"), _("Please log in.")),
+    404: (_("Not found"),
+          _("There is nothing at this address.")),
+    405: (_("Method not allowed"),
+          _("This method is not allowed here.")),
+    406: (_("Not acceptable"), _("Only JSON is served.")),
+    411: (_("Length required"), _("Content-Length is missing.")),
+    413: (_("Payload too large"), _("The request is too large.")),
+    415: (_("Unsupported media type"),
+          _("Please send JSON (application/json).")),
+    429: (_("Too many requests"),
+          _("Please wait a moment.")),
+    503: (_("Service unavailable"),
+          _("The service is temporarily unavailable.")),
 }
 
 #: seconds a client should wait after a 429 or 503 whose cause names no time (a throttle names its own)
@@ -70,7 +71,7 @@ def status_for(exc: WireError) -> tuple[int, Text]:
     for cls, status, title in STATUS_TABLE:
         if isinstance(exc, cls):
             return status, title
-    return 500, Text("Interner Fehler", "Internal error")
+    return 500, _("Internal error")
 
 
 def problem(status: int, title: Text, detail: Text, lang: str, code: str, req: falcon.Request,
@@ -142,7 +143,7 @@ def handle_unexpected(req, resp, exc: Exception, params) -> None:
         log.error("remote error %s: %s", exc.exc_type, exc.value, extra={"request_id": rid})
     else:
         log.exception("unhandled error", extra={"request_id": rid})
-    _write(resp, 500, problem(500, Text("Interner Fehler", "Internal error"), INTERNAL.format(request_id=rid),
+    _write(resp, 500, problem(500, _("Internal error"), INTERNAL.format(request_id=rid),
                               _lang(req), "internal_error", req))
 
 

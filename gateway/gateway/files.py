@@ -23,17 +23,17 @@ from urllib.parse import quote, unquote
 import falcon
 
 from svckit.errors import InvalidInput, PayloadTooLarge
-from svckit.i18n import Text
 from svckit.settings import env
 from svckit.textsafe import one_line
 from svckit.validation import check_line
 
+from .i18n import _
+
 MB = 1024 * 1024
 
-FILENAME_MISSING = Text("Dateiname fehlt (Parameter filename oder Content-Disposition).",
-                        "File name missing (parameter filename or Content-Disposition).")
-TOO_LARGE = Text("Die Datei ist zu groß (höchstens {mb} MB).", "The file is too large (at most {mb} MB).")
-EMPTY = Text("Die Datei ist leer.", "The file is empty.")
+FILENAME_MISSING = _("File name missing (parameter filename or Content-Disposition).")
+TOO_LARGE = _("The file is too large (at most {mb} MB).")
+EMPTY = _("The file is empty.")
 
 _DISPOSITION_NAME = re.compile(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', re.I)
 

@@ -22,16 +22,16 @@ from svckit.errors import InvalidInput
 from svckit.i18n import Text
 from svckit.validation import NUL_TEXT
 
+from .i18n import _
+
 MAX_DEPTH = 64
 INT_MIN, INT_MAX = -(2 ** 63), 2 ** 63 - 1
 MAX_FIELDS = 20  # field errors named in one answer
 
-INVALID_JSON = Text("Der Inhalt ist kein gültiges JSON.", "The body is not valid JSON.")
-TOO_DEEP = Text(f"Zu tief verschachtelt (höchstens {MAX_DEPTH} Ebenen).",
-                f"Nested too deeply (at most {MAX_DEPTH} levels).")
-TOO_BIG = Text("Die Zahl ist zu groß (höchstens 64 Bit, ±9223372036854775807).",
-               "The number is too large (at most 64 bits, ±9223372036854775807).")
-NOT_FINITE = Text("Keine endliche Zahl.", "Not a finite number.")
+INVALID_JSON = _("The body is not valid JSON.")
+TOO_DEEP = _("Nested too deeply (at most {n} levels).").format(n=MAX_DEPTH)
+TOO_BIG = _("The number is too large (at most 64 bits, ±9223372036854775807).")
+NOT_FINITE = _("Not a finite number.")
 
 
 class _Refused:

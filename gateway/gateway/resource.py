@@ -7,12 +7,12 @@ from typing import Any
 import falcon
 
 from svckit.errors import InvalidInput
-from svckit.i18n import Text
 
+from .i18n import _
 from .rpc import RpcClient
 
-INVALID_JSON = Text("Der Inhalt ist kein gültiges JSON.", "The body is not valid JSON.")
-OBJECT_EXPECTED = Text("Ein JSON-Objekt wird erwartet.", "A JSON object is expected.")
+INVALID_JSON = _("The body is not valid JSON.")
+OBJECT_EXPECTED = _("A JSON object is expected.")
 
 
 class Resource:

@@ -27,14 +27,15 @@ import svckit  # noqa: F401  (kombu import fix, see svckit/__init__.py)
 from svckit import principal as principal_mod
 from svckit.entrypoints import REQUEST_ID_KEY
 from svckit.errors import Unavailable
-from svckit.i18n import Text
 from svckit.principal import Principal
+
+from .i18n import _
 
 log = logging.getLogger(__name__)
 
 TRANSIENT = 1
 
-UNAVAILABLE = Text("Der Dienst {service} antwortet nicht.", "The {service} service does not answer.")
+UNAVAILABLE = _("The {service} service does not answer.")
 
 
 class _ReplyConsumer(PollingQueueConsumer):

@@ -19,9 +19,9 @@ import falcon
 
 from billing import contracts as c
 from svckit.errors import InvalidInput
-from svckit.i18n import Text
 
 from .. import routing
+from ..i18n import _
 from ..routing import Body, Computed, Const, Id, Query, Route
 
 P = "/api/v1"
@@ -38,8 +38,7 @@ def _int(req: falcon.Request, name: str, default: int, minimum: int, maximum: in
     if raw is None or raw == "":
         return default
     if not _WHOLE.match(raw) or not minimum <= int(raw) <= maximum:
-        raise InvalidInput(fields={name: Text("Ganze Zahl von {lo} bis {hi} erwartet.",
-                                              "A whole number from {lo} to {hi} is expected.").format(
+        raise InvalidInput(fields={name: _("A whole number from {lo} to {hi} is expected.").format(
             lo=minimum, hi=maximum)})
     return int(raw)
 

@@ -22,10 +22,10 @@ from urllib.parse import quote
 
 from pressbase import contracts as c
 from svckit.errors import InvalidInput, PayloadTooLarge
-from svckit.i18n import Text
 from svckit.settings import env
 
 from .. import routing
+from ..i18n import _
 from ..resource import Resource
 from ..routing import Body, Computed, Id, Page, Path, Query, QueryDict, Route
 
@@ -36,10 +36,9 @@ CHUNK = 4 * MB
 SLOW = 120.0
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-FORMAT_REQUIRED = Text("Format fehlt oder unbekannt (format=jsonl oder format=csv).",
-                       "Format missing or unknown (format=jsonl or format=csv).")
-EMPTY = Text("Die Datei ist leer.", "The file is empty.")
-TOO_LARGE = Text("Die Datei ist zu groß (höchstens {mb} MB).", "The file is too large (at most {mb} MB).")
+FORMAT_REQUIRED = _("Format missing or unknown (format=jsonl or format=csv).")
+EMPTY = _("The file is empty.")
+TOO_LARGE = _("The file is too large (at most {mb} MB).")
 
 SEARCH, REFERENCE, FORWARD = "pressbase search", "pressbase reference", "pressbase forward features"
 SELECTIONS, TRANSFER, EXPORT = "pressbase selections", "pressbase transfer", "pressbase export"
