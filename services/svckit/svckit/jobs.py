@@ -37,7 +37,8 @@ client polling the job sees it while the job's own work is uncommitted), yields 
 
 Periodic jobs: ``JobRunner(..., periodic=[Periodic("run_due", every=3600)])`` enqueues that kind (as the service's
 system principal, no account) once per time slot of ``every`` seconds, with the slot as idempotency key, so several
-processes enqueue it once; the loop wakes for the next slot even when it comes sooner than the poll. ``every`` may be
+processes enqueue it once; the loop wakes for the next slot even when it comes sooner than the poll, and periodic
+kinds run in slots of their own beside ``concurrency`` (long jobs never hold up housekeeping). ``every`` may be
 a function of the service config (``None``: off in that configuration); finished runs older than ``keep`` seconds
 (default a day) are deleted.
 
@@ -405,6 +406,7 @@ class JobRunner(DependencyProvider):
         self._wake: Event | None = None
         self._loop_gt: Any = None
         self.active: set = set()
+        self.active_periodic: set = set()   # the part of ``active`` running in the periodic kinds' own slots
         self.kinds: dict[str, Kind] = {}
         self._next_periodic: dict[str, float] = {}
         self._every: dict[str, float] = {}
@@ -499,15 +501,22 @@ class JobRunner(DependencyProvider):
                 self.enqueue_periodic()
             except Exception:
                 log.exception("enqueueing periodic jobs failed")
-            claimed = None
-            if len(self.active) < self.concurrency:
-                try:
+            claimed, periodic_slot = None, False
+            try:
+                # periodic kinds have slots of their own (one per kind), so long jobs filling ``concurrency`` never
+                # hold up housekeeping; they may take an ordinary slot too
+                if self._every and len(self.active_periodic) < len(self._every):
+                    claimed = self.claim(list(self._every))
+                    periodic_slot = claimed is not None
+                if claimed is None and len(self.active) - len(self.active_periodic) < self.concurrency:
                     claimed = self.claim()
-                except Exception:
-                    log.exception("claiming a job failed")
+            except Exception:
+                log.exception("claiming a job failed")
             if claimed is not None:
                 gt = self.container.spawn_managed_thread(lambda j=claimed: self.run(j))
                 self.active.add(gt)
+                if periodic_slot:
+                    self.active_periodic.add(gt)
                 gt.link(self._ended)
                 continue
             assert self._wake is not None
@@ -517,6 +526,7 @@ class JobRunner(DependencyProvider):
 
     def _ended(self, gt: Any) -> None:
         self.active.discard(gt)
+        self.active_periodic.discard(gt)
         self.poke()   # a slot is free
 
     def _wait_seconds(self) -> float:
@@ -551,13 +561,14 @@ class JobRunner(DependencyProvider):
                     self._next_prune[p.kind] = stamp + min(p.keep / 10, 600.0)
             s.commit()
 
-    def claim(self) -> uuid.UUID | None:
-        """Mark the oldest due job (queued and due, or running with a stale heartbeat) running; its id or None."""
+    def claim(self, kinds: Sequence[str] | None = None) -> uuid.UUID | None:
+        """Mark the oldest due job (queued and due, or running with a stale heartbeat) of ``kinds`` (default: every
+        kind this runner knows) running; its id or None."""
         m = self.model
         now = self.now()
         stale = now - timedelta(seconds=self.stale_after)
         due = (select(m.id)
-               .where(m.kind.in_(list(self.kinds)),
+               .where(m.kind.in_(list(kinds if kinds is not None else self.kinds)),
                       ((m.state == "queued") & (m.run_after <= now))
                       | ((m.state == "running") & (m.heartbeat_at < stale)))
                .order_by(m.run_after, m.created_at).limit(1).with_for_update(skip_locked=True).scalar_subquery())

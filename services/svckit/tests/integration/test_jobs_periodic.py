@@ -7,6 +7,7 @@ import time
 import uuid
 from datetime import timedelta
 
+import eventlet
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -14,7 +15,9 @@ from sqlalchemy.orm import DeclarativeBase, Session
 from svckit import deps
 from svckit.clock import Clock, utcnow
 from svckit.db import Database
+from svckit.entrypoints import rpc
 from svckit.jobs import JobColumns, JobRunner, Periodic, job_table_args
+from svckit.principal import Principal
 
 TABLE = "svckit_test_periodic_jobs"
 
@@ -28,8 +31,20 @@ class PeriodicJob(JobColumns, Base):
     __table_args__ = job_table_args(TABLE)
 
 
+SYSTEM = Principal.system("periodictest_busy")
+
+
 def tick(ctx):
     return {"every": ctx.params.get("every")}
+
+
+def busy(ctx):
+    """Runs until cancelled: a long export, say."""
+    i = 0
+    while True:
+        i += 1
+        ctx.progress(i)
+        eventlet.sleep(0.02)
 
 
 def interval_from_config(config) -> float | None:
@@ -43,6 +58,18 @@ class PeriodicService:
     jobs = JobRunner(PeriodicJob, {"tick": tick, "off": tick},
                      periodic=[Periodic("tick", every=interval_from_config, params={"every": "config"}),
                                Periodic("off", every=lambda config: None)])
+
+
+class BusyService(PeriodicService):
+    name = "periodictest_busy"
+    jobs = JobRunner(PeriodicJob, {"tick": tick, "busy": busy}, concurrency=1,
+                     periodic=[Periodic("tick", every=0.2)])
+
+    @rpc
+    def start_busy(self) -> str:
+        job = self.jobs.enqueue(self.db, "busy", Principal.system("periodictest_busy", account_id=str(uuid.uuid4())))
+        self.db.commit()
+        return str(job.id)
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +136,18 @@ def test_finished_periodic_runs_older_than_keep_are_deleted(engine, run_services
     assert [j.account_id for j in ticks if j.finished_at == old] == [account]
     assert len([j for j in ticks if j.account_id is None]) == 1        # this slot's run
     assert len(rows(engine, "off")) == 1
+
+
+def test_periodic_jobs_run_in_their_own_slot_while_long_jobs_fill_the_others(engine, run_services, rpc_as):
+    run_services(BusyService, db_services=("identity",), config={"PERIODICTEST_BUSY_JOB_POLL": 0.2})
+    with rpc_as(SYSTEM) as rpc:
+        busy_id = rpc.periodictest_busy.start_busy()
+    wait("the long job running", lambda: [j for j in rows(engine, "busy") if j.state == "running"])
+    since = len([j for j in rows(engine, "tick") if j.state == "done"])
+    wait("two ticks while the only ordinary slot is taken",
+         lambda: len([j for j in rows(engine, "tick") if j.state == "done"]) >= since + 2)
+    [job] = rows(engine, "busy")
+    assert job.state == "running" and str(job.id) == busy_id
+    with engine.begin() as conn:   # let it end (the runner waits for it when the service stops)
+        conn.execute(text(f"UPDATE {TABLE} SET cancel_requested = true WHERE id = :i"), {"i": busy_id})  # noqa: S608 -- the test's own table name
+    wait("the long job cancelled", lambda: [j for j in rows(engine, "busy") if j.state == "cancelled"])
