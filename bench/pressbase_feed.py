@@ -115,8 +115,8 @@ def delta_records(engine, run: str) -> list[dict]:
 
 
 def reader(engine, stop: threading.Event, times: list[float]) -> None:
+    from pressbase.contracts import JournalistSearch
     from pressbase.domain.licence import licence_for
-    from pressbase.schemas import JournalistSearch
     from pressbase.usecases import search
     from svckit.entitlements import Entitlements
 
@@ -125,7 +125,7 @@ def reader(engine, stop: threading.Event, times: list[float]) -> None:
     with Session(engine) as session:
         while not stop.is_set():
             started = time.perf_counter()
-            search.search_journalists(session, lic, "de", params)
+            search.JournalistSearcher(session, lic, "de").run(params)
             times.append((time.perf_counter() - started) * 1000)
             session.rollback()
 

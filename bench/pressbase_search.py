@@ -4,10 +4,10 @@ same query with index scans switched off (the ratio shows what the indexes buy).
     .venv/bin/python bench/pressbase_search.py
 
 Builds (or reuses) the database ``pressroom_bench_pressbase`` (see pressbase_common.py). Every figure is measured at
-the use-case level (``pressbase.usecases.search.search_journalists``: all SQL round trips plus the Python that
-shapes the answer, without RPC/HTTP, which add ~4 ms; see docs/performance.md). Targets: selective p95 <= 20 ms;
-common-term top-20 and facet counts p95 <= 150 ms (facet counts of very large results are estimated from a 1/16
-sample and marked ``estimated: true``).
+the use-case level (``pressbase.usecases.search.JournalistSearcher``, what ``search_journalists`` runs: all SQL
+round trips plus the Python that shapes the answer, without RPC/HTTP, which add ~4 ms; see docs/performance.md).
+Targets: selective p95 <= 20 ms; common-term top-20 and facet counts p95 <= 150 ms (facet counts of very large
+results are estimated from a 1/16 sample and marked ``estimated: true``).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def licence(datasets):
 
 
 def run(session, lic, queries, rounds):
-    from pressbase.schemas import JournalistSearch
+    from pressbase.contracts import JournalistSearch
     from pressbase.usecases import search
 
     times, estimated, totals = [], 0, []
@@ -49,7 +49,7 @@ def run(session, lic, queries, rounds):
         for q in queries:
             params = JournalistSearch.model_validate(q)
             started = time.perf_counter()
-            result = search.search_journalists(session, lic, "de", params)
+            result = search.JournalistSearcher(session, lic, "de").run(params)
             times.append((time.perf_counter() - started) * 1000)
             estimated += bool(result.get("estimated"))
             totals.append(result.get("total"))

@@ -14,6 +14,7 @@ from svckit.entrypoints import Auth, rpc
 from svckit.jobs import JobRunner
 from svckit.outbox import Outbox
 from svckit.rpc import ServiceRpc
+from svckit.work import UnitOfWork
 
 from . import __version__
 from .db.models import Job, outbox
@@ -34,6 +35,7 @@ class PressbaseService(SearchEntrypoints, SelectionEntrypoints, JobEntrypoints, 
     clock = Clock()
     config = Config()
     outbox = Outbox(outbox)
+    work = UnitOfWork()
     event_dispatcher = EventDispatcher()
     crm_rpc = ServiceRpc("crm", timeout=60)
     jobs = JobRunner(Job, "pressbase.jobhandlers:HANDLERS")

@@ -36,6 +36,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from nameko.extensions import DependencyProvider
 from sqlalchemy.orm import Session
 
+from . import deps
 from .clock import Clock
 from .db import Database
 from .entrypoints import Auth
@@ -123,13 +124,6 @@ class Work:
 W = TypeVar("W", bound=Work)
 
 
-def _provider(container: Any, kind: type[DependencyProvider]) -> Any:
-    found = [d for d in container.dependencies if isinstance(d, kind)]
-    if len(found) != 1:
-        raise RuntimeError(f"UnitOfWork needs exactly one {kind.__name__} on the service, found {len(found)}")
-    return found[0]
-
-
 class WorkOpener(Generic[W]):
     """What an entrypoint sees as ``self.work``: ``self.work()`` opens a unit of work for this worker."""
 
@@ -149,11 +143,10 @@ class UnitOfWork(DependencyProvider, Generic[W]):
     work_class: type[Work] = Work
 
     def setup(self) -> None:
-        self.database: Database = _provider(self.container, Database)
-        self.clock: Clock = _provider(self.container, Clock)
-        self.auth: Auth = _provider(self.container, Auth)
-        outboxes = [d for d in self.container.dependencies if isinstance(d, Outbox)]
-        self.outbox: Outbox | None = outboxes[0] if outboxes else None
+        self.database = deps.find(self.container, Database)
+        self.clock = deps.find(self.container, Clock)
+        self.auth = deps.find(self.container, Auth)
+        self.outbox = deps.find_optional(self.container, Outbox)
 
     def get_dependency(self, worker_ctx: Any) -> WorkOpener[W]:
         return WorkOpener(self, worker_ctx)

@@ -1,4 +1,5 @@
-"""What every entrypoint module shares: the caller's licence and language, and committing inside the entrypoint."""
+"""What every entrypoint module shares. Entrypoints open the unit of work with ``with self.work() as work:``
+(svckit.work); the licence and language helpers remain for the job runner, which does not go through it yet."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ class Entrypoints:
     db: object
     auth: object
     config: dict
+    work: object
 
     @property
     def principal(self) -> Principal:
@@ -23,6 +25,3 @@ class Entrypoints:
     @property
     def lang(self) -> str:
         return self.principal.lang
-
-    def exact_limit(self) -> int:
-        return int(self.config.get("PRESSBASE_EXACT_COUNT_LIMIT", search.EXACT_LIMIT))

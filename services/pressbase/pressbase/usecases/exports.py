@@ -25,6 +25,7 @@ from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.rows import rowcount
 from svckit.textsafe import export_cell
+from svckit.work import Work
 
 from ..contracts import Paging
 from ..db.models import Export, Selection
@@ -222,8 +223,9 @@ def _visible(principal: Principal, e: Export) -> bool:
     return True
 
 
-def log(session: Session, principal: Principal, paging: Paging, now: datetime) -> dict[str, Any]:
+def log(work: Work, paging: Paging) -> dict[str, Any]:
     """The export log: administrators and license managers see every export of the account, users their own."""
+    session, principal, now = work.session, work.principal, work.now
     from ..domain.query import decode_cursor, encode_cursor
 
     account = principal.require_account()
@@ -241,8 +243,8 @@ def log(session: Session, principal: Principal, paging: Paging, now: datetime) -
     return {"items": [_view(e, now) for e in shown], "next_cursor": nxt}
 
 
-def chunk(session: Session, principal: Principal, export_id, offset: int, size: int,
-          now: datetime) -> dict[str, Any]:
+def chunk(work: Work, export_id: Any, offset: int, size: int) -> dict[str, Any]:
+    session, principal, now = work.session, work.principal, work.now
     try:
         eid = uuid.UUID(str(export_id))
     except ValueError:

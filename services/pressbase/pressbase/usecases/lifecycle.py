@@ -12,41 +12,55 @@ import uuid
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.orm import Session
 
 from svckit import entitlements
+from svckit.errors import NotFound
 from svckit.rows import rowcount
+from svckit.work import Work
 
+from .. import events
 from ..db.models import account_entitlements
 
 ACCOUNT_TABLES = ("selections", "transfer_links", "exports", "jobs")
 
 
-def store_entitlements(session: Session, payload: dict[str, Any]) -> bool:
-    return entitlements.store(session, account_entitlements, payload)
+def store_entitlements(work: Work, payload: dict[str, Any]) -> bool:
+    return entitlements.store(work.session, account_entitlements, payload)
 
 
-def purge_account(session: Session, account_id: str) -> dict[str, int]:
-    """Delete everything the account has here (idempotent). Caller commits."""
+def purge_account(work: Work, account_id: str) -> dict[str, int]:
+    """Delete everything the account has here (idempotent) and confirm with ``account_purged`` (also when there was
+    nothing left: the confirmation itself may have been lost)."""
+    session = work.session
     aid = uuid.UUID(str(account_id))
     deleted = {}
     for table in ACCOUNT_TABLES:   # selection_items go with their selections (ON DELETE CASCADE)
         deleted[table] = rowcount(session.execute(text(f"DELETE FROM {table} WHERE account_id = :a"), {"a": aid}))  # noqa: S608 -- table names from a fixed tuple, values bound
     deleted["account_entitlements"] = rowcount(session.execute(
         text("DELETE FROM account_entitlements WHERE account_id = :a"), {"a": aid}))
+    work.emit(events.ACCOUNT_PURGED, events.account_purged(account_id))
     return deleted
 
 
-def erase_person(session: Session, account_id: str, contact_id: str | None) -> int:
-    """A contact the account erased in crm: forget that it came from the pressbase (no more change offers)."""
-    if not contact_id:
-        return 0
-    return rowcount(session.execute(text("DELETE FROM transfer_links WHERE account_id = :a AND contact_id = :c"),
-                                    {"a": uuid.UUID(str(account_id)), "c": str(contact_id)}))
+def erase_person(work: Work, account_id: str, contact_id: str | None) -> int:
+    """A contact the account erased in crm: forget that it came from the pressbase (no more change offers), and
+    confirm with ``person_erased``."""
+    n = 0
+    if contact_id:
+        n = rowcount(work.session.execute(text("DELETE FROM transfer_links WHERE account_id = :a AND contact_id = :c"),
+                                          {"a": uuid.UUID(str(account_id)), "c": str(contact_id)}))
+    work.emit(events.PERSON_ERASED, events.person_erased(account_id, contact_id))
+    return n
 
 
-def export_account_data(session: Session, account_id: str) -> dict[str, Any]:
-    """Everything held for the account (docs/contracts.md "GDPR"), export files included."""
+def export_account_data(work: Work, account_id: str) -> dict[str, Any]:
+    """Everything held for the account (docs/contracts.md "GDPR"), export files included: the caller's own account
+    (administrators and license managers), or any account for an operator or a service acting for it."""
+    session, principal = work.session, work.principal
+    if not principal.is_operator and str(principal.require_account()) != account_id:
+        raise NotFound()
+    if principal.is_user:
+        principal.require_role("administrator", "license_manager")
     aid = uuid.UUID(str(account_id))
     starting = entitlements.load(session, account_entitlements, str(aid)).phase == entitlements.STARTING
     snapshot = "NULL AS snapshot" if starting else "snapshot"

@@ -3,7 +3,6 @@ licence (``licence_of``): records of datasets the account has not licensed do no
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import text
@@ -13,6 +12,7 @@ from svckit import entitlements
 from svckit.errors import NotFound
 from svckit.i18n import Text
 from svckit.principal import Principal
+from svckit.work import Work
 
 from ..contracts import ForwardFeatureSearch, JournalistSearch, OutletSearch
 from ..db import queries, search_sql
@@ -158,24 +158,37 @@ class OutletSearcher(_Search):
         return [by_id[i] for i in ids if i in by_id]
 
 
-def search_journalists(session: Session, licence: Licence, lang: str, params: JournalistSearch,
-                       exact_limit: int = EXACT_LIMIT) -> dict:
-    return JournalistSearcher(session, licence, lang, exact_limit).run(params)
+def exact_limit(config: dict[str, Any]) -> int:
+    """Up to how many hits a search counts exactly (PRESSBASE_EXACT_COUNT_LIMIT), beyond that it estimates."""
+    return int(config.get("PRESSBASE_EXACT_COUNT_LIMIT", EXACT_LIMIT))
 
 
-def search_outlets(session: Session, licence: Licence, lang: str, params: OutletSearch,
-                   exact_limit: int = EXACT_LIMIT) -> dict:
-    return OutletSearcher(session, licence, lang, exact_limit).run(params)
+def licence_view(work: Work) -> dict:
+    """What the caller's account may see and do here, and why not (in the caller's language)."""
+    return licence_of(work.session, work.principal).to_dict(work.principal.lang)
 
 
-def get_journalist(session: Session, licence: Licence, lang: str, journalist_id: int) -> dict:
-    items = JournalistSearcher(session, licence, lang).items([journalist_id])
+def search_journalists(work: Work, params: JournalistSearch) -> dict:
+    lic = licence_of(work.session, work.principal)
+    return JournalistSearcher(work.session, lic, work.principal.lang, exact_limit(work.config)).run(params)
+
+
+def search_outlets(work: Work, params: OutletSearch) -> dict:
+    lic = licence_of(work.session, work.principal)
+    return OutletSearcher(work.session, lic, work.principal.lang, exact_limit(work.config)).run(params)
+
+
+def get_journalist(work: Work, journalist_id: int) -> dict:
+    licence = licence_of(work.session, work.principal)
+    items = JournalistSearcher(work.session, licence, work.principal.lang).items([journalist_id])
     if not items:
         raise NotFound(JOURNALIST_NOT_FOUND)
     return items[0]
 
 
-def get_outlet(session: Session, licence: Licence, lang: str, outlet_id: int) -> dict:
+def get_outlet(work: Work, outlet_id: int) -> dict:
+    session, lang = work.session, work.principal.lang
+    licence = licence_of(session, work.principal)
     items = OutletSearcher(session, licence, lang).items([outlet_id])
     if not items:
         raise NotFound(OUTLET_NOT_FOUND)
@@ -190,9 +203,10 @@ def get_outlet(session: Session, licence: Licence, lang: str, outlet_id: int) ->
     return outlet
 
 
-def search_forward_features(session: Session, licence: Licence, lang: str, params: ForwardFeatureSearch,
-                            today: date) -> dict:
+def search_forward_features(work: Work, params: ForwardFeatureSearch) -> dict:
     """Editorial calendars by topic and upcoming deadline (soonest first), licensed accounts only."""
+    session, lang, today = work.session, work.principal.lang, work.today
+    licence = licence_of(session, work.principal)
     licence.require_forward_features()
     where = ["f.dataset = ANY(CAST(:ds AS text[]))", "f.deadline >= :dfrom"]
     values: dict[str, Any] = {"ds": list(licence.datasets), "dfrom": params.deadline_from or today}

@@ -18,6 +18,7 @@ from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.rows import rowcount
 from svckit.validation import parse
+from svckit.work import Work
 
 from ..contracts import (
     ItemsFromSearch,
@@ -98,7 +99,9 @@ def view(session: Session, selection: Selection, counts: dict | None = None) -> 
     }
 
 
-def create(session: Session, principal: Principal, licence: Licence, data: SelectionCreate) -> Selection:
+def create(work: Work, data: SelectionCreate) -> dict[str, Any]:
+    session, principal = work.session, work.principal
+    licence = search_uc.licence_of(session, principal)
     account = principal.require_account()
     if data.client_id is not None:
         principal.check_client(str(data.client_id), write=True)
@@ -117,12 +120,23 @@ def create(session: Session, principal: Principal, licence: Licence, data: Selec
     session.add(selection)
     session.flush()
     if data.kind == "list" and (data.journalist_ids or data.outlet_ids):
-        add_items(session, principal, licence, selection, SelectionItems(journalist_ids=data.journalist_ids,
-                                                                         outlet_ids=data.outlet_ids))
-    return selection
+        _add_items(session, licence, selection, SelectionItems(journalist_ids=data.journalist_ids,
+                                                               outlet_ids=data.outlet_ids))
+    return view(session, selection)
 
 
-def update(session: Session, principal: Principal, selection: Selection, data: SelectionUpdate) -> Selection:
+def get(work: Work, selection_id: Any) -> dict[str, Any]:
+    return view(work.session, load(work.session, work.principal, selection_id))
+
+
+def delete(work: Work, selection_id: Any) -> dict[str, Any]:
+    work.session.delete(load(work.session, work.principal, selection_id, write=True))
+    return {"deleted": True}
+
+
+def update(work: Work, selection_id: Any, data: SelectionUpdate) -> dict[str, Any]:
+    session, principal = work.session, work.principal
+    selection = load(session, principal, selection_id, write=True)
     if data.name is not None:
         selection.name = data.name
     if data.query is not None:
@@ -136,10 +150,11 @@ def update(session: Session, principal: Principal, selection: Selection, data: S
         selection.client_id = None
     selection.updated_at = func.now()
     session.flush()
-    return selection
+    return view(session, selection)
 
 
-def list_for(session: Session, principal: Principal, paging: Paging) -> dict[str, Any]:
+def list_for(work: Work, paging: Paging) -> dict[str, Any]:
+    session, principal = work.session, work.principal
     account = principal.require_account()
     stmt = select(Selection).where(Selection.account_id == account)
     if principal.kind != "service":
@@ -166,8 +181,12 @@ def _visible_ids(session: Session, licence: Licence, kind: str, ids: list[int]) 
     return set(session.execute(queries.VISIBLE_IDS[kind], {"ids": ids, "ds": list(licence.datasets)}).scalars())
 
 
-def add_items(session: Session, principal: Principal, licence: Licence, selection: Selection,
-              data: SelectionItems) -> dict[str, int]:
+def add_items(work: Work, selection_id: Any, data: SelectionItems) -> dict[str, int]:
+    selection = load(work.session, work.principal, selection_id, write=True)
+    return _add_items(work.session, search_uc.licence_of(work.session, work.principal), selection, data)
+
+
+def _add_items(session: Session, licence: Licence, selection: Selection, data: SelectionItems) -> dict[str, int]:
     if selection.kind != "list":
         raise InvalidInput(NOT_A_LIST, fields={"selection_id": NOT_A_LIST})
     added = 0
@@ -192,9 +211,11 @@ def _insert_items(session: Session, selection: Selection, kind: str, ids: list[i
     return inserted
 
 
-def add_from_search(session: Session, principal: Principal, licence: Licence, selection: Selection,
-                    data: ItemsFromSearch) -> dict[str, int]:
+def add_from_search(work: Work, selection_id: Any, data: ItemsFromSearch) -> dict[str, int]:
     """Add up to ``max`` results of a search (best first) to a list."""
+    session, principal = work.session, work.principal
+    selection = load(session, principal, selection_id, write=True)
+    licence = search_uc.licence_of(session, principal)
     if selection.kind != "list":
         raise InvalidInput(NOT_A_LIST, fields={"selection_id": NOT_A_LIST})
     params: JournalistSearch | OutletSearch
@@ -214,7 +235,9 @@ def add_from_search(session: Session, principal: Principal, licence: Licence, se
     return {"added": added, "matched": len(ids)}
 
 
-def remove_items(session: Session, selection: Selection, data: SelectionItems) -> dict[str, int]:
+def remove_items(work: Work, selection_id: Any, data: SelectionItems) -> dict[str, int]:
+    session = work.session
+    selection = load(session, work.principal, selection_id, write=True)
     if selection.kind != "list":
         raise InvalidInput(NOT_A_LIST, fields={"selection_id": NOT_A_LIST})
     removed = 0
@@ -293,9 +316,11 @@ def count_members(session: Session, licence: Licence, selection: Selection) -> i
     return total
 
 
-def list_members(session: Session, principal: Principal, licence: Licence, selection: Selection,
-                 paging: Paging) -> dict[str, Any]:
+def list_members(work: Work, selection_id: Any, paging: Paging) -> dict[str, Any]:
     """The current records of a selection, journalists first, each kind in id order."""
+    session, principal = work.session, work.principal
+    selection = load(session, principal, selection_id)
+    licence = search_uc.licence_of(session, principal)
     cursor = decode_cursor(paging.cursor, "members") or {"k": "journalist", "id": 0}
     kind, after = cursor.get("k"), cursor["id"]   # decode_cursor makes sure of an int id
     if kind not in ("journalist", "outlet"):
@@ -323,8 +348,11 @@ def list_members(session: Session, principal: Principal, licence: Licence, selec
 
 # --- recipients for dispatch --------------------------------------------------------------------------------------
 
-def resolve(session: Session, licence: Licence, selection: Selection, cursor: str | None, limit: int) -> dict:
+def resolve(work: Work, selection_id: Any, cursor: str | None, limit: int) -> dict:
     """One page of recipients (docs/contracts.md "Recipients"): journalists, then outlets' newsroom addresses."""
+    session = work.session
+    selection = load(session, work.principal, selection_id)
+    licence = search_uc.licence_of(session, work.principal)
     position = decode_cursor(cursor, "recipients") or {"k": "journalist", "id": 0}
     kind, after = position.get("k"), position["id"]   # decode_cursor makes sure of an int id
     if kind not in ("journalist", "outlet"):

@@ -24,6 +24,7 @@ from svckit.errors import Forbidden, InvalidInput
 from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.textsafe import one_line
+from svckit.work import Work
 
 from ..contracts import ApplyChanges, Paging, TransferStart
 from ..db import queries
@@ -31,7 +32,7 @@ from ..db.copy import jsonb
 from ..db.models import account_entitlements
 from ..domain.licence import Licence
 from ..domain.query import decode_cursor, encode_cursor
-from . import selections
+from . import search, selections
 
 BATCH = 500
 NOTHING_TO_TRANSFER = Text("Keine (lizenzierten) Journalisten zum Übernehmen.",
@@ -151,8 +152,10 @@ def _diff(old: dict, new: dict | None) -> dict[str, dict[str, Any]]:
     return {k: {"old": old.get(k), "new": new.get(k)} for k in keys}
 
 
-def changes(session: Session, principal: Principal, licence: Licence, client_id: str, paging: Paging) -> dict:
+def changes(work: Work, client_id: str, paging: Paging) -> dict:
     """Transferred journalists of a client whose pressbase record changed (or was deleted) since the transfer."""
+    session, principal = work.session, work.principal
+    licence = search.licence_of(session, principal)
     principal.check_client(client_id)
     account = principal.require_account()
     cursor = decode_cursor(paging.cursor, "changes") or {"id": 0}
@@ -191,9 +194,11 @@ def _change_view(link, now: tuple[int, dict] | None, lang: str) -> dict:
     }
 
 
-def apply(session: Session, principal: Principal, licence: Licence, data: ApplyChanges,
-          update_contacts: Callable[[str, list[dict]], list[dict]]) -> dict:
-    """Send the current fields of the chosen links to crm; links of deleted records are closed."""
+def apply(work: Work, data: ApplyChanges, update_contacts: Callable[[str, list[dict]], list[dict]]) -> dict:
+    """Send the current fields of the chosen links to crm (``update_contacts``: crm's
+    ``update_pressbase_contacts``); links of deleted records are closed."""
+    session, principal = work.session, work.principal
+    licence = search.licence_of(session, principal)
     client_id = str(data.client_id)
     principal.check_client(client_id, write=True)
     account = principal.require_account()
