@@ -113,6 +113,9 @@ class Database(DependencyProvider):
         max_workers = int(config.get("max_workers", 10))
         self.engine = make_engine(url, pool_size=max_workers + 4, application_name=name)
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
+        from .health import refuse_unknown_revision  # a newer release's schema: refuse to start (svckit.health)
+
+        refuse_unknown_revision(name, self.engine)
 
     def stop(self) -> None:
         if self.engine is not None:

@@ -6,11 +6,19 @@ Its ``env.py`` is two lines: ``from svckit.migrate import run_env; run_env(Base.
 Migrations run once per deployment (a Job in Kubernetes, the ``migrate`` service in docker-compose, a step of
 ``make run``), never at every container start; the advisory lock makes concurrent runs wait for each other and the
 lock timeout keeps a migration from queueing behind a long transaction while it holds up all traffic.
+
+``python -m svckit.migrate wait <service> [--timeout S]`` waits until the service's database is at the revision
+this code (image) expects: each Kubernetes Deployment runs it as an init container, so a new pod starts only after
+the migration Job has migrated its database (docs/operations.md, "Upgrades"). Exit 0: at the code's head; 1: the
+timeout passed; 2: the database carries a revision this code does not know (a newer release migrated it).
 """
 
 from __future__ import annotations
 
+import argparse
 import logging
+import sys
+import time
 import zlib
 
 from sqlalchemy import create_engine, text
@@ -116,3 +124,56 @@ def migrate(services=SERVICES, create: bool = True) -> None:
             log.info("created database %s", make_url(url).database)
         upgrade(service, url)
         log.info("migrated %s", service)
+
+
+def wait_for_head(service: str, url: str | None = None, timeout: float = 600, interval: float = 2,
+                  say=log.info) -> int:
+    """Poll the service's database until its revision is the code's head; the exit code of ``wait``."""
+    from .health import code_heads, database_revision, known_revision
+
+    heads = code_heads(service)
+    deadline = time.monotonic() + timeout
+    engine = create_engine(url or database_url(service), pool_size=1, max_overflow=0,
+                           connect_args={"connect_timeout": 5, "application_name": f"{service}-wait"})
+    last = object()
+    try:
+        while True:
+            try:
+                found: str | None | Exception = database_revision(engine)
+            except Exception as exc:  # PostgreSQL not reachable yet: keep waiting
+                found = exc
+            if isinstance(found, str) and found in heads:
+                say(f"{service}: database at revision {found}, the code's head: ready")
+                return 0
+            if isinstance(found, str) and not known_revision(service, found):
+                say(f"{service}: database at revision {found}, unknown to this code (head "
+                    f"{', '.join(sorted(heads))}): a newer release migrated it; this image must not start")
+                return 2
+            state = f"{type(found).__name__}" if isinstance(found, Exception) else f"revision {found}"
+            if state != last:
+                say(f"{service}: database at {state}, waiting for {', '.join(sorted(heads))} (the migration Job)")
+                last = state
+            if time.monotonic() >= deadline:
+                say(f"{service}: the database did not reach revision {', '.join(sorted(heads))} within "
+                    f"{timeout:g} s (found {state}): has the migration Job run?")
+                return 1
+            time.sleep(interval)
+    finally:
+        engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m svckit.migrate", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    wait = sub.add_parser("wait", help="wait until the service's database is at this code's head revision")
+    wait.add_argument("service", choices=SERVICES)
+    wait.add_argument("--timeout", type=float, default=600, help="seconds (default 600)")
+    wait.add_argument("--interval", type=float, default=2, help="seconds between checks (default 2)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    return wait_for_head(args.service, timeout=args.timeout, interval=args.interval)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -298,6 +298,12 @@ class Job(JobColumns, Base):
 
     __tablename__ = "jobs"
     __table_args__ = job_table_args("jobs")
+    # crm's table predates the kit's runner (migrations 0002, 0004): every job belongs to an account
+    # (JobRunner(require_account=True)) and these columns keep their narrower types
+    account_id: Mapped[uuid.UUID] = mapped_column(UUIDCol, nullable=False)
+    kind: Mapped[str] = mapped_column(String(30))
+    state: Mapped[str] = mapped_column(String(10), server_default="queued")
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
 
 
 class Import(Base):
