@@ -6,7 +6,7 @@ Usage (from the repository root, with the virtualenv's Python)::
     .venv/bin/python scripts/i18n_extract.py update                       # every package: new msgids into its .po
 
 ``convert --skip-dirty`` leaves files with uncommitted changes alone (someone else is editing them; run it again
-later).
+later); ``--only=<path>`` (repeatable) converts just those files of the package.
 
 ``convert`` rewrites each ``Text("<German literal>", "<English literal>")`` call of a package (and the pairs
 given to ``svckit.validation.invalid`` and ``svckit.errors.field_error``) (not its migrations,
@@ -84,8 +84,9 @@ def source_files(package_dir: Path) -> list[Path]:
                   if "migrations" not in p.relative_to(package_dir).parts and "locale" not in p.parts)
 
 
-# calls that take a German/English pair of literals, and the position of the German one
-PAIR_CALLS = {"Text": 0, "invalid": 0, "field_error": 1}
+# calls that take a German/English pair of literals, and the position of the German one (dispatch's template
+# problems too)
+PAIR_CALLS = {"Text": 0, "invalid": 0, "field_error": 1, "TemplateProblem": 0, "_problem": 1}
 
 
 def is_str(node: ast.AST) -> bool:
@@ -221,7 +222,7 @@ def ensure_i18n_module(package_dir: Path) -> None:
         path.write_text(I18N_MODULE.format(name=package_dir.name), encoding="utf-8")
 
 
-def convert(package_dir: Path, skip_dirty: bool = False) -> None:
+def convert(package_dir: Path, skip_dirty: bool = False, only: set[Path] | None = None) -> None:
     package_dir = package_dir.resolve()
     ensure_i18n_module(package_dir)
     files = [p for p in source_files(package_dir) if p.name != "i18n.py"]
@@ -231,6 +232,8 @@ def convert(package_dir: Path, skip_dirty: bool = False) -> None:
             pairs.setdefault(en, set()).add(de)
     catalog = load_catalog(package_dir)
     for path in files:
+        if only and path not in only:
+            continue
         if skip_dirty and subprocess.run(["git", "diff", "--quiet", "HEAD", "--", str(path)], cwd=ROOT).returncode:
             print(f"skipped (uncommitted changes): {path.relative_to(ROOT)}")
             continue
@@ -310,8 +313,9 @@ def update() -> None:
 def main(argv: list[str]) -> None:
     if argv[:1] == ["convert"] and len(argv) > 1:
         skip_dirty = "--skip-dirty" in argv
+        only = {(ROOT / a.split("=", 1)[1]).resolve() for a in argv if a.startswith("--only=")}
         for package in [a for a in argv[1:] if not a.startswith("--")]:
-            convert(Path(package), skip_dirty)
+            convert(Path(package), skip_dirty, only)
     elif argv[:1] == ["update"]:
         update()
     else:

@@ -37,6 +37,10 @@ from jinja2.runtime import Context, LoopContext, markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from svckit.i18n import Text
+
+from ..i18n import _
+
 MAX_TEMPLATE_CHARS = 500_000
 MAX_OUTPUT_CHARS = 2_000_000
 MAX_SUBJECT_CHARS = 2_000
@@ -48,16 +52,16 @@ MAX_WIDTH = 10_000            # widths and counts handed to filters
 FIELDS = ("email", "salutation", "letter_salutation", "title", "first_name", "last_name", "organisation",
           "position", "language", "custom")
 
-TOO_BIG = ("Die Vorlage erzeugt zu große Zahlen oder Texte oder rechnet zu lange.",
-           "The template produces numbers or texts that are too large, or works too long.")
+TOO_BIG = _("The template produces numbers or texts that are too large, or works too long.")
 
 
 class TemplateProblem(Exception):
     """A template that cannot be used; ``de``/``en`` say why, ``field`` (when known) which part."""
 
-    def __init__(self, de: str, en: str):
-        super().__init__(en)
-        self.de, self.en = de, en
+    def __init__(self, text: Text):
+        super().__init__(text.en)
+        self.text = text
+        self.de, self.en = text.de, text.en
 
 
 class _Lenient(Undefined):
@@ -264,8 +268,8 @@ class CompiledTemplates:
         return subject, html, text
 
 
-def _problem(field: str | None, de: str, en: str) -> TemplateProblem:
-    exc = TemplateProblem(de, en)
+def _problem(field: str | None, text: Text) -> TemplateProblem:
+    exc = TemplateProblem(text)
     if field:
         exc.field = field  # type: ignore[attr-defined]
     return exc
@@ -280,20 +284,18 @@ def _render(template: Template, ctx: dict[str, Any], field: str, limit: int = MA
         for chunk in template.generate(ctx):
             size += len(chunk)
             if size > limit:
-                raise _problem(field, "Die ausgefüllte Vorlage ist zu groß.", "The filled-in template is too large.")
+                raise _problem(field, _("The filled-in template is too large."))
             out.append(chunk)
         return "".join(out)
     except TemplateProblem:
         raise
     except SecurityError:
-        raise _problem(field, "Die Vorlage versucht etwas Unerlaubtes.",
-                       "The template tries something that is not allowed.") from None
+        raise _problem(field, _("The template tries something that is not allowed.")) from None
     except (_TooBig, MemoryError, RecursionError, OverflowError):
-        raise _problem(field, *TOO_BIG) from None
+        raise _problem(field, TOO_BIG) from None
     except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
         detail = str(exc)[:200]
-        raise _problem(field, f"Die Vorlage lässt sich nicht ausfüllen: {detail}",
-                       f"The template cannot be filled in: {detail}") from None
+        raise _problem(field, _("The template cannot be filled in: {detail}").format(detail=detail)) from None
     finally:
         _budget.reset(token)
 
@@ -301,47 +303,43 @@ def _render(template: Template, ctx: dict[str, Any], field: str, limit: int = MA
 _FORBIDDEN_NODES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends, nodes.Macro, nodes.CallBlock)
 # output that is captured instead of streamed (and blocks, which can call themselves): not in mail templates
 _CAPTURING_NODES = (nodes.Block, nodes.AssignBlock, nodes.FilterBlock)
-_NOT_ALLOWED = ("Die Vorlage versucht etwas Unerlaubtes.", "The template tries something that is not allowed.")
+_NOT_ALLOWED = _("The template tries something that is not allowed.")
 
 
 def _compile(env: _Env, source: str, field: str) -> Template:
     if len(source) > MAX_TEMPLATE_CHARS:
-        raise TemplateProblem("Die Vorlage ist zu lang.", "The template is too long.")
+        raise TemplateProblem(_("The template is too long."))
     try:
         ast = env.parse(source)
     except TemplateSyntaxError as exc:
-        raise TemplateProblem(f"Fehler in der Vorlage (Zeile {exc.lineno}): {exc.message}",
-                              f"Template error (line {exc.lineno}): {exc.message}") from None
+        raise TemplateProblem(_("Template error (line {line}): {message}").format(
+            line=exc.lineno, message=exc.message)) from None
     except (ValueError, OverflowError, RecursionError, MemoryError):   # a 5,000-digit number, deep nesting
-        raise TemplateProblem(*TOO_BIG) from None
+        raise TemplateProblem(TOO_BIG) from None
     for _node in ast.find_all(_FORBIDDEN_NODES):
-        raise TemplateProblem("Vorlagen dürfen keine anderen Vorlagen oder Dateien laden und keine Makros "
-                              "definieren.", "Templates may not load other templates or files, nor define macros.")
+        raise TemplateProblem(_("Templates may not load other templates or files, nor define macros."))
     for _node in ast.find_all(_CAPTURING_NODES):
-        raise TemplateProblem("Blöcke ({% block %}, {% set %}…{% endset %}, {% filter %}) sind in Vorlagen nicht "
-                              "erlaubt.", "Blocks ({% block %}, {% set %}…{% endset %}, {% filter %}) are not "
-                              "allowed in templates.")
+        raise TemplateProblem(_("Blocks ({% block %}, {% set %}…{% endset %}, {% filter %}) are not "
+                                "allowed in templates."))
     for node in ast.find_all(nodes.For):
         if node.recursive:
-            raise TemplateProblem("Rekursive Schleifen sind in Vorlagen nicht erlaubt.",
-                                  "Recursive loops are not allowed in templates.")
+            raise TemplateProblem(_("Recursive loops are not allowed in templates."))
     for filter_node in ast.find_all(nodes.Filter):
         if filter_node.name == "attr":  # attribute access by string: the way around the Getattr check below
-            raise TemplateProblem("Der Filter attr ist in Vorlagen nicht erlaubt.",
-                                  "The attr filter is not allowed in templates.")
+            raise TemplateProblem(_("The attr filter is not allowed in templates."))
         if filter_node.name.startswith("_"):
-            raise TemplateProblem(*_NOT_ALLOWED)
+            raise TemplateProblem(_NOT_ALLOWED)
     for getattr_node in ast.find_all(nodes.Getattr):
         if getattr_node.attr.startswith("_"):
-            raise TemplateProblem(*_NOT_ALLOWED)
+            raise TemplateProblem(_NOT_ALLOWED)
     _bound(env, ast)
     try:
         return env.from_string(ast)
     except TemplateSyntaxError as exc:   # an unknown filter or test
-        raise TemplateProblem(f"Fehler in der Vorlage (Zeile {exc.lineno}): {exc.message}",
-                              f"Template error (line {exc.lineno}): {exc.message}") from None
+        raise TemplateProblem(_("Template error (line {line}): {message}").format(
+            line=exc.lineno, message=exc.message)) from None
     except (ValueError, OverflowError, RecursionError, MemoryError):
-        raise TemplateProblem(*TOO_BIG) from None
+        raise TemplateProblem(TOO_BIG) from None
 
 
 def _bound(env: _Env, ast: nodes.Template) -> None:

@@ -35,37 +35,30 @@ from ..db.models import (
 )
 from ..domain.mime import EncodedAttachment, Mail
 from ..domain.templates import SAMPLE_RECIPIENT, TemplateProblem, compile_templates, context_for
+from ..i18n import _
 from ..settings import DispatchSettings
 from .common import load_mailing, load_sender
 from .recipients import RecipientResolver, resolve
 
-NOT_DRAFT = Text("Das Mailing ist bereits gestartet und kann nicht mehr geändert werden.",
-                 "The mailing has already started and can no longer be changed.")
-NO_SENDER = Text("Bitte einen Absender wählen.", "Please choose a sender.")
-NO_SUBJECT = Text("Bitte einen Betreff eingeben.", "Please enter a subject.")
-NO_BODY = Text("Bitte einen Text (HTML oder Text) eingeben.", "Please enter a body (HTML or text).")
-NO_SOURCES = Text("Bitte Empfänger wählen (Verteiler, Kontakte, Selektion oder Adressen).",
-                  "Please choose recipients (lists, contacts, a selection or addresses).")
-NO_RECIPIENTS = Text("Nach dem Abgleich bleibt kein Empfänger übrig.", "No recipient is left after checking.")
-DKIM_MISSING = Text("Der DKIM-Eintrag der Absenderdomain {domain} fehlt im DNS. Bitte veröffentlichen und prüfen "
-                    "lassen – oder der Administrator erlaubt den Versand ohne Prüfung.",
-                    "The DKIM record of the sender domain {domain} is missing from DNS. Please publish and check "
-                    "it, or have the administrator allow sending without it.")
-TOO_MANY = Text("Höchstens {limit} Empfänger pro Mailing in Ihrem Abonnement ({count} gewählt).",
-                "At most {limit} recipients per mailing in your subscription ({count} chosen).")
-PREMIUM_NEEDED = Text("Premium-Versand ist eine Zusatzoption Ihres Abonnements.",
-                      "Premium dispatch is an add-on to your subscription.")
-NOT_USABLE = Text("Ihr Abonnement ist beendet.", "Your subscription has ended.")
-PAST = Text("Der Zeitpunkt liegt in der Vergangenheit.", "The time is in the past.")
-TOO_BIG = Text("Die Anhänge dürfen zusammen höchstens {mb} MB groß sein.",
-               "Attachments may be at most {mb} MB in total.")
-BAD_B64 = Text("Der Inhalt ist nicht gültig Base64-kodiert.", "The content is not valid base64.")
-ATT_NOT_FOUND = Text("Anhang nicht gefunden.", "Attachment not found.")
-NOT_UNDELIVERABLE = Text("Dieser Empfänger ist nicht unzustellbar.", "This recipient is not undeliverable.")
-NOT_IN_LIST = Text("Dieser Empfänger gehört nicht zu den Empfängern.", "This address is not among the recipients.")
-NOT_CANCELLABLE = Text("Das Mailing ist bereits abgeschlossen.", "The mailing has already finished.")
-NO_FILES = Text("Die Mediathek ist noch nicht angebunden; bitte die Datei direkt hochladen.",
-                "The mediacenter is not connected yet; please upload the file directly.")
+NOT_DRAFT = _("The mailing has already started and can no longer be changed.")
+NO_SENDER = _("Please choose a sender.")
+NO_SUBJECT = _("Please enter a subject.")
+NO_BODY = _("Please enter a body (HTML or text).")
+NO_SOURCES = _("Please choose recipients (lists, contacts, a selection or addresses).")
+NO_RECIPIENTS = _("No recipient is left after checking.")
+DKIM_MISSING = _("The DKIM record of the sender domain {domain} is missing from DNS. Please publish and check "
+                 "it, or have the administrator allow sending without it.")
+TOO_MANY = _("At most {limit} recipients per mailing in your subscription ({count} chosen).")
+PREMIUM_NEEDED = _("Premium dispatch is an add-on to your subscription.")
+NOT_USABLE = _("Your subscription has ended.")
+PAST = _("The time is in the past.")
+TOO_BIG = _("Attachments may be at most {mb} MB in total.")
+BAD_B64 = _("The content is not valid base64.")
+ATT_NOT_FOUND = _("Attachment not found.")
+NOT_UNDELIVERABLE = _("This recipient is not undeliverable.")
+NOT_IN_LIST = _("This address is not among the recipients.")
+NOT_CANCELLABLE = _("The mailing has already finished.")
+NO_FILES = _("The mediacenter is not connected yet; please upload the file directly.")
 
 
 def view(m: Mailing, attachments: list[Attachment] | None = None) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from svckit.errors import Conflict, InvalidInput, NotFound
-from svckit.i18n import Text
 from svckit.jobs import JobQueue
 from svckit.principal import Principal
 from svckit.textsafe import like_contains, safe_cell
@@ -25,9 +24,10 @@ from svckit.validation import parse, parse_uuid
 from .. import contracts
 from ..db import queries
 from ..db.models import ExportFile, Job
+from ..i18n import _
 from .common import load_mailing
 
-JOB_NOT_FOUND = Text("Export nicht gefunden.", "Export not found.")
+JOB_NOT_FOUND = _("Export not found.")
 EXPORT_KIND = "mailing_export"
 
 
@@ -67,7 +67,7 @@ def _row(r) -> dict[str, Any]:
     return out
 
 
-BAD_ID = Text("Ungültige Kennung.", "Invalid identifier.")
+BAD_ID = _("Invalid identifier.")
 
 
 def row_id(value: Any, field: str) -> int:
@@ -85,7 +85,7 @@ def timeline(session: Session, p: Principal, mailing_id, delivery_id) -> dict[st
     d = session.execute(text("SELECT id, email, state, created_at FROM deliveries WHERE id = :d AND mailing_id = :m"),
                         {"d": row_id(delivery_id, "delivery_id"), "m": m.id}).mappings().first()
     if d is None:
-        raise NotFound(Text("Empfänger nicht gefunden.", "Recipient not found."))
+        raise NotFound(_("Recipient not found."))
     events = session.execute(text("SELECT kind, machine, at, detail FROM delivery_events WHERE delivery_id = :d "
                                   "ORDER BY at, id"), {"d": d["id"]}).mappings().all()
     return {"id": d["id"], "email": d["email"], "state": d["state"],
@@ -143,7 +143,7 @@ def export_file(session: Session, p: Principal, job_id) -> dict[str, Any]:
     job = load_job(session, p, job_id)
     file = session.get(ExportFile, job.id) if job.state == "done" else None
     if file is None or file.data is None:
-        raise Conflict(Text("Der Export ist noch nicht fertig.", "The export is not finished yet."))
+        raise Conflict(_("The export is not finished yet."))
     return {"filename": file.filename, "content_b64": base64.b64encode(file.data).decode(),
             "content_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 

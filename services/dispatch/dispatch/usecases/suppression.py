@@ -21,7 +21,6 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from svckit.errors import Forbidden, NotFound
-from svckit.i18n import Text
 from svckit.principal import ADMINISTRATOR, Principal
 from svckit.rows import rowcount
 from svckit.textsafe import like_contains
@@ -29,6 +28,7 @@ from svckit.validation import check_line, parse, parse_uuid
 
 from .. import contracts, events
 from ..db import outbox, queries
+from ..i18n import _
 
 REASONS = ("blacklist", "unsubscribed", "hard_bounce", "soft_bounces", "complaint")
 #: reasons whose entry belongs to the client of the mailing it came from (all others are account-wide)
@@ -38,9 +38,8 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 #: what of ``detail`` a user sees (mailing ids stay out: they are shown as ``mailing`` when the client is visible)
 _SHOWN_DETAIL = ("status", "reason", "via", "by")
 
-NOT_SUPPRESSED = Text("Diese Adresse steht nicht auf der Sperrliste.", "This address is not on the suppression list.")
-READ_ONLY_ENTRY = Text("Diesen Eintrag dürfen Sie nicht aufheben: Sie haben für seinen Mandanten nur Leserechte.",
-                       "You cannot lift this entry: you have read-only access to its client.")
+NOT_SUPPRESSED = _("This address is not on the suppression list.")
+READ_ONLY_ENTRY = _("You cannot lift this entry: you have read-only access to its client.")
 
 
 def normalise(address: str) -> str:
