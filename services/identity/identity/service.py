@@ -23,7 +23,7 @@ from .entrypoints import export as _export
 from .entrypoints import incidents as _incidents
 from .entrypoints import me as _me
 from .entrypoints import users as _users
-from .work import AuthCache
+from .work import AuthCache, IdentityUnitOfWork
 
 
 class IdentityService(_auth.AuthEntrypoints, _me.MeEntrypoints, _users.UserEntrypoints, _clients.ClientEntrypoints,
@@ -37,6 +37,7 @@ class IdentityService(_auth.AuthEntrypoints, _me.MeEntrypoints, _users.UserEntry
     mailer = TransactionalMailer()
     clock = Clock()
     cache = AuthCache()
+    work = IdentityUnitOfWork()
 
     @rpc
     def health(self) -> dict:

@@ -85,9 +85,13 @@ class Work:
         for name, payload in events:
             self.emit(name, payload)
 
-    def after_commit(self, hook: Callable[[], None]) -> None:
-        """Run ``hook`` once the next commit succeeded (never when the work is rolled back)."""
-        self._hooks.append(hook)
+    def after_commit(self, hook: Callable[[], None], first: bool = False) -> None:
+        """Run ``hook`` once the next commit succeeded (never when the work is rolled back); hooks run in the order
+        they were added, a ``first`` one before the others."""
+        if first:
+            self._hooks.insert(0, hook)
+        else:
+            self._hooks.append(hook)
 
     def write_events(self) -> None:
         """Write the pending events into the outbox table, in the session's transaction (``commit`` does this)."""

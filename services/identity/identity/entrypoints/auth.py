@@ -16,40 +16,44 @@ class AuthEntrypoints(WorkEntrypoints):
     def authenticate(self, token, client=None) -> dict:
         """The gateway, on every request: the session's principal as it is now, or Unauthenticated."""
         ceiling = float(self.config.get("AUTH_CACHE_SECONDS", 30))
-        return sessions.authenticate(self.work(client), token, ceiling)
+        with self.work(client=client) as work:
+            return sessions.authenticate(work, token, ceiling)
 
     @rpc(sensitive_arguments=("credentials.password",))
     def login(self, credentials, client=None) -> dict:
         """Password step: a session, or a second-factor challenge. Throttled per login name and address."""
         data = parse(contracts.Credentials, credentials)
-        return login.login(self.work(client), data.email, data.password, kind="user")
+        with self.work(client=client) as work:
+            return login.login(work, data.email, data.password, kind="user")
 
     @rpc(sensitive_arguments=("credentials.password",))
     def operator_login(self, credentials, client=None) -> dict:
         data = parse(contracts.Credentials, credentials)
-        return login.login(self.work(client), data.email, data.password, kind="operator")
+        with self.work(client=client) as work:
+            return login.login(work, data.email, data.password, kind="operator")
 
     @rpc(sensitive_arguments=("data.code",))
     def verify_second_factor(self, data, client=None) -> dict:
         data = parse(contracts.SecondFactor, data)
-        return login.verify_second_factor(self.work(client), data.challenge, data.code)
+        with self.work(client=client) as work:
+            return login.verify_second_factor(work, data.challenge, data.code)
 
     @rpc
     def resend_code(self, data, client=None) -> dict:
         data = parse(contracts.Challenge, data)
-        return login.resend_code(self.work(client), data.challenge)
+        with self.work(client=client) as work:
+            return login.resend_code(work, data.challenge)
 
     @rpc
     def logout(self) -> dict:
-        work = self.work()
-        result = sessions.logout(work)
-        work.commit()
-        return result
+        with self.work() as work:
+            return sessions.logout(work)
 
     @rpc
     def forgot_password(self, data, client=None) -> dict:
         data = parse(contracts.Forgot, data)
-        return passwords.forgot_password(self.work(client), data.email)
+        with self.work(client=client) as work:
+            return passwords.forgot_password(work, data.email)
 
     @event_handler("identity", passwords.RESET_REQUESTED)
     def on_password_reset_requested(self, payload) -> None:
@@ -59,14 +63,17 @@ class AuthEntrypoints(WorkEntrypoints):
             return
         ip = payload.get("ip")
         with self.auth.acting_as(Principal.system("identity")):
-            passwords.send_reset(self.work({"ip": str(ip)[:64]} if ip else None), email)
+            with self.work(client={"ip": str(ip)[:64]} if ip else None) as work:
+                passwords.send_reset(work, email)
 
     @rpc(sensitive_arguments=("data.one_time_password", "data.new_password"))
     def reset_password(self, data, client=None) -> dict:
         data = parse(contracts.Reset, data)
-        return passwords.reset_password(self.work(client), data.email, data.one_time_password, data.new_password)
+        with self.work(client=client) as work:
+            return passwords.reset_password(work, data.email, data.one_time_password, data.new_password)
 
     @rpc(sensitive_arguments=("data.current_password", "data.new_password"))
     def change_password(self, data, client=None) -> dict:
         data = parse(contracts.ChangePassword, data)
-        return passwords.change_password(self.work(client), data.current_password, data.new_password)
+        with self.work(client=client) as work:
+            return passwords.change_password(work, data.current_password, data.new_password)

@@ -2,19 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from svckit.validation import check_no_nul, parse
-
-from ..contracts import ClientInfo
-from ..work import Work
+from svckit.validation import check_no_nul
 
 
 class WorkEntrypoints:
-    """Gives every mixin ``self.work(client)``; the dependencies are declared on IdentityService."""
-
-    def work(self, client=None) -> Work:
-        info = parse(ClientInfo, client or {}, "client").model_dump() if client else {}
-        return Work(self.db, self.clock.now(), self.auth.principal, self.outbox, self.mailer, self.cache, info,
-                    self.config)
+    """The base of every mixin: ``self.work(client=client)`` (identity.work.IdentityUnitOfWork, declared on
+    IdentityService with the other dependencies) opens the unit of work a use case runs in."""
 
 
 def search_text(query: Any, field: str) -> str | None:

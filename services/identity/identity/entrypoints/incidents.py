@@ -13,17 +13,21 @@ class IncidentEntrypoints(WorkEntrypoints):
 
     @rpc
     def post_incident(self, data) -> dict:
-        return incidents.post_incident(self.work(), parse(contracts.NewIncident, data).model_dump())
+        with self.work() as work:
+            return incidents.post_incident(work, parse(contracts.NewIncident, data).model_dump())
 
     @rpc
     def resolve_incident(self, incident_id, data=None) -> dict:
-        return incidents.resolve_incident(self.work(), incident_id,
-                                          parse(contracts.IncidentResolution, data or {}).model_dump())
+        with self.work() as work:
+            return incidents.resolve_incident(work, incident_id,
+                                              parse(contracts.IncidentResolution, data or {}).model_dump())
 
     @rpc
     def list_incidents(self, filters=None) -> dict:
-        return incidents.list_incidents(self.work(), parse(contracts.IncidentFilter, filters or {}).model_dump())
+        with self.work() as work:
+            return incidents.list_incidents(work, parse(contracts.IncidentFilter, filters or {}).model_dump())
 
     @rpc
     def public_status(self) -> dict:
-        return incidents.public_status(self.work())
+        with self.work() as work:
+            return incidents.public_status(work)

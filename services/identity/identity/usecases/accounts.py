@@ -40,7 +40,7 @@ AUDIT_NOT_FOUND = _("Entry not found.")
 
 def _person(work: Work, account: Account, data: dict[str, Any]) -> User:
     email = data["email"].strip().lower()
-    existing = work.db.execute(select(User).where(func.lower(User.email) == email)).scalar_one_or_none()
+    existing = work.session.execute(select(User).where(func.lower(User.email) == email)).scalar_one_or_none()
     if existing is not None:
         if existing.account_id == account.id:
             return existing
@@ -49,14 +49,14 @@ def _person(work: Work, account: Account, data: dict[str, Any]) -> User:
                 first_name=data.get("first_name") or "", last_name=data.get("last_name") or "",
                 salutation=data.get("salutation"), language=data.get("language") or account.language,
                 active=True, must_change_password=True, two_factor="none", operator_roles=[])
-    work.db.add(user)
-    work.db.flush()
+    work.session.add(user)
+    work.session.flush()
     work.mail(mails.welcome(user, issue_one_time_password(work, user, "first_login"), account.name))
     return user
 
 
 def _ids(work: Work, account: Account) -> dict[str, Any]:
-    clients = work.db.execute(select(Client.id).where(Client.account_id == account.id).order_by(Client.created_at,
+    clients = work.session.execute(select(Client.id).where(Client.account_id == account.id).order_by(Client.created_at,
                                                                                                  Client.name)
                               ).scalars().all()
     return {"account_id": str(account.id), "license_manager_id": str(account.license_manager_id),
@@ -69,19 +69,19 @@ def create_account(work: Work, order: dict[str, Any]) -> dict[str, Any]:
     The idempotency key (the order id) makes a second call return the same ids and create nothing.
     """
     key = order["idempotency_key"]
-    found = work.db.execute(select(Account).where(Account.idempotency_key == key)).scalar_one_or_none()
+    found = work.session.execute(select(Account).where(Account.idempotency_key == key)).scalar_one_or_none()
     if found is not None:
         return _ids(work, found)
     # one creation per key even when two calls race: a transaction-scoped advisory lock on the key
-    work.db.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"identity.create_account:{key}"))))
-    found = work.db.execute(select(Account).where(Account.idempotency_key == key)).scalar_one_or_none()
+    work.session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"identity.create_account:{key}"))))
+    found = work.session.execute(select(Account).where(Account.idempotency_key == key)).scalar_one_or_none()
     if found is not None:
         return _ids(work, found)
     acc = order["account"]
     account = Account(id=uuid.uuid4(), name=acc["name"], language=acc.get("language") or "de", seats=order["seats"],
                       idempotency_key=key, created_at=work.now)
-    work.db.add(account)
-    work.db.flush()
+    work.session.add(account)
+    work.session.flush()
     manager = _person(work, account, order["license_manager"])
     admin = _person(work, account, order["administrator"])
     account.license_manager_id, account.administrator_id = manager.id, admin.id
@@ -89,9 +89,9 @@ def create_account(work: Work, order: dict[str, Any]) -> dict[str, Any]:
     for name in names:
         add_client(work, account, name, full_access_for=[manager.id, admin.id])
     work.audit("account_created", account_id=account.id, name=account.name, order=key)
-    work.event(events.ACCOUNT_CREATED, events.account_created(account, work.now))
+    work.emit(events.ACCOUNT_CREATED, events.account_created(account, work.now))
     for person in {manager.id: manager, admin.id: admin}.values():
-        work.event(events.USER_CHANGED, events.user_changed(person, roles_of(person, account)))
+        work.emit(events.USER_CHANGED, events.user_changed(person, roles_of(person, account)))
     work.commit()
     return _ids(work, account)
 
@@ -99,7 +99,7 @@ def create_account(work: Work, order: dict[str, Any]) -> dict[str, Any]:
 def add_client_for_billing(work: Work, account_id: Any, name: str) -> dict[str, Any]:
     """An affiliated company joins the subscription: a new client, full access for license manager and admin."""
     aid = parse_uuid(account_id, "account_id")
-    account = work.db.get(Account, aid)
+    account = work.session.get(Account, aid)
     if account is None:
         raise NotFound(ACCOUNT_NOT_FOUND, fields={"account_id": ACCOUNT_NOT_FOUND})
     client = add_client(work, account, name, full_access_for=[account.license_manager_id, account.administrator_id])
@@ -129,7 +129,7 @@ def get_account(work: Work, account_id: Any) -> dict[str, Any]:
     if work.principal.is_operator:
         raise NotFound(ACCOUNT_NOT_FOUND)
     own = work.principal.require_account()
-    account = work.db.get(Account, wanted) if str(wanted) == str(own) else None
+    account = work.session.get(Account, wanted) if str(wanted) == str(own) else None
     if account is None:
         raise NotFound(ACCOUNT_NOT_FOUND)
     return {"id": str(account.id), "name": account.name, "language": account.language,
@@ -181,7 +181,7 @@ def list_audit(work: Work, filters: dict[str, Any], account_id=None) -> dict[str
     if filters.get("cursor"):
         q = q.where(AuditEntry.id < filters["cursor"])
     limit = filters.get("limit") or 50
-    rows = work.db.execute(q.order_by(AuditEntry.id.desc()).limit(limit + 1)).scalars().all()
+    rows = work.session.execute(q.order_by(AuditEntry.id.desc()).limit(limit + 1)).scalars().all()
     more = len(rows) > limit
     rows = rows[:limit]
     return {"entries": [audit_dict(r) for r in rows], "next_cursor": rows[-1].id if more and rows else None}
@@ -199,7 +199,7 @@ def get_audit_entry(work: Work, entry_id: Any) -> dict[str, Any]:
     except (TypeError, ValueError):
         bad = _("Whole number expected.")
         raise InvalidInput(fields={"entry_id": bad}) from None
-    entry = work.db.get(AuditEntry, eid) if 0 < eid < 2 ** 63 else None
+    entry = work.session.get(AuditEntry, eid) if 0 < eid < 2 ** 63 else None
     if entry is None or entry.account_id != account.id:
         raise NotFound(AUDIT_NOT_FOUND)
     return audit_dict(entry)
@@ -209,17 +209,17 @@ def get_audit_entry(work: Work, entry_id: Any) -> dict[str, Any]:
 
 def entitlements_changed(work: Work, payload: dict[str, Any]) -> bool:
     """Keep the newest version; if seats now fall below the active users, tell the administrator (once per count)."""
-    if not entitlements.store(work.db, account_entitlements, payload):
+    if not entitlements.store(work.session, account_entitlements, payload):
         work.commit()
         return False
     ent = entitlements.Entitlements.from_payload(payload)
-    account = work.db.get(Account, uuid.UUID(ent.account_id))
+    account = work.session.get(Account, uuid.UUID(ent.account_id))
     if account is not None:
         active = active_users(work, account.id)
         work.audit("seats_changed", account_id=account.id, seats=ent.seats, active=active, version=ent.version)
         if seat_rules.over_limit(active, ent.seats) and account.seat_notice_for != ent.seats:
             account.seat_notice_for = ent.seats
-            admin = work.db.get(User, account.administrator_id) if account.administrator_id else None
+            admin = work.session.get(User, account.administrator_id) if account.administrator_id else None
             if admin is not None:
                 work.mail(mails.seats_exceeded(admin, ent.seats, active))
     work.commit()
@@ -229,21 +229,21 @@ def entitlements_changed(work: Work, payload: dict[str, Any]) -> bool:
 def purge_account(work: Work, account_id: Any) -> bool:
     """Delete everything identity holds for the account (idempotent), then report ``account_purged``."""
     aid = uuid.UUID(str(account_id))
-    user_ids = work.db.execute(select(User.id).where(User.account_id == aid)).scalars().all()
-    emails = work.db.execute(select(User.email).where(User.account_id == aid)).scalars().all()
+    user_ids = work.session.execute(select(User.id).where(User.account_id == aid)).scalars().all()
+    emails = work.session.execute(select(User.email).where(User.account_id == aid)).scalars().all()
     work.invalidate(user_ids=user_ids)
     if user_ids:
         for model in (UserSession, LoginChallenge, OneTimePassword, BackupCode, PasswordHistory):
-            work.db.execute(delete(model).where(model.user_id.in_(user_ids)))
-    work.db.execute(delete(LoginFailure).where(LoginFailure.key.in_([throttle.email_key(e) for e in emails])))
-    work.db.execute(delete(AuditEntry).where(AuditEntry.account_id == aid))
-    work.db.execute(delete(account_entitlements).where(account_entitlements.c.account_id == aid))
-    account = work.db.get(Account, aid)
+            work.session.execute(delete(model).where(model.user_id.in_(user_ids)))
+    work.session.execute(delete(LoginFailure).where(LoginFailure.key.in_([throttle.email_key(e) for e in emails])))
+    work.session.execute(delete(AuditEntry).where(AuditEntry.account_id == aid))
+    work.session.execute(delete(account_entitlements).where(account_entitlements.c.account_id == aid))
+    account = work.session.get(Account, aid)
     if account is not None:
         account.license_manager_id = account.administrator_id = None
-        work.db.flush()
-        work.db.execute(delete(User).where(User.account_id == aid))
-        work.db.delete(account)  # clients and rights go with it (ON DELETE CASCADE)
-    work.event(events.ACCOUNT_PURGED, events.account_purged(str(aid)))
+        work.session.flush()
+        work.session.execute(delete(User).where(User.account_id == aid))
+        work.session.delete(account)  # clients and rights go with it (ON DELETE CASCADE)
+    work.emit(events.ACCOUNT_PURGED, events.account_purged(str(aid)))
     work.commit()
     return True

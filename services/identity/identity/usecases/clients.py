@@ -34,7 +34,7 @@ def _is_admin(work: Work, account: Account) -> bool:
 def _visible(work: Work, account: Account, client_id: Any, write: bool = False) -> Client:
     """The client if the caller may see it (write: change it); hidden or foreign -> 404, read only -> 403."""
     cid = parse_uuid(client_id, "client_id")
-    client = work.db.execute(select(Client).where(Client.id == cid, Client.account_id == account.id)
+    client = work.session.execute(select(Client).where(Client.id == cid, Client.account_id == account.id)
                              ).scalar_one_or_none()
     if client is None:
         raise NotFound(CLIENT_NOT_FOUND)
@@ -45,7 +45,7 @@ def _visible(work: Work, account: Account, client_id: Any, write: bool = False) 
 
 def list_clients(work: Work) -> dict[str, Any]:
     account = account_of(work)
-    clients = work.db.execute(select(Client).where(Client.account_id == account.id)
+    clients = work.session.execute(select(Client).where(Client.account_id == account.id)
                               .order_by(func.lower(Client.name))).scalars().all()
     admin = _is_admin(work, account)
     p = work.principal
@@ -63,7 +63,7 @@ def _name_free(work: Work, account_id, name: str, except_id=None) -> None:
     q = select(Client.id).where(Client.account_id == account_id, func.lower(Client.name) == name.lower())
     if except_id is not None:
         q = q.where(Client.id != except_id)
-    if work.db.execute(q).first():
+    if work.session.execute(q).first():
         raise Conflict(NAME_TAKEN, fields={"name": NAME_TAKEN})
 
 
@@ -71,18 +71,18 @@ def add_client(work: Work, account: Account, name: str, description: str = "",
                full_access_for: Sequence[Any] = ()) -> Client:
     _name_free(work, account.id, name)
     client = Client(id=uuid.uuid4(), account_id=account.id, name=name, description=description or "")
-    work.db.add(client)
+    work.session.add(client)
     try:
-        work.db.flush()
+        work.session.flush()
     except IntegrityError:
-        work.db.rollback()
+        work.session.rollback()
         raise Conflict(NAME_TAKEN, fields={"name": NAME_TAKEN}) from None
     for user_id in {u for u in full_access_for if u is not None}:
-        work.db.add(ClientRight(user_id=user_id, client_id=client.id, account_id=account.id, right="full"))
+        work.session.add(ClientRight(user_id=user_id, client_id=client.id, account_id=account.id, right="full"))
     if full_access_for:
         work.invalidate(user_ids=[u for u in full_access_for if u is not None])
     work.audit("client_created", account_id=account.id, target_client_id=client.id, name=name)
-    work.event(events.CLIENT_CREATED, events.client_event(client))
+    work.emit(events.CLIENT_CREATED, events.client_event(client))
     return client
 
 
@@ -110,27 +110,28 @@ def update_client(work: Work, client_id: Any, changes: dict[str, Any]) -> dict[s
 def delete_client(work: Work, client_id: Any) -> dict[str, Any]:
     account = require_admin(work, not_found=CLIENT_NOT_FOUND)
     client = _visible(work, account, client_id)
-    count = work.db.execute(select(func.count()).select_from(Client).where(Client.account_id == account.id)
+    count = work.session.execute(select(func.count()).select_from(Client).where(Client.account_id == account.id)
                             ).scalar_one()
     if count <= 1:
         raise Conflict(LAST_CLIENT)
-    holders = work.db.execute(select(ClientRight.user_id).where(ClientRight.client_id == client.id)).scalars().all()
+    holders = work.session.execute(
+        select(ClientRight.user_id).where(ClientRight.client_id == client.id)).scalars().all()
     payload = events.client_event(client)
-    work.db.delete(client)
+    work.session.delete(client)
     work.invalidate(user_ids=holders)
     work.audit("client_deleted", target_client_id=client.id, name=client.name)
-    work.event(events.CLIENT_DELETED, payload)
+    work.emit(events.CLIENT_DELETED, payload)
     work.commit()
     return {"deleted": True}
 
 
 def rights_matrix(work: Work) -> dict[str, Any]:
     account = require_admin(work)
-    clients = work.db.execute(select(Client).where(Client.account_id == account.id)
+    clients = work.session.execute(select(Client).where(Client.account_id == account.id)
                               .order_by(func.lower(Client.name))).scalars().all()
-    users = work.db.execute(select(User).where(User.account_id == account.id).order_by(func.lower(User.email))
+    users = work.session.execute(select(User).where(User.account_id == account.id).order_by(func.lower(User.email))
                             ).scalars().all()
-    rights = {(r.user_id, r.client_id): r.right for r in work.db.execute(
+    rights = {(r.user_id, r.client_id): r.right for r in work.session.execute(
         select(ClientRight).where(ClientRight.account_id == account.id)).scalars()}
     return {"clients": [{"id": str(c.id), "name": c.name} for c in clients],
             "users": [{"id": str(u.id), "email": u.email, "name": f"{u.first_name} {u.last_name}".strip(),
@@ -145,19 +146,19 @@ def set_client_rights(work: Work, client_id: Any, rights: dict[str, str]) -> dic
     touched = []
     for user_id, right in rights.items():
         user = user_in_account(work, account, user_id, field=f"rights.{user_id}")
-        existing = work.db.get(ClientRight, (user.id, client.id))
+        existing = work.session.get(ClientRight, (user.id, client.id))
         if right == "hidden":
             if existing is not None:
-                work.db.delete(existing)
+                work.session.delete(existing)
         elif existing is None:
-            work.db.add(ClientRight(user_id=user.id, client_id=client.id, account_id=account.id, right=right))
+            work.session.add(ClientRight(user_id=user.id, client_id=client.id, account_id=account.id, right=right))
         else:
             existing.right = right
         touched.append(user.id)
-    work.db.flush()
+    work.session.flush()
     work.invalidate(user_ids=touched)
     work.audit("rights_changed", target_client_id=client.id, rights={str(k): v for k, v in rights.items()})
     work.commit()
-    current = {str(r.user_id): r.right for r in work.db.execute(
+    current = {str(r.user_id): r.right for r in work.session.execute(
         select(ClientRight).where(ClientRight.client_id == client.id)).scalars()}
     return {"client_id": str(client.id), "rights": current}

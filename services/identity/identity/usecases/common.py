@@ -36,7 +36,7 @@ def account_of(work: Work, not_found: Text | None = None) -> Account:
     if not_found is not None and work.principal.is_operator:
         raise NotFound(not_found)
     account_id = work.principal.require_account()
-    account = work.db.get(Account, uuid.UUID(str(account_id)))
+    account = work.session.get(Account, uuid.UUID(str(account_id)))
     if account is None:
         raise NotFound(ACCOUNT_NOT_FOUND)
     return account
@@ -57,7 +57,7 @@ def user_in_account(work: Work, account: Account, user_id: Any, field: str = "us
     q = select(User).where(User.id == uid, User.account_id == account.id, User.kind == "user")
     if lock:
         q = q.with_for_update()
-    user = work.db.execute(q).scalar_one_or_none()
+    user = work.session.execute(q).scalar_one_or_none()
     if user is None:
         raise NotFound(USER_NOT_FOUND, fields={field: USER_NOT_FOUND})
     return user
@@ -65,7 +65,7 @@ def user_in_account(work: Work, account: Account, user_id: Any, field: str = "us
 
 def client_in_account(work: Work, account: Account, client_id: Any, field: str = "client_id") -> Client:
     cid = parse_uuid(client_id, field)
-    client = work.db.execute(select(Client).where(Client.id == cid, Client.account_id == account.id)
+    client = work.session.execute(select(Client).where(Client.id == cid, Client.account_id == account.id)
                              ).scalar_one_or_none()
     if client is None:
         raise NotFound(CLIENT_NOT_FOUND, fields={field: CLIENT_NOT_FOUND})
@@ -88,7 +88,7 @@ def rights_of(work: Work, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str
     out: dict[uuid.UUID, dict[str, str]] = {uid: {} for uid in user_ids}
     if not user_ids:
         return out
-    for row in work.db.execute(select(ClientRight.user_id, ClientRight.client_id, ClientRight.right)
+    for row in work.session.execute(select(ClientRight.user_id, ClientRight.client_id, ClientRight.right)
                                .where(ClientRight.user_id.in_(user_ids))):
         out[row.user_id][str(row.client_id)] = row.right
     return out
@@ -104,13 +104,13 @@ def principal_of(work: Work, user: User, account: Account | None, session_id: An
 
 def effective_seats(work: Work, account: Account) -> int:
     """billing's newest entitlements once it has spoken; until then the seat count of the order."""
-    stored = work.db.execute(select(account_entitlements.c.data)
+    stored = work.session.execute(select(account_entitlements.c.data)
                              .where(account_entitlements.c.account_id == account.id)).scalar()
     return entitlements.Entitlements.from_payload(stored).seats if stored else account.seats
 
 
 def active_users(work: Work, account_id) -> int:
-    return work.db.execute(select(func.count()).select_from(User)
+    return work.session.execute(select(func.count()).select_from(User)
                            .where(User.account_id == account_id, User.active.is_(True))).scalar_one()
 
 

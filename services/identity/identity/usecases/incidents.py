@@ -42,7 +42,7 @@ def post_incident(work: Work, data: dict[str, Any]) -> dict[str, Any]:
     incident = Incident(id=uuid.uuid4(), severity=data["severity"], components=sorted(set(data["components"])),
                         title=data["title"], body=data["body"], created_by=_operator_id(work),
                         created_at=work.now, updated_at=work.now)
-    work.db.add(incident)
+    work.session.add(incident)
     work.audit("incident_posted", incident_id=str(incident.id), severity=incident.severity,
                title=data["title"]["de"][:200])
     work.commit()
@@ -51,7 +51,7 @@ def post_incident(work: Work, data: dict[str, Any]) -> dict[str, Any]:
 
 def resolve_incident(work: Work, incident_id: Any, data: dict[str, Any]) -> dict[str, Any]:
     work.principal.require_operator(BACK_OFFICE, SUPPORT)
-    incident = work.db.execute(select(Incident).where(Incident.id == parse_uuid(incident_id, "incident_id"))
+    incident = work.session.execute(select(Incident).where(Incident.id == parse_uuid(incident_id, "incident_id"))
                                .with_for_update()).scalar_one_or_none()
     if incident is None:
         raise NotFound(NOT_FOUND, fields={"incident_id": NOT_FOUND})
@@ -72,15 +72,16 @@ def list_incidents(work: Work, filters: dict[str, Any]) -> dict[str, Any]:
         q = q.where(Incident.resolved_at.is_(None))
     elif filters["state"] == "resolved":
         q = q.where(Incident.resolved_at.is_not(None))
-    rows = work.db.execute(q.order_by(Incident.created_at.desc()).limit(filters["limit"])).scalars().all()
+    rows = work.session.execute(q.order_by(Incident.created_at.desc()).limit(filters["limit"])).scalars().all()
     return {"incidents": [incident_dict(r) for r in rows]}
 
 
 def public_status(work: Work) -> dict[str, Any]:
     """Anyone (the status page): open incidents and those resolved in the last PUBLIC_DAYS, newest first."""
     since = work.now - timedelta(days=PUBLIC_DAYS)
-    rows = work.db.execute(select(Incident).where(or_(Incident.resolved_at.is_(None), Incident.resolved_at >= since))
-                           .order_by(Incident.created_at.desc()).limit(PUBLIC_LIMIT)).scalars().all()
+    rows = work.session.execute(
+        select(Incident).where(or_(Incident.resolved_at.is_(None), Incident.resolved_at >= since))
+        .order_by(Incident.created_at.desc()).limit(PUBLIC_LIMIT)).scalars().all()
     return {"incidents": [incident_dict(r) for r in rows]}
 
 

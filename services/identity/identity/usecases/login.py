@@ -72,7 +72,7 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 # --- throttling -----------------------------------------------------------------------------------------------------
 
 def _failures(work: Work, keys: list[str]) -> dict[str, list]:
-    rows = work.db.execute(select(LoginFailure.key, LoginFailure.at)
+    rows = work.session.execute(select(LoginFailure.key, LoginFailure.at)
                            .where(LoginFailure.key.in_(keys), LoginFailure.at > work.now - throttle.WINDOW)).all()
     out: dict[str, list] = {k: [] for k in keys}
     for key, at in rows:
@@ -112,16 +112,16 @@ def record_failure(work: Work, email: str, user: User | None, reason: str) -> No
     ekey, ikey = throttle.email_key(email), throttle.ip_key(work.ip)
     for key in (ekey, ikey):
         if key:
-            work.db.add(LoginFailure(key=key, at=work.now))
-    work.db.execute(delete(LoginFailure).where(LoginFailure.key.in_([k for k in (ekey, ikey) if k]),
+            work.session.add(LoginFailure(key=key, at=work.now))
+    work.session.execute(delete(LoginFailure).where(LoginFailure.key.in_([k for k in (ekey, ikey) if k]),
                                                LoginFailure.at < work.now - throttle.WINDOW))
     if user is None:
         work.audit("login_failed", actor_email=email[:254], reason=reason, known=False)
         return
     work.audit("login_failed", account_id=user.account_id, target_user_id=user.id, actor_email=user.email,
                reason=reason)
-    work.db.flush()
-    count = work.db.execute(select(func.count()).select_from(LoginFailure)
+    work.session.flush()
+    count = work.session.execute(select(func.count()).select_from(LoginFailure)
                             .where(LoginFailure.key == ekey, LoginFailure.at > work.now - throttle.WINDOW)).scalar_one()
     if count >= throttle.ATTACK_THRESHOLD and (
             user.attack_notified_at is None or user.attack_notified_at <= work.now - throttle.WINDOW):
@@ -135,7 +135,7 @@ def record_failure(work: Work, email: str, user: User | None, reason: str) -> No
 
 def _matching_one_time_password(work: Work, user: User, secret: str) -> OneTimePassword | None:
     wanted = codes.secret_hash(secret)
-    for otp in work.db.execute(select(OneTimePassword).where(
+    for otp in work.session.execute(select(OneTimePassword).where(
             OneTimePassword.user_id == user.id, OneTimePassword.used_at.is_(None),
             OneTimePassword.expires_at > work.now).with_for_update()).scalars():
         if codes.same(otp.secret_hash, wanted):
@@ -149,14 +149,14 @@ def login(work: Work, email: str, password: str, kind: str = "user") -> dict[str
     writes in one ordinary transaction."""
     email = email.strip().lower()
     ekey, ikey = throttle.email_key(email), throttle.ip_key(work.ip)
-    autocommit(work.db)
-    user, account, failures = queries.login_lookup(work.db, email, kind, [k for k in (ekey, ikey) if k],
+    autocommit(work.session)
+    user, account, failures = queries.login_lookup(work.session, email, kind, [k for k in (ekey, ikey) if k],
                                                    work.now - throttle.WINDOW)
     wait = throttle.wait_seconds(failures[ekey], throttle.EMAIL_RULE, work.now)
     if ikey:
         wait = max(wait, throttle.wait_seconds(failures[ikey], throttle.IP_RULE, work.now))
     if wait > 0:
-        work.db.commit()
+        work.session.commit()
         refuse_throttled(work, user, wait)
     ok = verify_password(user.password_hash if user else None, password)
     method = two_factor_method(user, account) if user is not None else None
@@ -164,7 +164,7 @@ def login(work: Work, email: str, password: str, kind: str = "user") -> dict[str
         result = open_session(work, user, account, False, "password", clear_failures=bool(failures[ekey]))
         work.commit()
         return result
-    work.db.commit()  # leaves autocommit: what follows is one transaction
+    work.session.commit()  # leaves autocommit: what follows is one transaction
     one_time = None
     if not ok and user is not None:
         one_time = _matching_one_time_password(work, user, password)
@@ -197,7 +197,7 @@ def login(work: Work, email: str, password: str, kind: str = "user") -> dict[str
                               clear_failures=bool(failures[ekey]))
     else:
         if failures[ekey]:
-            work.db.execute(delete(LoginFailure).where(LoginFailure.key == ekey))
+            work.session.execute(delete(LoginFailure).where(LoginFailure.key == ekey))
         result = start_challenge(work, user, method, must_change)
     work.commit()
     return result
@@ -210,7 +210,7 @@ def start_challenge(work: Work, user: User, method: str, password_change_require
                                expires_at=work.now + codes.CHALLENGE_TTL,
                                password_change_required=password_change_required, ip=work.ip,
                                user_agent=work.user_agent)
-    work.db.add(challenge)
+    work.session.add(challenge)
     if method == "email":
         _send_code(work, challenge, user)
     return {"status": "second_factor_required", "challenge": token, "method": method,
@@ -231,7 +231,7 @@ def _send_code(work: Work, challenge: LoginChallenge, user: User) -> None:
 def _challenge(work: Work, token: Any) -> LoginChallenge:
     if not isinstance(token, str) or not token or len(token) > 512:
         raise Unauthenticated(CHALLENGE_ENDED)
-    challenge = work.db.execute(select(LoginChallenge).where(LoginChallenge.token_hash == codes.token_hash(token))
+    challenge = work.session.execute(select(LoginChallenge).where(LoginChallenge.token_hash == codes.token_hash(token))
                                 .with_for_update()).scalar_one_or_none()
     if challenge is None:
         raise Unauthenticated(CHALLENGE_ENDED)
@@ -276,8 +276,9 @@ def _refuse(blocked: str) -> None:
 
 def _use_backup_code(work: Work, user: User, code: str) -> bool:
     wanted = codes.secret_hash(code)
-    for row in work.db.execute(select(BackupCode).where(BackupCode.user_id == user.id, BackupCode.used_at.is_(None))
-                               .with_for_update()).scalars():
+    for row in work.session.execute(
+            select(BackupCode).where(BackupCode.user_id == user.id, BackupCode.used_at.is_(None))
+            .with_for_update()).scalars():
         if codes.same(row.code_hash, wanted):
             row.used_at = work.now
             work.audit("backup_code_used", account_id=user.account_id, target_user_id=user.id, actor_email=user.email)
@@ -291,8 +292,8 @@ def verify_second_factor(work: Work, token: Any, code: str) -> dict[str, Any]:
     if blocked:
         _refuse(blocked)
     # the user's row is locked: parallel guesses on several challenges queue up behind each other's count
-    user = work.db.get_one(User, challenge.user_id, with_for_update=True)   # a challenge's user exists (FK)
-    account = work.db.get(Account, user.account_id) if user.account_id else None
+    user = work.session.get_one(User, challenge.user_id, with_for_update=True)   # a challenge's user exists (FK)
+    account = work.session.get(Account, user.account_id) if user.account_id else None
     if not user.active:
         raise Forbidden(DEACTIVATED)
     wait, locked = codes.second_factor_wait(second_factor_count(user), work.now)
@@ -352,7 +353,7 @@ def resend_code(work: Work, token: Any) -> dict[str, Any]:
         _refuse(blocked)
     if challenge.method != "email":
         raise InvalidInput(NOT_BY_MAIL, fields={"challenge": NOT_BY_MAIL})
-    user = work.db.get_one(User, challenge.user_id)   # a challenge's user exists (FK)
+    user = work.session.get_one(User, challenge.user_id)   # a challenge's user exists (FK)
     wait, locked = codes.second_factor_wait(second_factor_count(user), work.now)
     if locked:
         raise_locked(wait)
@@ -370,5 +371,5 @@ def resend_code(work: Work, token: Any) -> dict[str, Any]:
 
 def purge_stale(work: Work) -> None:
     """Housekeeping (from a timer): forget challenges and failures nobody can use any more."""
-    work.db.execute(delete(LoginChallenge).where(LoginChallenge.expires_at < work.now - timedelta(days=1)))
-    work.db.execute(delete(LoginFailure).where(LoginFailure.at < work.now - throttle.WINDOW))
+    work.session.execute(delete(LoginChallenge).where(LoginChallenge.expires_at < work.now - timedelta(days=1)))
+    work.session.execute(delete(LoginFailure).where(LoginFailure.at < work.now - throttle.WINDOW))

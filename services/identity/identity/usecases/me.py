@@ -24,10 +24,10 @@ NO_TOTP = _("The authenticator app is not set up.")
 
 def _me(work: Work) -> tuple[User, Account | None]:
     p = work.principal.require_authenticated()
-    user = work.db.get(User, uuid.UUID(p.user_id)) if p.user_id else None
+    user = work.session.get(User, uuid.UUID(p.user_id)) if p.user_id else None
     if user is None:
         raise NotFound(USER_NOT_FOUND)
-    account = work.db.get(Account, user.account_id) if user.account_id else None
+    account = work.session.get(Account, user.account_id) if user.account_id else None
     return user, account
 
 
@@ -97,17 +97,17 @@ def disable_totp(work: Work, current_password: str | None) -> dict[str, Any]:
         raise Conflict(NO_TOTP)
     confirm_current_password(work, user, current_password)
     user.totp_secret = user.totp_last_counter = None
-    work.db.execute(delete(BackupCode).where(BackupCode.user_id == user.id))
+    work.session.execute(delete(BackupCode).where(BackupCode.user_id == user.id))
     work.audit("totp_disabled", account_id=user.account_id, target_user_id=user.id)
     work.commit()
     return get_me(work)
 
 
 def _new_backup_codes(work: Work, user: User) -> list[str]:
-    work.db.execute(delete(BackupCode).where(BackupCode.user_id == user.id))
+    work.session.execute(delete(BackupCode).where(BackupCode.user_id == user.id))
     fresh = codes.new_backup_codes()
     for code in fresh:
-        work.db.add(BackupCode(user_id=user.id, code_hash=codes.secret_hash(code)))
+        work.session.add(BackupCode(user_id=user.id, code_hash=codes.secret_hash(code)))
     return fresh
 
 

@@ -25,13 +25,13 @@ EMAIL_TAKEN = _("This e-mail address is already taken.")
 def create_operator(work: Work, data: dict[str, Any]) -> dict[str, Any]:
     work.principal.require_operator(BACK_OFFICE)
     email = data["email"].strip().lower()
-    if work.db.execute(select(User.id).where(func.lower(User.email) == email)).first():
+    if work.session.execute(select(User.id).where(func.lower(User.email) == email)).first():
         raise Conflict(EMAIL_TAKEN, fields={"email": EMAIL_TAKEN})
     op = User(id=uuid.uuid4(), kind="operator", account_id=None, email=email,
               first_name=data.get("first_name") or "", last_name=data.get("last_name") or "",
               language=data.get("language") or "de", active=True, operator_roles=sorted(set(data["roles"])),
               two_factor="email")
-    work.db.add(op)
+    work.session.add(op)
     set_password(work, op, None, data["password"])
     op.must_change_password = bool(data.get("must_change_password", True))
     work.audit("operator_created", target_user_id=op.id, email=email, roles=op.operator_roles)
@@ -44,8 +44,8 @@ def list_accounts(work: Work, query: str | None = None, limit: int = 100) -> dic
     q = select(Account)
     if query:
         q = q.where(func.lower(Account.name).like(like_contains(query.lower()), escape="\\"))
-    accounts = work.db.execute(q.order_by(func.lower(Account.name)).limit(limit)).scalars().all()
-    counts = dict(work.db.execute(select(User.account_id, func.count()).where(
+    accounts = work.session.execute(q.order_by(func.lower(Account.name)).limit(limit)).scalars().all()
+    counts = dict(work.session.execute(select(User.account_id, func.count()).where(
         User.account_id.in_([a.id for a in accounts]), User.active.is_(True)).group_by(User.account_id)).all())
     work.audit("operator_listed_accounts", query=query)
     work.commit()

@@ -36,15 +36,15 @@ def set_password(work: Work, user: User, account: Account | None, new_password: 
                                        (user.first_name, user.last_name))
     if problem is not None:
         raise InvalidInput(problem, fields={"new_password": problem})
-    history = work.db.execute(select(PasswordHistory).where(PasswordHistory.user_id == user.id)
+    history = work.session.execute(select(PasswordHistory).where(PasswordHistory.user_id == user.id)
                               .order_by(PasswordHistory.id.desc())).scalars().all()
     for old in [user.password_hash, *[h.password_hash for h in history[:passwords.HISTORY]]]:
         if old and verify_password(old, new_password):
             raise InvalidInput(passwords.REUSED, fields={"new_password": passwords.REUSED})
     if user.password_hash:
-        work.db.add(PasswordHistory(user_id=user.id, password_hash=user.password_hash, created_at=work.now))
+        work.session.add(PasswordHistory(user_id=user.id, password_hash=user.password_hash, created_at=work.now))
         for stale in history[passwords.HISTORY - 1:]:
-            work.db.delete(stale)
+            work.session.delete(stale)
     user.password_hash = hash_password(new_password)
     user.password_changed_at = work.now
     user.must_change_password = False
@@ -52,12 +52,12 @@ def set_password(work: Work, user: User, account: Account | None, new_password: 
 
 def issue_one_time_password(work: Work, user: User, purpose: str) -> str:
     """A new one-time password replaces any earlier unused one of the same purpose."""
-    work.db.execute(update(OneTimePassword).where(OneTimePassword.user_id == user.id,
+    work.session.execute(update(OneTimePassword).where(OneTimePassword.user_id == user.id,
                                                   OneTimePassword.purpose == purpose,
                                                   OneTimePassword.used_at.is_(None)).values(used_at=work.now))
     secret = passwords.new_one_time_password()
     ttl = codes.RESET_TTL if purpose == "reset" else codes.FIRST_LOGIN_TTL
-    work.db.add(OneTimePassword(id=uuid.uuid4(), user_id=user.id, purpose=purpose,
+    work.session.add(OneTimePassword(id=uuid.uuid4(), user_id=user.id, purpose=purpose,
                                 secret_hash=codes.secret_hash(secret), created_at=work.now,
                                 expires_at=work.now + ttl))
     return secret
@@ -68,7 +68,7 @@ def forgot_password(work: Work, email: str) -> dict[str, Any]:
     transaction) and answered. Looking the address up, the rate limit, the one-time password and the mail come
     afterwards, in identity's own handler of the event (:func:`send_reset`), so neither the answer nor how long it
     takes tells whether the address has an account."""
-    work.event(RESET_REQUESTED, {"email": email.strip().lower(), "ip": work.ip, "requested_at": work.now.isoformat()})
+    work.emit(RESET_REQUESTED, {"email": email.strip().lower(), "ip": work.ip, "requested_at": work.now.isoformat()})
     work.commit()
     return {"message": FORGOT_ANSWER.to_wire()}
 
@@ -77,11 +77,11 @@ def send_reset(work: Work, email: str) -> bool:
     """After the reply: a one-time password by mail for an active user, at most once a minute and 5 times an hour;
     nothing for an unknown or deactivated address. True when a mail went out."""
     email = email.strip().lower()
-    user = work.db.execute(select(User).where(func.lower(User.email) == email).with_for_update()
+    user = work.session.execute(select(User).where(func.lower(User.email) == email).with_for_update()
                            ).scalar_one_or_none()
     if user is None or not user.active:
         return False
-    recent = work.db.execute(select(OneTimePassword.created_at).where(
+    recent = work.session.execute(select(OneTimePassword.created_at).where(
         OneTimePassword.user_id == user.id, OneTimePassword.purpose == "reset",
         OneTimePassword.created_at > work.now - timedelta(hours=1))).scalars().all()
     if any(r > work.now - RESET_INTERVAL for r in recent) or len(recent) >= RESET_PER_HOUR:
@@ -97,12 +97,12 @@ def send_reset(work: Work, email: str) -> bool:
 
 def reset_password(work: Work, email: str, one_time_password: str, new_password: str) -> dict[str, Any]:
     email = email.strip().lower()
-    user = work.db.execute(select(User).where(func.lower(User.email) == email)).scalar_one_or_none()
+    user = work.session.execute(select(User).where(func.lower(User.email) == email)).scalar_one_or_none()
     check_throttle(work, email, user)
     otp = None
     if user is not None and user.active:
         wanted = codes.secret_hash(one_time_password)
-        otp = next((o for o in work.db.execute(select(OneTimePassword).where(
+        otp = next((o for o in work.session.execute(select(OneTimePassword).where(
             OneTimePassword.user_id == user.id, OneTimePassword.used_at.is_(None),
             OneTimePassword.expires_at > work.now).with_for_update()).scalars()
             if codes.same(o.secret_hash, wanted)), None)
@@ -111,7 +111,7 @@ def reset_password(work: Work, email: str, one_time_password: str, new_password:
         work.commit()
         raise InvalidInput(WRONG_ONE_TIME, fields={"one_time_password": WRONG_ONE_TIME})
     assert user is not None, "a one-time password is only looked up for an existing user"
-    account = work.db.get(Account, user.account_id) if user.account_id else None
+    account = work.session.get(Account, user.account_id) if user.account_id else None
     set_password(work, user, account, new_password)
     otp.used_at = work.now
     revoke(work, "password_reset", user_ids=[user.id])
@@ -137,8 +137,8 @@ def confirm_current_password(work: Work, user: User, current_password: str | Non
 def change_password(work: Work, current_password: str | None, new_password: str) -> dict[str, Any]:
     """Ends every session of the user and returns a fresh one for the caller (the token changes)."""
     session = current_session(work)
-    user = work.db.get_one(User, session.user_id)   # a session's user exists (FK)
-    account = work.db.get(Account, user.account_id) if user.account_id else None
+    user = work.session.get_one(User, session.user_id)   # a session's user exists (FK)
+    account = work.session.get(Account, user.account_id) if user.account_id else None
     forced = bool(restrictions(work, user, account, session.password_change_required))
     if not forced:
         confirm_current_password(work, user, current_password)

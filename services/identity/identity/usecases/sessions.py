@@ -46,7 +46,7 @@ def open_session(work: Work, user: User, account: Account | None, password_chang
     session_id = uuid.uuid4()
     expires = rules.expires_at(work.now, lifetime_hours(account))
     queries.record_login(
-        work.db, session_id=session_id, token_hash=codes.token_hash(token), user_id=user.id,
+        work.session, session_id=session_id, token_hash=codes.token_hash(token), user_id=user.id,
         account_id=user.account_id, now=work.now, expires_at=expires, pcr=password_change_required, ip=work.ip,
         user_agent=work.user_agent, kind=user.kind, actor_id=str(user.id), email=user.email,
         details=json.dumps({"method": method, "session_id": str(session_id)}), clear=clear_failures,
@@ -61,7 +61,7 @@ def open_session(work: Work, user: User, account: Account | None, password_chang
 def authenticate(work: Work, token: Any, cache_ceiling: float) -> dict[str, Any]:
     if not isinstance(token, str) or not token or len(token) > 512:
         raise Unauthenticated(SESSION_ENDED)
-    row = work.db.execute(
+    row = work.session.execute(
         select(UserSession, User, Account).join(User, User.id == UserSession.user_id)
         .outerjoin(Account, Account.id == UserSession.account_id)
         .where(UserSession.token_hash == codes.token_hash(token))).first()
@@ -73,7 +73,7 @@ def authenticate(work: Work, token: Any, cache_ceiling: float) -> dict[str, Any]
         raise Unauthenticated(SESSION_ENDED)
     if rules.needs_touch(session.last_seen_at, work.now):
         session.last_seen_at = work.now
-        work.db.commit()
+        work.session.commit()
     principal = principal_of(work, user, account, session.id)
     return {"principal": principal.to_dict(),
             "restrictions": restrictions(work, user, account, session.password_change_required),
@@ -83,7 +83,7 @@ def authenticate(work: Work, token: Any, cache_ceiling: float) -> dict[str, Any]
 def current_session(work: Work) -> UserSession:
     p = work.principal.require_authenticated()
     sid = p.session_id
-    session = work.db.get(UserSession, uuid.UUID(sid)) if sid else None
+    session = work.session.get(UserSession, uuid.UUID(sid)) if sid else None
     if session is None or str(session.user_id) != str(p.user_id) or session.revoked_at is not None:
         raise Unauthenticated(SESSION_ENDED)
     return session
@@ -101,7 +101,7 @@ def revoke(work: Work, reason: str, *, user_ids=None, session_ids=None, account_
         q = q.where(UserSession.account_id == account_id)
     if except_session is not None:
         q = q.where(UserSession.id != except_session)
-    ids = work.db.execute(q.values(revoked_at=work.now, revoked_reason=reason).returning(UserSession.id)
+    ids = work.session.execute(q.values(revoked_at=work.now, revoked_reason=reason).returning(UserSession.id)
                           ).scalars().all()
     if ids:
         work.invalidate(session_ids=ids)
@@ -117,8 +117,8 @@ def logout(work: Work) -> dict[str, Any]:
 
 def list_sessions(work: Work) -> dict[str, Any]:
     p = work.principal.require_authenticated()
-    account = work.db.get(Account, uuid.UUID(p.account_id)) if p.account_id else None
-    rows = work.db.execute(select(UserSession).where(UserSession.user_id == uuid.UUID(p.user_id),
+    account = work.session.get(Account, uuid.UUID(p.account_id)) if p.account_id else None
+    rows = work.session.execute(select(UserSession).where(UserSession.user_id == uuid.UUID(p.user_id),
                                                      UserSession.revoked_at.is_(None),
                                                      UserSession.expires_at > work.now)
                            .order_by(UserSession.created_at.desc())).scalars().all()
@@ -132,7 +132,7 @@ def list_sessions(work: Work) -> dict[str, Any]:
 def end_session(work: Work, session_id: Any) -> dict[str, Any]:
     p = work.principal.require_authenticated()
     sid = parse_uuid(session_id, "session_id")
-    session = work.db.get(UserSession, sid)
+    session = work.session.get(UserSession, sid)
     if session is None or str(session.user_id) != str(p.user_id) or session.revoked_at is not None:
         raise NotFound(SESSION_NOT_FOUND, fields={"session_id": SESSION_NOT_FOUND})
     revoke(work, "ended_by_user", session_ids=[sid])

@@ -42,7 +42,7 @@ INACTIVE_HEIR = _("Only an active user can take the role.")
 
 
 def changed(work: Work, user: User, account: Account) -> None:
-    work.event(events.USER_CHANGED, events.user_changed(user, roles_of(user, account)))
+    work.emit(events.USER_CHANGED, events.user_changed(user, roles_of(user, account)))
 
 
 def list_users(work: Work, active: bool | None = None, query: str | None = None) -> dict[str, Any]:
@@ -54,7 +54,7 @@ def list_users(work: Work, active: bool | None = None, query: str | None = None)
         like = like_contains(query.lower())
         q = q.where(func.lower(User.email).like(like, escape="\\")
                     | func.lower(User.first_name + " " + User.last_name).like(like, escape="\\"))
-    users = work.db.execute(q.order_by(func.lower(User.last_name), func.lower(User.first_name), User.email)
+    users = work.session.execute(q.order_by(func.lower(User.last_name), func.lower(User.first_name), User.email)
                             ).scalars().all()
     is_admin = str(account.administrator_id) == str(work.principal.user_id) or work.principal.is_service
     rights = rights_of(work, [u.id for u in users]) if is_admin else {}
@@ -75,19 +75,19 @@ def get_user(work: Work, user_id: Any) -> dict[str, Any]:
 def _set_rights(work: Work, account: Account, user: User, rights: dict[str, str]) -> None:
     for client_id, right in rights.items():
         client = client_in_account(work, account, client_id, field=f"rights.{client_id}")
-        existing = work.db.get(ClientRight, (user.id, client.id))
+        existing = work.session.get(ClientRight, (user.id, client.id))
         if right == "hidden":
             if existing is not None:
-                work.db.delete(existing)
+                work.session.delete(existing)
         elif existing is None:
-            work.db.add(ClientRight(user_id=user.id, client_id=client.id, account_id=account.id, right=right))
+            work.session.add(ClientRight(user_id=user.id, client_id=client.id, account_id=account.id, right=right))
         else:
             existing.right = right
 
 
 def _activate(work: Work, account: Account, user: User) -> None:
     """Seat check under a row lock on the account: two activations racing for the last seat, exactly one wins."""
-    work.db.execute(select(Account.id).where(Account.id == account.id).with_for_update())
+    work.session.execute(select(Account.id).where(Account.id == account.id).with_for_update())
     seats = effective_seats(work, account)
     active = active_users(work, account.id)
     if not seat_rules.can_activate(active, seats):
@@ -101,17 +101,17 @@ def _activate(work: Work, account: Account, user: User) -> None:
 def create_user(work: Work, data: dict[str, Any]) -> dict[str, Any]:
     account = require_admin(work)
     email = data["email"].strip().lower()
-    if work.db.execute(select(User.id).where(func.lower(User.email) == email)).first():
+    if work.session.execute(select(User.id).where(func.lower(User.email) == email)).first():
         raise Conflict(EMAIL_TAKEN, fields={"email": EMAIL_TAKEN})
     user = User(id=uuid.uuid4(), kind="user", account_id=account.id, email=email,
                 first_name=data.get("first_name") or "", last_name=data.get("last_name") or "",
                 salutation=data.get("salutation"), language=data.get("language") or account.language, active=False,
                 two_factor="email" if data.get("two_factor_by_mail") else "none", operator_roles=[])
-    work.db.add(user)
+    work.session.add(user)
     try:
-        work.db.flush()
+        work.session.flush()
     except IntegrityError:
-        work.db.rollback()
+        work.session.rollback()
         raise Conflict(EMAIL_TAKEN, fields={"email": EMAIL_TAKEN}) from None
     _set_rights(work, account, user, data.get("rights") or {})
     if data.get("active"):
@@ -130,10 +130,10 @@ def update_user(work: Work, user_id: Any, changes: dict[str, Any]) -> dict[str, 
     current_password = changes.pop("current_password", None)
     if "email" in changes and changes["email"].strip().lower() != user.email:
         email = changes["email"].strip().lower()
-        admin = work.db.get(User, uuid.UUID(str(work.principal.user_id))) if work.principal.is_user else None
+        admin = work.session.get(User, uuid.UUID(str(work.principal.user_id))) if work.principal.is_user else None
         if admin is not None:  # services (billing, the seed) act without a password
             confirm_current_password(work, admin, current_password)
-        if work.db.execute(select(User.id).where(func.lower(User.email) == email)).first():
+        if work.session.execute(select(User.id).where(func.lower(User.email) == email)).first():
             raise Conflict(EMAIL_TAKEN, fields={"email": EMAIL_TAKEN})
         old_email, user.email = user.email, email
         if user.active:
@@ -181,7 +181,7 @@ def set_user_rights(work: Work, user_id: Any, rights: dict[str, str]) -> dict[st
     user = user_in_account(work, account, user_id)
     before = rights_of(work, [user.id])[user.id]
     _set_rights(work, account, user, rights)
-    work.db.flush()
+    work.session.flush()
     after = rights_of(work, [user.id])[user.id]
     work.invalidate(user_ids=[user.id])
     work.audit("rights_changed", target_user_id=user.id, before=before, after=after)
@@ -199,7 +199,7 @@ def hand_over_role(work: Work, role: str, user_id: Any) -> dict[str, Any]:
     heir = user_in_account(work, account, user_id)
     if not heir.active:
         raise InvalidInput(INACTIVE_HEIR, fields={"user_id": INACTIVE_HEIR})
-    work.db.execute(select(Account.id).where(Account.id == account.id).with_for_update())
+    work.session.execute(select(Account.id).where(Account.id == account.id).with_for_update())
     previous = account.administrator_id if role == ADMINISTRATOR else account.license_manager_id
     if role == ADMINISTRATOR:
         account.administrator_id = heir.id
@@ -208,7 +208,7 @@ def hand_over_role(work: Work, role: str, user_id: Any) -> dict[str, Any]:
     work.invalidate(user_ids=[u for u in (previous, heir.id) if u is not None])
     work.audit("role_handed_over", target_user_id=heir.id, role=role, previous=str(previous) if previous else None)
     for uid in {previous, heir.id} - {None}:
-        u = work.db.get_one(User, uid)   # the previous holder and the heir exist
+        u = work.session.get_one(User, uid)   # the previous holder and the heir exist
         changed(work, u, account)
     work.commit()
     return {"role": role, "user_id": str(heir.id), "previous_user_id": str(previous) if previous else None}

@@ -26,7 +26,9 @@ def kit(unit):
 
 
 def as_(kit, principal: Principal, cache: FakeInvalidator | None = None):
-    return kit.worker(IdentityService, principal, cache=cache or FakeInvalidator())
+    cache = cache or FakeInvalidator()
+    kit.work_extras = {"mailer": kit.mailer, "invalidator": cache}  # what IdentityUnitOfWork.extras gives
+    return kit.worker(IdentityService, principal, cache=cache)
 
 
 def order(tag: str, clients=("Konzern", "Tochter", "Geheim")) -> dict:
