@@ -6,6 +6,11 @@
  * `{name}`. A key missing in one language falls back to the other and then to the key itself (visible, so tests
  * and reviewers notice).
  *
+ * A text with a count in it is a plural message: `{ one: "{n} Kontakt", other: "{n} Kontakte" }`. `t(key, {n})`
+ * picks the form with `Intl.PluralRules` of the language (the count is the `count` variable, else `n`), so
+ * "1 Tage" or "1 contacts" cannot happen. `messages.test.ts` checks every area: both languages, the same
+ * placeholders, and both forms wherever either language counts.
+ *
  * The language: a logged-in user's setting (GET /api/v1/me, changed with PATCH /api/v1/me); anonymous visitors:
  * what they chose before (localStorage), else the browser's language. The API client sends it with every request,
  * so problem+json errors come back in the same language.
@@ -14,8 +19,25 @@ import { createContext, useCallback, useContext, useMemo, useState, type ReactNo
 import { common } from "./common";
 
 export type Lang = "de" | "en";
-export type Messages = Record<string, string>;
+/** The forms of a counted text; `one` for exactly one in German and English, `other` for every other count. */
+export interface Plural {
+  one: string;
+  other: string;
+}
+export type Message = string | Plural;
+export type Messages = Record<string, Message>;
 export type Vars = Record<string, string | number>;
+
+const pluralRules: Partial<Record<Lang, Intl.PluralRules>> = {};
+
+/** The form of a message for the count in `vars` (`count`, else `n`); a count that is missing or not a number: other. */
+export function pickForm(lang: Lang, message: Message, vars?: Vars): string {
+  if (typeof message === "string") return message;
+  const count = Number(vars?.count ?? vars?.n);
+  if (!Number.isFinite(count)) return message.other;
+  const rules = (pluralRules[lang] ??= new Intl.PluralRules(lang));
+  return rules.select(count) === "one" ? message.one : message.other;
+}
 
 const STORAGE_KEY = "pressroom.lang";
 const catalog: Record<Lang, Messages> = { de: { ...common.de }, en: { ...common.en } };
@@ -27,7 +49,9 @@ export function registerMessages(messages: { de: Messages; en: Messages }): void
 
 export function translate(lang: Lang, key: string, vars?: Vars): string {
   const other: Lang = lang === "de" ? "en" : "de";
-  let text = catalog[lang][key] ?? catalog[other][key] ?? key;
+  const message = catalog[lang][key];
+  let text = message !== undefined ? pickForm(lang, message, vars)
+    : catalog[other][key] !== undefined ? pickForm(other, catalog[other][key], vars) : key;
   if (vars) {
     for (const [name, value] of Object.entries(vars)) text = text.split(`{${name}}`).join(String(value));
   }

@@ -129,7 +129,7 @@ export function ContactsPage({ kind }: { kind?: "organisation" }) {
       {result.items === null ? (result.loading ? <Loading /> : null) : (
         <>
           <p className="muted" aria-live="polite">
-            {t(result.cursor ? "contacts.shownMore" : result.items.length === 1 ? "contacts.shownOne" : "contacts.shown", { n: formatNumber(lang, result.items.length) })}
+            {t(result.cursor ? "contacts.shownMore" : result.items.length === 1 ? "contacts.shownOne" : "contacts.shown", { n: formatNumber(lang, result.items.length), count: result.items.length })}
             {selected.size > 0 && ` · ${t("contacts.selected", { n: selected.size })}`}
           </p>
           <ContactTable items={result.items} clients={clients} label={title} selected={selected} onSelect={toggle} />

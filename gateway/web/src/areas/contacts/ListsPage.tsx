@@ -194,7 +194,7 @@ export function ListDetailPage() {
     <Page title={l.name} wide actions={<ExportButton source={{ list_id: l.id }} label={t("lists.export")} />}>
       <p className="muted">
         <Link to="/lists">{t("lists.title")}</Link> · <Badge kind={l.kind === "dynamic" ? "info" : "neutral"}>{t(`lists.kind.${l.kind}`)}</Badge> · {t("common.client")}: <ClientLabel clients={clients} id={l.client_id} />
-        {" · "}<strong data-testid="member-count">{t("lists.members", { n: formatNumber(lang, l.members ?? 0) })}</strong>
+        {" · "}<strong data-testid="member-count">{t("lists.members", { n: formatNumber(lang, l.members ?? 0), count: l.members ?? 0 })}</strong>
       </p>
       {l.description && <p>{l.description}</p>}
       <ReadOnlyNotice clients={clients} id={l.client_id} />

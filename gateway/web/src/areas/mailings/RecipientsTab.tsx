@@ -145,7 +145,7 @@ export function VolumeCard({ title }: { title?: string }) {
             <div><dt>{t("mailings.volume.total")}</dt><dd className="big">{formatBytes(lang, volume.total_bytes)}</dd></div>
           </dl>
           <p>
-            {volume.max_recipients === null ? t("mailings.volume.unlimited") : t("mailings.volume.limit", { n: formatNumber(lang, volume.max_recipients) })}{" "}
+            {volume.max_recipients === null ? t("mailings.volume.unlimited") : t("mailings.volume.limit", { n: formatNumber(lang, volume.max_recipients), count: volume.max_recipients })}{" "}
             {volume.within_limit ? <Badge kind="ok">{t("mailings.volume.within")}</Badge> : <Badge kind="bad">{t("mailings.volume.exceeded")}</Badge>}
           </p>
           {(volume.problems ?? []).length > 0 && (
@@ -204,12 +204,12 @@ export function RecipientsTab() {
       case "contacts":
         return (
           <>
-            <Badge kind="info">{t("mailings.src.contacts")}</Badge> {t("mailings.src.contactCount", { n: formatNumber(lang, s.contact_ids.length) })}
+            <Badge kind="info">{t("mailings.src.contacts")}</Badge> {t("mailings.src.contactCount", { n: formatNumber(lang, s.contact_ids.length), count: s.contact_ids.length })}
             {s.contact_ids.some((id) => names[id]) && <span className="muted"> – {s.contact_ids.map((id) => names[id]).filter(Boolean).slice(0, 8).join(", ")}</span>}
           </>
         );
       case "addresses":
-        return <><Badge kind="info">{t("mailings.src.addressesShort")}</Badge> {t("mailings.src.addressCount", { n: formatNumber(lang, s.recipients.length) })}</>;
+        return <><Badge kind="info">{t("mailings.src.addressesShort")}</Badge> {t("mailings.src.addressCount", { n: formatNumber(lang, s.recipients.length), count: s.recipients.length })}</>;
     }
   };
 

@@ -140,7 +140,7 @@ function Undeliverable({ onResent, tick }: { onResent: () => void; tick: number 
       <ErrorNotice error={form.error} />
       {result && (
         <Notice kind="success">
-          {t("mailings.undeliverable.resent", { n: formatNumber(lang, result.resent) })}
+          {t("mailings.undeliverable.resent", { n: formatNumber(lang, result.resent), count: result.resent })}
           {result.skipped.length > 0 && <> {t("mailings.undeliverable.skipped", { list: result.skipped.map((s) => `${s.email} (${t(`mailings.reason.${s.reason}`)})`).join(", ") })}</>}
         </Notice>
       )}

@@ -184,8 +184,8 @@ function SendNow() {
           <div className="confirm" role="alertdialog" aria-labelledby="send-confirm-text">
             <p id="send-confirm-text">
               {form.values.mode === "later"
-                ? t("mailings.send.confirmLater", { n: volume ? formatNumber(lang, volume.recipients) : "?", at: formatDateTime(lang, toIso(form.values.at)) })
-                : t("mailings.send.confirmNow", { n: volume ? formatNumber(lang, volume.recipients) : "?" })}
+                ? t("mailings.send.confirmLater", { n: volume ? formatNumber(lang, volume.recipients) : "?", count: volume?.recipients ?? "?", at: formatDateTime(lang, toIso(form.values.at)) })
+                : t("mailings.send.confirmNow", { n: volume ? formatNumber(lang, volume.recipients) : "?", count: volume?.recipients ?? "?" })}
             </p>
             <div className="buttons">
               <button type="button" className="primary" onClick={start} disabled={form.busy} autoFocus>{t("mailings.send.confirm")}</button>
@@ -239,7 +239,7 @@ function Running() {
         <Progress label={t("mailings.send.progress", { done: formatNumber(lang, progress?.done ?? 0), total: formatNumber(lang, progress?.total ?? mailing.total) })}
           value={progress?.done ?? 0} max={progress?.total ?? mailing.total} />
       )}
-      {mailing.state === "finished" && <Notice kind="success">{t("mailings.send.finished", { n: formatNumber(lang, mailing.total), at: formatDateTime(lang, mailing.finished_at) })}</Notice>}
+      {mailing.state === "finished" && <Notice kind="success">{t("mailings.send.finished", { n: formatNumber(lang, mailing.total), count: mailing.total, at: formatDateTime(lang, mailing.finished_at) })}</Notice>}
       {mailing.state === "cancelled" && <Notice kind="warning">{t("mailings.send.cancelled", { at: formatDateTime(lang, mailing.finished_at) })}</Notice>}
       {active && writable && (!confirm ? (
         <div className="buttons">

@@ -146,7 +146,7 @@ export function ForwardFeaturesPage() {
           {!data && result.loading && <Loading />}
           {data && (
             <>
-              <p className="results-count" aria-live="polite">{t("pressbase.ff.count", { n: formatNumber(lang, data.total ?? 0) })}</p>
+              <p className="results-count" aria-live="polite">{t("pressbase.ff.count", { n: formatNumber(lang, data.total ?? 0), count: data.total ?? 0 })}</p>
               {data.corrections && data.corrections.length > 0 && (
                 <Notice>{t("pressbase.corrections")} {data.corrections.map((c) => t("pressbase.correction", { word: c.word, used: c.used.join(" / ") })).join("; ")}</Notice>
               )}

@@ -333,8 +333,8 @@ export function SearchPage() {
             <p className="results-count" aria-live="polite" data-testid="result-count">
               {current && data.total !== undefined && (
                 estimated
-                  ? <>{t(`pressbase.count.${target}.estimated`, { n: formatNumber(lang, data.total) })} <Badge kind="warn">{t("pressbase.estimated")}</Badge></>
-                  : t(`pressbase.count.${target}`, { n: formatNumber(lang, data.total) })
+                  ? <>{t(`pressbase.count.${target}.estimated`, { n: formatNumber(lang, data.total), count: data.total })} <Badge kind="warn">{t("pressbase.estimated")}</Badge></>
+                  : t(`pressbase.count.${target}`, { n: formatNumber(lang, data.total), count: data.total })
               )}
               {result.loading && <span className="muted"> {t("common.loading")}</span>}
             </p>

@@ -233,8 +233,8 @@ function Recipients({ selection }: { selection: Selection }) {
       <ErrorNotice error={check.error} />
       {state && (
         <Notice>
-          {t(state.more ? "pressbase.recipients.countMore" : "pressbase.recipients.count", { n: formatNumber(lang, state.total), ok: formatNumber(lang, state.withEmail) })}
-          {state.total > state.withEmail && <> {t("pressbase.recipients.missing", { n: formatNumber(lang, state.total - state.withEmail) })}</>}
+          {t(state.more ? "pressbase.recipients.countMore" : "pressbase.recipients.count", { n: formatNumber(lang, state.total), count: state.total, ok: formatNumber(lang, state.withEmail) })}
+          {state.total > state.withEmail && <> {t("pressbase.recipients.missing", { n: formatNumber(lang, state.total - state.withEmail), count: state.total - state.withEmail })}</>}
         </Notice>
       )}
     </>
@@ -276,7 +276,7 @@ export function ExportPanel({ selection, licence, reason }: { selection: Selecti
       {job && <JobProgress job={job} label={t("pressbase.export.running")} />}
       {result && (
         <Notice kind="success">
-          {t("pressbase.export.done", { n: formatNumber(lang, result.records) })}{" "}
+          {t("pressbase.export.done", { n: formatNumber(lang, result.records), count: result.records })}{" "}
           <a href={`${P}/exports/${result.export_id}/file`} download={result.filename}>
             {t("pressbase.export.download", { file: result.filename, size: formatBytes(lang, result.size) })}
           </a>

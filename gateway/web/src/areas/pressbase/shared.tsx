@@ -117,7 +117,7 @@ export function TransferPanel({ clients, journalistIds, selectionId, names }: {
       <ErrorNotice error={form.error} />
       <div className="buttons">
         <button type="submit" className="primary" disabled={form.busy || running || (!selectionId && count === 0)}>
-          {selectionId || count <= 1 ? t("pressbase.transfer.submit") : t("pressbase.transfer.submitN", { n: formatNumber(lang, count) })}
+          {selectionId || count <= 1 ? t("pressbase.transfer.submit") : t("pressbase.transfer.submitN", { n: formatNumber(lang, count), count: count })}
         </button>
       </div>
       {job && <JobProgress job={job} label={t("pressbase.transfer.running")} />}

@@ -20,7 +20,7 @@ export const topic: HelpTopic = {
         <p>Notizen, Telefonate und Treffen tragen Sie am Kontakt ein. Mailings und – wenn Ihr Postfach unter
           „E-Mail-Archiv“ verbunden ist – E-Mails von und an den Kontakt erscheinen von selbst.</p>
         <h2>Verteiler</h2>
-        <p>Ein <strong>statischer</strong> Verteiler enthält die Kontakte, die Sie hinzufügen; ein <strong>dynamischer</strong>
+        <p>Ein <strong>statischer</strong> Verteiler enthält die Kontakte, die Sie hinzufügen; ein <strong>dynamischer</strong>{" "}
           speichert einen Filter und enthält immer die Kontakte, auf die er gerade passt („Als dynamischen Verteiler
           speichern“ auf der Suche). Beide lassen sich nach Excel exportieren: mit Briefanrede und Adressblock für den
           Serienbrief.</p>

@@ -30,7 +30,7 @@ pr202611e._domainkey.presse.beispiel.de.  TXT  "v=DKIM1; k=ed25519; p=11qYAYKxCr
           <li>Der RSA-Eintrag ist Pflicht, der Ed25519-Eintrag empfohlen (moderner, noch nicht von allen Servern geprüft).</li>
           <li>Der RSA-Schlüssel ist länger als 255 Zeichen. Viele DNS-Oberflächen teilen ihn selbst; sonst tragen Sie ihn
             als mehrere Zeichenketten in Anführungszeichen ein, so wie Pressroom sie anzeigt. Nichts darf dazwischen fehlen.</li>
-          <li>Manche Oberflächen hängen den Domainnamen selbst an: Tragen Sie dann als Namen nur
+          <li>Manche Oberflächen hängen den Domainnamen selbst an: Tragen Sie dann als Namen nur{" "}
             <code>pr202611r._domainkey</code> ein.</li>
         </ul>
 
@@ -51,7 +51,7 @@ pr202611e._domainkey.presse.beispiel.de.  TXT  "v=DKIM1; k=ed25519; p=11qYAYKxCr
           der Beobachtung:</p>
         <pre><code>{`_dmarc.presse.beispiel.de.  TXT  "v=DMARC1; p=none; rua=mailto:dmarc@presse.beispiel.de; adkim=r; aspf=r"`}</code></pre>
         <ul>
-          <li><code>p=none</code>: nur berichten, nichts abweisen. Lesen Sie zwei bis vier Wochen lang die Berichte an die
+          <li><code>p=none</code>: nur berichten, nichts abweisen. Lesen Sie zwei bis vier Wochen lang die Berichte an die{" "}
             <code>rua</code>-Adresse (dafür gibt es kostenlose Auswertungsdienste).</li>
           <li>Wenn alle legitimen Absender Ihrer Domain bestehen, verschärfen Sie auf <code>p=quarantine</code> (Spam-Ordner)
             und später <code>p=reject</code> (abweisen). Das schützt Ihre Domain davor, dass Fremde in Ihrem Namen Mails
@@ -105,8 +105,8 @@ pr202611e._domainkey.press.example.com.  TXT  "v=DKIM1; k=ed25519; p=11qYAYKxCrf
         <p>SPF names the servers allowed to send mail for your domain. If the domain has no SPF record yet, add this one:</p>
         <pre><code>{`press.example.com.  TXT  "v=spf1 include:spf.pressroom.example ~all"`}</code></pre>
         <p>If it already has one (for your office mail, say), do <strong>not</strong> add a second: two SPF records make both
-          invalid. Add the <code>include:</code> part Pressroom shows to the existing record instead, before the final
-          <code>~all</code> or <code>-all</code>. An SPF record may cause at most ten DNS lookups; every <code>include</code>
+          invalid. Add the <code>include:</code> part Pressroom shows to the existing record instead, before the final{" "}
+          <code>~all</code> or <code>-all</code>. An SPF record may cause at most ten DNS lookups; every <code>include</code>{" "}
           counts.</p>
         <p>Pressroom sends with a return address of its own (for bounce messages). SPF alone therefore does not match your
           From address; for DMARC, DKIM is what counts most.</p>
@@ -118,7 +118,7 @@ pr202611e._domainkey.press.example.com.  TXT  "v=DKIM1; k=ed25519; p=11qYAYKxCrf
         <ul>
           <li><code>p=none</code>: report only, reject nothing. Read the reports sent to the <code>rua</code> address for two to
             four weeks (free report analysers exist).</li>
-          <li>Once every legitimate sender of your domain passes, tighten to <code>p=quarantine</code> (spam folder) and later
+          <li>Once every legitimate sender of your domain passes, tighten to <code>p=quarantine</code> (spam folder) and later{" "}
             <code>p=reject</code>. That protects your domain from others forging mail in your name.</li>
           <li>A DMARC record on the main domain also covers subdomains that have none of their own.</li>
         </ul>
