@@ -19,8 +19,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
-from svckit import health
-from svckit.migrate import alembic_config, drop_database, ensure_database, upgrade
+from svckit import migrate
+from svckit.migrate import alembic_config, code_heads, drop_database, ensure_database, upgrade
 from svckit.settings import SERVICES, database_url
 
 # objects that exist only in the database, on purpose: (service) -> {table or table.column or index/constraint name}
@@ -96,8 +96,8 @@ def test_autogenerate_finds_nothing_between_models_and_migrations(service, datab
 def test_the_newest_migration_downgrades_and_upgrades_again(service, own_database):
     url = own_database(service)
     upgrade(service, url)
-    (head,) = health.code_heads(service)
-    previous = health._scripts(service).get_revision(head).down_revision
+    (head,) = code_heads(service)
+    previous = migrate.script_directory(service).get_revision(head).down_revision
     command.downgrade(alembic_config(service, url), "-1")
     engine = create_engine(url)
     with engine.connect() as conn:

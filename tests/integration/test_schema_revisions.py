@@ -17,13 +17,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from identity.service import IdentityService
-from svckit import health
-from svckit.migrate import drop_database, ensure_database, upgrade, wait_for_head
+from svckit import health, migrate
+from svckit.migrate import code_heads, drop_database, ensure_database, known_revision, upgrade, wait_for_head
 from svckit.settings import database_url
 
 REPO = Path(__file__).resolve().parents[2]
-HEAD = max(health.code_heads("identity"))
-PREVIOUS = health._scripts("identity").get_revision(HEAD).down_revision
+HEAD = max(code_heads("identity"))
+PREVIOUS = migrate.script_directory("identity").get_revision(HEAD).down_revision
 FUTURE = "9999_from_a_newer_release"
 
 
@@ -53,8 +53,8 @@ def set_revision(url: str, revision: str) -> None:
 
 
 def test_the_code_head_is_the_newest_script():
-    assert PREVIOUS is not None and health.known_revision("identity", PREVIOUS)
-    assert not health.known_revision("identity", FUTURE)
+    assert PREVIOUS is not None and known_revision("identity", PREVIOUS)
+    assert not known_revision("identity", FUTURE)
 
 
 def test_a_database_one_migration_behind_is_not_healthy_and_names_both_revisions(scratch_db):

@@ -113,7 +113,7 @@ class Database(DependencyProvider):
         max_workers = int(config.get("max_workers", 10))
         self.engine = make_engine(url, pool_size=max_workers + 4, application_name=name)
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
-        from .health import refuse_unknown_revision  # a newer release's schema: refuse to start (svckit.health)
+        from .migrate import refuse_unknown_revision  # a newer release's schema: refuse to start
 
         refuse_unknown_revision(name, self.engine)
 

@@ -3,83 +3,22 @@
 The database is healthy only at the code's own schema: its ``alembic_version`` must equal the head of the service's
 migration scripts (computed once per process). A database behind (the migration Job has not run yet) or ahead (a
 newer release migrated it) makes the report ``ok: false`` with ``expected`` and ``found``, so the pod's ``/health``
-probe answers 503. A revision the scripts do not know at all is refused at start: :func:`refuse_unknown_revision`,
-called by ``svckit.db.Database.setup``.
+probe answers 503. A revision the scripts do not know at all is refused at start: ``svckit.migrate.refuse_unknown_revision``,
+called by ``svckit.db.Database.setup`` (the revision helpers live in svckit.migrate, which needs no broker).
 """
 
 from __future__ import annotations
 
-import functools
-import logging
 import time
 from typing import Any
 
 from kombu import Connection
 from kombu.pools import connections
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from .migrate import code_heads, known_revision
 from .settings import SERVICES
-
-log = logging.getLogger(__name__)
-
-
-@functools.cache
-def _scripts(service: str):
-    from alembic.script import ScriptDirectory
-
-    from .migrate import alembic_config
-
-    return ScriptDirectory.from_config(alembic_config(service, url="postgresql://unused"))
-
-
-def code_heads(service: str) -> frozenset[str]:
-    """The head revision(s) of the service's migration scripts: the schema this code is written for."""
-    return frozenset(_scripts(service).get_heads())
-
-
-@functools.cache
-def known_revisions(service: str) -> frozenset[str]:
-    """Every revision id among the service's own migration scripts (exact ids: no prefix matching)."""
-    return frozenset(script.revision for script in _scripts(service).walk_revisions())
-
-
-def known_revision(service: str, revision: str) -> bool:
-    """Is ``revision`` one of the service's own migration scripts?"""
-    return revision in known_revisions(service)
-
-
-class UnknownRevision(RuntimeError):
-    """The database carries a revision this code has no migration script for: a newer release migrated it."""
-
-
-def database_revision(bind: Engine | Session) -> str | None:
-    """The revision in ``alembic_version`` (None: not migrated at all)."""
-    if isinstance(bind, Session):
-        return bind.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    with bind.connect() as conn:
-        exists = conn.execute(text("SELECT to_regclass('alembic_version') IS NOT NULL")).scalar()
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar() if exists else None
-
-
-def refuse_unknown_revision(service: str, engine: Engine) -> None:
-    """Raise :class:`UnknownRevision` (after a critical log line) when the database is at a revision the code does
-    not know. A database that cannot be reached is not refused: the service starts and reports unready."""
-    if service not in SERVICES:
-        return
-    try:
-        found = database_revision(engine)
-    except Exception as exc:  # PostgreSQL still starting: /health says so, the start is not refused
-        log.warning("%s: cannot read the database revision at start (%s); starting unready",
-                    service, type(exc).__name__)
-        return
-    if found is not None and not known_revision(service, found):
-        message = (f"{service}: the database is at revision {found!r}, which this code does not know (its newest "
-                   f"is {', '.join(sorted(code_heads(service)))}): a newer release migrated it; refusing to start. "
-                   f"Deploy that release (or restore a backup taken at this code's revision).")
-        log.critical("%s", message)
-        raise UnknownRevision(message)
 
 
 def check_database(session: Session, service: str | None = None) -> dict[str, Any]:

@@ -16,13 +16,15 @@ timeout passed; 2: the database carries a revision this code does not know (a ne
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import sys
 import time
 import zlib
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.orm import Session
 
 from .settings import SERVICES, database_url
 
@@ -45,6 +47,62 @@ def alembic_config(service: str, url: str | None = None, connection: Connection 
     if connection is not None:
         cfg.attributes["connection"] = connection
     return cfg
+
+
+@functools.cache
+def script_directory(service: str):
+    """The service's migration scripts (alembic ScriptDirectory), read once per process."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(service, url="postgresql://unused"))
+
+
+def code_heads(service: str) -> frozenset[str]:
+    """The head revision(s) of the service's migration scripts: the schema this code is written for."""
+    return frozenset(script_directory(service).get_heads())
+
+
+@functools.cache
+def known_revisions(service: str) -> frozenset[str]:
+    """Every revision id among the service's own migration scripts (exact ids: no prefix matching)."""
+    return frozenset(script.revision for script in script_directory(service).walk_revisions())
+
+
+def known_revision(service: str, revision: str) -> bool:
+    """Is ``revision`` one of the service's own migration scripts?"""
+    return revision in known_revisions(service)
+
+
+class UnknownRevision(RuntimeError):
+    """The database carries a revision this code has no migration script for: a newer release migrated it."""
+
+
+def database_revision(bind: Engine | Session) -> str | None:
+    """The revision in ``alembic_version`` (None: not migrated at all)."""
+    if isinstance(bind, Session):
+        return bind.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    with bind.connect() as conn:
+        exists = conn.execute(text("SELECT to_regclass('alembic_version') IS NOT NULL")).scalar()
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar() if exists else None
+
+
+def refuse_unknown_revision(service: str, engine: Engine) -> None:
+    """Raise :class:`UnknownRevision` (after a critical log line) when the database is at a revision the code does
+    not know. A database that cannot be reached is not refused: the service starts and reports unready."""
+    if service not in SERVICES:
+        return
+    try:
+        found = database_revision(engine)
+    except Exception as exc:  # PostgreSQL still starting: /health says so, the start is not refused
+        log.warning("%s: cannot read the database revision at start (%s); starting unready",
+                    service, type(exc).__name__)
+        return
+    if found is not None and not known_revision(service, found):
+        message = (f"{service}: the database is at revision {found!r}, which this code does not know (its newest "
+                   f"is {', '.join(sorted(code_heads(service)))}): a newer release migrated it; refusing to start. "
+                   f"Deploy that release (or restore a backup taken at this code's revision).")
+        log.critical("%s", message)
+        raise UnknownRevision(message)
 
 
 def run_env(target_metadata) -> None:
@@ -129,8 +187,6 @@ def migrate(services=SERVICES, create: bool = True) -> None:
 def wait_for_head(service: str, url: str | None = None, timeout: float = 600, interval: float = 2,
                   say=log.info) -> int:
     """Poll the service's database until its revision is the code's head; the exit code of ``wait``."""
-    from .health import code_heads, database_revision, known_revision
-
     heads = code_heads(service)
     deadline = time.monotonic() + timeout
     engine = create_engine(url or database_url(service), pool_size=1, max_overflow=0,
