@@ -22,7 +22,7 @@ def _codes(table: dict[str, Text], what: Text):
     def check(values):
         for v in values:
             if v not in table:
-                raise invalid(f"Unbekannter Wert „{v}“ ({what.de}).", f"Unknown value \"{v}\" ({what.en}).")
+                raise invalid(_("Unknown value \"{value}\" ({what}).").format(value=v, what=what))
         return list(dict.fromkeys(values))
     return check
 

@@ -52,7 +52,7 @@ def _code(table: dict[str, Text], what: Text) -> Callable[[str | None], str | No
         if value is None:
             return value
         if value not in table:
-            raise invalid(f"Unbekannter Wert „{value}“ ({what.de}).", f"Unknown value \"{value}\" ({what.en}).")
+            raise invalid(_("Unknown value \"{value}\" ({what}).").format(value=value, what=what))
         return value
     return check
 

@@ -7,13 +7,13 @@ from svckit.validation import parse
 
 from ..contracts import ForwardFeatureSearch, JournalistSearch, OutletSearch
 from ..domain import catalog
+from ..i18n import _
 from ..usecases import search
 from .base import Entrypoints
 
 
 def _record_id(value, field: str) -> int:
     from svckit.errors import InvalidInput
-    from svckit.i18n import Text
 
     try:
         number = int(value)
@@ -21,7 +21,7 @@ def _record_id(value, field: str) -> int:
             raise ValueError
         return number
     except (TypeError, ValueError):
-        raise InvalidInput(fields={field: Text("Ungültige Kennung.", "Invalid identifier.")}) from None
+        raise InvalidInput(fields={field: _("Invalid identifier.")}) from None
 
 
 class SearchEntrypoints(Entrypoints):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from svckit.entrypoints import rpc
 from svckit.errors import InvalidInput
-from svckit.i18n import Text
 from svckit.validation import parse
 
 from ..contracts import ItemsFromSearch, Paging, SelectionCreate, SelectionItems, SelectionUpdate
+from ..i18n import _
 from ..usecases import selections
 from .base import Entrypoints
 
-MAX_PAGE = Text("Höchstens 1000 Empfänger je Seite.", "At most 1000 recipients per page.")
+MAX_PAGE = _("At most 1000 recipients per page.")
 
 
 class SelectionEntrypoints(Entrypoints):
@@ -73,6 +73,6 @@ class SelectionEntrypoints(Entrypoints):
         if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 1000:
             raise InvalidInput(fields={"limit": MAX_PAGE})
         if cursor is not None and not isinstance(cursor, str):
-            raise InvalidInput(fields={"cursor": Text("Ungültiger Cursor.", "Invalid cursor.")})
+            raise InvalidInput(fields={"cursor": _("Invalid cursor.")})
         with self.work() as work:
             return selections.resolve(work, selection_id, cursor, limit)

@@ -31,13 +31,11 @@ from ..contracts import Paging
 from ..db.models import Export, Selection
 from ..domain import catalog
 from ..domain.licence import Licence
+from ..i18n import _, ngettext
 from . import selections
 
-EXPORT_NOT_FOUND = Text("Export nicht gefunden.", "Export not found.")
-EXPORT_EXPIRED = Text("Die Exportdatei ist nicht mehr verfügbar (nach {days} Tagen gelöscht).",
-                      "The export file is no longer available (deleted after {days} days).")
-EMPTY_SELECTION = Text("Die Auswahl enthält keine (lizenzierten) Datensätze.",
-                       "The selection contains no (licensed) records.")
+EXPORT_NOT_FOUND = _("Export not found.")
+EMPTY_SELECTION = _("The selection contains no (licensed) records.")
 KEEP_DAYS = 7
 PAGE = 1000
 CHUNK_MAX = 4 * 1024 * 1024
@@ -72,7 +70,7 @@ OUTLET_PLUS: list[tuple[Text, str]] = [
     (H("Anzeigenpreis EUR (PLUS)", "Ad price EUR (PLUS)"), "ad_price_eur"),
     (H("Mediadaten (PLUS)", "Media kit (PLUS)"), "media_kit"),
 ]
-SHEETS = {"journalist": Text("Journalisten", "Journalists"), "outlet": Text("Medien", "Outlets")}
+SHEETS = {"journalist": _("Journalists"), "outlet": _("Outlets")}
 
 JOURNALIST_EXPORT_ROWS = """
 SELECT j.*, o.name AS outlet, o.role, o.media_type AS outlet_type, o.street, o.postal_code, o.city AS outlet_city
@@ -158,7 +156,7 @@ def build_workbook(session: Session, licence: Licence, selection: Selection, lan
             if ws is None:
                 ws = wb.create_sheet(SHEETS[kind].pick(lang))
                 header = []
-                for title, _ in columns:
+                for title, _unused in columns:
                     c = WriteOnlyCell(ws, value=title.pick(lang))
                     c.font = bold
                     header.append(c)
@@ -171,7 +169,7 @@ def build_workbook(session: Session, licence: Licence, selection: Selection, lan
                                        {"ids": ids}).mappings().all()
                 values = [_outlet_values(dict(r), lang) for r in rows]
             for i, v in enumerate(values):
-                ws.append([_cell(ws, v.get(key)) for _, key in columns])
+                ws.append([_cell(ws, v.get(key)) for _unused, key in columns])
                 if i % 200 == 199:
                     yield_cpu()
             records += len(values)
@@ -248,12 +246,14 @@ def chunk(work: Work, export_id: Any, offset: int, size: int) -> dict[str, Any]:
     try:
         eid = uuid.UUID(str(export_id))
     except ValueError:
-        raise InvalidInput(fields={"export_id": Text("Ungültige Kennung.", "Invalid identifier.")}) from None
+        raise InvalidInput(fields={"export_id": _("Invalid identifier.")}) from None
     export = session.get(Export, eid)
     if export is None or not _visible(principal, export):
         raise NotFound(EXPORT_NOT_FOUND)
     if export.size is None or (export.expires_at and export.expires_at <= now):
-        raise NotFound(EXPORT_EXPIRED.format(days=KEEP_DAYS))
+        raise NotFound(ngettext("The export file is no longer available (deleted after {days} day).",
+                                "The export file is no longer available (deleted after {days} days).",
+                                KEEP_DAYS).format(days=KEEP_DAYS))
     size = max(1, min(size, CHUNK_MAX))
     offset = max(0, offset)
     data = session.execute(text("SELECT substring(content FROM :o FOR :n) FROM exports WHERE id = :i"),

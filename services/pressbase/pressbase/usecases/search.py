@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from svckit import entitlements
 from svckit.errors import NotFound
-from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.work import Work
 
@@ -28,9 +27,10 @@ from ..domain.query import (
     to_tsquery,
     words_of,
 )
+from ..i18n import _
 
-JOURNALIST_NOT_FOUND = Text("Journalist nicht gefunden.", "Journalist not found.")
-OUTLET_NOT_FOUND = Text("Medium nicht gefunden.", "Outlet not found.")
+JOURNALIST_NOT_FOUND = _("Journalist not found.")
+OUTLET_NOT_FOUND = _("Outlet not found.")
 
 EXACT_LIMIT = 1_000
 FACET_TOP = {"outlet": 20, "topic": 40, "state": 30, "country": 30, "language": 20}

@@ -14,7 +14,6 @@ from sqlalchemy import func, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from svckit.errors import InvalidInput, NotFound, QuotaExceeded
-from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.rows import rowcount
 from svckit.validation import parse
@@ -43,17 +42,17 @@ from ..domain.query import (
     to_tsquery,
     words_of,
 )
+from ..i18n import _
 from . import search as search_uc
 
-NOT_FOUND = Text("Auswahl nicht gefunden.", "Selection not found.")
+NOT_FOUND = _("Selection not found.")
 MAX_ITEMS = 50_000
-TOO_MANY = Text("Eine Liste darf höchstens {n} Einträge haben.", "A list may hold at most {n} entries.")
-UNKNOWN_IDS = Text("Unbekannt oder nicht lizenziert: {ids}.", "Unknown or not licensed: {ids}.")
-NOT_A_LIST = Text("Einträge gibt es nur in handverlesenen Listen, nicht in gespeicherten Suchen.",
-                  "Only hand-picked lists have entries, saved searches do not.")
-QUERY_REQUIRED = Text("Eine gespeicherte Suche braucht eine Suchanfrage.", "A saved search needs a query.")
-QUERY_NOT_FOR_LISTS = Text("Eine Liste hat keine Suchanfrage.", "A list has no query.")
-WRONG_TARGET = Text("Diese Liste enthält {target}.", "This list holds {target_en}.")
+TOO_MANY = _("A list may hold at most {n} entries.")
+UNKNOWN_IDS = _("Unknown or not licensed: {ids}.")
+NOT_A_LIST = _("Only hand-picked lists have entries, saved searches do not.")
+QUERY_REQUIRED = _("A saved search needs a query.")
+QUERY_NOT_FOR_LISTS = _("A list has no query.")
+WRONG_TARGET = _("This list holds {target}.")
 
 
 def _filters_model(target: str):
@@ -69,7 +68,7 @@ def load(session: Session, principal: Principal, selection_id, write: bool = Fal
     try:
         sid = uuid.UUID(str(selection_id))
     except ValueError:
-        raise InvalidInput(fields={"selection_id": Text("Ungültige Kennung.", "Invalid identifier.")}) from None
+        raise InvalidInput(fields={"selection_id": _("Invalid identifier.")}) from None
     selection = session.get(Selection, sid)
     if selection is None:
         raise NotFound(NOT_FOUND)
@@ -165,7 +164,7 @@ def list_for(work: Work, paging: Paging) -> dict[str, Any]:
         try:
             after = (str(cursor["k"]), uuid.UUID(str(cursor["u"])))
         except (KeyError, ValueError):
-            raise InvalidInput(fields={"cursor": Text("Ungültiger Cursor.", "Invalid cursor.")}) from None
+            raise InvalidInput(fields={"cursor": _("Invalid cursor.")}) from None
         stmt = stmt.where(tuple_(Selection.name, Selection.id) > tuple_(*after))
     rows = session.execute(stmt.order_by(Selection.name, Selection.id).limit(paging.limit + 1)).scalars().all()
     more = len(rows) > paging.limit
@@ -324,7 +323,7 @@ def list_members(work: Work, selection_id: Any, paging: Paging) -> dict[str, Any
     cursor = decode_cursor(paging.cursor, "members") or {"k": "journalist", "id": 0}
     kind, after = cursor.get("k"), cursor["id"]   # decode_cursor makes sure of an int id
     if kind not in ("journalist", "outlet"):
-        raise InvalidInput(fields={"cursor": Text("Ungültiger Cursor.", "Invalid cursor.")})
+        raise InvalidInput(fields={"cursor": _("Invalid cursor.")})
     items: list[dict] = []
     nxt = None
     while True:
@@ -356,7 +355,7 @@ def resolve(work: Work, selection_id: Any, cursor: str | None, limit: int) -> di
     position = decode_cursor(cursor, "recipients") or {"k": "journalist", "id": 0}
     kind, after = position.get("k"), position["id"]   # decode_cursor makes sure of an int id
     if kind not in ("journalist", "outlet"):
-        raise InvalidInput(fields={"cursor": Text("Ungültiger Cursor.", "Invalid cursor.")})
+        raise InvalidInput(fields={"cursor": _("Invalid cursor.")})
     recipients: list[dict] = []
     client = str(selection.client_id) if selection.client_id else None
     while True:

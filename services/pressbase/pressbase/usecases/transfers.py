@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from svckit import entitlements
 from svckit.errors import Forbidden, InvalidInput
-from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.textsafe import one_line
 from svckit.work import Work
@@ -32,31 +31,28 @@ from ..db.copy import jsonb
 from ..db.models import account_entitlements
 from ..domain.licence import Licence
 from ..domain.query import decode_cursor, encode_cursor
+from ..i18n import _
 from . import search, selections
 
 BATCH = 500
-NOTHING_TO_TRANSFER = Text("Keine (lizenzierten) Journalisten zum Übernehmen.",
-                           "No (licensed) journalists to transfer.")
-UNKNOWN_LINKS = Text("Unbekannte Verknüpfungen: {ids}.", "Unknown links: {ids}.")
+NOTHING_TO_TRANSFER = _("No (licensed) journalists to transfer.")
+UNKNOWN_LINKS = _("Unknown links: {ids}.")
 
-STARTING_PHASE_LIMIT = Text(
-    "In der Startphase können höchstens {limit} Journalisten ins CRM übernommen werden (schon übernommen: {done}, "
-    "mit dieser Übernahme wären es {total}).",
-    "In the starting phase at most {limit} journalists can be transferred to the CRM (already transferred: {done}, "
-    "with this transfer: {total}).")
+STARTING_PHASE_LIMIT = _("In the starting phase at most {limit} journalists can be transferred to the CRM (already "
+                         "transferred: {done}, with this transfer: {total}).")
 
 GENDER = {"f": "female", "m": "male", "d": "diverse"}
 
 # the contact fields of a journalist (docs/contracts.md "Pressbase transfer"); mobile is a PLUS field
 FIELD_LABELS = {
-    "gender": Text("Geschlecht", "Gender"), "title": Text("Titel", "Title"),
-    "first_name": Text("Vorname", "First name"),
-    "last_name": Text("Nachname", "Last name"), "email": Text("E-Mail", "E-mail"), "phone": Text("Telefon", "Phone"),
-    "mobile": Text("Mobil", "Mobile"), "position": Text("Position", "Position"),
-    "department": Text("Ressort", "Desk"), "organisation": Text("Medium", "Outlet"),
-    "language": Text("Sprache", "Language"), "street": Text("Straße", "Street"),
-    "postal_code": Text("PLZ", "Postal code"), "city": Text("Ort", "City"), "country": Text("Land", "Country"),
-    "website": Text("Website", "Website"),
+    "gender": _("Gender"), "title": _("Title"),
+    "first_name": _("First name"),
+    "last_name": _("Last name"), "email": _("E-mail"), "phone": _("Phone"),
+    "mobile": _("Mobile"), "position": _("Position"),
+    "department": _("Desk"), "organisation": _("Outlet"),
+    "language": _("Language"), "street": _("Street"),
+    "postal_code": _("Postal code"), "city": _("City"), "country": _("Country"),
+    "website": _("Website"),
 }
 
 
@@ -163,7 +159,7 @@ def changes(work: Work, client_id: str, paging: Paging) -> dict:
     after = cursor["id"]
     scanned_to = after
     # scan links in id order; only differing ones are returned, so scan in bounded rounds
-    for _ in range(50):
+    for _unused in range(50):
         links = session.execute(queries.TRANSFER_LINKS_PAGE,
             {"a": account, "c": client_id, "after": after}).mappings().all()
         if not links:
