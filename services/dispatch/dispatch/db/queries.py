@@ -230,3 +230,22 @@ WHERE account_id = :a AND address = :e AND reason <> 'blacklist'
   AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.account_id = :a AND s.address = :fp
                   AND s.client_id IS NOT DISTINCT FROM suppressions.client_id)
 """)
+
+# --- metrics (read when Prometheus scrapes dispatch's /metrics; svckit.metrics) ------------------------------------
+
+# Deliveries due now (counted up to a million: the scrape stays bounded) and how long the oldest has waited; on the
+# partial index ix_deliveries_due.
+SEND_QUEUE = text("""
+SELECT (SELECT count(*) FROM (SELECT 1 FROM deliveries
+                              WHERE state IN ('queued', 'deferred') AND next_attempt_at <= now()
+                              LIMIT 1000000) due) AS n,
+       COALESCE(EXTRACT(EPOCH FROM now() - (SELECT min(next_attempt_at) FROM deliveries
+                                            WHERE state IN ('queued', 'deferred') AND next_attempt_at <= now())),
+                0) AS age
+""")
+
+# Checked sender domains by owner (the suite's own: no account) and DKIM state.
+SENDER_DOMAIN_STATES = text("""
+SELECT CASE WHEN account_id IS NULL THEN 'system' ELSE 'customer' END AS owner, dkim_ok, count(*) AS n
+FROM sender_domains WHERE checked_at IS NOT NULL GROUP BY 1, 2
+""")
