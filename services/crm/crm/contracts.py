@@ -24,6 +24,8 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, mo
 
 from svckit.validation import Input, Line, invalid
 
+from .i18n import _
+
 # Single-line texts (names, addresses, labels, file names) are svckit.validation.Line: CR, LF, NUL, the Unicode line
 # separators and other control characters are refused with the field named, so no name can start a mail header
 # or break an export's row. Multi-line texts (notes, descriptions, history bodies) stay str (NUL is refused by Input).
@@ -61,8 +63,7 @@ class PhoneIn(Input):
 def _country(value: str) -> str:
     value = (value or "").strip().upper()
     if len(value) != 2 or not value.isalpha():
-        raise invalid("Ländercode mit zwei Buchstaben erwartet (ISO 3166, z. B. DE).",
-                      "Two-letter country code expected (ISO 3166, e.g. DE).")
+        raise invalid(_("Two-letter country code expected (ISO 3166, e.g. DE)."))
     return value
 
 
@@ -103,14 +104,12 @@ class ContactFields(Input):
     @classmethod
     def _one_primary(cls, emails: list[EmailIn]) -> list[EmailIn]:
         if sum(1 for e in emails if e.primary) > 1:
-            raise invalid("Nur eine E-Mail-Adresse kann die Hauptadresse sein.",
-                          "Only one e-mail address can be the primary one.")
+            raise invalid(_("Only one e-mail address can be the primary one."))
         seen = set()
         for e in emails:
             key = str(e.email).lower()
             if key in seen:
-                raise invalid(f"Die Adresse {e.email} steht doppelt in der Liste.",
-                              f"The address {e.email} is listed twice.")
+                raise invalid(_("The address {email} is listed twice.").format(email=e.email))
             seen.add(key)
         return emails
 
@@ -198,7 +197,7 @@ class CustomFieldIn(Input):
     @model_validator(mode="after")
     def _choices(self):
         if self.type == "choice" and not self.choices:
-            raise invalid("Ein Auswahlfeld braucht mindestens eine Auswahl.", "A choice field needs choices.")
+            raise invalid(_("A choice field needs choices."))
         return self
 
 
@@ -212,9 +211,9 @@ class ListCreate(Input):
     @model_validator(mode="after")
     def _filter(self):
         if self.kind == "dynamic" and self.filter is None:
-            raise invalid("Ein dynamischer Verteiler braucht einen Filter.", "A dynamic list needs a filter.")
+            raise invalid(_("A dynamic list needs a filter."))
         if self.kind == "static" and self.filter is not None:
-            raise invalid("Ein statischer Verteiler hat keinen Filter.", "A static list has no filter.")
+            raise invalid(_("A static list has no filter."))
         return self
 
 
@@ -241,7 +240,7 @@ class EventCreate(Input):
     @model_validator(mode="after")
     def _times(self):
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
-            raise invalid("Das Ende liegt vor dem Beginn.", "The end is before the start.")
+            raise invalid(_("The end is before the start."))
         return self
 
 
@@ -273,7 +272,7 @@ class HistoryIn(Input):
     @model_validator(mode="after")
     def _something(self):
         if not self.subject and not self.body:
-            raise invalid("Betreff oder Text fehlt.", "Subject or text is missing.")
+            raise invalid(_("Subject or text is missing."))
         return self
 
 
@@ -315,8 +314,7 @@ class ExportSource(Input):
     def _one(self):
         given = [k for k in ("list_id", "event_id", "mailing_id", "contact_ids") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise invalid("Genau eine Quelle angeben: list_id, event_id, mailing_id oder contact_ids.",
-                          "Give exactly one source: list_id, event_id, mailing_id or contact_ids.")
+            raise invalid(_("Give exactly one source: list_id, event_id, mailing_id or contact_ids."))
         return self
 
 
@@ -327,8 +325,7 @@ class RecipientSource(Input):
     @model_validator(mode="after")
     def _one(self):
         if (self.list_id is None) == (self.contact_ids is None):
-            raise invalid("Genau eine Quelle angeben: list_id oder contact_ids.",
-                          "Give exactly one source: list_id or contact_ids.")
+            raise invalid(_("Give exactly one source: list_id or contact_ids."))
         return self
 
 
@@ -361,7 +358,7 @@ class FolderCreate(Input):
     @classmethod
     def _name(cls, v: str) -> str:
         if "/" in v or "\\" in v or v in (".", ".."):
-            raise invalid("Der Name darf keine Schrägstriche enthalten.", "The name must not contain slashes.")
+            raise invalid(_("The name must not contain slashes."))
         return v
 
 

@@ -7,17 +7,17 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from svckit.errors import Conflict, NotFound
-from svckit.i18n import Text
 from svckit.jobs import serialise
 from svckit.principal import Principal
 from svckit.validation import parse_uuid
 
 from ..db.models import Job, StoredFile
+from ..i18n import _
 from .common import NOT_FOUND
 from .uploads import offer
 
-NOT_READY = Text("Der Auftrag ist noch nicht fertig.", "The job has not finished yet.")
-NO_FILE = Text("Dieser Auftrag hat keine Datei erzeugt.", "This job produced no file.")
+NOT_READY = _("The job has not finished yet.")
+NO_FILE = _("This job produced no file.")
 
 
 def visible_job(session: Session, principal: Principal, job_id: Any) -> Job:
