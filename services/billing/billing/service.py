@@ -14,6 +14,7 @@ from svckit.jobs import JobRunner
 from svckit.mail import TransactionalMailer
 from svckit.outbox import Outbox
 from svckit.rpc import ServiceRpc
+from svckit.work import UnitOfWork
 
 from . import __version__, jobhandlers
 from .db.models import Job
@@ -33,6 +34,7 @@ class BillingService(OrdersApi, SubscriptionsApi, InvoicesApi, BackOfficeApi, Jo
     config = Config()
     clock = Clock(pinned_today=lambda config: config.get("BILLING_TODAY"))
     outbox = Outbox(outbox_table)
+    work = UnitOfWork()
     dispatch = EventDispatcher()
     mailer = TransactionalMailer()
     identity_rpc = ServiceRpc("identity", timeout=20)

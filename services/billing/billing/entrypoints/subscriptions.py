@@ -9,8 +9,7 @@ from svckit.principal import Principal
 from svckit.validation import parse
 
 from ..contracts import AffiliateInput, ChangeInput
-from ..db import repo
-from ..usecases import entitlements, export, invoicing, subscriptions
+from ..usecases import entitlements, export, subscriptions
 from .common import Base
 
 
@@ -18,56 +17,49 @@ class SubscriptionsApi(Base):
     @rpc
     def get_subscription(self, account_id: str | None = None) -> dict:
         account = self.account_for(account_id, own_roles=("license_manager",))
-        row = subscriptions.row_for(self.db, account)
-        return subscriptions.view(self.db, self.cat, row, self.clock.today())
+        with self.work() as work:
+            return subscriptions.get(work, account)
 
     @rpc
     def cancel_subscription(self) -> dict:
         account = self.license_manager_account()
-        row = subscriptions.cancel(self.db, self.cat, account, self.clock.today(), self.auth.principal, self.stage)
-        self.db.commit()
-        return subscriptions.view(self.db, self.cat, row, self.clock.today())
+        with self.work() as work:
+            return subscriptions.cancel(work, account)
 
     @rpc
     def revoke_cancellation(self) -> dict:
         account = self.license_manager_account()
-        row = subscriptions.revoke(self.db, self.cat, account, self.clock.today(), self.auth.principal, self.stage)
-        self.db.commit()
-        return subscriptions.view(self.db, self.cat, row, self.clock.today())
+        with self.work() as work:
+            return subscriptions.revoke(work, account)
 
     @rpc
     def change_subscription(self, change: dict) -> dict:
         """Extensions at once (pro-rata invoice for the rest of the invoiced period), reductions on 1 January."""
         account = self.license_manager_account()
         data = parse(ChangeInput, change)
-        row, invoice = subscriptions.change(self.db, self.cat, account, data.seats, data.addons, self.clock.today(),
-                                            self.auth.principal, self.stage)
-        self.db.commit()
-        return {"subscription": subscriptions.view(self.db, self.cat, row, self.clock.today()),
-                "invoice": invoicing.summary(invoice) if invoice else None}
+        with self.work() as work:
+            return subscriptions.change(work, account, data)
 
     @rpc
     def add_affiliated_company(self, affiliate: dict) -> dict:
         """An affiliated company joins as a further client of the account (still one invoice recipient)."""
         account = self.license_manager_account()
         data = parse(AffiliateInput, affiliate)
-        with self.auth.acting_as(Principal.system("billing", account)):
-            result = subscriptions.add_affiliate(self.db, account, data.name, self.identity_rpc, self.auth.principal)
-        self.db.commit()
-        return result
+        with self.auth.acting_as(Principal.system("billing", account)) as system, self.work(system) as work:
+            return subscriptions.add_affiliate(work, account, data.name, self.identity_rpc)
 
     @rpc
     def get_consumption(self, account_id: str | None = None) -> dict:
         """For the start screen: storage used, mails sent this month and in total (any user of the account)."""
         account = self.account_for(account_id)
-        return subscriptions.consumption(self.db, self.cat, account, self.clock.today())
+        with self.work() as work:
+            return subscriptions.consumption(work, account)
 
     @rpc
     def get_entitlements(self, account_id: str) -> dict:
         account = self.account_for(account_id)
-        payload = entitlements.current(self.db, self.cat, account, self.clock.today(), self.stage)
-        self.db.commit()
-        return payload
+        with self.work() as work:
+            return entitlements.current(work, account)
 
     @rpc
     def export_account_data(self, account_id: str, cursor: str | None = None) -> dict:
@@ -76,7 +68,8 @@ class SubscriptionsApi(Base):
         if not p.is_service:
             p.require_role("administrator", "license_manager")
         account = self.account_for(account_id)
-        return export.export(self.db, account, cursor)
+        with self.work() as work:
+            return export.export(work, account, cursor)
 
     @event_handler("dispatch", "usage_recorded")
     def on_dispatch_usage(self, payload: dict) -> None:
@@ -98,5 +91,5 @@ class SubscriptionsApi(Base):
         except InvalidInput as exc:  # a malformed event is dropped (and logged), never retried forever
             logging.getLogger(__name__).error("usage_recorded dropped: %s", exc)
             return
-        repo.record_usage(self.db, data.idempotency_key, data.account_id, data.kind, data.quantity, data.occurred_at)
-        self.db.commit()
+        with self.work() as work:
+            subscriptions.record_usage(work, data)

@@ -10,13 +10,19 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from svckit.entitlements import EVENT, unknown
+from svckit.work import Work
 
 from ..db import models as m
 from ..db import repo
 from ..domain import rights
-from ..domain.catalogue import Catalogue
+from ..domain.catalogue import Catalogue, load
 
 Stage = Callable[[Session, str, dict], None]
+
+
+def staged(work: Work) -> Stage:
+    """The Stage of a unit of work: the event leaves through ``work.emit`` (written to the outbox at the commit)."""
+    return lambda _session, event, payload: work.emit(event, payload)
 
 
 def computed(session: Session, cat: Catalogue, row: m.Subscription, today: date, entries=None) -> dict:
@@ -43,8 +49,9 @@ def refresh(session: Session, cat: Catalogue, account_id, today: date, stage: St
     return payload
 
 
-def current(session: Session, cat: Catalogue, account_id, today: date, stage: Stage) -> dict:
-    refresh(session, cat, account_id, today, stage)
+def current(work: Work, account_id) -> dict:
+    session = work.session
+    refresh(session, load(), account_id, work.today, staged(work))
     state = session.get(m.EntitlementState, account_id)
     if state is None or state.version == 0:
         return unknown(str(account_id)).to_payload()

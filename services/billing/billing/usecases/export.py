@@ -12,9 +12,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from svckit.errors import InvalidInput
+from svckit.work import Work
 
 from ..db import models as m
 from ..db import repo
@@ -39,7 +39,8 @@ def _row(obj, skip=("document",)) -> dict[str, Any]:
     return {c.key: _plain(getattr(obj, c.key)) for c in obj.__table__.columns if c.key not in skip}
 
 
-def export(session: Session, account_id, cursor: str | None) -> dict[str, Any]:
+def export(work: Work, account_id, cursor: str | None) -> dict[str, Any]:
+    session = work.session
     try:
         page = int(cursor or 0)
         if page < 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import time
 import uuid
@@ -16,6 +17,8 @@ from svckit.clock import utcnow
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.i18n import Text
 from svckit.mail import Attachment, TransactionalMail
+from svckit.validation import parse_uuid
+from svckit.work import Work
 
 from ..db import models as m
 from ..db import repo
@@ -228,6 +231,50 @@ def load_for(session: Session, invoice_id, account_id=None) -> m.Invoice:
     if inv is None or (account_id is not None and str(inv.account_id) != str(account_id)):
         raise NotFound(INVOICE_NOT_FOUND)
     return inv
+
+
+def list_for(work: Work, account_id, limit: int, offset: int) -> list[dict]:
+    if work.principal.is_operator and repo.subscription_row(work.session, account_id) is None:
+        from .subscriptions import NO_SUBSCRIPTION
+
+        raise NotFound(NO_SUBSCRIPTION)  # an unknown account is not an empty list
+    return [summary(i) for i in repo.invoices_of(work.session, account_id, limit, offset)]
+
+
+def visible(work: Work, invoice_id: Any) -> m.Invoice:
+    """An invoice the caller may read: operators (back office, support) any, the account's license manager (or a
+    service acting for the account) its own."""
+    p = work.principal
+    p.require_authenticated()
+    iid = parse_uuid(invoice_id, "invoice_id")
+    if p.is_operator:
+        p.require_operator("back_office", "support")
+        return load_for(work.session, iid)
+    account = p.require_account()
+    if not p.is_service:
+        p.require_role("license_manager")
+    return load_for(work.session, iid, account)
+
+
+def get(work: Work, invoice_id: Any) -> dict:
+    return detail(work.session, visible(work, invoice_id))
+
+
+def pdf(work: Work, invoice_id: Any) -> dict:
+    inv = visible(work, invoice_id)
+    content = pdf_of(work.session, inv)
+    name = ("Rechnung" if inv.language == "de" else "Invoice") if inv.doc_type == "invoice" else (
+        "Gutschrift" if inv.language == "de" else "Credit-note")
+    return {"filename": f"{name}_{inv.number}.pdf", "content_type": "application/pdf",
+            "content_b64": base64.b64encode(content).decode()}
+
+
+def xml(work: Work, invoice_id: Any, flavor: str) -> dict:
+    """``factur-x`` (the XML embedded in the PDF) or ``xrechnung`` (XRechnung 3.0, CII syntax)."""
+    inv = visible(work, invoice_id)
+    content = xml_of(work.session, inv, flavor)
+    return {"filename": f"{inv.number}-{flavor}.xml", "content_type": "application/xml",
+            "content_b64": base64.b64encode(content).decode()}
 
 
 def detail(session: Session, inv: m.Invoice) -> dict:

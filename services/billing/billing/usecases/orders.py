@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session
 
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.i18n import Text
+from svckit.work import Work
 
-from ..contracts import OrderInput
+from ..contracts import OrderInput, SettingsInput
 from ..db import models as m
 from ..db import repo
 from ..domain.addresses import address_errors, vat_errors
 from ..domain.catalogue import Catalogue
+from ..domain.catalogue import load as load_catalogue
 from ..domain.plan import Plan, validate_plan
 from ..i18n import _
 from . import entitlements
@@ -63,14 +65,17 @@ def validate(cat: Catalogue, order: OrderInput, today: date, written: bool = Fal
     return plan
 
 
-def place(session: Session, cat: Catalogue, order: OrderInput, today: date, now: datetime, source: str = "web",
-          placed_by: str | None = None, document: bytes | None = None, document_name: str | None = None) -> m.Order:
-    validate(cat, order, today, written=(source == "written"))
+def place(work: Work, order: OrderInput, source: str = "web", placed_by: str | None = None,
+          document: bytes | None = None, document_name: str | None = None) -> m.Order:
+    session, now = work.session, work.now
+    validate(load_catalogue(), order, work.today, written=(source == "written"))
     row = m.Order(state="received", source=source, data=order.model_dump(mode="json"), start_date=order.start_date,
                   terms_version=order.terms_version, terms_accepted_at=now, dpc_version=order.dpc_version,
                   dpc_accepted_at=now, document=document, document_name=document_name, placed_by=placed_by)
     session.add(row)
     session.flush()
+    if source == "written":  # an operator placed it (the caller)
+        repo.audit(session, work.principal, "order.written_placed", None, str(row.id), {"company": order.company.name})
     return row
 
 
@@ -117,10 +122,35 @@ def identity_payload(order_row: m.Order) -> dict[str, Any]:
     }
 
 
-def activate(session: Session, cat: Catalogue, order_id, identity, actor, today: date, stage,
-             now: datetime) -> m.Subscription:
+def auto_activate(work: Work) -> bool:
+    """Whether web orders are activated without an operator (the setting, else BILLING_AUTO_ACTIVATE)."""
+    return bool(repo.setting(work.session, AUTO_ACTIVATE, work.config.get("BILLING_AUTO_ACTIVATE", False)))
+
+
+def settings(work: Work) -> dict[str, Any]:
+    return {"auto_activate_orders": auto_activate(work)}
+
+
+def update_settings(work: Work, data: SettingsInput) -> dict[str, Any]:
+    repo.set_setting(work.session, AUTO_ACTIVATE, data.auto_activate_orders)
+    repo.audit(work.session, work.principal, "settings.updated", None, None, data.model_dump())
+    return data.model_dump()
+
+
+def activate(work: Work, order_id, identity, actor) -> dict[str, Any]:
     """Idempotent: an activated order returns its subscription; identity's create_account is idempotent by the order
-    id, so a retry after a failure half way creates nothing twice."""
+    id, so a retry after a failure half way creates nothing twice. ``identity``: identity's RPC; ``actor``: who
+    activates (an operator, or billing itself for an automatic activation). Returns the order's summary with the
+    subscription."""
+    from .subscriptions import view
+
+    cat = load_catalogue()
+    row = _activate(work.session, cat, order_id, identity, actor, work.today, entitlements.staged(work), work.now)
+    return {**summary(load(work.session, order_id)), "subscription": view(work.session, cat, row, work.today)}
+
+
+def _activate(session: Session, cat: Catalogue, order_id, identity, actor, today: date, stage,
+              now: datetime) -> m.Subscription:
     order = load(session, order_id, lock=True)
     if order.state == "activated":
         row = repo.subscription_row(session, order.account_id)
@@ -153,13 +183,14 @@ def activate(session: Session, cat: Catalogue, order_id, identity, actor, today:
     return row
 
 
-def reject(session: Session, order_id, actor, reason: str) -> m.Order:
+def reject(work: Work, order_id, reason: str) -> dict[str, Any]:
+    session, actor = work.session, work.principal
     order = load(session, order_id, lock=True)
     if order.state != "received":
         raise Conflict(_("Only received orders can be rejected."))
     order.state = "rejected"
     repo.audit(session, actor, "order.rejected", None, str(order.id), {"reason": reason})
-    return order
+    return summary(order)
 
 
 def summary(row: m.Order) -> dict[str, Any]:
@@ -174,7 +205,8 @@ def summary(row: m.Order) -> dict[str, Any]:
     }
 
 
-def listing(session: Session, state: str | None, limit: int = 100) -> list[dict]:
+def listing(work: Work, state: str | None, limit: int = 100) -> list[dict]:
+    session = work.session
     stmt = select(m.Order).order_by(m.Order.created_at.desc()).limit(limit)
     if state:
         stmt = stmt.where(m.Order.state == state)

@@ -8,11 +8,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from svckit.errors import NotFound
+from svckit.work import Work
 
+from ..contracts import ChangeInput, UsageRecorded
 from ..db import models as m
 from ..db import repo
 from ..domain import dates, lifecycle, pricing
-from ..domain.catalogue import ADDON_CODES, Catalogue
+from ..domain.catalogue import ADDON_CODES, Catalogue, load
 from ..domain.plan import plan_at, scheduled, validate_plan
 from ..i18n import _
 from . import entitlements, invoicing
@@ -66,29 +68,36 @@ def view(session: Session, cat: Catalogue, row: m.Subscription, today: date) -> 
     }
 
 
-def cancel(session: Session, cat: Catalogue, account_id, today: date, actor, stage) -> m.Subscription:
+def get(work: Work, account_id) -> dict[str, Any]:
+    return view(work.session, load(), row_for(work.session, account_id), work.today)
+
+
+def cancel(work: Work, account_id) -> dict[str, Any]:
+    session, cat, today, actor = work.session, load(), work.today, work.principal
     row = row_for(session, account_id, lock=True)
     sub = repo.to_domain(session, row).cancel(today)
     assert sub.ends_on is not None, "cancel() sets the end date"
     repo.save(session, row, sub, entries_changed=False)
     repo.audit(session, actor, "subscription.cancelled", row.account_id, None,
                {"received": today.isoformat(), "ends_on": sub.ends_on.isoformat()})
-    entitlements.refresh(session, cat, row.account_id, today, stage)
-    return row
+    entitlements.refresh(session, cat, row.account_id, today, entitlements.staged(work))
+    return view(session, cat, row, today)
 
 
-def revoke(session: Session, cat: Catalogue, account_id, today: date, actor, stage) -> m.Subscription:
+def revoke(work: Work, account_id) -> dict[str, Any]:
+    session, cat, today, actor = work.session, load(), work.today, work.principal
     row = row_for(session, account_id, lock=True)
     sub = repo.to_domain(session, row).revoke_cancellation(today)
     repo.save(session, row, sub, entries_changed=False)
     repo.audit(session, actor, "subscription.cancellation_revoked", row.account_id)
-    entitlements.refresh(session, cat, row.account_id, today, stage)
-    return row
+    entitlements.refresh(session, cat, row.account_id, today, entitlements.staged(work))
+    return view(session, cat, row, today)
 
 
-def change(session: Session, cat: Catalogue, account_id, seats, addons, today: date, actor, stage,
-           keep_individual: bool = True) -> tuple[m.Subscription, m.Invoice | None]:
+def change(work: Work, account_id, data: ChangeInput, keep_individual: bool = True) -> dict[str, Any]:
     """Extensions at once with a pro-rata invoice for the rest of the invoiced period; reductions on 1 January."""
+    session, cat, today, actor = work.session, load(), work.today, work.principal
+    seats, addons = data.seats, data.addons
     row = row_for(session, account_id, lock=True)
     sub = repo.to_domain(session, row)
     current = sub.plan(today)
@@ -104,11 +113,14 @@ def change(session: Session, cat: Catalogue, account_id, seats, addons, today: d
                                   created_by=actor.user_id)
     repo.audit(session, actor, "subscription.changed", row.account_id, None,
                {"from": current.to_dict(), "to": target.to_dict(), "invoice": invoice.number if invoice else None})
-    entitlements.refresh(session, cat, row.account_id, today, stage)
-    return row, invoice
+    entitlements.refresh(session, cat, row.account_id, today, entitlements.staged(work))
+    return {"subscription": view(session, cat, row, today),
+            "invoice": invoicing.summary(invoice) if invoice else None}
 
 
-def add_affiliate(session: Session, account_id, name: str, identity, actor) -> dict:
+def add_affiliate(work: Work, account_id, name: str, identity) -> dict:
+    """An affiliated company joins as a further client of the account (``identity``: identity's RPC)."""
+    session, actor = work.session, work.principal
     row = row_for(session, account_id, lock=True)
     result = identity.add_client(str(row.account_id), name)
     customer = dict(row.customer)
@@ -119,7 +131,8 @@ def add_affiliate(session: Session, account_id, name: str, identity, actor) -> d
     return {"name": name, "client_id": customer["affiliates"][-1]["client_id"]}
 
 
-def consumption(session: Session, cat: Catalogue, account_id, today: date) -> dict:
+def consumption(work: Work, account_id) -> dict:
+    session, cat, today = work.session, load(), work.today
     month = dates.month_start(today)
     this_month = repo.usage_of_month(session, account_id, month)
     totals = repo.usage_totals(session, account_id)
@@ -134,6 +147,12 @@ def consumption(session: Session, cat: Catalogue, account_id, today: date) -> di
         },
         "month": dates.month_label(month),
     }
+
+
+def record_usage(work: Work, data: UsageRecorded) -> None:
+    """A ``usage_recorded`` event of crm or dispatch (idempotent by its key)."""
+    repo.record_usage(work.session, data.idempotency_key, data.account_id, data.kind, data.quantity,
+                      data.occurred_at)
 
 
 def catalogue_view(cat: Catalogue) -> dict:
