@@ -20,34 +20,32 @@ from reportlab.pdfgen import canvas
 
 from ..domain import money
 from ..domain.dates import fmt_date
+from ..i18n import _
 from .model import InvoiceData
 
 L = {
-    "invoice": {"de": "Rechnung", "en": "Invoice"},
-    "credit_note": {"de": "Gutschrift (Rechnungskorrektur)", "en": "Credit note (invoice correction)"},
-    "number": {"de": "Rechnungsnummer", "en": "Invoice number"},
-    "date": {"de": "Rechnungsdatum", "en": "Invoice date"},
-    "customer_no": {"de": "Kundennummer", "en": "Customer number"},
-    "period": {"de": "Leistungszeitraum", "en": "Service period"},
-    "delivery": {"de": "Leistungsdatum", "en": "Date of supply"},
-    "pos": {"de": "Pos.", "en": "No."},
-    "description": {"de": "Beschreibung", "en": "Description"},
-    "qty": {"de": "Menge", "en": "Qty"},
-    "unit_price": {"de": "Einzelpreis", "en": "Unit price"},
-    "amount": {"de": "Betrag", "en": "Amount"},
-    "net": {"de": "Nettobetrag", "en": "Net amount"},
-    "vat": {"de": "Umsatzsteuer {rate} %", "en": "VAT {rate}%"},
-    "gross": {"de": "Gesamtbetrag", "en": "Total amount"},
-    "due": {"de": "Zahlbar ohne Abzug bis {date} auf {iban} ({bank}), Verwendungszweck {number}.",
-            "en": "Payable without deduction by {date} to {iban} ({bank}), reference {number}."},
-    "corrects": {"de": "Korrektur zu Rechnung {number} vom {date}.", "en": "Correction of invoice {number} of {date}."},
-    "vat_id": {"de": "USt-IdNr.", "en": "VAT ID"},
-    "tax_no": {"de": "Steuernummer", "en": "Tax number"},
-    "buyer_vat": {"de": "USt-IdNr. des Leistungsempfängers", "en": "Recipient's VAT ID"},
-    "page": {"de": "Seite {n}", "en": "Page {n}"},
-    "einvoice": {"de": "Elektronische Rechnung nach EN 16931 (ZUGFeRD/Factur-X); maßgeblich sind die eingebetteten "
-                       "XML-Daten.",
-                 "en": "Electronic invoice under EN 16931 (ZUGFeRD/Factur-X); the embedded XML data is authoritative."},
+    "invoice": _("Invoice"),
+    "credit_note": _("Credit note (invoice correction)"),
+    "number": _("Invoice number"),
+    "date": _("Invoice date"),
+    "customer_no": _("Customer number"),
+    "period": _("Service period"),
+    "delivery": _("Date of supply"),
+    "pos": _("No."),
+    "description": _("Description"),
+    "qty": _("Qty"),
+    "unit_price": _("Unit price"),
+    "amount": _("Amount"),
+    "net": _("Net amount"),
+    "vat": _("VAT {rate}%"),
+    "gross": _("Total amount"),
+    "due": _("Payable without deduction by {date} to {iban} ({bank}), reference {number}."),
+    "corrects": _("Correction of invoice {number} of {date}."),
+    "vat_id": _("VAT ID"),
+    "tax_no": _("Tax number"),
+    "buyer_vat": _("Recipient's VAT ID"),
+    "page": _("Page {n}"),
+    "einvoice": _("Electronic invoice under EN 16931 (ZUGFeRD/Factur-X); the embedded XML data is authoritative."),
 }
 
 COUNTRY_NAMES = {"DE": ("DEUTSCHLAND", "GERMANY"), "AT": ("ÖSTERREICH", "AUSTRIA"), "CH": ("SCHWEIZ", "SWITZERLAND")}
@@ -61,7 +59,7 @@ def _fonts() -> tuple[str, str]:
 
 
 def _t(key: str, lang: str, **params) -> str:
-    return L[key]["en" if lang == "en" else "de"].format(**params)
+    return L[key].format(**params).pick(lang)
 
 
 def _country(code: str, lang: str) -> str:

@@ -23,6 +23,7 @@ from ..db.models import TRANSACTIONAL
 from ..domain import dkim, tokens
 from ..domain.mime import EncodedAttachment, Mail, token
 from ..domain.templates import CompiledTemplates, compile_templates, context_for, rewrite_links
+from ..i18n import _
 from ..settings import DispatchSettings
 from .store import Claimed
 
@@ -32,9 +33,9 @@ HONEYPOT_URL = "https://pressroom.invalid/hp"
 MAILING_CACHE = 32
 SIGNER_RECHECK = 30.0   # seconds
 
-NOTICE_TEXT = {"de": "Versendet mit Pressroom", "en": "Sent with Pressroom"}
-UNSUB_TEXT = {"de": "Keine weiteren Mails erhalten: {url}", "en": "Stop receiving these mails: {url}"}
-UNSUB_HTML = {"de": "Keine weiteren Mails erhalten", "en": "Unsubscribe"}
+NOTICE_TEXT = _("Sent with Pressroom")
+UNSUB_TEXT = _("Stop receiving these mails: {url}")
+UNSUB_HTML = _("Unsubscribe")
 
 
 @dataclass
@@ -129,12 +130,12 @@ class Composer:
         unsub_url = f"{base}/u/{tokens.delivery_token(secret, row.id, 'u')}"
         unsub_mailto = tokens.verp_address(secret, row.id, s.verp_domain, kind=tokens.UNSUB_PREFIX)
         # footer: the unsubscribe line for everyone, the Pressroom notice only for standard dispatch
-        text_footer = "\n\n-- \n" + UNSUB_TEXT[lang].format(url=unsub_url)
+        text_footer = "\n\n-- \n" + UNSUB_TEXT.format(url=unsub_url).pick(lang)
         html_footer = (f'<p style="font-size:11px;color:#777"><a href="{html_lib.escape(unsub_url)}">'
-                       f"{UNSUB_HTML[lang]}</a>")
+                       f"{UNSUB_HTML.pick(lang)}</a>")
         if not ctx.premium:
-            text_footer += "\n" + NOTICE_TEXT[lang]
-            html_footer += f"<br>{NOTICE_TEXT[lang]}"
+            text_footer += "\n" + NOTICE_TEXT.pick(lang)
+            html_footer += f"<br>{NOTICE_TEXT.pick(lang)}"
         html_footer += "</p>"
         text_body = text_body.rstrip("\n") + text_footer + "\n"
         if html is not None:
