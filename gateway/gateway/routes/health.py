@@ -1,18 +1,50 @@
-"""Liveness and readiness."""
+"""Liveness and readiness (the gateway's own answers, no service contract: their models live here)."""
 
 from __future__ import annotations
 
 import time
+from typing import Any, Literal
 
 import falcon
+from pydantic import BaseModel, ConfigDict, Field
 
+from .. import routing
 from ..resource import Resource
+from ..routing import Route
+
+TAGS = [{"name": "health", "description": "Liveness and readiness probes"}]
 
 
-class Healthz:
+class Liveness(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["ok"]
+
+
+class ServiceHealth(BaseModel):
+    """One service's answer to its health RPC (its own details: version, database, broker ...), or ``ok: false``
+    with the error's type when it did not answer. Open: each service reports what it checks."""
+
+    model_config = ConfigDict(extra="allow")
+
+    ok: bool
+    service: str | None = None
+    version: str | None = None
+    database: dict[str, Any] | None = None
+    broker: dict[str, Any] | None = None
+    error: str | None = Field(default=None, description="why it did not answer (the error's type)")
+
+
+class Readiness(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["ready", "not ready"]
+    services: dict[str, ServiceHealth]
+    elapsed_ms: float
+
+
+class Healthz(Resource):
     """Alive: the process answers. Never touches the broker (a broker outage must not restart every gateway)."""
-
-    auth_required = False
 
     def on_get(self, req, resp):
         resp.media = {"status": "ok"}
@@ -20,8 +52,6 @@ class Healthz:
 
 class Readyz(Resource):
     """Ready: every service answers its health RPC within the timeout and reports its database and broker ok."""
-
-    auth_required = False
 
     def on_get(self, req, resp):
         started = time.perf_counter()
@@ -40,43 +70,19 @@ class Readyz(Resource):
                       "elapsed_ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
+ROUTES = [
+    Route("get", "/healthz", "", resource=Healthz, auth="public", tag="health", operation_id="healthz",
+          summary="Liveness: the gateway process answers", response=Liveness),
+    # every service's health RPC at once: a custom resource
+    Route("get", "/readyz", "", resource=Readyz, auth="public", tag="health", operation_id="readyz",
+          summary="Readiness: every service answers its health RPC", response=Readiness,
+          responses={"503": {"description": "at least one service is not ready", "content": {
+              "application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}}}),
+]
+
+
 def register(app, deps) -> None:
-    app.add_route("/healthz", Healthz())
-    app.add_route("/readyz", Readyz(deps.rpc, deps.settings))
+    routing.register(app, deps, ROUTES)
 
 
-_service_report = {
-    "type": "object",
-    "properties": {
-        "service": {"type": "string"}, "version": {"type": "string"}, "ok": {"type": "boolean"},
-        "database": {"type": "object"}, "broker": {"type": "object"},
-    },
-}
-
-OPENAPI = {
-    "tags": [{"name": "health", "description": "Liveness and readiness probes"}],
-    "paths": {
-        "/healthz": {"get": {
-            "tags": ["health"], "summary": "Liveness: the gateway process answers", "security": [],
-            "operationId": "healthz",
-            "responses": {"200": {"description": "alive", "content": {"application/json": {"schema": {
-                "type": "object", "properties": {"status": {"const": "ok"}}}}}}},
-        }},
-        "/readyz": {"get": {
-            "tags": ["health"], "summary": "Readiness: every service answers its health RPC", "security": [],
-            "operationId": "readyz",
-            "responses": {
-                "200": {"description": "every service is ready", "content": {"application/json": {"schema": {
-                    "$ref": "#/components/schemas/Readiness"}}}},
-                "503": {"description": "at least one service is not ready", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/Readiness"}}}},
-            },
-        }},
-    },
-    "components": {"schemas": {"Readiness": {
-        "type": "object", "required": ["status", "services"],
-        "properties": {"status": {"enum": ["ready", "not ready"]},
-                       "services": {"type": "object", "additionalProperties": _service_report},
-                       "elapsed_ms": {"type": "number"}},
-    }}},
-}
+OPENAPI: dict = routing.openapi(ROUTES, TAGS)

@@ -12,12 +12,16 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime
+from typing import Literal
 
-import falcon
+from pydantic import BaseModel, ConfigDict, Field
 
+from identity import contracts as identity
 from svckit.errors import Unavailable
 
+from .. import routing
 from ..resource import Resource
+from ..routing import Body, Id, Query, QueryDict, Route
 
 P = "/api/v1"
 CACHE_SECONDS = 10.0
@@ -25,6 +29,28 @@ STATUS_TIMEOUT = 3.0
 # what customers see -> the service behind it (the web app is this gateway itself, which is answering)
 COMPONENTS = (("login", "identity"), ("contacts", "crm"), ("mailings", "dispatch"), ("pressbase", "pressbase"),
               ("billing", "billing"))
+
+
+TAGS = [{"name": "status", "description": "Public status page: component health and incident notes"}]
+
+
+class ComponentState(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: Literal["web", "login", "contacts", "mailings", "pressbase", "billing"]
+    ok: bool
+
+
+class PublicStatusAnswer(BaseModel):
+    """The gateway's own answer (it asks every service's health and identity's incident notes)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["operational", "degraded"]
+    components: list[ComponentState]
+    incidents: list[identity.Incident]
+    incidents_available: bool = Field(description="false when identity did not answer (the notes are missing)")
+    checked_at: datetime
 
 
 class _Cache:
@@ -35,8 +61,6 @@ class _Cache:
 
 
 class PublicStatus(Resource):
-    auth_required = False
-
     def __init__(self, rpc, settings=None):
         super().__init__(rpc, settings)
         self.cache = _Cache()
@@ -69,85 +93,29 @@ class PublicStatus(Resource):
         resp.media = value
 
 
-class Incidents(Resource):
-    def on_get(self, req, resp):
-        resp.media = self.call(req, "identity", "list_incidents",
-                               {k: req.get_param(k) for k in ("state", "limit") if req.get_param(k)})
-
-    def on_post(self, req, resp):
-        resp.status = falcon.HTTP_201
-        resp.media = self.call(req, "identity", "post_incident", self.body(req))
-
-
-class IncidentResolve(Resource):
-    def on_post(self, req, resp, incident_id):
-        resp.media = self.call(req, "identity", "resolve_incident", incident_id, self.body(req, required=False))
+ROUTES = [
+    # every service's health and identity's notes at once, cached: a custom resource
+    Route("get", P + "/status", "", resource=PublicStatus, auth="public", tag="status", operation_id="publicStatus",
+          summary="Public status: each component works or not, and incident notes",
+          description="No login. No internals (no versions, hosts or error types). Cached for 10 seconds.",
+          response=PublicStatusAnswer),
+    Route("get", P + "/backoffice/incidents", "identity.list_incidents",
+          args=(QueryDict(Query("state", schema={"enum": ["open", "resolved", "all"]}),
+                          Query("limit", int, schema={"type": "integer", "minimum": 1, "maximum": 200})),),
+          tag="status", operation_id="listIncidents", summary="Incident notes, newest first (operators)",
+          response=identity.Incidents),
+    Route("post", P + "/backoffice/incidents", "identity.post_incident", args=(Body(),), status=201, tag="status",
+          operation_id="postIncident", summary="Post an incident note (operators; audited)",
+          body=identity.NewIncident, response=identity.Incident),
+    Route("post", P + "/backoffice/incidents/{incident_id}/resolve", "identity.resolve_incident",
+          args=(Id("incident_id"), Body(required=False)), tag="status", operation_id="resolveIncident",
+          errors=("409",), summary="Mark an incident resolved, with an optional closing note (operators)",
+          body=identity.IncidentResolution, response=identity.Incident),
+]
 
 
 def register(app, deps) -> None:
-    app.add_route(P + "/status", PublicStatus(deps.rpc, deps.settings))
-    app.add_route(P + "/backoffice/incidents", Incidents(deps.rpc, deps.settings))
-    app.add_route(P + "/backoffice/incidents/{incident_id}/resolve", IncidentResolve(deps.rpc, deps.settings))
+    routing.register(app, deps, ROUTES)
 
 
-# --- OpenAPI ---------------------------------------------------------------------------------------------------------
-
-S = {"type": "string"}
-_text = {"type": "object", "required": ["de"], "properties": {"de": S, "en": S},
-         "description": "German, and English (shown in German when absent)"}
-_incident = {"type": "object", "properties": {
-    "id": {"type": "string", "format": "uuid"}, "severity": {"enum": ["info", "minor", "major"]},
-    "components": {"type": "array", "items": {"enum": ["web", "login", "contacts", "mailings", "pressbase",
-                                                        "billing"]}},
-    "title": _text, "body": _text, "created_at": S, "updated_at": S, "resolved_at": {"type": ["string", "null"]},
-    "resolution": {"oneOf": [_text, {"type": "null"}]}}}
-_errors = {code: {"$ref": f"#/components/responses/{name}"} for code, name in (
-    ("401", "Unauthenticated"), ("403", "Forbidden"), ("404", "NotFound"), ("422", "Invalid"))}
-
-
-def _json(schema: dict) -> dict:
-    return {"content": {"application/json": {"schema": schema}}}
-
-
-OPENAPI = {
-    "tags": [{"name": "status", "description": "Public status page: component health and incident notes"}],
-    "paths": {
-        P + "/status": {"get": {
-            "tags": ["status"], "summary": "Public status: each component works or not, and incident notes",
-            "description": "No login. No internals (no versions, hosts or error types). Cached for 10 seconds.",
-            "operationId": "publicStatus", "security": [],
-            "responses": {"200": {"description": "OK", **_json({"type": "object", "properties": {
-                "status": {"enum": ["operational", "degraded"]},
-                "components": {"type": "array", "items": {"type": "object", "properties": {
-                    "id": S, "ok": {"type": "boolean"}}}},
-                "incidents": {"type": "array", "items": {"$ref": "#/components/schemas/Incident"}},
-                "incidents_available": {"type": "boolean"}, "checked_at": S}})}}}},
-        P + "/backoffice/incidents": {
-            "get": {"tags": ["status"], "summary": "Incident notes, newest first (operators)",
-                    "operationId": "listIncidents",
-                    "parameters": [{"name": "state", "in": "query", "required": False,
-                                    "schema": {"enum": ["open", "resolved", "all"]}},
-                                   {"name": "limit", "in": "query", "required": False,
-                                    "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
-                    "responses": {"200": {"description": "OK", **_json({"type": "object", "properties": {
-                        "incidents": {"type": "array", "items": {"$ref": "#/components/schemas/Incident"}}}})},
-                        **{c: _errors[c] for c in ("401", "403", "422")}}},
-            "post": {"tags": ["status"], "summary": "Post an incident note (operators; audited)",
-                     "operationId": "postIncident",
-                     "requestBody": {"required": True, **_json({"type": "object", "required": ["title", "body"],
-                                                                "properties": {
-                         "severity": {"enum": ["info", "minor", "major"], "default": "minor"},
-                         "components": _incident["properties"]["components"], "title": _text, "body": _text}})},
-                     "responses": {"201": {"description": "posted", **_json({"$ref": "#/components/schemas/Incident"})},
-                                   **{c: _errors[c] for c in ("401", "403", "422")}}}},
-        P + "/backoffice/incidents/{incident_id}/resolve": {"post": {
-            "tags": ["status"], "summary": "Mark an incident resolved, with an optional closing note (operators)",
-            "operationId": "resolveIncident",
-            "parameters": [{"name": "incident_id", "in": "path", "required": True,
-                            "schema": {"type": "string", "format": "uuid"}}],
-            "requestBody": {"required": False, **_json({"type": "object", "properties": {"resolution": _text}})},
-            "responses": {"200": {"description": "resolved", **_json({"$ref": "#/components/schemas/Incident"})},
-                          **_errors}}},
-    },
-    "components": {"schemas": {"Incident": _incident}},
-}
+OPENAPI: dict = routing.openapi(ROUTES, TAGS)

@@ -102,8 +102,11 @@ def register(app, deps) -> None:
     app.add_sink(WebApp(), RESERVED)
 
 
+TAGS = [{"name": "web", "description": "The web app (HTML, not part of the JSON API)"}]
+
+# a sink, not a route (gateway.routing builds routes): its one documented operation is written out here
 OPENAPI = {
-    "tags": [{"name": "web", "description": "The web app (HTML, not part of the JSON API)"}],
+    "tags": TAGS,
     "paths": {
         "/": {"get": {
             "tags": ["web"], "summary": "The web app: static files of the build, index.html for client-side routes",

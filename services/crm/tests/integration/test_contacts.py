@@ -7,6 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import text
 
+from crm import contracts
 from svckit.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
@@ -32,6 +33,10 @@ def test_create_read_update_contact(crm_service, rpc_as, tenant, crm_db):
         assert created["created_by"] == user.user_id
         got = rpc.crm.get_contact(created["id"])
         assert got["emails"][0]["email"] == "anna.mueller@sz.example"
+        # the answer is the one the contract declares (the gateway documents it from there)
+        assert contracts.Contact.model_validate(got).phones[0].number == "+49 89 1234"
+        page = rpc.crm.search_contacts({"client_ids": [tenant.full]})
+        assert contracts.ContactPage.model_validate(page).items[0].email == "anna.mueller@sz.example"
         changed = rpc.crm.update_contact(created["id"], {"gender": "male", "first_name": "Max", "title": "Prof. Dr.",
                                                          "last_name": "Weber"})
         assert changed["letter_salutation"] == "Sehr geehrter Herr Prof. Dr. Weber,"
