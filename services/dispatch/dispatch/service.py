@@ -16,6 +16,7 @@ from svckit.entrypoints import Auth, rpc
 from svckit.jobs import JobRunner
 from svckit.outbox import Outbox
 from svckit.rpc import ServiceRpc
+from svckit.work import UnitOfWork
 
 from . import __version__, jobhandlers
 from .db.models import Job
@@ -42,6 +43,7 @@ class DispatchService(SenderEntrypoints, MailingEntrypoints, SuppressionEntrypoi
     settings = Settings()
     clock = Clock()
     outbox = Outbox(outbox_table)
+    work = UnitOfWork()
     jobs = JobRunner(Job, jobhandlers.HANDLERS, periodic=jobhandlers.PERIODIC, concurrency=4)
     crm_rpc = ServiceRpc("crm", timeout=30)
     pressbase_rpc = ServiceRpc("pressbase", timeout=30)

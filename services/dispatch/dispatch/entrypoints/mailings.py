@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from svckit.entrypoints import rpc
+from svckit.validation import parse
 
+from .. import contracts
 from ..usecases import mailings, reports
 from ..usecases.common import remote
 from ..usecases.recipients import RpcResolver
@@ -15,95 +17,96 @@ class MailingEntrypoints:
 
     @rpc
     def create_mailing(self, data: dict) -> dict:
-        result = mailings.create(self.db, self.auth.principal, data)
-        self.db.commit()
-        return result
+        with self.work() as work:
+            return mailings.create(work, parse(contracts.MailingIn, data))
 
     @rpc
     def update_mailing(self, mailing_id: str, data: dict) -> dict:
-        result = mailings.update_(self.db, self.auth.principal, mailing_id, data)
-        self.db.commit()
-        return result
+        with self.work() as work:
+            return mailings.update_(work, mailing_id, parse(contracts.MailingUpdate, data))
 
     @rpc
     def get_mailing(self, mailing_id: str) -> dict:
-        return mailings.get(self.db, self.auth.principal, mailing_id)
+        with self.work() as work:
+            return mailings.get(work, mailing_id)
 
     @rpc
     def list_mailings(self, filters: dict | None = None) -> list:
-        return mailings.list_(self.db, self.auth.principal, filters)
+        with self.work() as work:
+            return mailings.list_(work, filters)
 
     @rpc
     def delete_mailing(self, mailing_id: str) -> None:
-        mailings.delete(self.db, self.auth.principal, mailing_id)
-        self.db.commit()
+        with self.work() as work:
+            mailings.delete(work, mailing_id)
 
     @rpc
     def add_attachment(self, mailing_id: str, data: dict) -> dict:
-        result = mailings.add_attachment(self.db, self.auth.principal, mailing_id, data, self.settings,
-                                         fetch_file=self._media_file)
-        self.db.commit()
-        return result
+        with self.work() as work:
+            return mailings.add_attachment(work, mailing_id, parse(contracts.AttachmentIn, data), self.settings,
+                                           fetch_file=self._media_file)
 
     @rpc
     def delete_attachment(self, mailing_id: str, attachment_id: str) -> None:
-        mailings.delete_attachment(self.db, self.auth.principal, mailing_id, attachment_id)
-        self.db.commit()
+        with self.work() as work:
+            mailings.delete_attachment(work, mailing_id, attachment_id)
 
     @rpc
     def preview_mailing(self, mailing_id: str, data: dict | None = None) -> dict:
-        return mailings.preview(self.db, self.auth.principal, mailing_id, data or {}, self._resolver())
+        with self.work() as work:
+            return mailings.preview(work, mailing_id, parse(contracts.PreviewIn, data or {}), self._resolver())
 
     @rpc
     def test_send_mailing(self, mailing_id: str, data: dict) -> dict:
-        result = mailings.test_send(self.db, self.auth.principal, mailing_id, data, self._resolver())
-        self.db.commit()
-        return result
+        with self.work() as work:
+            return mailings.test_send(work, mailing_id, parse(contracts.TestSendIn, data), self._resolver())
 
     @rpc
     def get_mailing_volume(self, mailing_id: str) -> dict:
-        return mailings.volume(self.db, self.auth.principal, mailing_id, self._resolver())
+        with self.work() as work:
+            return mailings.volume(work, mailing_id, self._resolver())
 
     @rpc
     def start_mailing(self, mailing_id: str, data: dict | None = None) -> dict:
         """Resolve, de-duplicate and filter the recipients, enforce entitlements, write one row per recipient."""
-        result = mailings.start(self.db, self.auth.principal, mailing_id, data or {}, self._resolver(),
-                                now=self.clock.now())
-        self.db.commit()
-        return result
+        with self.work() as work:
+            return mailings.start(work, mailing_id, parse(contracts.StartIn, data or {}), self._resolver())
 
     @rpc
     def cancel_mailing(self, mailing_id: str) -> dict:
-        result = mailings.cancel(self.db, self.auth.principal, mailing_id, now=self.clock.now())
-        self.db.commit()
-        return result
+        with self.work() as work:
+            return mailings.cancel(work, mailing_id)
 
     @rpc
     def get_mailing_progress(self, mailing_id: str) -> dict:
-        return reports.progress(self.db, self.auth.principal, mailing_id)
+        with self.work() as work:
+            return reports.progress(work, mailing_id)
 
     @rpc
     def get_mailing_report(self, mailing_id: str) -> dict:
-        return reports.report(self.db, self.auth.principal, mailing_id)
+        with self.work() as work:
+            return reports.report(work, mailing_id)
 
     @rpc
     def list_mailing_recipients(self, mailing_id: str, query: dict | None = None) -> dict:
-        return reports.recipients(self.db, self.auth.principal, mailing_id, query)
+        with self.work() as work:
+            return reports.recipients(work, mailing_id, parse(contracts.PageIn, query or {}))
 
     @rpc
     def get_recipient_timeline(self, mailing_id: str, delivery_id) -> dict:
-        return reports.timeline(self.db, self.auth.principal, mailing_id, delivery_id)
+        with self.work() as work:
+            return reports.timeline(work, mailing_id, delivery_id)
 
     @rpc
     def list_undeliverable(self, mailing_id: str) -> list:
-        return mailings.undeliverable(self.db, self.auth.principal, mailing_id)
+        with self.work() as work:
+            return mailings.undeliverable(work, mailing_id)
 
     @rpc
     def resend_mailing(self, mailing_id: str, data: dict | None = None) -> dict:
-        result = mailings.resend(self.db, self.auth.principal, mailing_id, data or {},
-                                 correct_contact=self._correct_in_crm, now=self.clock.now())
-        self.db.commit()
-        return result
+        with self.work() as work:
+            return mailings.resend(work, mailing_id, parse(contracts.ResendIn, data or {}),
+                                   correct_contact=self._correct_in_crm)
 
     def _media_file(self, file_id: str) -> dict:
         with remote("crm"):
@@ -129,14 +132,15 @@ class MailingEntrypoints:
     @rpc
     def start_export(self, mailing_id: str) -> dict:
         """The Excel report as a job: poll ``get_export`` for progress, then ``download_export``."""
-        job = reports.start_export(self.db, self.auth.principal, mailing_id, self.jobs)
-        self.db.commit()
-        return job
+        with self.work() as work:
+            return reports.start_export(work, mailing_id, self.jobs)
 
     @rpc
     def get_export(self, job_id: str) -> dict:
-        return reports.job_view(reports.load_job(self.db, self.auth.principal, job_id))
+        with self.work() as work:
+            return reports.job_view(reports.load_job(work, job_id))
 
     @rpc
     def download_export(self, job_id: str) -> dict:
-        return reports.export_file(self.db, self.auth.principal, job_id)
+        with self.work() as work:
+            return reports.export_file(work, job_id)

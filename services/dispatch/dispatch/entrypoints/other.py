@@ -5,7 +5,10 @@ from __future__ import annotations
 from nameko.events import event_handler
 
 from svckit.entrypoints import rpc
+from svckit.principal import Principal
+from svckit.validation import parse
 
+from .. import contracts
 from ..usecases import lifecycle, suppression, tracking, transactional
 
 
@@ -14,18 +17,18 @@ class SuppressionEntrypoints:
 
     @rpc
     def list_suppressions(self, query: dict | None = None) -> dict:
-        return suppression.list_entries(self.db, self.auth.principal, query)
+        with self.work() as work:
+            return suppression.list_entries(work, parse(contracts.PageIn, query or {}))
 
     @rpc
     def add_suppression(self, data: dict) -> dict:
-        result = suppression.add_entry(self.db, self.auth.principal, data)
-        self.db.commit()
-        return result
+        with self.work() as work:
+            return suppression.add_entry(work, parse(contracts.SuppressionIn, data))
 
     @rpc
     def delete_suppression(self, address: str) -> None:
-        suppression.delete_entries(self.db, self.auth.principal, address)
-        self.db.commit()
+        with self.work() as work:
+            suppression.delete_entries(work, address)
 
 
 class TransactionalEntrypoints:
@@ -35,49 +38,57 @@ class TransactionalEntrypoints:
         Returns the Message-ID; the same idempotency_key twice sends once. Callers are services on the internal
         broker (identity sends login codes on behalf of callers who are not logged in yet).
         """
-        result = transactional.enqueue(self.db, payload, self.settings.verp_domain)
-        self.db.commit()
+        with self.work() as work:
+            result = transactional.enqueue(work, parse(contracts.TransactionalIn, payload),
+                                           self.settings.verp_domain)
         return result["message_id"]
 
 
 class TrackingEntrypoints:
     @rpc
     def track_open(self, token: str, info: dict | None = None) -> bool:
-        result = tracking.track_open(self.db, token, info or {}, self.settings.tracking_secret, now=self.clock.now())
-        self.db.commit()
-        return result
+        with self.work() as work:
+            return tracking.track_open(work, token, parse(contracts.TrackingIn, info or {}),
+                                       self.settings.tracking_secret)
 
     @rpc
     def track_click(self, token: str, info: dict | None = None) -> dict:
-        result = tracking.track_click(self.db, token, info or {}, self.settings.tracking_secret, now=self.clock.now())
-        self.db.commit()
-        return result
+        with self.work() as work:
+            return tracking.track_click(work, token, parse(contracts.TrackingIn, info or {}),
+                                        self.settings.tracking_secret)
 
     @rpc
     def get_unsubscribe(self, token: str) -> dict:
-        return tracking.unsubscribe_info(self.db, token, self.settings.tracking_secret)
+        with self.work() as work:
+            return tracking.unsubscribe_info(work, token, self.settings.tracking_secret)
 
     @rpc
     def unsubscribe(self, token: str, info: dict | None = None) -> dict:
-        result = tracking.unsubscribe(self.db, token, info or {}, self.settings.tracking_secret,
-                                      via=(info or {}).get("via") or "web", now=self.clock.now())
-        self.db.commit()
-        return result
+        with self.work() as work:
+            return tracking.unsubscribe(work, token, parse(contracts.TrackingIn, info or {}),
+                                        self.settings.tracking_secret, via=(info or {}).get("via") or "web")
 
 
 class EventEntrypoints:
     @event_handler("billing", "entitlements_changed")
     def on_entitlements_changed(self, payload: dict) -> None:
-        lifecycle.store_entitlements(self.db, payload)
+        with self.work() as work:
+            lifecycle.store_entitlements(work, payload)
 
     @event_handler("crm", "contact_email_corrected")
     def on_contact_email_corrected(self, payload: dict) -> None:
-        lifecycle.email_corrected(self.db, payload)
+        with self.work() as work:
+            lifecycle.email_corrected(work, payload)
 
     @event_handler("crm", "person_erasure_requested")
     def on_person_erasure_requested(self, payload: dict) -> None:
-        lifecycle.erase_person(self.db, payload)
+        system = Principal.system("dispatch", account_id=str(payload.get("account_id")))
+        with self.auth.acting_as(system), self.work(system) as work:   # person_erased leaves as dispatch
+            lifecycle.erase_person(work, payload)
 
     @event_handler("billing", "account_purge_requested")
     def on_account_purge_requested(self, payload: dict) -> None:
-        lifecycle.purge_account(self.db, payload["account_id"])
+        account_id = payload["account_id"]
+        with self.auth.acting_as(Principal.system("dispatch", account_id=str(account_id))) as system, \
+                self.work(system) as work:   # account_purged leaves as dispatch
+            lifecycle.purge_account(work, account_id)

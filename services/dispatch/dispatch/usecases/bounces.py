@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from svckit.clock import utcnow
 from svckit.errors import NotFound
 
+from .. import contracts
 from ..db import queries
 from ..domain import bounce as bounce_parser
 from ..domain import tokens
@@ -41,8 +42,8 @@ def process(session: Session, rcpt_tos: list[str], raw: bytes, settings: Dispatc
         kind, delivery_id = parsed
         if kind == tokens.UNSUB_PREFIX:
             try:
-                tracking.unsubscribe(session, None, {"user_agent": "mailto"}, settings.tracking_secret,
-                                     delivery_id=delivery_id, via="mailto", now=now)
+                tracking.record_unsubscribe(session, None, contracts.TrackingIn(user_agent="mailto"),
+                                            settings.tracking_secret, delivery_id=delivery_id, via="mailto", now=now)
                 results.append({"rcpt": rcpt, "result": "unsubscribed"})
             except NotFound:  # a deleted delivery
                 results.append({"rcpt": rcpt, "result": "unknown_delivery"})

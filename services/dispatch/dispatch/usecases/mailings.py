@@ -12,13 +12,13 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from svckit import entitlements
-from svckit.clock import utcnow
 from svckit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge, QuotaExceeded
 from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.rows import rowcount
 from svckit.textsafe import one_line
-from svckit.validation import parse, parse_uuid
+from svckit.validation import parse_uuid
+from svckit.work import Work
 
 from .. import contracts
 from ..db import queries
@@ -91,9 +91,9 @@ def _check_templates(subject: str, html: str | None, text_body: str | None) -> N
         raise InvalidInput(fields={field: Text(exc.de, exc.en)}) from None
 
 
-def create(session: Session, p: Principal, data) -> dict:
+def create(work: Work, inp: contracts.MailingIn) -> dict:
+    session, p = work.session, work.principal
     account = p.require_account()
-    inp = parse(contracts.MailingIn, data)
     client = parse_uuid(inp.client_id, "client_id")
     p.check_client(str(client), write=True)
     if inp.sender_id:
@@ -110,11 +110,11 @@ def create(session: Session, p: Principal, data) -> dict:
     return view(m, [])
 
 
-def update_(session: Session, p: Principal, mailing_id, data) -> dict:
+def update_(work: Work, mailing_id, inp: contracts.MailingUpdate) -> dict:
+    session, p = work.session, work.principal
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state != "draft":
         raise Conflict(NOT_DRAFT)
-    inp = parse(contracts.MailingUpdate, data)
     fields = inp.model_fields_set
     if "sender_id" in fields:
         if inp.sender_id:
@@ -134,12 +134,14 @@ def update_(session: Session, p: Principal, mailing_id, data) -> dict:
     return view(m, _attachments(session, m.id))
 
 
-def get(session: Session, p: Principal, mailing_id) -> dict:
+def get(work: Work, mailing_id) -> dict:
+    session, p = work.session, work.principal
     m = load_mailing(session, p, mailing_id)
     return view(m, _attachments(session, m.id))
 
 
-def list_(session: Session, p: Principal, filters: dict | None) -> list[dict]:
+def list_(work: Work, filters: dict | None) -> list[dict]:
+    session, p = work.session, work.principal
     account = parse_uuid(p.require_account(), "account_id")
     filters = filters or {}
     visible = [parse_uuid(c, "client_id") for c in p.visible_client_ids()]
@@ -152,7 +154,8 @@ def list_(session: Session, p: Principal, filters: dict | None) -> list[dict]:
     return [view(m) for m in rows]
 
 
-def delete(session: Session, p: Principal, mailing_id) -> None:
+def delete(work: Work, mailing_id) -> None:
+    session, p = work.session, work.principal
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state not in ("draft", "finished", "cancelled"):
         raise Conflict(NOT_CANCELLABLE)
@@ -162,12 +165,12 @@ def delete(session: Session, p: Principal, mailing_id) -> None:
 
 # --- attachments ----------------------------------------------------------------------------------------------------
 
-def add_attachment(session: Session, p: Principal, mailing_id, data, settings: DispatchSettings,
+def add_attachment(work: Work, mailing_id, inp: contracts.AttachmentIn, settings: DispatchSettings,
                    fetch_file=None) -> dict:
+    session, p = work.session, work.principal
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state != "draft":
         raise Conflict(NOT_DRAFT)
-    inp = parse(contracts.AttachmentIn, data)
     source: dict = {}
     if inp.file_id is not None:
         if fetch_file is None:
@@ -196,7 +199,8 @@ def add_attachment(session: Session, p: Principal, mailing_id, data, settings: D
     return {"id": str(a.id), "filename": a.filename, "content_type": a.content_type, "size": a.size}
 
 
-def delete_attachment(session: Session, p: Principal, mailing_id, attachment_id) -> None:
+def delete_attachment(work: Work, mailing_id, attachment_id) -> None:
+    session, p = work.session, work.principal
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state != "draft":
         raise Conflict(NOT_DRAFT)
@@ -224,9 +228,9 @@ def _render_for(m: Mailing, recipient: dict) -> dict:
     return {"subject": subject, "html": html, "text": text_body}
 
 
-def preview(session: Session, p: Principal, mailing_id, data, resolver: RecipientResolver) -> dict:
+def preview(work: Work, mailing_id, inp: contracts.PreviewIn, resolver: RecipientResolver) -> dict:
+    session, p = work.session, work.principal
     m = load_mailing(session, p, mailing_id)
-    inp = parse(contracts.PreviewIn, data)
     recipient = None
     if m.sources:
         resolved = resolve(session, m.account_id, list(m.sources), resolver)
@@ -251,7 +255,8 @@ def _mail_size(m: Mailing, attachments: list[Attachment], rendered: dict) -> int
     return len(mail.to_bytes()) + 1600  # + DKIM signatures, tracking and unsubscribe headers and footer
 
 
-def volume(session: Session, p: Principal, mailing_id, resolver: RecipientResolver) -> dict:
+def volume(work: Work, mailing_id, resolver: RecipientResolver) -> dict:
+    session, p = work.session, work.principal
     m = load_mailing(session, p, mailing_id)
     resolved = resolve(session, m.account_id, _sources(m), resolver)
     rendered = _render_for(m, resolved.recipients[0] if resolved.recipients else dict(SAMPLE_RECIPIENT))
@@ -297,9 +302,9 @@ def problems(session: Session, p: Principal, m: Mailing, count: int) -> list[dic
     return found
 
 
-def test_send(session: Session, p: Principal, mailing_id, data, resolver: RecipientResolver) -> dict:
+def test_send(work: Work, mailing_id, inp: contracts.TestSendIn, resolver: RecipientResolver) -> dict:
+    session, p = work.session, work.principal
     m = load_mailing(session, p, mailing_id, write=True)
-    inp = parse(contracts.TestSendIn, data)
     if m.sender_id is None:
         raise InvalidInput(NO_SENDER, fields={"sender_id": NO_SENDER})
     sender = load_sender(session, p, m.sender_id)
@@ -351,10 +356,8 @@ def check_entitlements(session: Session, m: Mailing, count: int) -> None:
         raise QuotaExceeded(TOO_MANY.format(limit=limit, count=count), limit=limit, recipients=count)
 
 
-def start(session: Session, p: Principal, mailing_id, data, resolver: RecipientResolver,
-          now: datetime | None = None) -> dict:
-    now = now or utcnow()
-    inp = parse(contracts.StartIn, data)
+def start(work: Work, mailing_id, inp: contracts.StartIn, resolver: RecipientResolver) -> dict:
+    session, p, now = work.session, work.principal, work.now
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state != "draft":
         raise Conflict(NOT_DRAFT)
@@ -401,8 +404,8 @@ def _uuid_or_none(value):
         return None
 
 
-def cancel(session: Session, p: Principal, mailing_id, now: datetime | None = None) -> dict:
-    now = now or utcnow()
+def cancel(work: Work, mailing_id) -> dict:
+    session, p, now = work.session, work.principal, work.now
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state not in ("scheduled", "sending"):
         raise Conflict(NOT_CANCELLABLE)
@@ -417,22 +420,21 @@ def cancel(session: Session, p: Principal, mailing_id, now: datetime | None = No
 
 # --- undeliverable and re-send ----------------------------------------------------------------------------------------
 
-def undeliverable(session: Session, p: Principal, mailing_id) -> list[dict]:
+def undeliverable(work: Work, mailing_id) -> list[dict]:
+    session, p = work.session, work.principal
     m = load_mailing(session, p, mailing_id)
     rows = session.execute(queries.UNDELIVERABLE, {"m": m.id}).mappings().all()
     return [{**{k: (str(v) if k == "contact_id" and v else v) for k, v in r.items()},
              "final_at": _iso(r["final_at"])} for r in rows]
 
 
-def resend(session: Session, p: Principal, mailing_id, data, now: datetime | None = None,
-           correct_contact=None) -> dict:
+def resend(work: Work, mailing_id, inp: contracts.ResendIn, correct_contact=None) -> dict:
     """Send again to just the undeliverable recipients whose address was corrected (here, or in crm). A
     correction made here is written to the crm contact too (``correct_contact``), before anything is queued."""
-    now = now or utcnow()
+    session, p, now = work.session, work.principal, work.now
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state == "draft":
         raise Conflict(NOT_DRAFT)
-    inp = parse(contracts.ResendIn, data)
     for i, c in enumerate(inp.corrections):
         d = session.get(Delivery, c.delivery_id)
         if d is None or d.mailing_id != m.id:

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.jobs import JobQueue
-from svckit.principal import Principal
 from svckit.textsafe import like_contains, safe_cell
-from svckit.validation import parse, parse_uuid
+from svckit.validation import parse_uuid
+from svckit.work import Work
 
 from .. import contracts
 from ..db import queries
@@ -31,7 +31,8 @@ JOB_NOT_FOUND = _("Export not found.")
 EXPORT_KIND = "mailing_export"
 
 
-def report(session: Session, p: Principal, mailing_id) -> dict[str, Any]:
+def report(work: Work, mailing_id) -> dict[str, Any]:
+    session, p = work.session, work.principal
     m = load_mailing(session, p, mailing_id)
     counts = dict(session.execute(queries.DELIVERY_COUNTS, {"m": m.id}).mappings().one())
     engagement = dict(session.execute(queries.ENGAGEMENT, {"m": m.id}).mappings().one())
@@ -39,16 +40,17 @@ def report(session: Session, p: Principal, mailing_id) -> dict[str, Any]:
             "left_out": len(m.left_out or []), **counts, **engagement}
 
 
-def progress(session: Session, p: Principal, mailing_id) -> dict[str, Any]:
+def progress(work: Work, mailing_id) -> dict[str, Any]:
+    session, p = work.session, work.principal
     m = load_mailing(session, p, mailing_id)
     counts = dict(session.execute(queries.DELIVERY_COUNTS, {"m": m.id}).mappings().one())
     done = counts["total"] - counts["queued"] - counts["deferred"]
     return {"state": m.state, "done": done, "total": counts["total"], **counts}
 
 
-def recipients(session: Session, p: Principal, mailing_id, query) -> dict[str, Any]:
+def recipients(work: Work, mailing_id, inp: contracts.PageIn) -> dict[str, Any]:
+    session, p = work.session, work.principal
     m = load_mailing(session, p, mailing_id)
-    inp = parse(contracts.PageIn, query or {})
     params: dict[str, Any] = {"m": m.id, "after": inp.cursor or 0, "limit": inp.limit, "state": inp.state or None,
                               "q": like_contains(inp.q) if inp.q else None}
     rows = session.execute(queries.RECIPIENTS_PAGE, params).mappings().all()
@@ -80,7 +82,8 @@ def row_id(value: Any, field: str) -> int:
     return int(text_value)
 
 
-def timeline(session: Session, p: Principal, mailing_id, delivery_id) -> dict[str, Any]:
+def timeline(work: Work, mailing_id, delivery_id) -> dict[str, Any]:
+    session, p = work.session, work.principal
     m = load_mailing(session, p, mailing_id)
     d = session.execute(text("SELECT id, email, state, created_at FROM deliveries WHERE id = :d AND mailing_id = :m"),
                         {"d": row_id(delivery_id, "delivery_id"), "m": m.id}).mappings().first()
@@ -114,11 +117,12 @@ SUMMARY = {"de": {"total": "Empfänger", "sent": "Versendet", "delivered": "Zuge
                   "machine_opens": "Opens by scanners", "machine_clicks": "Clicks by scanners"}}
 
 
-def start_export(session: Session, p: Principal, mailing_id, jobs: JobQueue) -> dict[str, Any]:
+def start_export(work: Work, mailing_id, jobs: JobQueue) -> dict[str, Any]:
     """Queue the export as a job of svckit's runner (``dispatch.jobhandlers``) with the figures as they are now."""
+    session, p = work.session, work.principal
     m = load_mailing(session, p, mailing_id)
     total = session.execute(text("SELECT count(*) FROM deliveries WHERE mailing_id = :m"), {"m": m.id}).scalar()
-    job = jobs.enqueue(session, EXPORT_KIND, p, {"mailing_id": str(m.id), "report": report(session, p, mailing_id)},
+    job = jobs.enqueue(session, EXPORT_KIND, p, {"mailing_id": str(m.id), "report": report(work, mailing_id)},
                        total=total)
     return job_view(job)
 
@@ -130,7 +134,8 @@ def job_view(job: Job) -> dict[str, Any]:
             "total": job.total or 0, "filename": (job.result or {}).get("filename"), "error": job.error}
 
 
-def load_job(session: Session, p: Principal, job_id) -> Job:
+def load_job(work: Work, job_id) -> Job:
+    session, p = work.session, work.principal
     job = session.get(Job, parse_uuid(job_id, "job_id"))
     if job is None or job.kind != EXPORT_KIND or str(job.account_id) != str(p.require_account()):
         raise NotFound(JOB_NOT_FOUND)
@@ -138,9 +143,10 @@ def load_job(session: Session, p: Principal, job_id) -> Job:
     return job
 
 
-def export_file(session: Session, p: Principal, job_id) -> dict[str, Any]:
+def export_file(work: Work, job_id) -> dict[str, Any]:
     """The finished workbook (base64); Conflict while the job is not done."""
-    job = load_job(session, p, job_id)
+    session = work.session
+    job = load_job(work, job_id)
     file = session.get(ExportFile, job.id) if job.state == "done" else None
     if file is None or file.data is None:
         raise Conflict(_("The export is not finished yet."))

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from svckit.clock import utcnow
 from svckit.errors import Conflict, InvalidInput
-from svckit.principal import ADMINISTRATOR, Principal
+from svckit.principal import ADMINISTRATOR
 from svckit.rows import rowcount
-from svckit.validation import parse, parse_uuid
+from svckit.validation import parse_uuid
+from svckit.work import Work
 
 from .. import contracts
 from ..db.models import DkimKey, SenderAccount, SenderDomain
@@ -103,10 +104,10 @@ def records_for(d: SenderDomain, settings: DispatchSettings) -> list[dict]:
                             settings.spf_include)
 
 
-def create_domain(session: Session, p: Principal, data, settings: DispatchSettings) -> dict:
+def create_domain(work: Work, inp: contracts.DomainIn, settings: DispatchSettings) -> dict:
+    session, p = work.session, work.principal
     p.require_role(ADMINISTRATOR)
     account = p.require_account()
-    inp = parse(contracts.DomainIn, data)
     keys = _generate_keys(settings)
     rsa_sel, ed_sel = dkim.selectors()
     d = SenderDomain(account_id=parse_uuid(account, "account_id"), domain=inp.domain, rsa_selector=rsa_sel,
@@ -143,7 +144,8 @@ def ensure_system_domain(session: Session, settings: DispatchSettings) -> Sender
     return d
 
 
-def list_domains(session: Session, p: Principal, settings: DispatchSettings, now: datetime | None = None) -> list[dict]:
+def list_domains(work: Work, settings: DispatchSettings) -> list[dict]:
+    session, p, now = work.session, work.principal, work.now
     account = p.require_account()
     rows = session.scalars(select(SenderDomain).where(SenderDomain.account_id == parse_uuid(account, "account_id"))
                            .order_by(SenderDomain.domain)).all()
@@ -155,10 +157,10 @@ def _view(session: Session, d: SenderDomain, settings: DispatchSettings, now: da
     return domain_view(d, settings, _load_keys(session, [d.id])[d.id], now)
 
 
-def check_domain(session: Session, p: Principal, domain_id, settings: DispatchSettings,
-                 now: datetime | None = None) -> dict:
+def check_domain(work: Work, domain_id, settings: DispatchSettings) -> dict:
     """Look the signing key's records (and SPF, DMARC) up in DNS; with a rotation under way also the new key's
     two DKIM records, and once both are found the new key signs from then on (``_promote``)."""
+    session, p, now = work.session, work.principal, work.now
     p.require_role(ADMINISTRATOR)
     now = _now(now)
     d = load_domain(session, p, domain_id)
@@ -201,12 +203,11 @@ def _promote(session: Session, d: SenderDomain, pending: DkimKey, now: datetime)
     return True
 
 
-def start_rotation(session: Session, p: Principal, domain_id, data, settings: DispatchSettings,
-                   now: datetime | None = None) -> dict:
+def start_rotation(work: Work, domain_id, inp: contracts.RotationIn, settings: DispatchSettings) -> dict:
     """A new key pair under new selectors, pending until its records are published and checked."""
+    session, p, now = work.session, work.principal, work.now
     p.require_role(ADMINISTRATOR)
     now = _now(now)
-    inp = parse(contracts.RotationIn, data or {})
     d = load_domain(session, p, domain_id)
     keys = _load_keys(session, [d.id])[d.id]
     if any(k.state == "pending" for k in keys):
@@ -226,7 +227,8 @@ def start_rotation(session: Session, p: Principal, domain_id, data, settings: Di
     return _view(session, d, settings, now)
 
 
-def cancel_rotation(session: Session, p: Principal, domain_id, settings: DispatchSettings) -> None:
+def cancel_rotation(work: Work, domain_id, settings: DispatchSettings) -> None:
+    session, p = work.session, work.principal
     p.require_role(ADMINISTRATOR)
     d = load_domain(session, p, domain_id)
     n = rowcount(session.execute(delete(DkimKey).where(DkimKey.domain_id == d.id, DkimKey.state == "pending")))
@@ -242,16 +244,17 @@ def retire_keys(session: Session, now: datetime | None = None, domain_id=None) -
     return rowcount(session.execute(stmt))
 
 
-def update_domain(session: Session, p: Principal, domain_id, data, settings: DispatchSettings) -> dict:
+def update_domain(work: Work, domain_id, inp: contracts.DomainUpdate, settings: DispatchSettings) -> dict:
+    session, p = work.session, work.principal
     p.require_role(ADMINISTRATOR)
     d = load_domain(session, p, domain_id)
-    inp = parse(contracts.DomainUpdate, data)
     d.allow_unverified = inp.allow_unverified
     session.flush()
     return _view(session, d, settings)
 
 
-def delete_domain(session: Session, p: Principal, domain_id) -> None:
+def delete_domain(work: Work, domain_id) -> None:
+    session, p = work.session, work.principal
     p.require_role(ADMINISTRATOR)
     d = load_domain(session, p, domain_id)
     session.delete(d)
@@ -270,10 +273,10 @@ def _user_ids(values: list[str]) -> list:
     return sorted({parse_uuid(v, "user_ids") for v in values}, key=str)
 
 
-def create_sender(session: Session, p: Principal, data) -> dict:
+def create_sender(work: Work, inp: contracts.SenderIn) -> dict:
+    session, p = work.session, work.principal
     p.require_role(ADMINISTRATOR)
     account = parse_uuid(p.require_account(), "account_id")
-    inp = parse(contracts.SenderIn, data)
     domain_name = inp.from_address.rpartition("@")[2].lower()
     domain = session.scalars(select(SenderDomain).where(SenderDomain.account_id == account,
                                                         SenderDomain.domain == domain_name)).first()
@@ -290,10 +293,10 @@ def create_sender(session: Session, p: Principal, data) -> dict:
     return sender_view(s, domain)
 
 
-def update_sender(session: Session, p: Principal, sender_id, data) -> dict:
+def update_sender(work: Work, sender_id, inp: contracts.SenderUpdate) -> dict:
+    session, p = work.session, work.principal
     p.require_role(ADMINISTRATOR)
     s = load_sender(session, p, sender_id)
-    inp = parse(contracts.SenderUpdate, data)
     if inp.from_name is not None:
         s.from_name = inp.from_name
     if "reply_to" in inp.model_fields_set:
@@ -304,14 +307,16 @@ def update_sender(session: Session, p: Principal, sender_id, data) -> dict:
     return sender_view(s, session.get(SenderDomain, s.domain_id))
 
 
-def delete_sender(session: Session, p: Principal, sender_id) -> None:
+def delete_sender(work: Work, sender_id) -> None:
+    session, p = work.session, work.principal
     p.require_role(ADMINISTRATOR)
     session.delete(load_sender(session, p, sender_id))
     session.flush()
 
 
-def list_senders(session: Session, p: Principal) -> list[dict]:
+def list_senders(work: Work) -> list[dict]:
     """Administrators see every sender of the account; users the ones assigned to them."""
+    session, p = work.session, work.principal
     account = parse_uuid(p.require_account(), "account_id")
     stmt = select(SenderAccount, SenderDomain).join(SenderDomain, SenderDomain.id == SenderAccount.domain_id) \
         .where(SenderAccount.account_id == account).order_by(SenderAccount.from_address)

@@ -24,7 +24,8 @@ from svckit.errors import Forbidden, NotFound
 from svckit.principal import ADMINISTRATOR, Principal
 from svckit.rows import rowcount
 from svckit.textsafe import like_contains
-from svckit.validation import check_line, parse, parse_uuid
+from svckit.validation import check_line, parse_uuid
+from svckit.work import Work
 
 from .. import contracts, events
 from ..db import outbox, queries
@@ -140,10 +141,10 @@ _SELECT = """SELECT s.id, s.address, s.reason, s.detail, s.created_at, s.client_
              FROM suppressions s LEFT JOIN mailings m ON m.id = s.mailing_id AND m.account_id = s.account_id"""
 
 
-def list_entries(session: Session, p: Principal, query: dict | None) -> dict:
+def list_entries(work: Work, inp: contracts.PageIn) -> dict:
     """A page of the entries ``p`` may see (``q``: part of the address, ``state``: the reason), by id."""
+    session, p = work.session, work.principal
     where, params = _visibility(p)
-    inp = parse(contracts.PageIn, query or {})
     params.update({"after": inp.cursor or 0, "n": inp.limit})
     where += " AND s.id > :after"
     if inp.q:
@@ -157,19 +158,20 @@ def list_entries(session: Session, p: Principal, query: dict | None) -> dict:
     return {"items": items, "next_cursor": items[-1]["id"] if len(items) == inp.limit else None}
 
 
-def add_entry(session: Session, p: Principal, data) -> dict:
+def add_entry(work: Work, inp: contracts.SuppressionIn) -> dict:
     """A blacklist entry by hand: account-wide (it only ever stops mail). ``created`` says whether the account-wide
     entry is new; entries of other scopes are neither consulted nor revealed."""
+    session, p = work.session, work.principal
     account = parse_uuid(p.require_account(), "account_id")
-    inp = parse(contracts.SuppressionIn, data)
     created = suppress(session, account, inp.address, inp.reason, {"by": p.user_id})
     return {"address": inp.address, "reason": inp.reason, "scope": "account", "created": created}
 
 
-def delete_entries(session: Session, p: Principal, address) -> int:
+def delete_entries(work: Work, address) -> int:
     """Administrators lift an entry (an unsubscribe is the recipient's wish, a hard bounce a fact): every entry of
     the address they can see; entries of hidden clients stay and are not mentioned (nothing visible: NotFound),
     an entry of a read-only client is Forbidden."""
+    session, p = work.session, work.principal
     p.require_role(ADMINISTRATOR)
     check_line(address, "address")   # a path segment: NUL or a line break is no address (and NUL no SQL text)
     where, params = _visibility(p)

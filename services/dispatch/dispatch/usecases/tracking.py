@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from svckit.clock import utcnow
 from svckit.errors import NotFound
-from svckit.validation import parse
+from svckit.work import Work
 
 from .. import contracts
 from ..domain import tokens
@@ -48,9 +48,8 @@ def _recent_honeypot(session: Session, delivery_id: int, now: datetime) -> bool:
 
 
 
-def track_open(session: Session, token: str, info, secret: str, now: datetime | None = None) -> bool:
-    now = now or utcnow()
-    inp = parse(contracts.TrackingIn, info)
+def track_open(work: Work, token: str, inp: contracts.TrackingIn, secret: str) -> bool:
+    session, now = work.session, work.now
     delivery_id = tokens.parse_delivery_token(secret, (token or "").removesuffix(".gif"), "o")
     if delivery_id is None:
         return False
@@ -62,9 +61,8 @@ def track_open(session: Session, token: str, info, secret: str, now: datetime | 
     return True
 
 
-def track_click(session: Session, token: str, info, secret: str, now: datetime | None = None) -> dict:
-    now = now or utcnow()
-    inp = parse(contracts.TrackingIn, info)
+def track_click(work: Work, token: str, inp: contracts.TrackingIn, secret: str) -> dict:
+    session, now = work.session, work.now
     parsed = tokens.parse_click_token(secret, token)
     if parsed is None:
         raise NotFound(LINK_INVALID)
@@ -85,7 +83,8 @@ def _mask(email: str) -> str:
     return (local[:2] + "…" if len(local) > 2 else local[:1] + "…") + "@" + domain
 
 
-def unsubscribe_info(session: Session, token: str, secret: str) -> dict:
+def unsubscribe_info(work: Work, token: str, secret: str) -> dict:
+    session = work.session
     delivery_id = tokens.parse_delivery_token(secret, token, "u")
     d = _delivery(session, delivery_id) if delivery_id is not None else None
     if d is None or d.account_id is None:
@@ -96,10 +95,16 @@ def unsubscribe_info(session: Session, token: str, secret: str) -> dict:
             "unsubscribed": bool(done)}
 
 
-def unsubscribe(session: Session, token: str | None, info, secret: str, delivery_id: int | None = None,
-                via: str = "web", now: datetime | None = None) -> dict:
+def unsubscribe(work: Work, token: str | None, inp: contracts.TrackingIn, secret: str, via: str = "web") -> dict:
+    """The unsubscribe link of a mail (``token``)."""
+    return record_unsubscribe(work.session, token, inp, secret, via=via, now=work.now)
+
+
+def record_unsubscribe(session: Session, token: str | None, inp: contracts.TrackingIn, secret: str,
+                       delivery_id: int | None = None, via: str = "web", now: datetime | None = None) -> dict:
+    """An unsubscribe by link (``token``) or by mail to the unsubscribe address (``delivery_id``; the bounce
+    endpoint, outside a worker)."""
     now = now or utcnow()
-    inp = parse(contracts.TrackingIn, info or {})
     if delivery_id is None:
         delivery_id = tokens.parse_delivery_token(secret, token or "", "u")
     d = _delivery(session, delivery_id) if delivery_id is not None else None

@@ -7,17 +7,18 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
-from svckit.validation import parse, parse_uuid
+from svckit.validation import parse_uuid
+from svckit.work import Work
 
 from .. import contracts
 from ..db.models import TRANSACTIONAL, Delivery
 
 
-def enqueue(session, data, msgid_domain: str) -> dict:
+def enqueue(work: Work, inp: contracts.TransactionalIn, msgid_domain: str) -> dict:
     """Idempotent per ``idempotency_key``: the same key twice queues one mail (and returns the same
     Message-ID). Header fields (to_name, subject, category, attachment file names) with a line break or another
     control character are refused, naming the field."""
-    inp = parse(contracts.TransactionalIn, data)   # names, subject, file names: one line each (mail headers)
+    session = work.session   # inp: names, subject, file names are one line each (mail headers)
     account = parse_uuid(inp.account_id, "account_id") if inp.account_id else None
     payload = inp.model_dump(exclude={"to", "account_id", "idempotency_key"})
     stmt = insert(Delivery).values(
