@@ -5,17 +5,16 @@ Usage (from the repository root, with the virtualenv's Python)::
     .venv/bin/python scripts/i18n_extract.py convert services/crm/crm     # Text("de", "en") -> _("en"), German to .po
     .venv/bin/python scripts/i18n_extract.py update                       # every package: new msgids into its .po
 
-``convert --skip-dirty`` leaves files with uncommitted changes alone (someone else is editing them; run it again
-later); ``--only=<path>`` (repeatable) converts just those files of the package.
-
-``convert`` rewrites each ``Text("<German literal>", "<English literal>")`` call of a package (and the pairs
-given to ``svckit.validation.invalid`` and ``svckit.errors.field_error``) (not its migrations,
-which are frozen history) into ``_("<English literal>")`` -- or ``pgettext("<module>", ...)`` where one English text
-has two different German translations in the package -- imports ``_`` from the package's ``i18n`` module (created
-if missing) and writes the German into ``<package>/locale/de/LC_MESSAGES/<package>.po``. Each file is read,
-rewritten and written back in one quick step and only the ``Text(...)`` calls (plus the import, and throwaway
-variables named ``_`` that would shadow the function) change. Calls whose arguments are not two string literals
-(data: Texts built from variables, f-strings) are left alone and listed.
+``convert`` rewrites each ``Text("<German literal>", "<English literal>")`` call of a package -- and the pairs
+given to ``svckit.validation.invalid``, ``svckit.errors.field_error`` and dispatch's template problems -- into
+``_("<English literal>")`` (or ``pgettext("<module>", ...)`` where one English text has two different German
+translations in the package), imports ``_`` from the package's ``i18n`` module (created if missing) and writes the
+German into ``<package>/locale/de/LC_MESSAGES/<package>.po``. Migrations are skipped (frozen history). Each file is
+read, rewritten and written back in one quick step; only the pairs change (plus the import, and throwaway variables
+named ``_`` that would shadow the function). Calls whose arguments are not two string literals (data: Texts built
+from variables, f-strings) are left alone and listed. ``--skip-dirty`` leaves files with uncommitted changes alone
+(someone else is editing them; run it again later); ``--only=<path>`` (repeatable) converts just those files.
+Texts with a count are then turned into ``ngettext`` by hand (the script cannot know which number counts).
 
 ``update`` extracts the msgids of every package with Babel's extractor (keywords ``_``, ``ngettext``, ``pgettext``,
 ``npgettext``) and adds the missing ones to the package's catalogue with an empty German translation; the

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from ..i18n import _
+from svckit.i18n import Text
 
-NO_SEAT = _("All {seats} seats are taken ({active} active users). Deactivate a user first or extend the "
-            "subscription.")
+from ..i18n import ngettext
+
+
+def no_seat(active: int, seats: int) -> Text:
+    """Why one more user cannot be activated (counts by plural rule: "the 1 seat is taken")."""
+    return ngettext("The {seats} seat is taken ({active} active users). Deactivate a user first or extend the "
+                    "subscription.",
+                    "All {seats} seats are taken ({active} active users). Deactivate a user first or extend the "
+                    "subscription.", seats).format(seats=seats, active=active)
 
 
 def can_activate(active: int, seats: int) -> bool:

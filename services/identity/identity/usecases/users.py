@@ -91,7 +91,7 @@ def _activate(work: Work, account: Account, user: User) -> None:
     seats = effective_seats(work, account)
     active = active_users(work, account.id)
     if not seat_rules.can_activate(active, seats):
-        raise QuotaExceeded(seat_rules.NO_SEAT.format(seats=seats, active=active), seats=seats, active=active)
+        raise QuotaExceeded(seat_rules.no_seat(active, seats), seats=seats, active=active)
     user.active = True
     if user.password_hash is None:
         work.mail(mails.welcome(user, issue_one_time_password(work, user, "first_login"), account.name))
