@@ -14,7 +14,8 @@ worker_class = "gthread"
 workers = int(os.environ.get("GATEWAY_WORKERS", max(2, multiprocessing.cpu_count())))
 threads = int(os.environ.get("GATEWAY_THREADS", "8"))
 timeout = int(os.environ.get("GATEWAY_TIMEOUT", "60"))
-graceful_timeout = 20
+# after SIGTERM the running requests get this long (Kubernetes: terminationGracePeriodSeconds covers it)
+graceful_timeout = int(os.environ.get("GATEWAY_GRACEFUL_TIMEOUT", "20"))
 keepalive = 5
 accesslog = None          # the app writes its own JSON access log with request ids
 errorlog = "-"
