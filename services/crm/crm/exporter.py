@@ -24,6 +24,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from svckit import entitlements as ent
+from svckit.cooperative import in_thread, yield_every
 from svckit.errors import NotFound
 from svckit.i18n import Text
 from svckit.jobs import JobContext
@@ -38,6 +39,8 @@ from .usecases.common import NOT_FOUND, Scope
 from .usecases.contacts import person_of
 
 PAGE = 1000
+#: rows between two pauses for the event loop (openpyxl writes a row in ~1 ms: a pause every ~20 ms)
+ROWS_PER_PAUSE = 20
 COLUMNS = [
     ("salutation", _("Salutation")), ("title", _("Title")),
     ("first_name", _("First name")), ("last_name", _("Last name")),
@@ -165,7 +168,7 @@ def write_xlsx(session: Session, principal: Principal, source: dict, lang: str, 
         page_conds = list(conds) + ([key > after] if after else [])
         page = session.execute(select(*cols).select_from(join).where(*page_conds).order_by(key)
                                .limit(PAGE)).all()
-        for r in page:
+        for r in yield_every(page, ROWS_PER_PAUSE):
             values = _row(r[0], r[1], r[2], lang, r[3] if extra is not None else None)
             block = WriteOnlyCell(ws, value=values[block_col])
             block.alignment = wrap
@@ -183,8 +186,17 @@ def write_xlsx(session: Session, principal: Principal, source: dict, lang: str, 
         wb.create_sheet(NOTE_SHEET.pick(lang)).append([note])
         if left_out is not None:
             left_out.update({"pressbase": skipped, "note": note})
-    wb.save(path)
+    in_thread(wb.save, path)   # zips the rows written so far: in a worker thread, not on the event loop
     return rows, name
+
+
+def _sha256(path: str) -> str:
+    import hashlib
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def run_export(ctx: JobContext) -> dict:
@@ -198,18 +210,14 @@ def run_export(ctx: JobContext) -> dict:
         rows, name = write_xlsx(ctx.session, ctx.principal, p["source"], lang, tmp,
                                 progress=lambda n: ctx.progress(n), left_out=left_out)
         size = os.path.getsize(tmp)
-        import hashlib
-        digest = hashlib.sha256()
-        with open(tmp, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1024 * 1024), b""):
-                digest.update(chunk)
+        digest = in_thread(_sha256, tmp)
         file_id = uuid.uuid4()
         key = f"{ctx.account_id}/export/{file_id}"
         from pathlib import Path
         ctx.storage.put_file(key, Path(tmp), move=True)
         safe = "".join(ch for ch in name if ch.isalnum() or ch in " -_äöüÄÖÜß")[:80].strip() or "Export"
         ctx.session.add(StoredFile(id=file_id, account_id=ctx.account_id, client_id=None, purpose="export",
-                                   name=f"{safe}.xlsx", size=size, sha256=digest.hexdigest(), storage_key=key,
+                                   name=f"{safe}.xlsx", size=size, sha256=digest, storage_key=key,
                                    content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                    created_by=ctx.user_id))
         ctx.session.commit()

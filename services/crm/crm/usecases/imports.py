@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from svckit.cooperative import in_thread
 from svckit.errors import Conflict, InvalidInput, NotFound
 from svckit.i18n import Text
 from svckit.principal import Principal
@@ -94,6 +95,10 @@ def _shown(cell: Any) -> str:
     return without_nul(importing.cell_text(cell))
 
 
+def _padded(row: list[Any], width: int) -> list[Any]:
+    return list(row) + [None] * (width - len(row))
+
+
 def analyse(wb: Workbook, labels: dict[str, str]) -> list[dict]:
     sheets = []
     for name in wb.sheets()[:MAX_SHEETS]:
@@ -103,12 +108,14 @@ def analyse(wb: Workbook, labels: dict[str, str]) -> list[dict]:
             if len(rows) >= SAMPLE_ROWS:
                 break
         header_idx = importing.detect_header(rows, labels)
-        header = rows[header_idx] if rows else []
+        # rows end at their last value (never padded to the declared width): the columns are the widest row's
+        width = max((len(r) for r in rows), default=0)
+        header = _padded(rows[header_idx], width) if rows else []
         data = [r for r in rows[header_idx + 1:] if not is_blank(r)]
         sheets.append({"name": name, "header_row": header_idx + 1,
                        "columns": [_shown(c) for c in header],
                        "mapping": importing.suggest_mapping(header, labels),
-                       "sample": [[_shown(c) for c in r] for r in data[:5]],
+                       "sample": [[_shown(c) for c in _padded(r, width)] for r in data[:5]],
                        "rows_estimate": wb.estimate(name)})
     return sheets
 
@@ -116,7 +123,7 @@ def analyse(wb: Workbook, labels: dict[str, str]) -> list[dict]:
 def start(session: Session, principal: Principal, storage, config: dict, raw_upload: Any) -> dict:
     account_id = uuid.UUID(principal.require_account())
     upload, path = spooled(config, raw_upload)
-    fmt, encoding = sniff(path)
+    fmt, encoding = in_thread(sniff, path)   # testzip inflates every part: not on the service's event loop
     labels, _defs = custom_labels(session, account_id)
     with Workbook(path, fmt, encoding) as wb:
         sheets = analyse(wb, labels)
