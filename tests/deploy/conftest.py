@@ -99,6 +99,7 @@ OPTIONAL = {
     "SMTP_STARTTLS", "SMTP_USER", "SMTP_PASSWORD",  # relay-specific: prod sets STARTTLS; credentials if it needs them
     "SMTP_RECONCILE_URL",  # only a relay that can be asked (the development sink): asserted per environment
     "GATEWAY_BIND", "GATEWAY_PORT", "GATEWAY_THREADS", "GATEWAY_TIMEOUT", "GATEWAY_WORKERS",
+    "GATEWAY_GRACEFUL_TIMEOUT",
     "MAX_JSON_BYTES", "READY_TIMEOUT", "RPC_TIMEOUT",
     "TRUSTED_PROXIES",  # gateway: empty believes no X-Forwarded-For (safe); the k8s overlays name the Ingress network
     "WEB_APP_DIR",  # the gateway wheel carries the built web app (Dockerfile, web stage)
@@ -304,6 +305,18 @@ def command_module(argv: list[str]) -> str:
     if argv[:2] == ["python", "-m"]:
         return argv[2]
     return argv[-1].partition(":")[0]
+
+
+# --- images ----------------------------------------------------------------------------------------------------------
+
+def pinned(image: str) -> bool:
+    """An exact release: major.minor.patch, for PostgreSQL (whose second number is the patch release) major.minor;
+    or a digest."""
+    if re.search(r"@sha256:[0-9a-f]{64}$", image):
+        return True
+    repository, _, tag = image.rpartition(":")
+    exact = r"\d+\.\d+" if repository.rsplit("/", 1)[-1] in ("postgres", "postgresql") else r"\d+\.\d+\.\d+"
+    return bool(repository) and "/" not in tag and re.fullmatch(exact + r"(-[\w.-]+)?", tag) is not None
 
 
 @pytest.fixture(scope="session")

@@ -293,9 +293,9 @@ def test_smtpsink_publishes_smtp_and_web_and_keeps_mail_in_a_volume():
 
 def test_infrastructure():
     rabbit, postgres, redis = (service(n) for n in INFRA)
-    assert rabbit["image"] == "rabbitmq:3.13-management"
-    assert postgres["image"] == "postgres:15"
-    assert redis["image"].startswith("redis:7")
+    assert rabbit["image"] == "rabbitmq:3.13.7-management"
+    assert postgres["image"] == "postgres:15.10"
+    assert redis["image"] == "redis:7.4.2"
     assert "pg_isready" in postgres["healthcheck"]["test"]
     assert postgres["environment"]["POSTGRES_USER"] == "pressroom"
     assert rabbit["environment"]["RABBITMQ_DEFAULT_USER"] == "pressroom"
@@ -304,3 +304,14 @@ def test_infrastructure():
     init = [src for target, src in postgres_mounts.items() if target.startswith("/docker-entrypoint-initdb.d/")]
     assert init and all(Path(src).is_file() for src in init), "the init script that lets pressroom create databases"
     assert "CREATEDB" in Path(init[0]).read_text()
+
+
+def test_every_third_party_image_is_pinned_to_an_exact_version(code):
+    """No floating tags (redis:7, rabbitmq:3.13, latest): an exact major.minor.patch version or a digest, so a
+    restart never pulls a different release. Only the suite's own image (built here) is exempt."""
+    for name, spec in rendered()["services"].items():
+        image = spec.get("image", "")
+        if not image or image.startswith("pressroom:"):
+            continue
+        assert code.pinned(image), f"{name}: {image} floats"
+

@@ -458,7 +458,7 @@ def test_dev_runs_rabbitmq_and_postgres_as_single_replica_statefulsets():
     statefulsets = objects("dev", "StatefulSet")
     assert set(statefulsets) == {"rabbitmq", "postgres"}
     services = objects("dev", "Service")
-    images = {"rabbitmq": "rabbitmq:3.13-management", "postgres": "postgres:15"}
+    images = {"rabbitmq": "rabbitmq:3.13.7-management", "postgres": "postgres:15.10"}
     for name, sts in statefulsets.items():
         assert sts["spec"]["replicas"] == 1
         assert sts["spec"]["serviceName"] == name and name in services
@@ -758,3 +758,115 @@ def test_the_networkpolicy_evaluator_can_refuse_and_allow():
     assert not _allowed_by([deny, allow_gw], redis, gateway, 6380, "TCP", "in")
     assert not _allowed_by([deny, allow_gw], redis, crm, 6379, "TCP", "in")
     assert not _allowed_by([deny, allow_gw], redis, pods["other-namespace"], 6379, "TCP", "in")
+
+
+# --- safe upgrades and graceful stops (issue 15, points 7 and 8) ---------------------------------------------------
+
+DATABASE_OF = {**{s: s for s in SERVICES}, "dispatch-sender": "dispatch", "dispatch-bounces": "dispatch"}
+
+
+def test_pods_with_a_database_wait_for_its_migration(rendered):
+    """Each Deployment that uses a service database starts only after the migration Job has brought that database
+    to the revision of its image: an init container runs `python -m svckit.migrate wait <service>` with the same
+    image and database URL as the main container (hardened like it, with requests and limits)."""
+    name, _ = rendered
+    deployments = objects(name, "Deployment")
+    for deployment, database in DATABASE_OF.items():
+        spec = pod_spec(deployments[deployment])
+        (main,) = spec["containers"]
+        (init,) = spec.get("initContainers", [])
+        where = f"{name}: {deployment}"
+        assert init["command"][:5] == ["python", "-m", "svckit.migrate", "wait", database], where
+        timeout = float(init["command"][init["command"].index("--timeout") + 1])
+        assert 60 <= timeout <= 1800, f"{where}: wait timeout {timeout}"
+        assert init["image"] == main["image"], f"{where}: the init container must check the same image's head"
+        var = f"{database.upper()}_DATABASE_URL"
+        assert container_env(name, init)[0][var] == container_env(name, main)[0][var], where
+        ctx = init["securityContext"]
+        assert ctx["readOnlyRootFilesystem"] is True and ctx["allowPrivilegeEscalation"] is False, where
+        assert {"cpu", "memory"} <= set(init["resources"]["requests"]) & set(init["resources"]["limits"]), where
+    # and nothing else waits: the gateway and billing's CronJob talk to the services, not to a database
+    assert "initContainers" not in pod_spec(deployments["gateway"])
+
+
+def test_slow_starters_have_a_startup_probe(rendered):
+    """nameko services and the gateway import a lot before they answer: a startup probe holds off liveness."""
+    name, _ = rendered
+    deployments = objects(name, "Deployment")
+    for deployment in (*SERVICES, "dispatch-sender", "gateway"):
+        (c,) = pod_spec(deployments[deployment])["containers"]
+        probe = c.get("startupProbe")
+        assert probe, f"{name}: {deployment} needs a startupProbe"
+        assert probe["periodSeconds"] * probe["failureThreshold"] >= 60, f"{name}: {deployment}: too impatient"
+        assert "initialDelaySeconds" not in c["livenessProbe"], f"{name}: {deployment}: the startup probe waits"
+
+
+def _longest_gateway_rpc() -> float:
+    """The largest `timeout=` of any gateway route (literal or a module constant)."""
+    longest = 0.0
+    for path in (REPO / "gateway" / "gateway" / "routes").glob("*.py"):
+        text = path.read_text()
+        constants = {m.group(1): float(m.group(2))
+                     for m in re.finditer(r"^([A-Z_]+)\s*=\s*(\d+(?:\.\d*)?)", text, re.MULTILINE)}
+        for value in re.findall(r"\btimeout=([A-Z_]+|\d+(?:\.\d*)?)", text):
+            longest = max(longest, constants.get(value, 0.0) if value[0].isalpha() else float(value))
+    return longest
+
+
+def _prestop_seconds(container: dict) -> int:
+    return container.get("lifecycle", {}).get("preStop", {}).get("sleep", {}).get("seconds", 0)
+
+
+def test_stops_are_graceful_for_the_longest_request(rendered):
+    """SIGTERM lets running work finish: the gateway drains (preStop) and gunicorn's graceful timeout covers the
+    longest RPC; a nameko service finishes its workers within the grace period; a sender its SMTP transaction."""
+    name, _ = rendered
+    deployments = objects(name, "Deployment")
+    longest = _longest_gateway_rpc()
+    assert longest >= 60, "the route table's timeouts were not found"
+    spec = pod_spec(deployments["gateway"])
+    (gw,) = spec["containers"]
+    env, _ = container_env(name, gw)
+    graceful = int(env["GATEWAY_GRACEFUL_TIMEOUT"])
+    assert _prestop_seconds(gw) >= 5, f"{name}: the gateway must leave the endpoints before SIGTERM"
+    assert graceful > longest, f"{name}: gunicorn's graceful timeout {graceful} s <= the longest RPC {longest} s"
+    assert spec["terminationGracePeriodSeconds"] > _prestop_seconds(gw) + graceful, name
+    for service in SERVICES:
+        assert pod_spec(deployments[service])["terminationGracePeriodSeconds"] > longest, f"{name}: {service}"
+    sender = pod_spec(deployments["dispatch-sender"])
+    (c,) = sender["containers"]
+    smtp_timeout = float(container_env(name, c)[0].get("SMTP_TIMEOUT", 60))
+    assert sender["terminationGracePeriodSeconds"] > smtp_timeout + _prestop_seconds(c), name
+    bounces = pod_spec(deployments["dispatch-bounces"])
+    (c,) = bounces["containers"]
+    assert _prestop_seconds(c) >= 5 and bounces["terminationGracePeriodSeconds"] > _prestop_seconds(c) + 60, name
+
+
+def test_multi_replica_workloads_spread_over_nodes(rendered):
+    name, _ = rendered
+    deployments = objects(name, "Deployment")
+    for deployment, count in effective_replicas(name).items():
+        if count <= 1:
+            continue
+        labels = deployments[deployment]["spec"]["template"]["metadata"]["labels"]
+        spread = pod_spec(deployments[deployment]).get("topologySpreadConstraints", [])
+        keys = {t["topologyKey"] for t in spread if _selects(t["labelSelector"], labels)}
+        assert "kubernetes.io/hostname" in keys, f"{name}: {deployment} ({count} replicas) is not spread over nodes"
+
+
+def test_every_third_party_image_is_pinned(rendered, code):
+    """No floating tags (redis:7, rabbitmq:3.13): containers, init containers and the operators' images. The
+    suite's own image gets its exact tag from the overlay (`images:`)."""
+    name, docs = rendered
+    images = []
+    for w in workloads(docs):
+        spec = pod_spec(w)
+        images += [(w["metadata"]["name"], c["image"]) for c in spec["containers"] + spec.get("initContainers", [])]
+    images += [(o["metadata"]["name"], o["spec"]["image"]) for o in docs if o["kind"] == "RabbitmqCluster"]
+    images += [(o["metadata"]["name"], o["spec"]["imageName"]) for o in docs
+               if o["kind"] == "Cluster" and "imageName" in o["spec"]]
+    assert images
+    for owner, image in images:
+        if APP_IMAGE.match(image):
+            continue
+        assert code.pinned(image), f"{name}: {owner}: {image} is not an exact version"
