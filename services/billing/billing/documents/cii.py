@@ -9,7 +9,10 @@ from decimal import Decimal
 
 from lxml import etree
 
+from svckit.i18n import Text
+
 from ..domain import money
+from ..i18n import _
 from .model import InvoiceData
 
 NS = {
@@ -25,7 +28,7 @@ TYPE_CODES = {"invoice": "380", "credit_note": "381"}
 
 
 def _el(parent, tag: str, text: str | None = None, **attrib) -> etree._Element:
-    prefix, _, name = tag.partition(":")
+    prefix, _sep, name = tag.partition(":")
     el = etree.SubElement(parent, f"{{{NS[prefix]}}}{name}", attrib)
     if text is not None:
         el.text = text
@@ -164,9 +167,8 @@ def build(inv: InvoiceData, xrechnung: bool = False) -> bytes:
     _tax(settlement, inv, basis=inv.totals.net_cents, calculated=inv.totals.tax_cents)
     _period(settlement, inv.period_from, inv.period_to)
     terms = _el(settlement, "ram:SpecifiedTradePaymentTerms")
-    _el(terms, "ram:Description",
-        ("Zahlbar ohne Abzug bis {d}." if lang == "de" else "Payable without deduction by {d}.")
-        .format(d=inv.due_date.strftime("%d.%m.%Y") if lang == "de" else inv.due_date.isoformat()))
+    due = Text(inv.due_date.strftime("%d.%m.%Y"), inv.due_date.isoformat())
+    _el(terms, "ram:Description", _("Payable without deduction by {d}.").format(d=due).pick(lang))
     _date(terms, "ram:DueDateDateTime", inv.due_date)
     sums = _el(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
     _el(sums, "ram:LineTotalAmount", _amount(inv.totals.net_cents))
