@@ -131,7 +131,7 @@ def _render_batch(session_factory: Callable[[], Session], limit: int) -> int:
 
 
 def render_one(session: Session, inv: m.Invoice) -> m.InvoiceDocument:
-    pdf, xml = facturx.render(to_data(session, inv))
+    pdf, xml = facturx.render_in_thread(to_data(session, inv))   # not on the event loop (svckit.cooperative)
     doc = m.InvoiceDocument(invoice_id=inv.id, pdf=pdf, xml=xml)
     session.add(doc)
     session.flush()
