@@ -36,6 +36,8 @@ CUSTOM_KINDS = {
         ("rabbitmq.com/v1beta1", "RabbitmqCluster"),
         ("postgresql.cnpg.io/v1", "Cluster"),
         ("postgresql.cnpg.io/v1", "ScheduledBackup"),
+        # the messaging topology operator: the quorum-queue virtual host, its user and permission
+        ("rabbitmq.com/v1beta1", "Vhost"), ("rabbitmq.com/v1beta1", "User"), ("rabbitmq.com/v1beta1", "Permission"),
     },
 }
 # Secrets production creates out of band (deploy/k8s/README.md); everything else a manifest references must exist
@@ -683,6 +685,7 @@ NEEDED_FLOWS = [
     ("dispatch-bounces", "postgres", 5432, "TCP"),
     ("migrate", "postgres", 5432, "TCP"), ("billing-jobs", "rabbitmq", 5672, "TCP"),
     ("crm", "internet", 993, "TCP"),                       # customers' IMAP mailboxes
+    ("crm-storage-backup", "internet", 443, "TCP"),        # crm's files into the backup bucket
     ("dispatch", "internet", 53, "UDP"),                   # sender domain checks
     ("rabbitmq", "rabbitmq", 25672, "TCP"), ("rabbitmq-operator", "rabbitmq", 15672, "TCP"),
     ("postgres", "postgres", 5432, "TCP"), ("cnpg-operator", "postgres", 8000, "TCP"),
@@ -704,6 +707,8 @@ FORBIDDEN_FLOWS = [
     ("pressbase", "internet", 443, "TCP"), ("identity", "internet", 25, "TCP"),
     ("billing-jobs", "postgres", 5432, "TCP"), ("migrate", "rabbitmq", 5672, "TCP"),
     ("dispatch-sender", "rabbitmq", 5672, "TCP"),
+    ("crm-storage-backup", "postgres", 5432, "TCP"), ("crm-storage-backup", "rabbitmq", 5672, "TCP"),
+    ("crm-storage-backup", "internet", 25, "TCP"),
     ("redis", "postgres", 5432, "TCP"), ("redis", "internet", 443, "TCP"),
     ("identity", "crm", 8000, "TCP"), ("gateway", "identity", 8000, "TCP"),
 ]
@@ -870,3 +875,103 @@ def test_every_third_party_image_is_pinned(rendered, code):
         if APP_IMAGE.match(image):
             continue
         assert code.pinned(image), f"{name}: {owner}: {image} is not an exact version"
+
+
+# --- production: billing, autoscaling, quorum queues, file backups, restore (issue 15, points 8 and 9) -------------
+
+def test_prod_billing_survives_a_node_drain():
+    assert effective_replicas("prod")["billing"] >= 2
+    assert "billing" in objects("prod", "PodDisruptionBudget")
+
+
+def test_prod_gateway_scales_on_in_flight_requests_and_cpu():
+    metrics = objects("prod", "HorizontalPodAutoscaler")["gateway"]["spec"]["metrics"]
+    assert {m["type"] for m in metrics} == {"Resource", "Pods"}
+    (pods,) = [m["pods"] for m in metrics if m["type"] == "Pods"]
+    assert pods["metric"]["name"] == "gateway_http_in_flight_requests"
+    assert pods["target"]["type"] == "AverageValue" and float(pods["target"]["averageValue"]) > 0
+    # prometheus-adapter exposes exactly that name, from the gateway's gauge, per pod
+    values = yaml.safe_load((K8S / "prometheus-adapter" / "values.yaml").read_text())
+    rules = [r for r in values["rules"]["custom"] if r["name"]["as"] == pods["metric"]["name"]]
+    assert len(rules) == 1 and "gateway_http_in_flight_requests" in rules[0]["seriesQuery"]
+    assert rules[0]["resources"]["overrides"]["pod"] == {"resource": "pod"}
+    # the base (and dev, without an adapter) scale on CPU only
+    for name in ("base", "dev"):
+        assert {m["type"] for m in objects(name, "HorizontalPodAutoscaler")["gateway"]["spec"]["metrics"]} == \
+            {"Resource"}
+
+
+def test_prod_broker_declares_quorum_queues_in_its_own_virtual_host():
+    (vhost,) = objects("prod", "Vhost").values()
+    assert vhost["spec"]["defaultQueueType"] == "quorum"
+    (rabbit,) = objects("prod", "RabbitmqCluster").values()
+    (user,) = objects("prod", "User").values()
+    (permission,) = objects("prod", "Permission").values()
+    for obj in (vhost, user, permission):
+        assert obj["spec"]["rabbitmqClusterReference"]["name"] == rabbit["metadata"]["name"]
+    assert permission["spec"]["vhost"] == vhost["spec"]["name"]
+    assert permission["spec"]["userReference"]["name"] == user["metadata"]["name"]
+    readme = (K8S / "README.md").read_text()
+    assert f"@rabbitmq:5672/{vhost['spec']['name']}" in readme, "README: amqp-uri must name the quorum vhost"
+    assert f"{user['metadata']['name']}-user-credentials" in readme
+
+
+def test_prod_backs_up_crm_files_on_a_schedule_into_the_backup_bucket():
+    cron = objects("prod", "CronJob")["crm-storage-backup"]
+    assert cron["spec"]["concurrencyPolicy"] == "Forbid" and len(cron["spec"]["schedule"].split()) == 5
+    spec = pod_spec(cron)
+    (c,) = spec["containers"]
+    volumes = {v["name"]: v for v in spec["volumes"]}
+    (mount,) = [m for m in c["volumeMounts"] if m["mountPath"] == "/data/crm-storage"]
+    assert volumes[mount["name"]]["persistentVolumeClaim"]["claimName"] == "crm-storage"
+    assert mount.get("readOnly") is True, "the backup only reads crm's files"
+    assert spec["securityContext"]["runAsUser"] == 10001 and c["securityContext"]["readOnlyRootFilesystem"] is True
+    (cluster,) = objects("prod", "Cluster").values()
+    bucket = cluster["spec"]["backup"]["barmanObjectStore"]["destinationPath"].split("/")[2]
+    env = {v["name"]: v for v in c["env"]}
+    assert env["BUCKET"]["value"] == bucket, "the files go next to the database backups"
+    store = cluster["spec"]["backup"]["barmanObjectStore"]
+    assert env["RCLONE_CONFIG_BACKUP_ENDPOINT"]["value"] == store["endpointURL"]
+    assert {env[k]["valueFrom"]["secretKeyRef"]["name"] for k in
+            ("RCLONE_CONFIG_BACKUP_ACCESS_KEY_ID", "RCLONE_CONFIG_BACKUP_SECRET_ACCESS_KEY")} == {"pressroom-backup-s3"}
+    assert "rclone sync /data/crm-storage" in c["args"][0] and "LAST_SUCCESS" in c["args"][0]
+
+
+def test_restore_manifests_render_validate_and_recover_from_the_production_backups(k8s_validate):
+    """deploy/k8s/restore: not part of an overlay (applied only on purpose); a CloudNativePG point-in-time recovery
+    into a new cluster from the prod Cluster's object store, and a Job restoring crm's files into a new volume."""
+    validate, utils = k8s_validate
+    restore = K8S / "restore"
+    for overlay in ("dev", "prod"):
+        assert "restore" not in (KUSTOMIZATIONS[overlay] / "kustomization.yaml").read_text()
+    proc = subprocess.run([_kubectl(), "kustomize", str(restore)], capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    docs = [d for d in yaml.safe_load_all(proc.stdout) if d]
+    for obj in docs:
+        if obj["kind"] == "Cluster":
+            continue
+        for version in K8S_VERSIONS:
+            validate(obj, version, strict=True)
+    prod_names = {(o["kind"], o["metadata"]["name"]) for o in _render("prod")}
+    assert not prod_names & {(o["kind"], o["metadata"]["name"]) for o in docs}, "restore must not replace live objects"
+    (cluster,) = [o for o in docs if o["kind"] == "Cluster"]
+    (prod_cluster,) = objects("prod", "Cluster").values()
+    recovery = cluster["spec"]["bootstrap"]["recovery"]
+    (source,) = [c for c in cluster["spec"]["externalClusters"] if c["name"] == recovery["source"]]
+    prod_store = prod_cluster["spec"]["backup"]["barmanObjectStore"]
+    assert source["barmanObjectStore"]["serverName"] == prod_cluster["metadata"]["name"]
+    assert source["barmanObjectStore"]["destinationPath"] == prod_store["destinationPath"]
+    assert source["barmanObjectStore"]["endpointURL"] == prod_store["endpointURL"]
+    assert "targetTime" in recovery["recoveryTarget"]
+    assert "backup" not in cluster["spec"], "the restored cluster must not write into the production backup path"
+    def major(image: str) -> str:
+        return image.rpartition(":")[2].split(".")[0]
+
+    assert major(cluster["spec"]["imageName"]) == major(prod_cluster["spec"]["imageName"]), "same PostgreSQL major"
+    (job,) = [o for o in docs if o["kind"] == "Job"]
+    (c,) = pod_spec(job)["containers"]
+    claim = {v["name"]: v for v in pod_spec(job)["volumes"]}["storage"]["persistentVolumeClaim"]["claimName"]
+    assert claim != "crm-storage" and ("PersistentVolumeClaim", claim) in {(o["kind"], o["metadata"]["name"])
+                                                                          for o in docs}
+    assert "crm-storage/current" in c["args"][0]
