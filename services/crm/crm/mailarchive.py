@@ -31,7 +31,9 @@ from sqlalchemy.orm import Session
 from svckit.clock import utcnow
 from svckit.errors import InvalidInput, NotFound, Unavailable
 from svckit.jobs import JobContext
+from svckit.jobs import serialise as job_json
 from svckit.principal import Principal
+from svckit.work import Work
 
 from .contracts import MailboxIn, MailboxUpdate
 from .db.models import ArchivedMessage, ContactEmail, HistoryEntry, HistoryFile, Mailbox, MailboxFolder, StoredFile
@@ -73,7 +75,8 @@ def own_mailbox(session: Session, principal: Principal, mailbox_id: Any) -> Mail
     return m
 
 
-def create(session: Session, principal: Principal, config: dict, data: MailboxIn) -> dict:
+def create(work: Work, data: MailboxIn) -> dict:
+    session, principal, config = work.session, work.principal, work.config
     user = user_uuid(principal)
     if user is None:
         raise InvalidInput(fields={"user": _("Only for users.")})
@@ -86,7 +89,8 @@ def create(session: Session, principal: Principal, config: dict, data: MailboxIn
     return serialise(m)
 
 
-def update(session: Session, principal: Principal, config: dict, mailbox_id: Any, data: MailboxUpdate) -> dict:
+def update(work: Work, mailbox_id: Any, data: MailboxUpdate) -> dict:
+    session, principal, config = work.session, work.principal, work.config
     m = own_mailbox(session, principal, mailbox_id)
     for key, value in data.model_dump(exclude_unset=True, exclude={"password"}).items():
         if value is not None:
@@ -98,11 +102,28 @@ def update(session: Session, principal: Principal, config: dict, mailbox_id: Any
     return serialise(m)
 
 
-def mailboxes(session: Session, principal: Principal) -> list[dict]:
+def mailboxes(work: Work) -> list[dict]:
+    session, principal = work.session, work.principal
     rows = session.scalars(select(Mailbox).where(Mailbox.account_id == uuid.UUID(principal.require_account()),
                                                  Mailbox.user_id == user_uuid(principal)).order_by(Mailbox.created_at))
     return [serialise(m) for m in rows]
 
+
+
+def get(work: Work, mailbox_id: Any) -> dict:
+    return serialise(own_mailbox(work.session, work.principal, mailbox_id))
+
+
+def delete(work: Work, mailbox_id: Any) -> None:
+    work.session.delete(own_mailbox(work.session, work.principal, mailbox_id))
+
+
+def start_sync(work: Work, queue: Any, mailbox_id: Any) -> dict:
+    """A sync job for one of the caller's mailboxes, run with the owner's rights as of now (``queue``: the
+    service's ``self.jobs``)."""
+    m = own_mailbox(work.session, work.principal, mailbox_id)
+    m.principal = work.principal.to_dict()
+    return job_json(queue.enqueue(work.session, "imap_sync", work.principal, {"mailbox_id": str(m.id)}))
 
 # --- IMAP ------------------------------------------------------------------------------------------------------------
 

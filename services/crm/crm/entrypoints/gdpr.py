@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
-
-from sqlalchemy import select
-
 from svckit.entrypoints import rpc
-from svckit.jobs import serialise as job_json
-from svckit.principal import ADMINISTRATOR, LICENSE_MANAGER
 
-from ..db.models import Job
 from ..usecases import gdpr
 from .base import Entrypoints
 
@@ -35,17 +28,10 @@ class GdprEntrypoints(Entrypoints):
     @rpc
     def start_account_export(self) -> dict:
         """The whole account in one archive (every service's part), as a job; administrators and license managers."""
-        principal = self.auth.principal
-        principal.require_role(ADMINISTRATOR, LICENSE_MANAGER)
-        job = self.jobs.enqueue(self.db, "account_export", principal, {})
-        self.commit()
-        return job_json(job)
+        with self.work() as work:
+            return gdpr.start_account_export(work, self.jobs)
 
     @rpc
     def list_account_exports(self) -> list:
-        principal = self.auth.principal
-        principal.require_role(ADMINISTRATOR, LICENSE_MANAGER)
-        account = uuid.UUID(principal.require_account())
-        jobs = self.db.scalars(select(Job).where(Job.account_id == account, Job.kind == "account_export")
-                               .order_by(Job.created_at.desc()).limit(50))
-        return [job_json(j) for j in jobs]
+        with self.work() as work:
+            return gdpr.account_exports(work)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from svckit.entrypoints import rpc
-from svckit.jobs import serialise as job_json
 from svckit.validation import parse
 
-from .. import exporter
 from ..contracts import ExportIn, ExportSource, ImportMapping, ImportRun, Page
 from ..usecases import imports, jobs
 from .base import Entrypoints
@@ -56,26 +54,24 @@ class JobEntrypoints(Entrypoints):
 
     @rpc
     def get_job(self, job_id: str) -> dict:
-        return jobs.get(self.db, self.auth.principal, job_id)
+        with self.work() as work:
+            return jobs.get(work, job_id)
 
     @rpc
     def cancel_job(self, job_id: str) -> dict:
         """Ask a job to stop: a queued one is cancelled at once, a running one at its next progress report."""
-        result = jobs.cancel(self.db, self.auth.principal, self.jobs, job_id)
-        self.commit()
-        return result
+        with self.work() as work:
+            return jobs.cancel(work, self.jobs, job_id)
 
     @rpc
     def download_job_file(self, job_id: str) -> dict:
-        return jobs.download(self.db, self.auth.principal, self.storage, self.config, job_id)
+        with self.work() as work:
+            return jobs.download(work, self.storage, job_id)
 
     @rpc
     def start_export(self, data: dict) -> dict:
         """An .xlsx of a list, an event's participants, a mailing's recipients or chosen contacts, as a job."""
         request = parse(ExportIn, data)
         source = parse(ExportSource, request.source, prefix="source").model_dump(mode="json", exclude_none=True)
-        principal = self.auth.principal
-        exporter.check_source(self.db, principal, source)
-        job = self.jobs.enqueue(self.db, "export", principal, {"source": source, "language": request.language})
-        self.commit()
-        return job_json(job)
+        with self.work() as work:
+            return jobs.start_export(work, self.jobs, source, request.language)

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from svckit.entrypoints import rpc
 from svckit.errors import Unavailable
-from svckit.jobs import serialise as job_json
 from svckit.principal import Principal
 from svckit.settings import env
 from svckit.validation import parse
@@ -26,37 +25,33 @@ SYNC_INTERVAL = float(env("CRM_IMAP_INTERVAL", "300"))
 class MailboxEntrypoints(Entrypoints):
     @rpc(sensitive_arguments=("data.password",))
     def create_mailbox(self, data: dict) -> dict:
-        result = mailarchive.create(self.db, self.auth.principal, self.config, parse(MailboxIn, data))
-        self.commit()
-        return result
+        with self.work() as work:
+            return mailarchive.create(work, parse(MailboxIn, data))
 
     @rpc
     def list_mailboxes(self) -> list:
-        return mailarchive.mailboxes(self.db, self.auth.principal)
+        with self.work() as work:
+            return mailarchive.mailboxes(work)
 
     @rpc
     def get_mailbox(self, mailbox_id: str) -> dict:
-        return mailarchive.serialise(mailarchive.own_mailbox(self.db, self.auth.principal, mailbox_id))
+        with self.work() as work:
+            return mailarchive.get(work, mailbox_id)
 
     @rpc(sensitive_arguments=("data.password",))
     def update_mailbox(self, mailbox_id: str, data: dict) -> dict:
-        result = mailarchive.update(self.db, self.auth.principal, self.config, mailbox_id, parse(MailboxUpdate, data))
-        self.commit()
-        return result
+        with self.work() as work:
+            return mailarchive.update(work, mailbox_id, parse(MailboxUpdate, data))
 
     @rpc
     def delete_mailbox(self, mailbox_id: str) -> None:
-        self.db.delete(mailarchive.own_mailbox(self.db, self.auth.principal, mailbox_id))
-        self.commit()
+        with self.work() as work:
+            mailarchive.delete(work, mailbox_id)
 
     @rpc
     def sync_mailbox(self, mailbox_id: str) -> dict:
-        principal = self.auth.principal
-        m = mailarchive.own_mailbox(self.db, principal, mailbox_id)
-        m.principal = principal.to_dict()
-        job = self.jobs.enqueue(self.db, "imap_sync", principal, {"mailbox_id": str(m.id)})
-        self.commit()
-        return job_json(job)
+        with self.work() as work:
+            return mailarchive.start_sync(work, self.jobs, mailbox_id)
 
     @timer(interval=SYNC_INTERVAL)
     def sync_all_mailboxes(self) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from svckit.errors import InvalidInput
+from svckit.jobs import serialise as job_json
 from svckit.principal import ADMINISTRATOR, LICENSE_MANAGER
 from svckit.validation import parse_uuid
 from svckit.work import Work
@@ -27,6 +28,7 @@ from ..db.models import (
     Event,
     HistoryEntry,
     HistoryFile,
+    Job,
     ListMember,
     MediaFolder,
     Participant,
@@ -145,3 +147,20 @@ def export_account_data(work: Work, account_id: Any, cursor: str | None) -> dict
     else:
         nxt = None
     return {"service": "crm", "tables": {name: [_row(r) for r in rows]}, "files": [], "next_cursor": nxt}
+
+
+def start_account_export(work: Work, queue: Any) -> dict:
+    """The whole account in one archive (every service's part), as a job (``queue``: the service's ``self.jobs``);
+    administrators and license managers."""
+    work.principal.require_role(ADMINISTRATOR, LICENSE_MANAGER)
+    return job_json(queue.enqueue(work.session, "account_export", work.principal, {}))
+
+
+def account_exports(work: Work) -> list[dict]:
+    """The account's export archives, newest first (administrators and license managers)."""
+    principal = work.principal
+    principal.require_role(ADMINISTRATOR, LICENSE_MANAGER)
+    account = uuid.UUID(principal.require_account())
+    jobs = work.session.scalars(select(Job).where(Job.account_id == account, Job.kind == "account_export")
+                                .order_by(Job.created_at.desc()).limit(50))
+    return [job_json(j) for j in jobs]

@@ -10,7 +10,9 @@ from svckit.errors import Conflict, NotFound
 from svckit.jobs import serialise
 from svckit.principal import Principal
 from svckit.validation import parse_uuid
+from svckit.work import Work
 
+from .. import exporter
 from ..db.models import Job, StoredFile
 from ..i18n import _
 from .common import NOT_FOUND
@@ -33,20 +35,23 @@ def visible_job(session: Session, principal: Principal, job_id: Any) -> Job:
     return job
 
 
-def get(session: Session, principal: Principal, job_id: Any) -> dict:
+def get(work: Work, job_id: Any) -> dict:
+    session, principal = work.session, work.principal
     return serialise(visible_job(session, principal, job_id))
 
 
-def cancel(session: Session, principal: Principal, queue: Any, job_id: Any) -> dict:
+def cancel(work: Work, queue: Any, job_id: Any) -> dict:
     """Ask a job to stop (``queue``: the service's ``self.jobs``): a queued one is cancelled at once, a running one
     at its next progress report; a finished one stays as it is. Needs write access to the job's client."""
+    session, principal = work.session, work.principal
     job = visible_job(session, principal, job_id)
     if job.client_id is not None:
         principal.check_client(str(job.client_id), write=True)
     return serialise(queue.cancel(session, job))
 
 
-def download(session: Session, principal: Principal, storage, config: dict, job_id: Any) -> dict:
+def download(work: Work, storage, job_id: Any) -> dict:
+    session, principal, config = work.session, work.principal, work.config
     job = visible_job(session, principal, job_id)
     if job.state != "done":
         raise Conflict(NOT_READY)
@@ -55,3 +60,10 @@ def download(session: Session, principal: Principal, storage, config: dict, job_
     if f is None:
         raise NotFound(NO_FILE)
     return offer(config, storage, f)
+
+
+def start_export(work: Work, queue: Any, source: dict[str, Any], language: str | None) -> dict:
+    """An .xlsx of a list, an event's participants, a mailing's recipients or chosen contacts, as a job
+    (``queue``: the service's ``self.jobs``)."""
+    exporter.check_source(work.session, work.principal, source)
+    return serialise(queue.enqueue(work.session, "export", work.principal, {"source": source, "language": language}))
