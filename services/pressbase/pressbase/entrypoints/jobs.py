@@ -6,14 +6,12 @@ from __future__ import annotations
 import logging
 
 from nameko.timer import timer
-from sqlalchemy import text
 
 from svckit.entrypoints import rpc
-from svckit.jobs import serialise
 from svckit.validation import parse, parse_uuid
 
 from ..contracts import ApplyChanges, ExportChunk, ExportStart, Paging, TransferStart
-from ..usecases import exports, jobs, selections, transfers
+from ..usecases import exports, jobs, transfers
 from .base import Entrypoints
 
 log = logging.getLogger(__name__)
@@ -21,25 +19,20 @@ log = logging.getLogger(__name__)
 class JobEntrypoints(Entrypoints):
     @rpc
     def get_job(self, job_id) -> dict:
-        return serialise(jobs.visible(self.db, self.principal, job_id), self.lang)
+        with self.work() as work:
+            return jobs.get(work, job_id)
 
     @rpc
     def cancel_job(self, job_id) -> dict:
         """Ask a job to stop: a queued one is cancelled at once, a running one at its next progress report."""
-        job = jobs.cancel(self.db, self.principal, self.jobs, job_id)
-        self.db.commit()
-        return serialise(job, self.lang)
+        with self.work() as work:
+            return jobs.cancel(work, self.jobs, job_id)
 
     @rpc
     def start_export(self, data: dict) -> dict:
         params = parse(ExportStart, data)
-        licence = self.licence()
-        licence.require_export()
-        selection = selections.load(self.db, self.principal, params.selection_id)
-        job = self.jobs.enqueue(self.db, "export", self.principal,
-                                {"selection_id": str(selection.id), "lang": params.lang or self.lang})
-        self.db.commit()
-        return serialise(job, self.lang)
+        with self.work() as work:
+            return exports.start(work, self.jobs, params)
 
     @rpc
     def list_exports(self, paging: dict | None = None) -> dict:
@@ -56,14 +49,8 @@ class JobEntrypoints(Entrypoints):
     @rpc
     def start_transfer(self, data: dict) -> dict:
         params = parse(TransferStart, data)
-        self.principal.check_client(str(params.client_id), write=True)
-        ids = transfers.journalist_ids(self.db, self.principal, self.licence(), params)
-        transfers.check_starting_phase_cap(self.db, self.principal, ids)
-        job = self.jobs.enqueue(self.db, "transfer", self.principal,
-                                {"client_id": str(params.client_id), "ids": ids}, client_id=params.client_id,
-                                total=len(ids))
-        self.db.commit()
-        return serialise(job, self.lang)
+        with self.work() as work:
+            return transfers.start(work, self.jobs, params)
 
     @rpc
     def list_transfer_changes(self, client_id, paging: dict | None = None) -> dict:
@@ -81,11 +68,7 @@ class JobEntrypoints(Entrypoints):
     @timer(interval=3600)
     def housekeeping(self) -> None:
         """Hourly: export files past their time (the log stays), abandoned uploads, finished jobs after 30 days."""
-        expired = exports.expire(self.db)
-        self.db.execute(text("DELETE FROM feed_uploads "
-                             "WHERE complete = false AND created_at < now() - interval '1 day'"))
-        self.db.execute(text("DELETE FROM jobs WHERE state IN ('done', 'failed', 'cancelled') "
-                             "AND finished_at < now() - interval '30 days'"))
-        self.db.commit()
+        with self.work() as work:
+            expired = jobs.housekeeping(work)
         if expired:
             log.info("expired %s export files", expired)

@@ -28,7 +28,7 @@ from svckit.rows import rowcount
 from svckit.textsafe import export_cell
 from svckit.work import Work
 
-from ..contracts import Paging
+from ..contracts import ExportStart, Paging
 from ..db.models import Export, Selection
 from ..domain import catalog
 from ..domain.licence import Licence
@@ -274,3 +274,17 @@ def expire(session: Session) -> int:
     """Drop files past their time; the log entries stay."""
     return rowcount(session.execute(
         text("UPDATE exports SET content = NULL WHERE content IS NOT NULL AND expires_at < now()")))
+
+
+def start(work: Work, queue: Any, params: ExportStart) -> dict:
+    """An export of a selection as a job (``queue``: the service's ``self.jobs``); only with a licence that allows
+    exports."""
+    from svckit.jobs import serialise
+
+    from .search import licence_of
+
+    licence_of(work.session, work.principal).require_export()
+    selection = selections.load(work.session, work.principal, params.selection_id)
+    job = queue.enqueue(work.session, "export", work.principal,
+                        {"selection_id": str(selection.id), "lang": params.lang or work.principal.lang})
+    return serialise(job, work.principal.lang)

@@ -141,6 +141,20 @@ def run(session: Session, principal: Principal, licence: Licence, client_id: str
     return {"transferred": created + linked, "created": created, "linked": linked, "requested": len(ids)}
 
 
+
+def start(work: Work, queue: Any, params: TransferStart) -> dict:
+    """A transfer of journalists into a client of the crm as a job (``queue``: the service's ``self.jobs``): write
+    access to the client, records within the licence, the starting phase's recipient cap."""
+    from svckit.jobs import serialise
+
+    session, principal = work.session, work.principal
+    principal.check_client(str(params.client_id), write=True)
+    ids = journalist_ids(session, principal, search.licence_of(session, principal), params)
+    check_starting_phase_cap(session, principal, ids)
+    job = queue.enqueue(session, "transfer", principal, {"client_id": str(params.client_id), "ids": ids},
+                        client_id=params.client_id, total=len(ids))
+    return serialise(job, principal.lang)
+
 def _diff(old: dict, new: dict | None) -> dict[str, dict[str, Any]]:
     if new is None:
         return {}
