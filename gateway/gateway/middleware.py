@@ -1,5 +1,5 @@
-"""Cross-cutting work on every request: request id, language, client address, access log, body size, the
-query's characters and the security headers of every answer."""
+"""Cross-cutting work on every request: request id and trace (W3C ``traceparent``, svckit.tracing), language,
+client address, access log, body size, the query's characters and the security headers of every answer."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import uuid
 from collections.abc import Sequence
 
 import falcon
+from opentelemetry.trace import SpanKind
 
+from svckit import tracing
 from svckit.errors import InvalidInput
 from svckit.i18n import Text, negotiate, normalise_language
 from svckit.logs import request_id_var
@@ -81,8 +83,10 @@ def client_address(peer: str | None, forwarded_for: str | None, forwarded: str |
 
 
 class RequestContext:
-    """Request id (taken from X-Request-Id when well-formed, else new), language, anonymous principal, and the
-    client's address (``req.context.client_ip``, see :func:`client_address`), computed once per request."""
+    """Request id (taken from X-Request-Id when well-formed, else new), the request's span (in the trace of a
+    well-formed ``traceparent`` header, else a new trace; svckit.tracing), language, anonymous principal, and the
+    client's address (``req.context.client_ip``, see :func:`client_address`), computed once per request. The answer
+    carries ``X-Request-Id`` and the ``traceparent`` of the request's span."""
 
     def __init__(self, trusted_proxies: Sequence = ()):
         self.trusted_proxies = tuple(trusted_proxies)
@@ -93,18 +97,39 @@ class RequestContext:
         req.context.started = time.perf_counter()
         rid = req.get_header("X-Request-Id")
         req.context.request_id = rid if rid and _RID.match(rid) else uuid.uuid4().hex
-        request_id_var.set(req.context.request_id)
+        req.context.request_id_token = request_id_var.set(req.context.request_id)
+        # the span is current (for RPC calls and log lines) until process_response ends it
+        req.context.trace = tracing.Started(f"{req.method} {req.path}", SpanKind.SERVER,
+                                            parent=req.get_header("traceparent"),
+                                            attributes={"http.request.method": req.method, "url.path": req.path,
+                                                        "pressroom.component": "gateway"})
         lang = req.get_param("lang")
         req.context.lang = normalise_language(lang) if lang else negotiate(req.get_header("Accept-Language"))
         req.context.principal = Principal.anonymous(req.context.lang)
 
     def process_response(self, req, resp, resource, req_succeeded) -> None:
         resp.set_header("X-Request-Id", req.context.get("request_id", ""))
+        started = req.context.get("trace")
+        if started is not None:
+            resp.set_header("traceparent", started.traceparent)
+            status = int(str(resp.status).split()[0]) if resp.status else 0
+            started.span.set_attribute("http.response.status_code", status)
+            if req.uri_template and started.span.is_recording():
+                started.span.set_attribute("http.route", req.uri_template)
+                started.span.update_name(f"{req.method} {req.uri_template}")
+            tracing.set_outcome(started.span, str(status), failed=status >= 500)
+            started.end()
+        token = req.context.get("request_id_token")
+        if token is not None:
+            request_id_var.reset(token)
         resp.set_header("Content-Language", req.context.get("lang", "de"))
         resp.set_header("X-Content-Type-Options", "nosniff")
 
 
 class AccessLog:
+    """One line per answer (not for a healthy /healthz): info, a 5xx at warning (503, 502, 504: a dependency) or
+    error (500 and the rest), with request id and trace id (svckit.logs)."""
+
     def process_response(self, req, resp, resource, req_succeeded) -> None:
         started = req.context.get("started")
         elapsed = (time.perf_counter() - started) * 1000 if started else None
@@ -112,8 +137,9 @@ class AccessLog:
         if req.path in ("/healthz",) and status == 200:
             return
         principal = req.context.get("principal")
-        access_log.info(
-            "%s %s %s", req.method, req.path, status,
+        level = logging.INFO if status < 500 else logging.WARNING if status in (502, 503, 504) else logging.ERROR
+        access_log.log(
+            level, "%s %s %s", req.method, req.path, status,
             extra={"method": req.method, "path": req.path, "status": status,
                    "duration_ms": round(elapsed, 2) if elapsed is not None else None,
                    "request_id": req.context.get("request_id"),

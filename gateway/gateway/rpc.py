@@ -25,8 +25,9 @@ from nameko.standalone.rpc import PollingQueueConsumer, SingleThreadedReplyListe
 
 import svckit  # noqa: F401  (kombu import fix, see svckit/__init__.py)
 from svckit import principal as principal_mod
+from svckit import tracing
 from svckit.entrypoints import REQUEST_ID_KEY
-from svckit.errors import Unavailable
+from svckit.errors import WIRE_ERRORS, Unavailable
 from svckit.principal import Principal
 
 from .i18n import _
@@ -58,9 +59,11 @@ class _ThreadProxy(StandaloneProxyBase):
         super().__init__(config, context_data={}, timeout=None, reply_listener_cls=_ReplyListener)
         self.start()
 
-    def method(self, service: str, method: str, timeout: float) -> MethodProxy:
-        return MethodProxy(self._worker_ctx, service, method, self._reply_listener,
-                           expiration=max(1, int(timeout * 1000)), delivery_mode=TRANSIENT)
+    def method(self, service: str, method: str, timeout: float) -> tracing.TracedMethod:
+        # each call in a client span of the request's trace, its traceparent in the context data (svckit.tracing)
+        return tracing.TracedMethod(MethodProxy(self._worker_ctx, service, method, self._reply_listener,
+                                                expiration=max(1, int(timeout * 1000)), delivery_mode=TRANSIENT),
+                                    self._worker_ctx.data, service, method, WIRE_ERRORS)
 
     def set_context(self, data: dict, timeout: float) -> None:
         self._worker_ctx.data.clear()

@@ -174,7 +174,9 @@ class PrincipalCache:
         return None if value is None else int(value)
 
     def _failed(self, exc: Exception) -> None:
-        log.warning("principal cache unavailable, asking identity directly: %s", exc)
+        # a dependency failure (Redis down): a warning with request and trace id, once per backoff period
+        log.warning("principal cache (Redis) unavailable for %s s, asking identity directly: %s", self.backoff, exc,
+                    extra={"dependency": "redis"})
         self._down_until = time.monotonic() + self.backoff
         client, self._threads.redis = getattr(self._threads, "redis", None), None
         if client is not None:

@@ -26,6 +26,7 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
 from . import principal as principal_mod
+from . import tracing
 from .errors import WIRE_ERRORS
 from .logs import request_id_var
 from .principal import Principal
@@ -116,7 +117,8 @@ class AuthContext:
 
 
 class Auth(DependencyProvider):
-    """Injects an :class:`AuthContext` for the worker's caller; also tags the worker's logs with the request id."""
+    """Injects an :class:`AuthContext` for the worker's caller; also tags the worker's logs with the request id and
+    opens the worker's span in the caller's trace (svckit.tracing)."""
 
     def setup(self) -> None:
         secret = self.container.config.get("PRINCIPAL_SECRET")
@@ -130,6 +132,7 @@ class Auth(DependencyProvider):
             raise
         self.secret = principal_mod.KeyRing.coerce(secret)  # one secret or a key ring (svckit.principal)
         self.contexts: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+        tracing.configure(self.container.service_name)
 
     def get_dependency(self, worker_ctx) -> AuthContext:
         ctx = AuthContext(worker_ctx, self.secret, self.container.service_name)
@@ -142,8 +145,10 @@ class Auth(DependencyProvider):
             rid = uuid.uuid4().hex
             worker_ctx.data[REQUEST_ID_KEY] = rid
         request_id_var.set(rid)
+        tracing.worker_started(worker_ctx, self.container.service_name)
 
     def worker_result(self, worker_ctx, result=None, exc_info=None) -> None:
         if exc_info is not None and not isinstance(exc_info[1], WIRE_ERRORS):
             log.error("unexpected error in %s", worker_ctx.entrypoint.method_name, exc_info=exc_info,
                       extra={"request_id": worker_ctx.data.get(REQUEST_ID_KEY)})
+        tracing.worker_finished(worker_ctx, exc_info, WIRE_ERRORS)

@@ -42,6 +42,9 @@ kinds run in slots of their own beside ``concurrency`` (long jobs never hold up 
 a function of the service config (``None``: off in that configuration); finished runs older than ``keep`` seconds
 (default a day) are deleted.
 
+Tracing: a job row keeps the enqueuing request id and ``traceparent`` (under ``_context`` in its ``principal``
+column); its run is a span in that trace and its log lines carry that request id (svckit.tracing).
+
 Metrics: pass ``metrics=`` an object with ``on_claimed(kind)`` and ``on_finished(kind, state, seconds)`` (state is
 ``done``, ``failed``, ``cancelled`` or ``retry``); the default :class:`JobMetrics` does nothing.
 """
@@ -68,7 +71,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.sql.elements import conv
 
-from . import deps
+from . import deps, tracing
 from .clock import Clock, utcnow
 from .errors import WireError
 from .i18n import Text as I18nText
@@ -211,7 +214,9 @@ def enqueue(session: Session, model: Any, kind: str, principal: Principal, param
     With ``key``: the account's existing job with that key is returned instead of a new one."""
     account = principal.account_id
     values: dict[str, Any] = dict(
-        id=uuid.uuid4(), kind=kind, params=params or {}, principal=principal.to_dict(), total=total,
+        # the principal column also keeps the enqueuing request id and trace (svckit.tracing.job_context)
+        id=uuid.uuid4(), kind=kind, params=params or {}, principal={**principal.to_dict(), **tracing.job_context()},
+        total=total,
         account_id=uuid.UUID(str(account)) if account else None,
         client_id=uuid.UUID(str(client_id)) if client_id else None,
         user_id=uuid.UUID(str(principal.user_id)) if principal.user_id else None, idempotency_key=key)
@@ -331,6 +336,7 @@ class JobContext:
         from nameko.standalone.rpc import ClusterRpcProxy
 
         from . import principal as principal_mod
+        from .logs import request_id_var
         from .rpc import TimedServiceProxy
 
         if self._rpc is None:
@@ -338,6 +344,9 @@ class JobContext:
             # reads no broker setting, so a broker-less process may import the table definitions (dispatch-bounces)
             secret = self.config["PRINCIPAL_SECRET"]
             context = {principal_mod.CONTEXT_KEY: principal_mod.encode(self.principal, secret)}
+            rid = request_id_var.get()   # the enqueuing request's (svckit.tracing.job_span); calls add the trace
+            if rid:
+                context[tracing.REQUEST_ID_KEY] = rid
             cluster = ClusterRpcProxy({"AMQP_URI": self.config["AMQP_URI"], "serializer": "json"},
                                       context_data=context)
             self._rpc = (cluster, cluster.start(), principal_mod.KeyRing.coerce(secret))
@@ -588,7 +597,10 @@ class JobRunner(DependencyProvider):
         started = time.monotonic()
         self.metrics.on_claimed(job.kind)
         kind = self.kinds[job.kind]
-        outcome = self._run(job, kind)
+        # in the enqueuing request's trace, with its request id on every log line (svckit.tracing)
+        with tracing.job_span(self.container.service_name, job.kind, job.id, job.principal) as span:
+            outcome = self._run(job, kind)
+            tracing.set_outcome(span, outcome, failed=outcome == "failed")
         try:
             self.metrics.on_finished(job.kind, outcome, time.monotonic() - started)
         except Exception:

@@ -14,6 +14,7 @@ neither start a header of its own nor make dispatch refuse a login code.
 from __future__ import annotations
 
 import base64
+import logging
 import re
 import smtplib
 import uuid
@@ -99,12 +100,17 @@ class SmtpSender:
 
     def send(self, mail: TransactionalMail) -> str:
         msg = build_message(mail, self.sender)
-        with smtplib.SMTP(self.host, self.port, timeout=30) as smtp:
-            if self.starttls:
-                smtp.starttls()
-            if self.user:
-                smtp.login(self.user, self.password or "")
-            smtp.send_message(msg)
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=30) as smtp:
+                if self.starttls:
+                    smtp.starttls()
+                if self.user:
+                    smtp.login(self.user, self.password or "")
+                smtp.send_message(msg)
+        except (smtplib.SMTPException, OSError) as exc:  # a dependency failure: logged, the caller decides
+            logging.getLogger(__name__).warning("SMTP %s:%s failed: %s", self.host, self.port, exc,
+                                                extra={"dependency": "smtp"})
+            raise
         return msg["Message-ID"]
 
 

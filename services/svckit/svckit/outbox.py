@@ -2,7 +2,8 @@
 
 ``self.outbox.add(session, "recipient_bounced", payload)`` inserts a row into the service's ``outbox`` table in the
 same transaction as the change it reports. A relay greenthread publishes pending rows as ordinary nameko events
-(same exchange, routing key and headers as ``EventDispatcher``), so handlers need not know about the outbox. It
+(same exchange, routing key and headers as ``EventDispatcher``: the writing worker's context data, with its request
+id and ``traceparent``, see svckit.tracing), so handlers need not know about the outbox. It
 runs right after each worker and every ``interval`` seconds; a crash between publish and marking means the event
 is published again: handlers are idempotent (events are delivered at least once anyway).
 """
@@ -23,7 +24,7 @@ from sqlalchemy import BigInteger, Column, DateTime, Identity, Index, MetaData, 
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
-from . import deps
+from . import deps, tracing
 from .clock import utcnow
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,10 @@ class OutboxWriter:
         headers = {}
         if self.worker_ctx is not None:
             headers = {k: v for k, v in self.worker_ctx.context_data.items() if v is not None}
+        # the trace (a producer span under the current one) and request id travel with the event (svckit.tracing)
+        for key, value in tracing.event_context(event_type).items():
+            if key == tracing.TRACEPARENT_KEY or key not in headers:
+                headers[key] = value
         session.execute(self.table.insert().values(event_type=event_type, payload=payload, headers=headers))
         self.used = True  # the relay is woken after the worker, i.e. after the entrypoint committed
 

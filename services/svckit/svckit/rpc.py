@@ -4,7 +4,8 @@ nameko's ``RpcProxy`` waits for a reply forever: a call to a service that is dow
 until that service comes back. ``ServiceRpc("crm", timeout=10)`` gives the same proxy with a deadline: the
 request carries an AMQP expiration (the broker drops it if nobody took it in time, so it is not executed late for
 a caller that gave up), and a reply that does not come in time raises ``Unavailable``. Requests are transient
-(see gateway.rpc for why). The caller's principal travels in the context data as always.
+(see gateway.rpc for why). The caller's principal travels in the context data as always, with the request id
+and, per call, the ``traceparent`` of a client span (svckit.tracing).
 
 Principal tokens expire (svckit.principal). A worker that runs longer than a token lives (a pressbase transfer
 job calling crm batch after batch) keeps acting for its principal: before each call, a token with less than half
@@ -20,7 +21,8 @@ import eventlet
 from nameko.rpc import RpcProxy
 
 from . import principal as principal_mod
-from .errors import Unavailable
+from . import tracing
+from .errors import WIRE_ERRORS, Unavailable
 from .i18n import _
 
 UNAVAILABLE = _("The {service} service does not answer.")
@@ -55,9 +57,15 @@ class _TimedMethod:
         return self.call_async(*args, **kwargs).result()
 
     def call_async(self, *args, **kwargs):
+        worker_ctx = None
         if self._owner is not None:
             self._owner.refresh()
-        return _TimedReply(self._method.call_async(*args, **kwargs), self._service, self._timeout)
+            worker_ctx = self._owner._worker_ctx
+        # a client span whose traceparent the call carries in the context data (svckit.tracing)
+        reply = tracing.call_async(getattr(worker_ctx, "data", None), self._service,
+                                   getattr(self._method, "method_name", "?"),
+                                   lambda: self._method.call_async(*args, **kwargs), WIRE_ERRORS)
+        return _TimedReply(reply, self._service, self._timeout)
 
 
 class _TimedReply:

@@ -36,10 +36,11 @@ from typing import Any, Generic, Protocol, TypeVar
 from nameko.extensions import DependencyProvider
 from sqlalchemy.orm import Session
 
-from . import deps
+from . import deps, tracing
 from .clock import Clock
 from .db import Database
 from .entrypoints import Auth
+from .errors import WIRE_ERRORS
 from .outbox import Outbox
 from .principal import Principal
 
@@ -70,6 +71,7 @@ class Work:
         #: every event this unit of work wrote to the outbox (for tests and logs)
         self.emitted: list[tuple[str, dict[str, Any]]] = []
         self._hooks: list[Callable[[], None]] = []
+        self._span: tracing.Started | None = None
 
     @property
     def today(self) -> date:
@@ -113,16 +115,26 @@ class Work:
             hook()
 
     # --- ``with self.work() as work:`` commits when the block ends without an exception --------------------------
+    # (the block is a span of the trace, svckit.tracing: its database transaction)
     def __enter__(self) -> Work:
+        self._span = tracing.Started("unit of work", attributes={"db.system": "postgresql"})
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if exc_type is None:
-            self.commit()
-        else:  # nothing of a failed unit of work leaves: the session is rolled back when the worker ends
-            self.pending = []
-            self._hooks = []
+        span, self._span = self._span, None
+        try:
+            if exc_type is None:
+                self.commit()
+            else:  # nothing of a failed unit of work leaves: the session is rolled back when the worker ends
+                self.pending = []
+                self._hooks = []
+        except BaseException as failed:
+            if span is not None:
+                span.end(failed, WIRE_ERRORS)
+            raise
+        if span is not None:
+            span.end(exc, WIRE_ERRORS)
 
 
 W = TypeVar("W", bound=Work)
