@@ -25,7 +25,7 @@ from svckit.work import Work
 from .. import contracts
 from ..db import queries
 from ..db.models import ExportFile, Job
-from ..i18n import _
+from ..i18n import _, pgettext
 from .common import load_mailing
 
 JOB_NOT_FOUND = _("Export not found.")
@@ -101,23 +101,18 @@ def timeline(work: Work, mailing_id, delivery_id) -> dict[str, Any]:
 
 # --- Excel export (a job with progress) ---------------------------------------------------------------------------
 
-HEAD = {
-    "de": ["E-Mail", "Status", "Bounce", "Versuche", "Code", "Antwort", "Versendet", "Öffnungen", "Klicks",
-           "Abgemeldet", "Name"],
-    "en": ["E-mail", "State", "Bounce", "Attempts", "Code", "Reply", "Sent", "Opens", "Clicks", "Unsubscribed",
-           "Name"],
-}
-STATES = {"de": {"queued": "wartet", "sending": "wird gesendet", "sent": "zugestellt", "deferred": "verzögert",
-                 "failed": "fehlgeschlagen", "bounced": "unzustellbar", "cancelled": "abgebrochen"},
-          "en": {}}
-SUMMARY = {"de": {"total": "Empfänger", "sent": "Versendet", "delivered": "Zugestellt", "deferred": "Verzögert",
-                  "queued": "Wartend", "bounced_hard": "Unzustellbar (hart)", "bounced_soft": "Unzustellbar (weich)",
-                  "opened": "Geöffnet", "clicked": "Geklickt", "unsubscribed": "Abgemeldet",
-                  "machine_opens": "Öffnungen durch Scanner", "machine_clicks": "Klicks durch Scanner"},
-           "en": {"total": "Recipients", "sent": "Sent", "delivered": "Delivered", "deferred": "Deferred",
-                  "queued": "Waiting", "bounced_hard": "Bounced (hard)", "bounced_soft": "Bounced (soft)",
-                  "opened": "Opened", "clicked": "Clicked", "unsubscribed": "Unsubscribed",
-                  "machine_opens": "Opens by scanners", "machine_clicks": "Clicks by scanners"}}
+HEAD = [_("E-mail"), _("State"), _("Bounce"), _("Attempts"), _("Code"), _("Reply"), _("Sent"), _("Opens"),
+        _("Clicks"), _("Unsubscribed"), _("Name")]
+# a delivery's state in the German export; the English one shows the state's code
+STATES = {"queued": pgettext("delivery state", "queued"), "sending": pgettext("delivery state", "sending"),
+          "sent": pgettext("delivery state", "sent"), "deferred": pgettext("delivery state", "deferred"),
+          "failed": pgettext("delivery state", "failed"), "bounced": pgettext("delivery state", "bounced"),
+          "cancelled": pgettext("delivery state", "cancelled")}
+SUMMARY = {"total": _("Recipients"), "sent": _("Sent"), "delivered": _("Delivered"), "deferred": _("Deferred"),
+           "queued": _("Waiting"), "bounced_hard": _("Bounced (hard)"), "bounced_soft": _("Bounced (soft)"),
+           "opened": _("Opened"), "clicked": _("Clicked"), "unsubscribed": _("Unsubscribed"),
+           "machine_opens": _("Opens by scanners"), "machine_clicks": _("Clicks by scanners")}
+YES = _("yes")
 
 
 def start_export(work: Work, mailing_id, jobs: JobQueue) -> dict[str, Any]:
@@ -175,12 +170,12 @@ def run_export(session: Session, job_id, account_id, params: dict[str, Any], lan
     report_data, mailing_id = params["report"], params["mailing_id"]
     lang = language if language in ("de", "en") else "de"
     wb = Workbook(write_only=True)
-    summary = wb.create_sheet("Übersicht" if lang == "de" else "Summary")
+    summary = wb.create_sheet(_("Summary").pick(lang))
     summary.append([_cell(report_data.get("subject", ""))])
-    for key, label in SUMMARY[lang].items():
-        summary.append([label, report_data.get(key, 0)])
-    sheet = wb.create_sheet("Empfänger" if lang == "de" else "Recipients")
-    sheet.append(HEAD[lang])
+    for key, label in SUMMARY.items():
+        summary.append([label.pick(lang), report_data.get(key, 0)])
+    sheet = wb.create_sheet(_("Recipients").pick(lang))
+    sheet.append([h.pick(lang) for h in HEAD])
     after, done = 0, 0
     while True:
         rows = session.execute(queries.EXPORT_ROWS, {"m": mailing_id, "after": after, "n": chunk}).all()
@@ -188,9 +183,10 @@ def run_export(session: Session, job_id, account_id, params: dict[str, Any], lan
             break
         for r in yield_every(rows, ROWS_PER_PAUSE):   # the event loop gets a turn every few rows
             sheet.append([_cell(v) for v in (
-                r.email, STATES[lang].get(r.state, r.state), r.bounce or "", r.attempts, r.last_code,
+                r.email, STATES[r.state].pick(lang) if r.state in STATES else r.state, r.bounce or "", r.attempts,
+                r.last_code,
                 (r.last_reply or "")[:300], r.sent_at.replace(tzinfo=None) if r.sent_at else None,
-                r.opens, r.clicks, ("ja" if lang == "de" else "yes") if r.unsub else "", r.name or "")])
+                r.opens, r.clicks, YES.pick(lang) if r.unsub else "", r.name or "")])
         after = rows[-1].id
         done += len(rows)
         progress(done)
