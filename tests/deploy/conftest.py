@@ -104,6 +104,7 @@ OPTIONAL = {
     "TRUSTED_PROXIES",  # gateway: empty believes no X-Forwarded-For (safe); the k8s overlays name the Ingress network
     "WEB_APP_DIR",  # the gateway wheel carries the built web app (Dockerfile, web stage)
     "LOG_FORMAT", "LOG_LEVEL", "MAX_WORKERS",
+    "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SERVICE_NAME",  # svckit.tracing: spans exported only when set (operations.md)
     "PRESSBASE_EXACT_COUNT_LIMIT", "PRESSBASE_FEED_MAX_BYTES", "PRESSBASE_MAX_FEED_BYTES",
     "PRESSROOM_DB_PREFIX",  # tests only
     "PRESSROOM_DB_BASE",  # the database URLs are required per process (Process.databases), see database_vars()
