@@ -5,13 +5,17 @@ and dropped here), never in the run's shared service databases."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
+from nameko.web.server import WebServer
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -72,16 +76,43 @@ def test_a_database_one_migration_behind_is_not_healthy_and_names_both_revisions
     assert report["ok"] is True and report["revision"] == HEAD and "expected" not in report
 
 
+def _get(port: int, path: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
 def test_a_running_service_reports_the_revision_mismatch_and_its_probe_answers_503(scratch_db, run_services,
                                                                                      rpc_as):
     url = scratch_db(PREVIOUS)
-    run_services(IdentityService, config={"DB_URIS": {"identity": url}})
+    runner = run_services(IdentityService, config={"DB_URIS": {"identity": url}})
     with rpc_as(None) as rpc:
         report = rpc.identity.health()
     assert report["ok"] is False and report["broker"]["ok"] is True
     assert (report["database"]["expected"], report["database"]["found"]) == (HEAD, PREVIOUS)
-    status, _headers, _body = health.http_response(report)
-    assert status == 503
+    (container,) = runner.containers
+    server = next(ext for ext in container.shared_extensions.values() if isinstance(ext, WebServer))
+    port = server._sock.getsockname()[1]
+    status, body = _get(port, "/health")  # readiness
+    assert status == 503 and body["database"]["found"] == PREVIOUS
+    # liveness: a restart cannot fix a revision mismatch (and would refuse to start at a newer one)
+    status, _ = _get(port, "/health?probe=live")
+    assert status == 200
+    upgrade("identity", url)
+    assert _get(port, "/health")[0] == 200
+
+
+def test_liveness_still_fails_when_the_database_is_unreachable():
+    class Request:
+        args = {"probe": "live"}
+
+    report = {"ok": False, "broker": {"ok": True}, "database": {"ok": False, "error": "OperationalError: refused"}}
+    assert health.http_response(report, Request())[0] == 503
+    report["database"] = {"ok": False, "expected": HEAD, "found": PREVIOUS, "revision": PREVIOUS}
+    assert health.http_response(report, Request())[0] == 200
+    assert health.http_response(report)[0] == 503
 
 
 def _nameko_identity(url: str, amqp_uri: str) -> subprocess.CompletedProcess:

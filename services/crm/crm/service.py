@@ -48,4 +48,4 @@ class CrmService(ContactEntrypoints, ListEntrypoints, JobEntrypoints, MediaEntry
     @http("GET", "/health")
     def health_http(self, request):
         """This process's own probe (Kubernetes, docker-compose): 200 when database and broker are fine."""
-        return health.http_response(self.health())
+        return health.http_response(self.health(), request)

@@ -56,4 +56,4 @@ class DispatchService(SenderEntrypoints, MailingEntrypoints, SuppressionEntrypoi
     @http("GET", "/health")
     def health_http(self, request):
         """This process's own probe (Kubernetes, docker-compose): 200 when database and broker are fine."""
-        return health.http_response(self.health())
+        return health.http_response(self.health(), request)

@@ -3,8 +3,9 @@
 The database is healthy only at the code's own schema: its ``alembic_version`` must equal the head of the service's
 migration scripts (computed once per process). A database behind (the migration Job has not run yet) or ahead (a
 newer release migrated it) makes the report ``ok: false`` with ``expected`` and ``found``, so the pod's ``/health``
-probe answers 503. A revision the scripts do not know at all is refused at start: ``svckit.migrate.refuse_unknown_revision``,
-called by ``svckit.db.Database.setup`` (the revision helpers live in svckit.migrate, which needs no broker).
+probe answers 503. A revision the scripts do not know at all is refused at start:
+``svckit.migrate.refuse_unknown_revision``, called by ``svckit.db.Database.setup`` (the revision helpers live in
+svckit.migrate, which needs no broker).
 """
 
 from __future__ import annotations
@@ -68,8 +69,16 @@ def report(service: str, version: str, session: Session, amqp_uri: str) -> dict[
     }
 
 
-def http_response(report_: dict[str, Any]) -> tuple[int, dict[str, str], str]:
-    """The same report for a pod's own probe (nameko's web server, ``GET /health`` on WEB_SERVER_ADDRESS)."""
+def http_response(report_: dict[str, Any], request: Any = None) -> tuple[int, dict[str, str], str]:
+    """The same report for a pod's own probe (nameko's web server, ``GET /health`` on WEB_SERVER_ADDRESS).
+
+    ``GET /health?probe=live`` (the liveness probe) does not fail on a revision mismatch alone: a restart cannot fix
+    it, and during a rollout the previous release's pods keep working against the migrated (expanded) schema until
+    they are replaced; restarted, they would refuse to start. Unready they are, through the plain ``/health``."""
     import json
 
-    return (200 if report_["ok"] else 503), {"Content-Type": "application/json"}, json.dumps(report_)
+    ok = report_["ok"]
+    if request is not None and request.args.get("probe") == "live":
+        database = report_.get("database", {})
+        ok = report_.get("broker", {}).get("ok", False) and (database.get("ok") or "expected" in database)
+    return (200 if ok else 503), {"Content-Type": "application/json"}, json.dumps(report_)
