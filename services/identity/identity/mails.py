@@ -10,6 +10,8 @@ from svckit.mail import TransactionalMail
 from .db.models import User
 from .i18n import _, ngettext
 
+SIGN = _("Your Pressroom team")
+
 
 def _greeting(user: User, lang: str) -> str:
     name = f"{user.first_name} {user.last_name}".strip()
@@ -22,7 +24,7 @@ def _greeting(user: User, lang: str) -> str:
 
 def _mail(user: User, category: str, subject: Text, body: Text, **params) -> TransactionalMail:
     lang = user.language if user.language in ("de", "en") else "de"
-    sign = "\n\nIhr Pressroom-Team" if lang == "de" else "\n\nYour Pressroom team"
+    sign = "\n\n" + SIGN.pick(lang)
     text = _greeting(user, lang) + "\n\n" + body.format(**params).pick(lang) + sign + "\n"
     return TransactionalMail(to=user.email, to_name=f"{user.first_name} {user.last_name}".strip() or None,
                              subject=subject.format(**params).pick(lang), text=text, category=category,

@@ -36,6 +36,7 @@ from ..i18n import _, ngettext
 from . import selections
 
 EXPORT_NOT_FOUND = _("Export not found.")
+YES, NO = _("yes"), _("no")
 EMPTY_SELECTION = _("The selection contains no (licensed) records.")
 KEEP_DAYS = 7
 PAGE = 1000
@@ -107,7 +108,7 @@ def _journalist_values(r: dict, lang: str) -> dict[str, Any]:
         "street": r["street"], "postal_code": r["postal_code"], "city": r["outlet_city"] or r["city"],
         "country": _label(catalog.COUNTRIES, r["country"], lang), "state": _label(catalog.REGIONS, r["state"], lang),
         "languages": _labels(catalog.LANGUAGES, r["languages"], lang),
-        "freelance": ("ja" if lang == "de" else "yes") if r["freelance"] else ("nein" if lang == "de" else "no"),
+        "freelance": (YES if r["freelance"] else NO).pick(lang),
         "last_verified": r["last_verified"], "mobile": plus.get("mobile"), "linkedin": plus.get("linkedin"),
         "notes": plus.get("notes"),
     }
