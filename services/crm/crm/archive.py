@@ -28,6 +28,7 @@ from sqlalchemy import select
 
 from svckit import principal as principal_mod
 from svckit.clock import utcnow
+from svckit.cooperative import in_thread, yield_every
 from svckit.jobs import JobContext
 from svckit.principal import Principal
 from svckit.settings import SERVICES, principal_secret
@@ -37,6 +38,8 @@ from .exporter import export_cell
 from .usecases.gdpr import PAGE, TABLES, _row, account_rows
 
 OTHER_SERVICES = [s for s in SERVICES if s != "crm"]
+#: rows written (JSON and xlsx) between two pauses for the event loop
+ROWS_PER_PAUSE = 25
 README = """Pressroom – Export aller Daten des Kontos / export of all data of the account
 
 manifest.json     welche Dienste beigetragen haben / which services contributed (and which are missing, and why)
@@ -76,7 +79,7 @@ class PartWriter:
             self.json.write((b", " if self.tables else b"") + json.dumps(table).encode() + b": [")
             self.table, self.first_row = table, True
             self.tables += 1
-        for row in rows:
+        for row in yield_every(rows, ROWS_PER_PAUSE):   # the event loop gets a turn every few rows
             self.json.write((b"" if self.first_row else b", ") +
                             json.dumps(row, ensure_ascii=False, default=str).encode())
             self.first_row = False
@@ -95,9 +98,13 @@ class PartWriter:
         if not self.sheets:
             self.wb.create_sheet("empty").append(["(keine Daten / no data)"])
         path = os.path.join(self.tmpdir, f"{self.service}.xlsx")
+        in_thread(self._pack, path)   # zipping the workbook into the archive: not on the event loop
+        os.unlink(path)
+
+
+    def _pack(self, path: str) -> None:
         self.wb.save(path)
         self.zf.write(path, f"{self.service}/data.xlsx")
-        os.unlink(path)
 
 
 def pressbase_contact_ids(ctx: JobContext) -> set[str]:

@@ -142,19 +142,24 @@ def _child() -> None:
 
     target, args, size = pickle.loads(sys.stdin.buffer.read())  # noqa: S301  (written by our parent)
     module, _sep, name = target.partition(":")
+    items: list[Any] = []
     try:
-        it = iter(getattr(importlib.import_module(module), name)(*args))
-        while True:
-            items = list(islice(it, size))
-            if not items:
-                break
+        for item in getattr(importlib.import_module(module), name)(*args):
+            items.append(item)
+            if len(items) >= size:
+                send("items", items)
+                items = []
+    except Exception as exc:  # handed to the parent after the items before it, which raises it (as itself if it
+        if items:             # survives pickling)
             send("items", items)
-    except Exception as exc:  # handed to the parent, which raises it
         try:
-            send("error", exc)
+            pickle.loads(pickle.dumps(exc))  # noqa: S301  (our own object)
         except Exception:
-            send("error", RuntimeError(repr(exc)))
+            exc = RuntimeError(repr(exc))
+        send("error", exc)
         return
+    if items:
+        send("items", items)
     send("end", None)
 
 
