@@ -114,7 +114,7 @@ export function UsersPage() {
       {!d ? <Loading /> : (
         <>
           <p>
-            {t("admin.users.seats", { active: d.active, seats: d.seats })}{" "}
+            {t("admin.users.seats", { active: d.active, seats: d.seats, count: d.seats })}{" "}
             {d.seats_exceeded && <Badge kind="bad">{t("admin.users.exceeded")}</Badge>}
           </p>
           <TableWrap label={t("admin.tab.users")}>

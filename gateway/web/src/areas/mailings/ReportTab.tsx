@@ -93,7 +93,7 @@ function Export() {
       <p className="hint">{t("mailings.export.hint")}</p>
       <ErrorNotice error={error} />
       {job?.state === "running" && (
-        <Progress label={t("mailings.export.progress", { done: formatNumber(lang, job.done), total: formatNumber(lang, job.total) })} value={job.done} max={job.total || null} />
+        <Progress label={t("mailings.export.progress", { done: formatNumber(lang, job.done), total: formatNumber(lang, job.total), count: job.total ?? "" })} value={job.done} max={job.total || null} />
       )}
       {job?.state === "failed" && <div className="notice error" role="alert">{t("mailings.export.failed")}</div>}
       {job?.state === "done" && (

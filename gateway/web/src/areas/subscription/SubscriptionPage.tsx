@@ -107,7 +107,7 @@ export function SubscriptionPage() {
                 {sub.scheduled.map((s) => (
                   <li key={s.valid_from}>
                     <Badge kind="info">{t("sub.from", { date: formatDate(lang, s.valid_from) })}</Badge>{" "}
-                    {t("sub.scheduledPlan", { seats: s.seats, addons: s.addons.map((a) => addonName(cat, a, lang)).join(", ") || "–", price: formatMoney(lang, s.monthly_net_cents) })}
+                    {t("sub.scheduledPlan", { seats: s.seats, count: s.seats, addons: s.addons.map((a) => addonName(cat, a, lang)).join(", ") || "–", price: formatMoney(lang, s.monthly_net_cents) })}
                   </li>
                 ))}
               </ul>
