@@ -125,3 +125,24 @@ def test_an_explicit_request_id_wins(caplog):
     finally:
         logs.request_id_var.reset(token)
     assert json.loads(logs.JsonFormatter().format(caplog.records[0]))["request_id"] == "explicit"
+
+
+def test_an_unreachable_smtp_server_is_logged_as_a_warning(caplog):
+    import socket
+
+    from svckit.mail import SmtpSender, TransactionalMail
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]   # nobody listens there once the socket is closed
+    caplog.set_level(logging.INFO)
+    token = logs.request_id_var.set("req-smtp")
+    try:
+        with pytest.raises(OSError):
+            SmtpSender("127.0.0.1", port, "no-reply@pressroom.test").send(
+                TransactionalMail(to="a@pressroom.test", subject="Hallo", text="Hallo"))
+    finally:
+        logs.request_id_var.reset(token)
+    (record,) = [r for r in caplog.records if r.name == "svckit.mail"]
+    assert record.levelno == logging.WARNING and record.dependency == "smtp"
+    assert logs.record_ids(record)[0] == "req-smtp"
