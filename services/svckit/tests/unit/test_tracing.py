@@ -146,3 +146,21 @@ def test_an_unreachable_smtp_server_is_logged_as_a_warning(caplog):
     (record,) = [r for r in caplog.records if r.name == "svckit.mail"]
     assert record.levelno == logging.WARNING and record.dependency == "smtp"
     assert logs.record_ids(record)[0] == "req-smtp"
+
+
+def test_spans_are_exported_over_otlp_only_when_the_endpoint_is_set(monkeypatch):
+    monkeypatch.delenv("OTEL_EXPORTER_OTLP_ENDPOINT", raising=False)
+    tracing.configure("test")
+    assert not tracing.recording() and tracing._state.otlp is None     # off: no exporter, nothing recorded
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9")
+    tracing.configure("test")
+    try:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        assert tracing.recording()
+        assert isinstance(tracing._state.otlp.span_exporter, OTLPSpanExporter)
+    finally:
+        processor, tracing._state.otlp = tracing._state.otlp, None
+        tracing.remove_processor(processor)
+        processor.shutdown()
+    assert not tracing.recording()
