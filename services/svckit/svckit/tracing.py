@@ -309,18 +309,22 @@ class _TracedReply:
                  expected: tuple[type[BaseException], ...]):
         self._reply, self._span, self._service, self._method, self._expected = (reply, current, service, method,
                                                                                  expected)
+        self._ending = False
 
     def result(self) -> Any:
+        ending, self._ending = not self._ending, True   # the span ends (and a failure is logged) once
         try:
             return self._reply.result()
         except BaseException as exc:
-            _failed(self._span, exc, self._expected)
-            if not (self._expected and isinstance(exc, self._expected)):
-                log.warning("rpc %s.%s failed: %s", self._service, self._method, type(exc).__name__,
-                            extra={"dependency": self._service})
+            if ending:
+                _failed(self._span, exc, self._expected)
+                if not (self._expected and isinstance(exc, self._expected)):
+                    log.warning("rpc %s.%s failed: %s", self._service, self._method, type(exc).__name__,
+                                extra={"dependency": self._service})
             raise
         finally:
-            self._span.end()
+            if ending:
+                self._span.end()
 
 
 def call_async(data: dict | None, service: str, method: str, send: Callable[[], Any],
