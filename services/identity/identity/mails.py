@@ -15,11 +15,9 @@ SIGN = _("Your Pressroom team")
 
 def _greeting(user: User, lang: str) -> str:
     name = f"{user.first_name} {user.last_name}".strip()
-    if lang == "en":
-        return f"Hello {name}," if name else "Hello,"
-    if user.salutation in ("Frau", "Herr") and user.last_name:
+    if lang != "en" and user.salutation in ("Frau", "Herr") and user.last_name:  # German's formal address only
         return f"{'Sehr geehrte' if user.salutation == 'Frau' else 'Sehr geehrter'} {user.salutation} {user.last_name},"
-    return f"Guten Tag {name}," if name else "Guten Tag,"
+    return (_("Hello {name},").format(name=name) if name else _("Hello,")).pick(lang)
 
 
 def _mail(user: User, category: str, subject: Text, body: Text, **params) -> TransactionalMail:
