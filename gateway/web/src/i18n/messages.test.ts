@@ -79,5 +79,8 @@ describe("message catalogues", () => {
     expect(translate("de", "pressbase.ff.inDays", { n: 1 })).toBe("in 1 Tag");
     expect(translate("de", "pressbase.ff.inDays", { n: 3 })).toBe("in 3 Tagen");
     expect(translate("en", "contacts.shown", { n: 1 })).toBe("1 contact");
+    // a formatted number ("1.000") is not the count: callers pass the raw count beside it
+    expect(translate("de", "lists.members", { n: "1.000", count: 1000 })).toBe("1.000 Mitglieder");
+    expect(translate("de", "lists.members", { n: "1", count: 1 })).toBe("1 Mitglied");
   });
 });
