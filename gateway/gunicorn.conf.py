@@ -8,6 +8,8 @@ proxy (the proxy is not thread-safe) after the fork and keeps it for its whole l
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 
 bind = os.environ.get("GATEWAY_BIND", f"0.0.0.0:{os.environ.get('GATEWAY_PORT', '8080')}")
 worker_class = "gthread"
@@ -23,3 +25,28 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 proc_name = "pressroom-gateway"
 limit_request_line = 8190
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Prometheus multiprocess mode (gateway/gateway/metrics.py): every worker writes its metrics to files in this
+# directory and /metrics sums them. Set before any worker imports prometheus_client; emptied at every start (a
+# directory of its own per gunicorn master unless PROMETHEUS_MULTIPROC_DIR names one, e.g. an emptyDir).
+_own_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _own_metrics_dir:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(tempfile.gettempdir(),
+                                                          f"pressroom-gateway-metrics-{os.getpid()}")
+
+
+def on_starting(server):
+    from gateway.metrics import prepare_multiprocess_dir
+
+    prepare_multiprocess_dir(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+
+
+def child_exit(server, worker):
+    from gateway.metrics import worker_exited
+
+    worker_exited(worker.pid)
+
+
+def on_exit(server):
+    if _own_metrics_dir:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

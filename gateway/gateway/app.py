@@ -14,6 +14,7 @@ from svckit import logs
 from . import errors, routes
 from .auth import Authentication
 from .media import CheckedJSONHandler
+from .metrics import HttpMetrics, MetricsResource
 from .middleware import AccessLog, BodyLimit, QueryCheck, RequestContext, SecurityHeaders
 from .openapi import DocsPage, DocsScript, OpenApiResource, build_spec, swagger_static_dir
 from .rpc import RpcClient
@@ -30,9 +31,10 @@ def create_app(rpc: RpcClient | None = None, settings: Settings | None = None,
                extra_middleware: list | None = None) -> falcon.App:
     settings = settings or Settings.from_env()
     rpc = rpc or RpcClient(settings.amqp_uri, settings.principal_secret, settings.rpc_timeout)
-    middleware = [RequestContext(settings.trusted_proxies), SecurityHeaders(settings.public_base_url), QueryCheck(),
-                  Authentication(rpc, settings), *(extra_middleware or []), BodyLimit(settings.max_json_bytes),
-                  AccessLog()]
+    # HttpMetrics first: it times and counts everything the others do (gateway/gateway/metrics.py)
+    middleware = [HttpMetrics(), RequestContext(settings.trusted_proxies), SecurityHeaders(settings.public_base_url),
+                  QueryCheck(), Authentication(rpc, settings), *(extra_middleware or []),
+                  BodyLimit(settings.max_json_bytes), AccessLog()]
     app = falcon.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True
     # every JSON body, on every route, is parsed with the limits of gateway.media (depth, 64-bit integers, NUL)
@@ -49,6 +51,7 @@ def create_app(rpc: RpcClient | None = None, settings: Settings | None = None,
     app.add_route("/api/v1/docs", DocsPage())
     app.add_route("/api/v1/docs/start.js", DocsScript())
     app.add_static_route("/api/v1/docs/static", swagger_static_dir())
+    app.add_route("/metrics", MetricsResource())  # Prometheus; no login (docs/operations.md, "Metrics")
     return app
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+import time
 from typing import Any, Iterable
 
 from amqp.exceptions import ConnectionError as AmqpConnectionError
@@ -31,6 +32,7 @@ from svckit.errors import WIRE_ERRORS, Unavailable
 from svckit.principal import Principal
 
 from .i18n import _
+from .metrics import observe_rpc
 
 log = logging.getLogger(__name__)
 
@@ -130,28 +132,38 @@ class RpcClient:
             log.warning("cannot connect to the broker: %s", exc)
             raise Unavailable(UNAVAILABLE.format(service="broker")) from None
         proxy.set_context(self.context(principal, request_id), timeout)
+        started = time.perf_counter()
         pending: list[Any] = []
+        outcomes: list[str] = []   # per call, for gateway.metrics: ok, timeout, no_consumer, error
         for service, method, args, kwargs in calls:
             try:
                 pending.append(proxy.method(service, method, timeout).call_async(*args, **kwargs))
+                outcomes.append("ok")
             except UnknownService:
                 pending.append(Unavailable(UNAVAILABLE.format(service=service)))
+                outcomes.append("no_consumer")
             except (OSError, AmqpConnectionError):
                 self._discard()
                 pending.append(Unavailable(UNAVAILABLE.format(service=service)))
+                outcomes.append("error")
         results: list[Any] = []
-        for (service, _method, _a, _k), reply in zip(calls, pending, strict=False):
+        for i, ((service, _method, _a, _k), reply) in enumerate(zip(calls, pending, strict=False)):
             try:
                 if isinstance(reply, Exception):
                     raise reply
                 results.append(reply.result())
             except RpcTimeout:
                 results.append(Unavailable(UNAVAILABLE.format(service=service), service=service, reason="timeout"))
+                outcomes[i] = "timeout"
             except (OSError, socket.timeout, AmqpConnectionError, RuntimeError):
                 self._discard()
                 results.append(Unavailable(UNAVAILABLE.format(service=service), service=service))
+                outcomes[i] = "error"
             except Exception as exc:  # a wire error (or RemoteError) raised by the service
                 results.append(exc)
+                if outcomes[i] == "ok" and not isinstance(exc, WIRE_ERRORS):
+                    outcomes[i] = "error"
+            observe_rpc(service, outcomes[i], time.perf_counter() - started)
         if not return_exceptions:
             for r in results:
                 if isinstance(r, Exception):

@@ -28,8 +28,9 @@ from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 JSON_TYPES = ("application/json", "application/problem+json")
-#: paths the gateway serves without documenting them as operations (the document itself, the API explorer)
-UNDOCUMENTED = ("/api/v1/docs", "/api/v1/openapi.json")
+#: paths the gateway serves without documenting them as operations (the document itself, the API explorer,
+#: Prometheus' page: operations, not API; docs/operations.md "Metrics")
+UNDOCUMENTED = ("/api/v1/docs", "/api/v1/openapi.json", "/metrics")
 
 
 class ContractViolation(AssertionError):

@@ -12,6 +12,7 @@ from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
 from svckit.jobs import JobRunner
 from svckit.mail import TransactionalMailer
+from svckit.metrics import MetricsEntrypoints
 from svckit.outbox import Outbox
 from svckit.rpc import ServiceRpc
 from svckit.work import UnitOfWork
@@ -26,7 +27,7 @@ from .entrypoints.orders import OrdersApi
 from .entrypoints.subscriptions import SubscriptionsApi
 
 
-class BillingService(OrdersApi, SubscriptionsApi, InvoicesApi, BackOfficeApi, JobsApi):
+class BillingService(OrdersApi, SubscriptionsApi, InvoicesApi, BackOfficeApi, JobsApi, MetricsEntrypoints):
     name = "billing"
 
     db = Database()

@@ -11,6 +11,7 @@ from svckit.db import Database
 from svckit.deps import find
 from svckit.entrypoints import Auth, rpc
 from svckit.jobs import JobRunner
+from svckit.metrics import MetricsEntrypoints
 from svckit.outbox import Outbox
 from svckit.work import UnitOfWork
 
@@ -27,7 +28,7 @@ from .storage import StorageProvider
 
 
 class CrmService(ContactEntrypoints, ListEntrypoints, JobEntrypoints, MediaEntrypoints, GdprEntrypoints,
-                 MailboxEntrypoints, EventHandlers):
+                 MailboxEntrypoints, EventHandlers, MetricsEntrypoints):
     name = "crm"
 
     db = Database()

@@ -11,6 +11,8 @@ from nameko.web.handlers import http
 from sqlalchemy.engine import make_url
 
 from svckit.db import make_engine
+from svckit.deps import find
+from svckit.metrics import MetricsEntrypoints, ServiceMetrics
 from svckit.settings import check_required_secrets, database_url
 
 from .engine.engine import Engine, Runner
@@ -53,10 +55,12 @@ class SenderEngine(DependencyProvider):
         return self.runner
 
 
-class DispatchSender:
+class DispatchSender(MetricsEntrypoints):
     name = "dispatch_sender"
 
     sender = SenderEngine()
+    # GET /metrics: mails by outcome (svckit.metrics.MAILS) and its own pool
+    metrics = ServiceMetrics(engine=lambda container: find(container, SenderEngine).db)
 
     @http("GET", "/health")
     def health_http(self, request):

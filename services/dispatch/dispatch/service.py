@@ -14,11 +14,13 @@ from svckit.clock import Clock
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
 from svckit.jobs import JobRunner
+from svckit.metrics import MetricsEntrypoints, ServiceMetrics
 from svckit.outbox import Outbox
 from svckit.rpc import ServiceRpc
 from svckit.work import UnitOfWork
 
 from . import __version__, jobhandlers
+from . import metrics as dispatch_metrics
 from .db.models import Job
 from .db.models import outbox as outbox_table
 from .entrypoints.deps import Settings
@@ -34,7 +36,7 @@ from .entrypoints.senders import SenderEntrypoints
 
 
 class DispatchService(SenderEntrypoints, MailingEntrypoints, SuppressionEntrypoints, TransactionalEntrypoints,
-                      TrackingEntrypoints, EventEntrypoints, ExportEntrypoints):
+                      TrackingEntrypoints, EventEntrypoints, ExportEntrypoints, MetricsEntrypoints):
     name = "dispatch"
 
     db = Database()
@@ -45,6 +47,7 @@ class DispatchService(SenderEntrypoints, MailingEntrypoints, SuppressionEntrypoi
     outbox = Outbox(outbox_table)
     work = UnitOfWork()
     jobs = JobRunner(Job, jobhandlers.HANDLERS, periodic=jobhandlers.PERIODIC, concurrency=4)
+    metrics = ServiceMetrics(scrape=dispatch_metrics.SCRAPE)  # its send queue and sender domains too
     crm_rpc = ServiceRpc("crm", timeout=30)
     pressbase_rpc = ServiceRpc("pressbase", timeout=30)
 

@@ -10,6 +10,7 @@ from svckit.clock import Clock
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
 from svckit.mail import TransactionalMailer
+from svckit.metrics import MetricsEntrypoints
 from svckit.outbox import Outbox
 
 from . import __version__
@@ -27,7 +28,8 @@ from .work import AuthCache, IdentityUnitOfWork
 
 
 class IdentityService(_auth.AuthEntrypoints, _me.MeEntrypoints, _users.UserEntrypoints, _clients.ClientEntrypoints,
-                      _accounts.AccountEntrypoints, _incidents.IncidentEntrypoints, _export.ExportEntrypoints):
+                      _accounts.AccountEntrypoints, _incidents.IncidentEntrypoints, _export.ExportEntrypoints,
+                      MetricsEntrypoints):
     name = "identity"
 
     db = Database()

@@ -12,6 +12,7 @@ from svckit.clock import Clock
 from svckit.db import Database
 from svckit.entrypoints import Auth, rpc
 from svckit.jobs import JobRunner
+from svckit.metrics import MetricsEntrypoints
 from svckit.outbox import Outbox
 from svckit.rpc import ServiceRpc
 from svckit.work import UnitOfWork
@@ -27,7 +28,7 @@ from .entrypoints.selections import SelectionEntrypoints
 
 
 class PressbaseService(SearchEntrypoints, SelectionEntrypoints, JobEntrypoints, FeedEntrypoints, GdprEntrypoints,
-                       EventHandlers):
+                       EventHandlers, MetricsEntrypoints):
     name = "pressbase"
 
     db = Database()

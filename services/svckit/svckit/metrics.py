@@ -269,9 +269,9 @@ _live: weakref.WeakSet[ServiceMetrics] = weakref.WeakSet()
 REGISTRY.register(_Scraped())
 
 
-def exposition() -> tuple[int, dict[str, str], bytes]:
-    """The ``/metrics`` answer: this process's registry in Prometheus' text format."""
-    return 200, {"Content-Type": CONTENT_TYPE_LATEST}, generate_latest(REGISTRY)
+def exposition() -> tuple[int, dict[str, str], str]:
+    """The ``/metrics`` answer: this process's registry in Prometheus' text format (nameko wants a str)."""
+    return 200, {"Content-Type": CONTENT_TYPE_LATEST}, generate_latest(REGISTRY).decode()
 
 
 class MetricsEntrypoints:

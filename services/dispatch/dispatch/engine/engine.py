@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.orm import Session
 
 from svckit.clock import utcnow
+from svckit.metrics import count_mail
 
 from ..domain.retry import DEFER, FAIL, IN_DOUBT, SENT, next_attempt
 from ..domain.templates import TemplateProblem
@@ -109,10 +110,12 @@ class Engine:
                 if known:
                     store.mark_sent(session, row, self.worker_id, now, None, "reconciled: the relay has it", None,
                                     reconciled=True)
+                    count_mail("sent", row.domain)
                     return
                 if known is None:
                     store.mark_deferred(session, row, self.worker_id, now, now + timedelta(seconds=s.retry_backoff[0]),
                                         None, "in doubt: the relay cannot be asked now", in_doubt=True)
+                    count_mail("deferred", row.domain)
                     return
             wait = self.limiter.wait_seconds(row.domain)
             if wait:
@@ -124,12 +127,14 @@ class Engine:
                 with self.marks.connect() as tx:
                     store.mark_failed(tx, row, self.worker_id, now, None, f"template: {exc.en}", hard=False)
                     tx.commit()
+                count_mail("failed", row.domain)
                 return
             with self.limiter.slot(row.domain):
                 outcome = self.pool.send(self.composer.return_path(row), row.email, data)
             now = self.clock()
             if outcome.kind == SENT:
                 store.mark_sent(session, row, self.worker_id, now, outcome.code, outcome.reply, len(data))
+                count_mail("sent", row.domain)
             elif outcome.kind == FAIL:
                 self._fail(row, now, outcome.code, outcome.reply, outcome.hard)
             elif outcome.kind in (DEFER, IN_DOUBT):
@@ -140,15 +145,19 @@ class Engine:
                 else:
                     store.mark_deferred(session, row, self.worker_id, now, next_at, outcome.code, outcome.reply,
                                         in_doubt=outcome.kind == IN_DOUBT)
+                    count_mail("deferred", row.domain)
 
 
     def _fail(self, row: store.Claimed, now: datetime, code: int | None, reply: str, hard: bool,
               expired: bool = False) -> None:
         """The failure, the suppression and the event for crm in one transaction."""
         with self.marks.connect() as tx:
-            if store.mark_failed(tx, row, self.worker_id, now, code, reply, hard, expired=expired):
+            marked = store.mark_failed(tx, row, self.worker_id, now, code, reply, hard, expired=expired)
+            if marked:
                 record_bounce(tx, _as_dict(row), hard, _status(reply), reply, now, self.settings.soft_bounce_limit)
             tx.commit()
+        if marked:
+            count_mail("expired" if expired else "bounced", row.domain)
 
 
 def _as_dict(row: store.Claimed) -> dict:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from svckit.clock import utcnow
 from svckit.errors import NotFound
+from svckit.metrics import BOUNCE_VERDICTS, count_mail
 
 from .. import contracts
 from ..db import queries
@@ -65,7 +66,8 @@ def process(session: Session, rcpt_tos: list[str], raw: bytes, settings: Dispatc
             suppressed = record_bounce(session, {"account_id": d.account_id, "email": d.email,
                                                  "mailing_id": d.mailing_id}, report.hard, report.status,
                                        report.reason, now, settings.soft_bounce_limit)
-            results.append({"rcpt": rcpt, "result": "bounce", "hard": report.hard, "suppressed": suppressed})
+            results.append({"rcpt": rcpt, "result": "bounce", "hard": report.hard, "suppressed": suppressed,
+                            "domain": d.email.rpartition("@")[2]})
         elif report.kind == bounce_parser.DELAYED:
             _event(session, d, "delayed", now, detail)
             results.append({"rcpt": rcpt, "result": "delayed"})
@@ -76,4 +78,15 @@ def process(session: Session, rcpt_tos: list[str], raw: bytes, settings: Dispatc
             _event(session, d, "reply_unreadable", now, detail)
             results.append({"rcpt": rcpt, "result": "unknown"})
     session.commit()
+    for result in results:
+        if result["result"] == "bounce":
+            BOUNCE_VERDICTS.labels("hard" if result["hard"] else "soft").inc()
+            count_mail("bounced", result.pop("domain"))
+        else:
+            BOUNCE_VERDICTS.labels(VERDICTS.get(result["result"], result["result"])).inc()
     return results
+
+
+#: the verdict label of a result (bounces are ``hard`` or ``soft``; the others keep their name)
+VERDICTS = {"unsubscribed": "unsubscribe", "unknown": "unreadable", "unknown_delivery": "unknown",
+            "unknown_address": "unknown"}

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from svckit.clock import utcnow
 from svckit.errors import Conflict, InvalidInput
+from svckit.metrics import DKIM_CHECKS
 from svckit.principal import ADMINISTRATOR
 from svckit.rows import rowcount
 from svckit.validation import parse_uuid
@@ -169,6 +170,8 @@ def check_domain(work: Work, domain_id, settings: DispatchSettings) -> dict:
     lookup = TxtLookup(settings.dns_nameservers, settings.dns_port, settings.dns_timeout)
     result = check_records(lookup, records_for(d, settings))
     found = check_records(lookup, _key_records(d.domain, pending, settings)) if pending is not None else None
+    DKIM_CHECKS.labels("ok" if result["dkim_ok"] else "dns_unreachable"
+                       if result.get("dkim_rsa", {}).get("problem") == "dns_unreachable" else "failing").inc()
     session.refresh(d, with_for_update=True)   # one check at a time changes the domain's keys
     d.check = result
     d.dkim_ok = result["dkim_ok"]

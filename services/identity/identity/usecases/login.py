@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from svckit.db import autocommit
 from svckit.errors import Forbidden, InvalidInput, TooManyRequests, Unauthenticated
 from svckit.i18n import Text
+from svckit.metrics import LOGIN_FAILURES, LOGIN_THROTTLED
 
 from .. import mails
 from ..db import queries
@@ -97,6 +98,7 @@ def check_throttle(work: Work, email: str, user: User | None) -> None:
 
 def refuse_throttled(work: Work, user: User | None, wait: float) -> None:
     seconds = max(1, math.ceil(wait))
+    LOGIN_THROTTLED.inc()
     if user is not None:
         work.audit("login_throttled", account_id=user.account_id, target_user_id=user.id, actor_email=user.email,
                    retry_after=seconds)
@@ -109,6 +111,7 @@ def record_failure(work: Work, email: str, user: User | None, reason: str) -> No
 
     Tell the user (once an hour) when it looks like an attack.
     """
+    LOGIN_FAILURES.labels(reason if user is not None else "unknown_user").inc()
     ekey, ikey = throttle.email_key(email), throttle.ip_key(work.ip)
     for key in (ekey, ikey):
         if key:
