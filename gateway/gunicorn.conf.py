@@ -12,6 +12,8 @@ import shutil
 import tempfile
 
 bind = os.environ.get("GATEWAY_BIND", f"0.0.0.0:{os.environ.get('GATEWAY_PORT', '8080')}")
+if os.environ.get("GATEWAY_METRICS_PORT"):   # /metrics answers only there (gateway/gateway/metrics.py)
+    bind = [bind, f"{os.environ.get('GATEWAY_METRICS_HOST', '0.0.0.0')}:{os.environ['GATEWAY_METRICS_PORT']}"]
 worker_class = "gthread"
 workers = int(os.environ.get("GATEWAY_WORKERS", max(2, multiprocessing.cpu_count())))
 threads = int(os.environ.get("GATEWAY_THREADS", "8"))

@@ -13,9 +13,9 @@ it at every start, and marks a dead worker's files in its ``child_exit`` hook), 
 files there and ``/metrics``, whichever worker answers it, sums them all (prometheus_client's multiprocess mode).
 Without it (tests with Falcon's TestClient) the process's own registry is served.
 
-``/metrics`` needs no login (Prometheus scrapes it); in production only the monitoring namespace may reach the
-gateway's pods on their port directly (deploy/k8s/overlays/prod/networkpolicies.yaml) and the Ingress does not
-route ``/metrics``.
+``/metrics`` needs no login (Prometheus scrapes it). With ``GATEWAY_METRICS_PORT`` set (production), gunicorn
+listens on that port too and ``/metrics`` answers only there (404 on the public port, so the Ingress never serves
+it); the prod NetworkPolicy lets only the monitoring namespace reach that port.
 """
 
 from __future__ import annotations
@@ -83,6 +83,15 @@ class HttpMetrics:
         HTTP_SECONDS.labels(route, req.method).observe(time.perf_counter() - started)
 
 
+def local_port(req: falcon.Request) -> int | None:
+    """The port the request arrived on (gunicorn's socket; the Host header could say anything)."""
+    sock = req.env.get("gunicorn.socket")
+    try:
+        return int(sock.getsockname()[1]) if sock is not None else None
+    except (OSError, IndexError, TypeError, ValueError):
+        return None
+
+
 def registry() -> CollectorRegistry:
     """What ``/metrics`` serves: the sum over every worker's files in multiprocess mode, else this process's."""
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -98,6 +107,9 @@ class MetricsResource:
     auth_required = False
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        port = os.environ.get("GATEWAY_METRICS_PORT")
+        if port and local_port(req) != int(port):
+            raise falcon.HTTPNotFound()
         resp.content_type = CONTENT_TYPE_LATEST
         resp.data = generate_latest(registry())
 

@@ -136,14 +136,16 @@ def test_gunicorn_workers_are_summed_in_multiprocess_mode(amqp_uri, tmp_path):
     metrics_dir = tmp_path / "prom"
     metrics_dir.mkdir()
     (metrics_dir / "counter_99999.db").write_bytes(b"left over from an earlier run")  # emptied at start
-    port = _free_port()
+    port, metrics_port = _free_port(), _free_port()
     env = {**os.environ, "AMQP_URI": amqp_uri, "PRINCIPAL_SECRET": principal_secret(),
-           "GATEWAY_BIND": f"127.0.0.1:{port}", "GATEWAY_WORKERS": "2", "GATEWAY_THREADS": "2",
+           "GATEWAY_BIND": f"127.0.0.1:{port}",
+           "GATEWAY_METRICS_PORT": str(metrics_port), "GATEWAY_METRICS_HOST": "127.0.0.1",
+           "GATEWAY_WORKERS": "2", "GATEWAY_THREADS": "2",
            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "LOG_LEVEL": "warning"}
     proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "gateway/gunicorn.conf.py",
                              "gateway.app:get_app()"], cwd=ROOT, env=env, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+    base, metrics = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{metrics_port}/metrics"
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -166,8 +168,9 @@ def test_gunicorn_workers_are_summed_in_multiprocess_mode(amqp_uri, tmp_path):
             assert _get(base + "/healthz")[0] == 200
             sent += 1
         assert len(pids_with_counts()) >= 2, "every request went to one worker"
+        assert _get(base + "/metrics")[0] == 404   # only on the metrics port: the Ingress never serves it
         for _ in range(4):   # whichever worker answers the scrape, it reports the sum of both
-            status, page = _get(base + "/metrics")
+            status, page = _get(metrics)
             assert status == 200
             assert _healthz_total(page) == sent
 
@@ -177,7 +180,7 @@ def test_gunicorn_workers_are_summed_in_multiprocess_mode(amqp_uri, tmp_path):
         deadline = time.monotonic() + 30
         while True:
             try:
-                status, page = _get(base + "/metrics")
+                status, page = _get(metrics)
                 if status == 200 and _healthz_total(page) == sent:
                     break
             except OSError:

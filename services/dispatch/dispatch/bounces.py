@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -87,6 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     settings = DispatchSettings.load()
     db = make_engine(database_url("dispatch"), pool_size=4, application_name="dispatch-bounces")
     server = BounceServer(db, settings, args.host, args.port).start()
+    if os.environ.get("BOUNCES_METRICS_PORT"):   # GET /metrics: bounce verdicts, mails bounced (svckit.metrics)
+        import prometheus_client
+
+        import svckit.metrics  # noqa: F401  (registers the metrics)
+
+        prometheus_client.start_http_server(int(os.environ["BOUNCES_METRICS_PORT"]))
     log.info("bounce endpoint for %s on %s:%d", settings.verp_domain, server.host, server.port)
     print(f"listening on {server.host}:{server.port}", flush=True)  # tests start it with --port 0
     stop = threading.Event()
