@@ -100,6 +100,10 @@ OPTIONAL = {
     "SMTP_RECONCILE_URL",  # only a relay that can be asked (the development sink): asserted per environment
     "GATEWAY_BIND", "GATEWAY_PORT", "GATEWAY_THREADS", "GATEWAY_TIMEOUT", "GATEWAY_WORKERS",
     "GATEWAY_GRACEFUL_TIMEOUT",
+    "GATEWAY_BREAKER_FAILURES", "GATEWAY_BREAKER_COOLDOWN", "GATEWAY_BULKHEAD_SHARE",  # gateway.resilience
+    "GATEWAY_METRICS_PORT", "GATEWAY_METRICS_HOST",  # /metrics only on that port (prod: 9090, gateway/metrics.py)
+    "BOUNCES_METRICS_PORT",  # dispatch.bounces serves /metrics there when set (prod: 8000)
+    "PROMETHEUS_MULTIPROC_DIR",  # gunicorn.conf.py: a directory of its own per start unless set
     "MAX_JSON_BYTES", "READY_TIMEOUT", "RPC_TIMEOUT",
     "TRUSTED_PROXIES",  # gateway: empty believes no X-Forwarded-For (safe); the k8s overlays name the Ingress network
     "WEB_APP_DIR",  # the gateway wheel carries the built web app (Dockerfile, web stage)

@@ -38,6 +38,9 @@ CUSTOM_KINDS = {
         ("postgresql.cnpg.io/v1", "ScheduledBackup"),
         # the messaging topology operator: the quorum-queue virtual host, its user and permission
         ("rabbitmq.com/v1beta1", "Vhost"), ("rabbitmq.com/v1beta1", "User"), ("rabbitmq.com/v1beta1", "Permission"),
+        # the Prometheus Operator: scrape targets and alert rules (checked in tests/deploy/test_monitoring.py)
+        ("monitoring.coreos.com/v1", "PodMonitor"), ("monitoring.coreos.com/v1", "ServiceMonitor"),
+        ("monitoring.coreos.com/v1", "PrometheusRule"),
     },
 }
 # Secrets production creates out of band (deploy/k8s/README.md); everything else a manifest references must exist
@@ -598,6 +601,7 @@ OUTSIDE = {  # name -> (namespace or None for an address outside the cluster, po
     "other-namespace": ("other", {"app.kubernetes.io/name": "gateway"}, "10.1.0.20"),
     "rabbitmq-operator": ("rabbitmq-system", {"app.kubernetes.io/name": "rabbitmq-cluster-operator"}, "10.1.0.30"),
     "cnpg-operator": ("cnpg-system", {"app.kubernetes.io/name": "cloudnative-pg"}, "10.1.0.31"),
+    "prometheus": ("monitoring", {"app.kubernetes.io/name": "prometheus"}, "10.1.0.40"),
 }
 
 
@@ -692,6 +696,10 @@ NEEDED_FLOWS = [
     ("dispatch", "internet", 53, "UDP"),                   # sender domain checks
     ("rabbitmq", "rabbitmq", 25672, "TCP"), ("rabbitmq-operator", "rabbitmq", 15672, "TCP"),
     ("postgres", "postgres", 5432, "TCP"), ("cnpg-operator", "postgres", 8000, "TCP"),
+    # Prometheus scrapes /metrics (deploy/k8s/overlays/prod/monitoring.yaml)
+    ("prometheus", "gateway", 9090, "TCP"), ("prometheus", "dispatch-bounces", 8000, "TCP"),
+    *[("prometheus", s, 8000, "TCP") for s in (*SERVICES_ON_THE_BROKER, "dispatch-sender")],
+    ("prometheus", "postgres", 9187, "TCP"), ("prometheus", "rabbitmq", 15692, "TCP"),
     *[(p, "kube-dns", 53, "UDP") for p in ("gateway", "identity", "crm", "dispatch", "dispatch-sender",
                                            "dispatch-bounces", "pressbase", "billing", "migrate", "billing-jobs")],
 ]
@@ -714,6 +722,12 @@ FORBIDDEN_FLOWS = [
     ("crm-storage-backup", "internet", 25, "TCP"),
     ("redis", "postgres", 5432, "TCP"), ("redis", "internet", 443, "TCP"),
     ("identity", "crm", 8000, "TCP"), ("gateway", "identity", 8000, "TCP"),
+    # /metrics: the monitoring namespace only
+    ("internet", "gateway", 9090, "TCP"), ("ingress-controller", "gateway", 9090, "TCP"),
+    ("other-namespace", "gateway", 9090, "TCP"), ("other-namespace", "crm", 8000, "TCP"),
+    ("other-namespace", "postgres", 9187, "TCP"), ("other-namespace", "rabbitmq", 15692, "TCP"),
+    ("prometheus", "postgres", 5432, "TCP"), ("prometheus", "rabbitmq", 5672, "TCP"),
+    ("prometheus", "redis", 6379, "TCP"), ("prometheus", "gateway", 8080, "TCP"),
 ]
 
 
@@ -742,7 +756,7 @@ def test_from_outside_only_the_gateway_and_the_bounce_endpoint_are_reachable():
     for name, (namespace, _, _) in pods.items():
         if namespace != NAMESPACE:
             continue
-        for port in (25, 80, 443, 2525, 4369, 5432, 5672, 6379, 8000, 8080, 9187, 15672, 25672):
+        for port in (25, 80, 443, 2525, 4369, 5432, 5672, 6379, 8000, 8080, 9090, 9187, 15672, 15692, 25672):
             for src in ("internet", "ingress-controller", "other-namespace"):
                 if reachable(src, name, port):
                     open_ports.add((src, name, port))
