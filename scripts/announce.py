@@ -19,13 +19,13 @@ def main() -> None:
     report = None
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"{url}/readyz", timeout=5) as resp:
+            with urllib.request.urlopen(f"{url}/readyz/services", timeout=5) as resp:
                 report = json.load(resp)
                 break
         except (urllib.error.URLError, OSError, ValueError):
             time.sleep(1)
     if report is None:
-        print(f"The suite did not become ready within 2 minutes; see the log lines above and {url}/readyz",
+        print(f"The suite did not become ready within 2 minutes; see the log lines above and {url}/readyz/services",
               flush=True)
     else:
         hint_file = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "var", "demo-login.txt")

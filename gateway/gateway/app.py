@@ -17,6 +17,7 @@ from .media import CheckedJSONHandler
 from .metrics import HttpMetrics, MetricsResource
 from .middleware import AccessLog, BodyLimit, QueryCheck, RequestContext, SecurityHeaders
 from .openapi import DocsPage, DocsScript, OpenApiResource, build_spec, swagger_static_dir
+from .resilience import Guards
 from .rpc import RpcClient
 from .settings import Settings
 
@@ -30,7 +31,9 @@ class Deps:
 def create_app(rpc: RpcClient | None = None, settings: Settings | None = None,
                extra_middleware: list | None = None) -> falcon.App:
     settings = settings or Settings.from_env()
-    rpc = rpc or RpcClient(settings.amqp_uri, settings.principal_secret, settings.rpc_timeout)
+    rpc = rpc or RpcClient(settings.amqp_uri, settings.principal_secret, settings.rpc_timeout,
+                           guards=Guards(settings.breaker_failures, settings.breaker_cooldown, settings.threads,
+                                         settings.bulkhead_share))
     # HttpMetrics first: it times and counts everything the others do (gateway/gateway/metrics.py)
     middleware = [HttpMetrics(), RequestContext(settings.trusted_proxies), SecurityHeaders(settings.public_base_url),
                   QueryCheck(), Authentication(rpc, settings), *(extra_middleware or []),

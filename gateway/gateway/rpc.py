@@ -9,36 +9,50 @@ broker instead of being executed minutes later for a caller that has long given 
 transient: a request that waits out a broker restart has outlived its caller, and persisting it means the broker's
 confirm waits for a disk write (about 2 ms per call here). Confirms stay on: they are how an unknown service is
 detected at once (mandatory publish) instead of by timeout.
+
+Every call carries its absolute deadline (now + its timeout) in the context data: the service refuses it once the
+deadline passed and bounds its SQL by the time left (svckit.deadline). Before a call goes out, the service's
+circuit breaker and bulkhead (gateway.resilience) may refuse it at once with ``Unavailable`` (503 + Retry-After):
+a service that timed out, has no consumer or keeps failing costs milliseconds, not a thread for the whole timeout,
+and a slow one holds at most its share of the worker's threads.
 """
 
 from __future__ import annotations
 
+import collections
 import logging
 import socket
 import threading
 import time
 from typing import Any, Iterable
 
+import kombu
 from amqp.exceptions import ConnectionError as AmqpConnectionError
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.rpc import MethodProxy
 from nameko.standalone.rpc import PollingQueueConsumer, SingleThreadedReplyListener, StandaloneProxyBase
 
 import svckit  # noqa: F401  (kombu import fix, see svckit/__init__.py)
+from svckit import deadline, tracing
 from svckit import principal as principal_mod
-from svckit import tracing
 from svckit.entrypoints import REQUEST_ID_KEY
 from svckit.errors import WIRE_ERRORS, Unavailable
 from svckit.principal import Principal
 
+from . import resilience
 from .i18n import _
 from .metrics import observe_rpc
+from .resilience import Bulkhead, Guards
 
 log = logging.getLogger(__name__)
 
 TRANSIENT = 1
 
 UNAVAILABLE = _("The {service} service does not answer.")
+
+#: a call its service's circuit breaker or bulkhead refused (never sent)
+REFUSED = "refused"
+_SEVERITY = {resilience.OK: 0, resilience.ERROR: 1, resilience.NO_CONSUMER: 2, resilience.TIMEOUT: 3}
 
 
 class _ReplyConsumer(PollingQueueConsumer):
@@ -76,8 +90,12 @@ class _ThreadProxy(StandaloneProxyBase):
 class RpcClient:
     """``rpc.call("crm", "get_contact", contact_id, principal=p, request_id=rid)``."""
 
-    def __init__(self, amqp_uri: str, principal_secret, timeout: float = 15.0):
+    def __init__(self, amqp_uri: str, principal_secret, timeout: float = 15.0, guards: Guards | None = None):
         self.config = {"AMQP_URI": amqp_uri, "serializer": "json"}
+        # per service: circuit breaker and bulkhead (gateway.resilience), shared by the worker's threads
+        self.guards = guards or Guards()
+        #: calls published per service (tests count them: a call refused by an open circuit never reaches the broker)
+        self.published: collections.Counter[str] = collections.Counter()
         # one secret or a key ring (svckit.principal): every call carries a principal token minted for it, signed
         # with the ring's first key and valid for PRINCIPAL_TOKEN_TTL seconds
         self.secret = principal_mod.KeyRing.coerce(principal_secret)
@@ -107,6 +125,17 @@ class RpcClient:
             except Exception:
                 pass
 
+    def broker_error(self, timeout: float = 3.0) -> str | None:
+        """None when a connection to the broker opens within ``timeout`` seconds, else the error's type (the
+        gateway's readiness, routes/health.py). A fresh connection each time: the threads' own may be idle."""
+        try:
+            with kombu.Connection(self.config["AMQP_URI"], connect_timeout=timeout) as connection:
+                connection.connect()
+        except Exception as exc:  # whatever the transport raises: not ready, named
+            log.warning("readiness: cannot connect to the broker: %s", exc)
+            return type(exc).__name__
+        return None
+
     def context(self, principal: Principal | None, request_id: str | None) -> dict:
         data: dict[str, Any] = {}
         if principal is not None:
@@ -131,12 +160,52 @@ class RpcClient:
         except (OSError, AmqpConnectionError) as exc:
             log.warning("cannot connect to the broker: %s", exc)
             raise Unavailable(UNAVAILABLE.format(service="broker")) from None
-        proxy.set_context(self.context(principal, request_id), timeout)
+        context = self.context(principal, request_id)
+        context[deadline.DEADLINE_KEY] = deadline.deadline_in(timeout)  # services stop work past it (svckit.deadline)
+        proxy.set_context(context, timeout)
+        refused, entered = self._enter([service for service, *_ in calls])
+        try:
+            return self._send_and_collect(proxy, calls, timeout, refused, return_exceptions)
+        finally:
+            for bulkhead in entered:
+                bulkhead.leave()
+                # a probe that ended without an outcome (an unexpected exception) must not block the next one
+                self.guards.breaker(bulkhead.service).release_probe()
+
+    def _enter(self, services: list[str]) -> tuple[dict[str, Unavailable], list[Bulkhead]]:
+        """Ask each service's circuit breaker, then take a slot of its bulkhead (gateway.resilience); a service that
+        may not be called now gets its ``Unavailable`` (with ``Retry-After``) instead, at once."""
+        refused: dict[str, Unavailable] = {}
+        entered: list[Bulkhead] = []
+        for service in dict.fromkeys(services):
+            breaker = self.guards.breaker(service)
+            if not breaker.allow():
+                refused[service] = Unavailable(UNAVAILABLE.format(service=service), service=service,
+                                               reason="circuit_open", retry_after=breaker.retry_after())
+                continue
+            bulkhead = self.guards.bulkhead(service)
+            if not bulkhead.try_enter():
+                breaker.release_probe()
+                log.warning("%s: %d calls under way, the bulkhead's limit: refused", service, bulkhead.limit)
+                refused[service] = Unavailable(UNAVAILABLE.format(service=service), service=service, reason="busy",
+                                               retry_after=1)
+                continue
+            entered.append(bulkhead)
+        return refused, entered
+
+    def _send_and_collect(self, proxy: _ThreadProxy, calls: list[tuple[str, str, tuple, dict]], timeout: float,
+                          refused: dict[str, Unavailable], return_exceptions: bool) -> list[Any]:
         started = time.perf_counter()
         pending: list[Any] = []
         outcomes: list[str] = []   # per call, for gateway.metrics: ok, timeout, no_consumer, error
         for service, method, args, kwargs in calls:
+            if service in refused:
+                pending.append(refused[service])
+                outcomes.append(REFUSED)
+                continue
             try:
+                with self._lock:
+                    self.published[service] += 1
                 pending.append(proxy.method(service, method, timeout).call_async(*args, **kwargs))
                 outcomes.append("ok")
             except UnknownService:
@@ -163,7 +232,15 @@ class RpcClient:
                 results.append(exc)
                 if outcomes[i] == "ok" and not isinstance(exc, WIRE_ERRORS):
                     outcomes[i] = "error"
-            observe_rpc(service, outcomes[i], time.perf_counter() - started)
+            if outcomes[i] != REFUSED:
+                observe_rpc(service, outcomes[i], time.perf_counter() - started)
+        # one outcome per service for its breaker: its worst call's
+        worst: dict[str, str] = {}
+        for (service, *_rest), outcome in zip(calls, outcomes, strict=False):
+            if outcome != REFUSED and _SEVERITY[outcome] >= _SEVERITY[worst.get(service, resilience.OK)]:
+                worst[service] = outcome
+        for service, outcome in worst.items():
+            self.guards.breaker(service).record(outcome)
         if not return_exceptions:
             for r in results:
                 if isinstance(r, Exception):

@@ -1,6 +1,6 @@
 """`make run`'s start step for real: honcho runs the Procfile (five `nameko run` processes, gunicorn, the SMTP sink,
-the announcer) on free ports against this run's databases and vhost; /readyz turns green over real HTTP; Ctrl-C
-(SIGINT to honcho) stops every process."""
+the announcer) on free ports against this run's databases and vhost; /readyz/services (every service) turns green
+over real HTTP; Ctrl-C (SIGINT to honcho) stops every process."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def test_procfile_brings_the_suite_up_and_ctrl_c_stops_it(amqp_uri, databases, t
         status, body = None, None
         while time.monotonic() < deadline:
             try:
-                status, body = get_json(f"{base}/readyz")
+                status, body = get_json(f"{base}/readyz/services")
                 if status == 200:
                     break
             except urllib.error.HTTPError as exc:

@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, event, exc, text  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
+from . import deadline  # noqa: E402
 from .settings import database_url  # noqa: E402
 
 
@@ -128,12 +129,28 @@ class Database(DependencyProvider):
         assert self.sessionmaker is not None, "Database.setup() runs before any worker"
         session = self.sessionmaker()
         self.sessions[worker_ctx] = session
+        limit_by_deadline(session, deadline.worker_deadline(worker_ctx))
         return session
 
     def worker_teardown(self, worker_ctx) -> None:
         session = self.sessions.pop(worker_ctx, None)
         if session is not None:
             session.close()
+
+
+def limit_by_deadline(session: Session, until: float | None, cap_seconds: float | None = None) -> None:
+    """Every transaction this session begins runs with ``SET LOCAL statement_timeout`` from the time left until the
+    deadline ``until`` (svckit.deadline; at most ``cap_seconds``); beginning one after the deadline raises
+    ``Unavailable(reason="deadline")``. Nothing without a deadline or a cap (event handlers, timers, jobs)."""
+    if until is None and cap_seconds is None:
+        return
+
+    @event.listens_for(session, "after_begin")
+    def _limit(session, transaction, connection) -> None:
+        ms = deadline.statement_timeout_ms(until, cap_seconds)
+        # SET LOCAL means nothing outside a transaction block (svckit.db.autocommit: single statements)
+        if ms is not None and connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(ms)}")
 
 
 @contextmanager

@@ -25,8 +25,8 @@ from nameko.constants import (
 from nameko.extensions import DependencyProvider
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
+from . import deadline, tracing
 from . import principal as principal_mod
-from . import tracing
 from .errors import WIRE_ERRORS
 from .logs import request_id_var
 from .principal import Principal
@@ -64,7 +64,29 @@ class _RpcConsumer(RpcConsumer):
 
 
 class _Rpc(Rpc):
+    """nameko's Rpc entrypoint with the caller's deadline (svckit.deadline): a call that arrives after it is answered
+    ``Unavailable(reason="deadline")`` without running; a statement PostgreSQL cancelled at the deadline ends the
+    worker with the same answer, logged at warning."""
+
     rpc_consumer = _RpcConsumer()
+
+    def handle_message(self, body, message):
+        left = deadline.remaining(deadline.of(self.unpack_message_headers(message)))
+        if left is not None and left <= 0:
+            log.warning("%s.%s arrived %.3f s after its caller's deadline: not run", self.container.service_name,
+                        self.method_name, -left)
+            exc = deadline.expired(self.container.service_name)
+            self.rpc_consumer.handle_result(message, None, (type(exc), exc, None))
+            return
+        super().handle_message(body, message)
+
+    def handle_result(self, message, worker_ctx, result, exc_info):
+        if exc_info is not None and deadline.is_query_cancelled(exc_info[1]):
+            log.warning("%s.%s: a statement was cancelled at the caller's deadline", self.container.service_name,
+                        self.method_name)
+            exc = deadline.expired(self.container.service_name)
+            exc_info = (type(exc), exc, exc_info[2])
+        return super().handle_result(message, worker_ctx, result, exc_info)
 
 
 def rpc(*args, **kwargs):

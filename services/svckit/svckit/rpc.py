@@ -5,7 +5,9 @@ until that service comes back. ``ServiceRpc("crm", timeout=10)`` gives the same 
 request carries an AMQP expiration (the broker drops it if nobody took it in time, so it is not executed late for
 a caller that gave up), and a reply that does not come in time raises ``Unavailable``. Requests are transient
 (see gateway.rpc for why). The caller's principal travels in the context data as always, with the request id
-and, per call, the ``traceparent`` of a client span (svckit.tracing).
+and, per call, the ``traceparent`` of a client span (svckit.tracing) and the call's deadline (svckit.deadline): the
+calling RPC worker's own, or ``timeout`` from now if that comes first; a call whose deadline already passed is not
+sent (``Unavailable(reason="deadline")``).
 
 Principal tokens expire (svckit.principal). A worker that runs longer than a token lives (a pressbase transfer
 job calling crm batch after batch) keeps acting for its principal: before each call, a token with less than half
@@ -20,8 +22,8 @@ import time
 import eventlet
 from nameko.rpc import RpcProxy
 
+from . import deadline, tracing
 from . import principal as principal_mod
-from . import tracing
 from .errors import WIRE_ERRORS, Unavailable
 from .i18n import _
 
@@ -61,11 +63,29 @@ class _TimedMethod:
         if self._owner is not None:
             self._owner.refresh()
             worker_ctx = self._owner._worker_ctx
-        # a client span whose traceparent the call carries in the context data (svckit.tracing)
-        reply = tracing.call_async(getattr(worker_ctx, "data", None), self._service,
-                                   getattr(self._method, "method_name", "?"),
-                                   lambda: self._method.call_async(*args, **kwargs), WIRE_ERRORS)
-        return _TimedReply(reply, self._service, self._timeout)
+        # the call's deadline: the caller's own (an RPC worker's), never later than this proxy's timeout from now
+        until = deadline.deadline_in(self._timeout)
+        own = deadline.worker_deadline(worker_ctx)
+        if own is not None:
+            until = min(until, own)
+        left = deadline.remaining(until) or 0.0
+        if left <= 0:
+            raise deadline.expired(self._service)
+        data = getattr(worker_ctx, "data", None)
+        saved = data.get(deadline.DEADLINE_KEY) if data is not None else None
+        if data is not None:
+            data[deadline.DEADLINE_KEY] = until
+        try:
+            # a client span whose traceparent the call carries in the context data (svckit.tracing)
+            reply = tracing.call_async(data, self._service, getattr(self._method, "method_name", "?"),
+                                       lambda: self._method.call_async(*args, **kwargs), WIRE_ERRORS)
+        finally:
+            if data is not None:
+                if saved is None:
+                    data.pop(deadline.DEADLINE_KEY, None)
+                else:
+                    data[deadline.DEADLINE_KEY] = saved
+        return _TimedReply(reply, self._service, left)
 
 
 class _TimedReply:

@@ -146,7 +146,7 @@ def suite(amqp_uri, databases, tmp_path_factory):
         status = None
         while time.monotonic() < deadline:
             try:
-                status, _ = http_json("GET", f"{base}/readyz", timeout=5)
+                status, _ = http_json("GET", f"{base}/readyz/services", timeout=5)
                 if status == 200:
                     break
             except (urllib.error.URLError, OSError):

@@ -1,4 +1,10 @@
-"""Duplicate detection (same e-mail; similar name and organisation, by trigram similarity) and merging."""
+"""Duplicate detection (same e-mail; similar name and organisation, by trigram similarity) and merging.
+
+The search is one SQL statement over a client's contacts (pairs by trigram similarity: on a large client it is the
+most expensive query of crm). It stays a request, bounded: PostgreSQL cancels it at the caller's deadline (the
+transaction's statement_timeout, svckit.deadline) or after ``SCAN_SECONDS``, whichever comes first; the caller then
+gets 503 instead of the scan running on for minutes after the gateway gave up (issue 15).
+"""
 
 from __future__ import annotations
 
@@ -21,6 +27,15 @@ from .contacts import refresh_derived, serialise, summary
 SAME = _("A contact cannot be merged with itself.")
 OTHER_CLIENT = _("Only contacts of the same client can be merged.")
 NAME_SIMILARITY = 0.6
+
+#: a duplicate scan never runs longer than this, even for a caller without a deadline (the gateway's is shorter)
+SCAN_SECONDS = 30.0
+
+_SETTINGS = text("""
+SELECT set_config('pg_trgm.similarity_threshold', :t, true),
+       set_config('statement_timeout', (CASE WHEN t = 0 OR t > :cap THEN :cap ELSE t END)::bigint::text, true)
+FROM (SELECT extract(epoch FROM current_setting('statement_timeout')::interval) * 1000 AS t) AS current
+""")
 
 _SQL = text("""
 WITH same_email AS (
@@ -50,8 +65,9 @@ def find(work: Work, client_id: Any, limit: int = 100) -> dict:
     principal.check_client(str(cid))
     account = uuid.UUID(principal.require_account())
     limit = max(1, min(int(limit or 100), 500))
-    session.execute(text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
-                    {"t": str(NAME_SIMILARITY)})
+    # one round trip: the similarity threshold, and the scan bounded by the caller's deadline (the transaction's
+    # statement_timeout, svckit.deadline) and by SCAN_SECONDS whichever ends first
+    session.execute(_SETTINGS, {"t": str(NAME_SIMILARITY), "cap": int(SCAN_SECONDS * 1000)})
     pairs = session.execute(_SQL, {"account": account, "client": cid, "limit": limit}).all()
     ids = {i for p in pairs for i in (p.a, p.b)}
     rows = {c.id: (c, e, s) for c, e, s in session.execute(
