@@ -89,7 +89,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((reason, re.compile(patt
                r"|address rejected: sender|<> not accepted|sender .{0,60}(blacklisted|blocked)"),
     (VIRUS, r"virus|malware|infected|trojan|phishing"),
     (AUTH_FAILURE, r"\b(spf|dkim|dmarc)\b|sender policy framework|not authenticated|not authorized|"
-                   r"authentication (failed|required|check)|unauthenticated|5\.7\.(2[0-9])\b|sender id|senderid"),
+                   r"authentication (failed|required|check)|unauthenticated|5\.7\.(2[0-46-9])\b|sender id|senderid"),
     (PTR, r"reverse (dns|lookup|hostname)|\bptr\b|rdns|cannot find your (reverse )?hostname|"
           r"hostname .{0,40}(does not resolve|not resolve)|no reverse|client host .{0,60}(unknown|cannot be "
           r"resolved)|reverse[- ]resolv|resolve.{0,30}ip address|dns.{0,30}(fail|lookup)|"
@@ -101,7 +101,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((reason, re.compile(patt
     (BLOCKED, r"blacklist|blocklist|block list|black list|(?<!not )listed (in|on|at|by)|spamhaus|spamcop|sorbs|"
               r"dnsbl|\brbl\b|barracuda|ip (address )?.{0,30}(blocked|rejected|denied|banned)|"
               r"client host .{0,60}(blocked|rejected)|connection (refused|rejected|blocked|denied)|"
-              r"access denied|blocked|banned|refused to talk|not allowed to send|your ip|"
+              r"access denied|blocked|banned|refused to talk|open relay|no access from|not allowed to send|your ip|"
               r"has been temporarily (rate )?limited|poor reputation|4\.7\.0 .{0,30}ip"),
     (SPAM, r"spam|junk|bulk mail|unsolicited|content (rejected|filter)|message (content )?rejected|"
            r"scam|suspicious"),
@@ -181,7 +181,7 @@ _DATA_COMMAND = re.compile(r"(?i)(in reply to (end of )?data command|after end o
 _MAIL_COMMAND = re.compile(r"(?i)(in reply to mail from command|after mail from|>>> mail from|"
                            r"mail from command)")
 _RCPT_COMMAND = re.compile(r"(?i)(in reply to rcpt to command|after rcpt to|>>> rcpt to|rcpt to:?\s*<|"
-                           r"rcpt to command|recipient address rejected|\brcpt\b)")
+                           r"rcpt to command|\brcpt\b)")
 _EMAIL = re.compile(r"[\w.+'=-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -207,7 +207,7 @@ def classify(text: str, status: str | None = None, smtp_code: str | None = None)
         if pattern.search(text):
             cause = reason
             break
-    if cause in ("", POLICY, SYSTEM_ERROR, EXPIRED, NETWORK_ERROR) and status:
+    if cause in ("", SYSTEM_ERROR, EXPIRED, NETWORK_ERROR) and status:
         by_status = _status_reason(status)
         if by_status and (not cause or by_status in HARD or by_status in (MAILBOX_FULL, REJECTED, SUSPENDED,
                                                                           MESSAGE_TOO_BIG)):
