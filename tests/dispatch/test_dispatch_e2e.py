@@ -102,10 +102,11 @@ def test_a_press_release_from_login_to_report(suite, gateway, rpc_as, smtp_sink)
     assert vol["recipients"] == 3 and vol["max_recipients"] == 100 and vol["within_limit"]
     preview = call("POST", f"/api/v1/dispatch/mailings/{mid}/preview", {"email": "anna@zeitung.example"}).json
     assert preview["subject"] == "Einladung, Anna" and "Sehr geehrte Frau Dr. Adler," in preview["html"]
-    assert call("POST", f"/api/v1/dispatch/mailings/{mid}/test-send", {"to": ["pruefer@presse-acme.example"]}
+    assert call("POST", f"/api/v1/dispatch/mailings/{mid}/test-send", {"to": ["pruefer@presse-acme.example"],
+                                                                       "email": "anna@zeitung.example"}
                 ).status_code == 202
-    [test_mail] = smtp_sink.wait_for(1, to="pruefer@presse-acme.example")
-    assert test_mail["Subject"] == "[Test] Einladung, Anna"
+    [test_mail] = smtp_sink.wait_for(1, to="pruefer@presse-acme.example")   # as the preview: one recipient
+    assert test_mail["Subject"] == "[Test] Einladung, Anna" and "Sehr geehrte Frau Dr. Adler," in test_mail.html
     assert call("POST", f"/api/v1/dispatch/mailings/{mid}/start", {}).status_code == 202
     assert call("PATCH", f"/api/v1/dispatch/mailings/{mid}", {"subject": "x"}).status_code == 409
     progress = poll(lambda: (p := call("GET", f"/api/v1/dispatch/mailings/{mid}/progress").json)["state"] ==

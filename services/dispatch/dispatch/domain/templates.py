@@ -31,6 +31,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
+from inscriptis import get_text
+from inscriptis.css_profiles import CSS_PROFILES
+from inscriptis.model.config import ParserConfig
+from inscriptis.model.html_document_state import HtmlDocumentState
+from inscriptis.model.tag import CustomHtmlTagHandlerMapping
 from jinja2 import Template, TemplateSyntaxError, Undefined, nodes, pass_context
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.runtime import Context, LoopContext, markup_join, str_join
@@ -440,33 +445,34 @@ SAMPLE_RECIPIENT = {
 
 # --- HTML -> text ---------------------------------------------------------------------------------------------------
 
-_BLOCK = re.compile(r"(?is)<\s*(br|/p|/div|/h[1-6]|/li|/tr|/table|hr)\b[^>]*>")
-_LI = re.compile(r"(?is)<\s*li\b[^>]*>")
-_LINK = re.compile(r"(?is)<a\b[^>]*\bhref\s*=\s*([\"'])(.*?)\1[^>]*>(.*?)</a\s*>")
-_DROP = re.compile(r"(?is)<(script|style|head)\b.*?</\1\s*>")
-_TAG = re.compile(r"(?s)<[^>]+>")
+def _link_start(state: HtmlDocumentState, attrs: dict[str, str]) -> None:
+    state.link_target = (attrs.get("href") or "").strip()
+
+
+def _link_end(state: HtmlDocumentState) -> None:
+    if state.link_target:
+        state.tags[-1].write(f" ({state.link_target})")
+    state.link_target = ""
+
+
+_TEXT_CONFIG = ParserConfig(
+    css=CSS_PROFILES["strict"],   # no indentation of blocks; paragraphs and headings get their blank lines
+    custom_html_tag_handler_mapping=CustomHtmlTagHandlerMapping(start_tag_mapping={"a": _link_start},
+                                                                end_tag_mapping={"a": _link_end}))
+_SAME_LINK = re.compile(r"(\S+) \(\1\)")   # a link whose text is its address: the address once
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def html_to_text(html: str) -> str:
-    """A readable plain-text twin of an HTML body (links kept as "text (url)"); template tags survive."""
-    text = _DROP.sub("", html)
-
-    def link(m: re.Match[str]) -> str:
-        label = _TAG.sub("", m.group(3)).strip()
-        url = m.group(2).strip()
-        return f"{label} ({url})" if label and label != url else url
-
-    text = _LINK.sub(link, text)
-    text = _LI.sub("\n- ", text)
-    text = _BLOCK.sub("\n", text)
-    text = _TAG.sub("", text)
-    text = html_lib.unescape(text)
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).strip() + "\n"
+    """The plain-text twin of an HTML body, by inscriptis (a maintained HTML renderer on lxml): paragraphs and
+    headings separated by a blank line, ``<br>`` a line break, list items bulleted, links kept as "text (url)";
+    script, style and head dropped; template tags survive as text."""
+    if not html.strip():
+        return "\n"
+    text = get_text(html, _TEXT_CONFIG)
+    text = _SAME_LINK.sub(r"\1", text)
+    lines = [line.rstrip() for line in text.splitlines()]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n") + "\n"
 
 
 # --- links ------------------------------------------------------------------------------------------------------------

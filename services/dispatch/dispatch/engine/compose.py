@@ -38,6 +38,25 @@ UNSUB_TEXT = _("Stop receiving these mails: {url}")
 UNSUB_HTML = _("Unsubscribe")
 
 
+def footer(text_body: str, unsub_url: str, lang: str, premium: bool) -> tuple[str, str]:
+    """The text with its footer appended, and the HTML footer: the unsubscribe line for everyone, the Pressroom
+    notice only for standard dispatch. A mailing's test send gets the very same (``footer`` in its payload)."""
+    text_footer = "\n\n-- \n" + UNSUB_TEXT.format(url=unsub_url).pick(lang)
+    html_footer = (f'<p style="font-size:11px;color:#777"><a href="{html_lib.escape(unsub_url)}">'
+                   f"{UNSUB_HTML.pick(lang)}</a>")
+    if not premium:
+        text_footer += "\n" + NOTICE_TEXT.pick(lang)
+        html_footer += f"<br>{NOTICE_TEXT.pick(lang)}"
+    html_footer += "</p>"
+    return text_body.rstrip("\n") + text_footer + "\n", html_footer
+
+
+def append_html(html: str, extra: str) -> str:
+    """``extra`` just before ``</body>`` (at the end without one)."""
+    at = html.lower().rfind("</body>")
+    return html[:at] + extra + html[at:] if at >= 0 else html + extra
+
+
 @dataclass
 class MailingContext:
     mailing_id: Any
@@ -114,6 +133,9 @@ class Composer:
 
     # --- per recipient ----------------------------------------------------------------------------------------
 
+    def unsubscribe_url(self, row: Claimed) -> str:
+        return f"{self.settings.public_base_url}/u/{tokens.delivery_token(self.settings.tracking_secret, row.id, 'u')}"
+
     def return_path(self, row: Claimed) -> str:
         return tokens.verp_address(self.settings.tracking_secret, row.id, self.settings.verp_domain)
 
@@ -127,27 +149,16 @@ class Composer:
         rcpt.setdefault("email", row.email)
         lang = "en" if (rcpt.get("language") or ctx.language) == "en" else "de"
         subject, html, text_body = ctx.templates.render(context_for(rcpt, ctx.language))
-        unsub_url = f"{base}/u/{tokens.delivery_token(secret, row.id, 'u')}"
+        unsub_url = self.unsubscribe_url(row)
         unsub_mailto = tokens.verp_address(secret, row.id, s.verp_domain, kind=tokens.UNSUB_PREFIX)
-        # footer: the unsubscribe line for everyone, the Pressroom notice only for standard dispatch
-        text_footer = "\n\n-- \n" + UNSUB_TEXT.format(url=unsub_url).pick(lang)
-        html_footer = (f'<p style="font-size:11px;color:#777"><a href="{html_lib.escape(unsub_url)}">'
-                       f"{UNSUB_HTML.pick(lang)}</a>")
-        if not ctx.premium:
-            text_footer += "\n" + NOTICE_TEXT.pick(lang)
-            html_footer += f"<br>{NOTICE_TEXT.pick(lang)}"
-        html_footer += "</p>"
-        text_body = text_body.rstrip("\n") + text_footer + "\n"
+        text_body, html_footer = footer(text_body, unsub_url, lang, ctx.premium)
         if html is not None:
             html = rewrite_links(html, lambda url: f"{base}/t/c/{tokens.click_token(secret, row.id, url)}")
             pixel = (f'<img src="{base}/t/o/{tokens.delivery_token(secret, row.id, "o")}.gif" width="1" '
                      f'height="1" alt="" style="display:block;border:0">')
             honeypot = (f'<a href="{base}/t/c/{tokens.click_token(secret, row.id, HONEYPOT_URL)}" '
                         f'style="display:none" aria-hidden="true" tabindex="-1"></a>')
-            extra = html_footer + honeypot + pixel
-            lower = html.lower()
-            at = lower.rfind("</body>")
-            html = html[:at] + extra + html[at:] if at >= 0 else html + extra
+            html = append_html(html, html_footer + honeypot + pixel)
         mail = Mail(
             from_name=ctx.from_name, from_address=ctx.from_address, to_address=row.email,
             to_name=" ".join(p for p in (rcpt.get("first_name"), rcpt.get("last_name")) if p) or None,
@@ -177,10 +188,15 @@ class Composer:
         atts = [EncodedAttachment.build(a.get("filename"), a.get("content_type"), base64.b64decode(a["content_b64"]))
                 for a in p.get("attachments") or []]
         sender = p.get("sender") or {}   # a mailing's test send carries its sender
+        text_body, html = p.get("text", ""), p.get("html")
+        if p.get("footer"):   # a mailing's test send: the footer its recipients get
+            text_body, html_footer = footer(text_body, self.unsubscribe_url(row), p["footer"].get("language", "de"),
+                                            bool(p["footer"].get("premium")))
+            html = append_html(html, html_footer) if html is not None else None
         mail = Mail(
             from_name=sender.get("from_name") or self.settings.mail_from_name,
             from_address=sender.get("from_address") or self.settings.mail_from, to_address=row.email,
-            to_name=p.get("to_name"), subject=p.get("subject", ""), text=p.get("text", ""), html=p.get("html"),
+            to_name=p.get("to_name"), subject=p.get("subject", ""), text=text_body, html=html,
             reply_to=sender.get("reply_to"), message_id=row.message_id, date=now,
             headers=[("Auto-Submitted", "auto-generated"),
                      ("X-Pressroom-Category", token(p.get("category"), "notice"))],

@@ -228,21 +228,25 @@ def _render_for(m: Mailing, recipient: dict) -> dict:
     return {"subject": subject, "html": html, "text": text_body}
 
 
+def _sample_recipient(session: Session, m: Mailing, email: str | None, resolver: RecipientResolver) -> dict:
+    """The one recipient a preview and a test send are rendered for, subject and body alike: the chosen one
+    (``email``, which must be among the recipients), else the first recipient, else the sample recipient."""
+    if m.sources:
+        resolved = resolve(session, m.account_id, list(m.sources), resolver)
+        if email:
+            found = next((r for r in resolved.recipients if r["email"].lower() == email.lower()), None)
+            if found is None:
+                raise InvalidInput(fields={"email": NOT_IN_LIST})
+            return found
+        if resolved.recipients:
+            return resolved.recipients[0]
+    return dict(SAMPLE_RECIPIENT)
+
+
 def preview(work: Work, mailing_id, inp: contracts.PreviewIn, resolver: RecipientResolver) -> dict:
     session, p = work.session, work.principal
     m = load_mailing(session, p, mailing_id)
-    recipient = None
-    if m.sources:
-        resolved = resolve(session, m.account_id, list(m.sources), resolver)
-        pool = resolved.recipients + [x for x in resolved.left_out if x["reason"] != "invalid_address"]
-        if inp.email:
-            recipient = next((r for r in resolved.recipients if r["email"].lower() == inp.email.lower()), None)
-            if recipient is None:
-                raise InvalidInput(fields={"email": NOT_IN_LIST})
-        elif resolved.recipients:
-            recipient = resolved.recipients[0]
-        del pool
-    recipient = recipient or dict(SAMPLE_RECIPIENT)
+    recipient = _sample_recipient(session, m, inp.email, resolver)
     rendered = _render_for(m, recipient)
     return {"recipient": {k: recipient.get(k) for k in ("email", "first_name", "last_name", "contact_id")},
             **rendered}
@@ -308,20 +312,16 @@ def test_send(work: Work, mailing_id, inp: contracts.TestSendIn, resolver: Recip
     if m.sender_id is None:
         raise InvalidInput(NO_SENDER, fields={"sender_id": NO_SENDER})
     sender = load_sender(session, p, m.sender_id)
-    recipient = dict(SAMPLE_RECIPIENT)
-    if inp.email and m.sources:
-        resolved = resolve(session, m.account_id, list(m.sources), resolver)
-        found = next((r for r in resolved.recipients if r["email"].lower() == inp.email.lower()), None)
-        if found is None:
-            raise InvalidInput(fields={"email": NOT_IN_LIST})
-        recipient = found
+    recipient = _sample_recipient(session, m, inp.email, resolver)
     rendered = _render_for(m, recipient)
+    language = "en" if (recipient.get("language") or m.language) == "en" else "de"
     atts = [{"filename": a.filename, "content_type": a.content_type,
              "content_b64": base64.b64encode(bytes(a.data)).decode()} for a in _attachments(session, m.id)]
     ids = []
     for to in inp.to:
         payload = {"subject": "[Test] " + rendered["subject"], "text": rendered["text"], "html": rendered["html"],
                    "category": "test", "attachments": atts,
+                   "footer": {"language": language, "premium": m.lane == "premium"},   # as the recipients get it
                    "sender": {"from_name": sender.from_name, "from_address": sender.from_address,
                               "reply_to": sender.reply_to, "domain_id": str(sender.domain_id)}}
         d = Delivery(account_id=m.account_id, mailing_id=None, lane=TRANSACTIONAL, email=to,

@@ -86,8 +86,18 @@ def test_syntax_error_names_the_line():
 def test_html_to_text_keeps_links_and_structure():
     text = html_to_text("<html><head><style>p{}</style></head><body><h1>Titel</h1><p>Erster &amp; zweiter</p>"
                         "<ul><li>eins</li><li>zwei</li></ul><a href='https://x.example/a'>Mehr</a></body></html>")
-    assert "Titel" in text and "Erster & zweiter" in text and "- eins" in text
+    assert "Titel\n\nErster & zweiter\n\n" in text and "* eins\n" in text and "* zwei\n" in text
     assert "Mehr (https://x.example/a)" in text and "p{}" not in text
+
+
+def test_html_to_text_keeps_paragraphs_and_line_breaks():
+    """Issue 16: the salutation no longer runs into the first sentence."""
+    html = ('<p>{{ letter_salutation }}</p><p>wir laden Sie ein.<br>Beginn: 10 Uhr</p>'
+            '<p><a href="https://x.example/pk?a=1&amp;b=2">Programm</a> <a href="https://x.example">'
+            'https://x.example</a></p>')
+    _, _, text = render("", html, None, {"salutation": "Herr", "title": "Mag.", "last_name": "Strauß"})
+    assert text == ("Sehr geehrter Herr Mag. Strauß,\n\nwir laden Sie ein.\nBeginn: 10 Uhr\n\n"
+                    "Programm (https://x.example/pk?a=1&b=2) https://x.example\n")
 
 
 def test_rewrite_links_only_http():
