@@ -208,3 +208,17 @@ def test_bulkhead_limit_is_a_share_of_the_threads_at_least_one():
     assert bulkhead_limit(8, 0.5) == 4
     assert bulkhead_limit(1, 0.5) == 1
     assert bulkhead_limit(8, 1.0) == 8
+
+
+def test_mail_links_degrade_while_dispatch_is_down(gateway):
+    api = gateway(rpc_timeout=2.0)   # no dispatch on this run's broker
+    pixel = api.simulate_get("/t/o/1.abc.def")
+    assert pixel.status_code == 200 and pixel.headers["content-type"] == "image/gif"
+    for method in (api.simulate_get, api.simulate_post):
+        page = method("/u/1.abc.def", headers={"Accept-Language": "de"})
+        assert page.status_code == 503
+        assert page.headers["content-type"].startswith("text/html")
+        assert int(page.headers["retry-after"]) >= 1
+        assert "versuchen Sie es in einigen Minuten noch einmal" in page.text
+    click = api.simulate_get("/t/c/1.abc.def")
+    assert click.status_code == 503 and int(click.headers["retry-after"]) >= 1

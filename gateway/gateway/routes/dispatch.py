@@ -17,7 +17,7 @@ from typing import Any
 import falcon
 
 from dispatch import contracts as c
-from svckit.errors import NotFound, WireError
+from svckit.errors import NotFound, Unavailable, WireError
 
 from .. import routing
 from ..resource import Resource
@@ -103,10 +103,13 @@ class ClickRedirect(Resource):
 PAGE_TEXT = {
     "de": {"title": "Abmelden", "question": "Keine weiteren Mails an {email} senden?",
            "button": "Abmelden", "done": "{email} ist abgemeldet und erhält von diesem Absender keine Mails mehr.",
-           "invalid": "Dieser Abmeldelink ist ungültig."},
+           "invalid": "Dieser Abmeldelink ist ungültig.",
+           "unavailable": "Die Abmeldung ist gerade nicht möglich. Bitte versuchen Sie es in einigen Minuten noch "
+                          "einmal."},
     "en": {"title": "Unsubscribe", "question": "Stop sending mails to {email}?",
            "button": "Unsubscribe", "done": "{email} is unsubscribed and will get no more mails from this sender.",
-           "invalid": "This unsubscribe link is not valid."},
+           "invalid": "This unsubscribe link is not valid.",
+           "unavailable": "Unsubscribing is not possible right now. Please try again in a few minutes."},
 }
 
 
@@ -127,15 +130,28 @@ class Unsubscribe(Resource):
     def _lang(self, req, fallback: str) -> str:
         return req.get_param("lang") if req.get_param("lang") in ("de", "en") else fallback
 
+    def _call(self, req, resp, method: str, *args) -> dict | None:
+        """dispatch's answer, or None after writing the page for an invalid link (404) or dispatch not answering
+        (503 + Retry-After: "try again"; the other areas and pages keep working)."""
+        try:
+            return self.call(req, "dispatch", method, *args, timeout=5)
+        except (NotFound, Unavailable) as exc:
+            lang = self._lang(req, req.context.lang)
+            resp.content_type = falcon.MEDIA_HTML
+            if isinstance(exc, NotFound):
+                resp.status = falcon.HTTP_404
+                resp.text = _page(lang, f"<p>{PAGE_TEXT[lang]['invalid']}</p>")
+            else:
+                resp.status = falcon.HTTP_503
+                resp.set_header("Retry-After", str((exc.extra or {}).get("retry_after") or 60))
+                resp.text = _page(lang, f"<p>{PAGE_TEXT[lang]['unavailable']}</p>")
+            return None
+
     def on_get(self, req, resp, token):
         resp.content_type = falcon.MEDIA_HTML
         resp.cache_control = ["no-store"]
-        try:
-            info = self.call(req, "dispatch", "get_unsubscribe", token, timeout=5)
-        except NotFound:
-            lang = self._lang(req, req.context.lang)
-            resp.status = falcon.HTTP_404
-            resp.text = _page(lang, f"<p>{PAGE_TEXT[lang]['invalid']}</p>")
+        info = self._call(req, resp, "get_unsubscribe", token)
+        if info is None:
             return
         lang = self._lang(req, info["language"])
         t = PAGE_TEXT[lang]
@@ -150,14 +166,8 @@ class Unsubscribe(Resource):
         raw = req.bounded_stream.read(4096) if req.content_length else b""
         one_click = b"List-Unsubscribe=One-Click" in raw
         resp.cache_control = ["no-store"]
-        try:
-            info = self.call(req, "dispatch", "unsubscribe", token,
-                             {**_client(req), "via": "one_click" if one_click else "web"}, timeout=5)
-        except NotFound:
-            lang = self._lang(req, req.context.lang)
-            resp.status = falcon.HTTP_404
-            resp.content_type = falcon.MEDIA_HTML
-            resp.text = _page(lang, f"<p>{PAGE_TEXT[lang]['invalid']}</p>")
+        info = self._call(req, resp, "unsubscribe", token, {**_client(req), "via": "one_click" if one_click else "web"})
+        if info is None:
             return
         lang = self._lang(req, info["language"])
         resp.content_type = falcon.MEDIA_HTML
@@ -166,6 +176,9 @@ class Unsubscribe(Resource):
 
 HTML_PAGE = {"description": "a page in the recipient's language", "content": {"text/html": {"schema": {
     "type": "string"}}}}
+HTML_RETRY = {**HTML_PAGE, "description": "dispatch does not answer: a page asking to try again later",
+              "headers": {"Retry-After": {"description": "seconds to wait before trying again",
+                                          "schema": {"type": "integer"}}}}
 
 
 # --- the routes ----------------------------------------------------------------------------------------------------
@@ -303,11 +316,11 @@ ROUTES: list[Route] = [
     Route("get", "/u/{token}", "dispatch.get_unsubscribe", args=(TOKEN,), auth="public", resource=Unsubscribe,
           response="html", tag=PUBLIC, operation_id="dispatch_unsubscribe_page",
           summary="Unsubscribe page (shows a button; a GET never unsubscribes)",
-          responses={"200": HTML_PAGE, "404": HTML_PAGE}),
+          responses={"200": HTML_PAGE, "404": HTML_PAGE, "503": HTML_RETRY}),
     Route("post", "/u/{token}", "dispatch.unsubscribe", args=(TOKEN,), auth="public", resource=Unsubscribe,
           response="html", tag=PUBLIC, operation_id="dispatch_unsubscribe",
           summary="Unsubscribe at once: the page's button or RFC 8058 one-click (no login, no cookie)",
-          responses={"200": HTML_PAGE, "404": HTML_PAGE}),
+          responses={"200": HTML_PAGE, "404": HTML_PAGE, "503": HTML_RETRY}),
 ]
 
 
