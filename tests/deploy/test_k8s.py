@@ -531,6 +531,18 @@ def test_prod_sets_no_development_value(code_settings):
             assert not dev_like.search(env.get(var, "")), f"prod: {process}: {var}={env.get(var)}"
 
 
+def test_prod_senders_hold_the_per_domain_limits_together():
+    """Production scales the sender by its HPA: the per-domain limits are shared in Redis (DOMAIN_LIMITS_SHARED=1),
+    with the Redis URL the sender reaches; elsewhere each sender keeps its own."""
+    from dispatch.settings import DispatchSettings
+
+    for name, shared in (("prod", True), ("dev", False)):
+        env, _ = container_env(name, process_containers(name)["dispatch-sender"][1])
+        assert DispatchSettings.load(env).domain_limits_shared is shared, name
+    env, _ = container_env("prod", process_containers("prod")["dispatch-sender"][1])
+    assert env["REDIS_URL"].startswith("redis://:<secret:redis-password>@redis:")
+
+
 def test_prod_has_host_tls_and_more_capacity_than_base():
     ingress = objects("prod", "Ingress")["gateway"]
     hosts = [r["host"] for r in ingress["spec"]["rules"]]
