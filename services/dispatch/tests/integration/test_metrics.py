@@ -70,3 +70,27 @@ def test_send_queue_and_sender_domains_are_read_on_scrape(db):
     assert 590 < families["pressroom_send_queue_oldest_age_seconds"].samples[0].value < 3600
     assert {(s.labels["owner"], s.labels["dkim"]): s.value for s in domains.samples} == {
         ("system", "ok"): 0, ("system", "failing"): 0, ("customer", "ok"): 0, ("customer", "failing"): 0}
+
+
+def test_the_service_and_the_sender_serve_metrics(run_services, dispatch_config):
+    import urllib.request
+
+    from nameko.web.server import WebServer
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from dispatch.sender import DispatchSender
+    from dispatch.service import DispatchService
+
+    runner = run_services(DispatchService, DispatchSender, config=dispatch_config, db_services=("dispatch",))
+    names = set()
+    for container in runner.containers:
+        server = next(ext for ext in container.shared_extensions.values() if isinstance(ext, WebServer))
+        port = server._sock.getsockname()[1]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as resp:
+            page = resp.read().decode()
+        samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
+                   for family in text_string_to_metric_families(page) for s in family.samples}
+        names |= {name for name, _ in samples}
+        assert samples[("pressroom_db_pool_size", (("service", "dispatch_sender"),))] >= 1
+        assert samples[("pressroom_db_pool_size", (("service", "dispatch"),))] >= 1
+    assert {"pressroom_send_queue_depth", "pressroom_sender_domains", "pressroom_outbox_pending"} <= names
