@@ -43,7 +43,7 @@ class CrmService(ContactEntrypoints, ListEntrypoints, JobEntrypoints, MediaEntry
 
     @rpc
     def health(self) -> dict:
-        """Version, database and broker state (the gateway's /readyz asks every service)."""
+        """Version, database and broker state (the gateway's /api/v1/status and /readyz/services ask every service)."""
         return health.report(self.name, __version__, self.db, self.config["AMQP_URI"])
 
     @http("GET", "/health")
