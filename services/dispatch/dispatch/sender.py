@@ -6,6 +6,8 @@ delivery (the events it writes wait in the outbox until the dispatch service's r
 
 from __future__ import annotations
 
+import logging
+
 from nameko.extensions import DependencyProvider
 from nameko.web.handlers import http
 from sqlalchemy.engine import make_url
@@ -13,11 +15,13 @@ from sqlalchemy.engine import make_url
 from svckit.db import make_engine
 from svckit.deps import find
 from svckit.metrics import MetricsEntrypoints, ServiceMetrics
-from svckit.settings import check_required_secrets, database_url
+from svckit.settings import ConfigurationError, check_required_secrets, database_url
 
 from .engine.engine import Engine, Runner
 from .engine.smtp import DomainLimiter, SharedDomainLimiter
 from .settings import DispatchSettings
+
+log = logging.getLogger(__name__)
 
 
 def domain_limiter(settings: DispatchSettings, db_url: str) -> DomainLimiter | SharedDomainLimiter:
@@ -35,6 +39,11 @@ class SenderEngine(DependencyProvider):
         config = self.container.config
         check_required_secrets(config)  # production: no development tracking/DKIM secrets (svckit.settings)
         self.settings = DispatchSettings.load(config)
+        try:
+            self.settings.check_production()   # production: links in mails only over https
+        except ConfigurationError as exc:
+            log.critical("%s", exc)
+            raise
         url = (config.get("DB_URIS") or {}).get("dispatch") or database_url("dispatch")
         self.db = make_engine(url, pool_size=self.settings.smtp_connections + 4, application_name="dispatch-sender")
         self.runner = Runner(Engine(self.db, self.settings, limiter=domain_limiter(self.settings, url)))

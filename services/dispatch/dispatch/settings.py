@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from svckit.settings import env
+from svckit.settings import ConfigurationError, env, is_production
 
 DEV_SECRET = "dev-only-dispatch-secret-change-me"
 
@@ -95,3 +95,13 @@ class DispatchSettings:
             bounce_smtp_host=str(get("BOUNCE_SMTP_HOST", d.bounce_smtp_host)),
             bounce_smtp_port=int(get("BOUNCE_SMTP_PORT", d.bounce_smtp_port)),
         )
+
+    def check_production(self, production: bool | None = None) -> None:
+        """In production (``PRESSROOM_ENV=production``) the public URL must be https: unsubscribe and tracking links
+        in mails are built from it. A ConfigurationError names the setting otherwise."""
+        if not (is_production() if production is None else production):
+            return
+        if not self.public_base_url.lower().startswith("https://"):
+            raise ConfigurationError(f"PUBLIC_BASE_URL is {self.public_base_url!r}, not https, and "
+                                     "PRESSROOM_ENV=production: refusing to start a sender whose unsubscribe and "
+                                     "tracking links would not be https. Set PUBLIC_BASE_URL=https://<your host>.")

@@ -22,9 +22,13 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa, utils
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
-#: signed in this order; each name once more than it occurs would also stop additions, but relays add nothing here
+#: signed in this order
 SIGNED_HEADERS = ("from", "to", "subject", "date", "message-id", "reply-to", "mime-version", "content-type",
                   "list-unsubscribe", "list-unsubscribe-post", "list-id", "feedback-id")
+#: oversigned: named once more in ``h=`` than the mail has them (twice when present, once when absent), so that a
+#: copy added on the way (a second From, a forged List-Unsubscribe) breaks the signature (RFC 6376 5.4.2, 8.15)
+OVERSIGNED = frozenset({"from", "to", "subject", "date", "message-id", "list-unsubscribe", "list-unsubscribe-post",
+                        "list-id"})
 
 
 # --- keys -----------------------------------------------------------------------------------------------------------
@@ -166,12 +170,20 @@ class Signer:
         """``raw`` with DKIM-Signature headers prepended (Ed25519 first, then RSA)."""
         headers, body = split_message(raw)
         bh = base64.b64encode(hashlib.sha256(relaxed_body(body)).digest()).decode()
-        # the header data hashed by both signatures: the bottom-most instance of each name (RFC 6376 5.4.2)
-        last: dict[bytes, int] = {}
+        # the header data hashed by both signatures (RFC 6376 5.4.2): the bottom-most instance of each name; an
+        # oversigned name every instance from the bottom up and then once more, which stands for "no further one"
+        found: dict[bytes, list[int]] = {}
         for i, (n, _) in enumerate(headers):
-            last[n.strip().lower()] = i
-        names = [h for h in SIGNED_HEADERS if h.encode() in last]
-        canon = [relaxed_header(*headers[last[name.encode()]]) + b"\r\n" for name in names]
+            found.setdefault(n.strip().lower(), []).append(i)
+        names: list[str] = []
+        canon: list[bytes] = []
+        for name in SIGNED_HEADERS:
+            at = found.get(name.encode(), [])
+            for i in (reversed(at) if name in OVERSIGNED else at[-1:]):
+                names.append(name)
+                canon.append(relaxed_header(*headers[i]) + b"\r\n")
+            if name in OVERSIGNED:
+                names.append(name)
         stamp = int(time.time() if now is None else now)
         out = []
         ed_key, rsa_key = self.ed25519_key, self.rsa_key
