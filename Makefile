@@ -44,7 +44,8 @@ start:
 # 1M-record pressbase, the 100,000-mail dispatch and the 10,000-account invoice runs are the long ones);
 # `make bench BENCH="rpc_roundtrip http_gateway"` runs a choice (and the table then holds only those).
 BENCH ?= rpc_roundtrip http_gateway identity_login crm_search crm_recipients crm_import_export \
-         pressbase_search pressbase_feed dispatch_dkim dispatch_smtp_pool dispatch_throughput billing_invoice_run
+         pressbase_search pressbase_feed dispatch_dkim dispatch_smtp_pool dispatch_throughput billing_invoice_run \
+         dispatch_bounce_parse
 ifndef BENCH_RESULTS
 BENCH_RESULTS := bench/results/$(shell date -u +%Y-%m-%dT%H%M)-$(shell hostname -s).json
 endif
