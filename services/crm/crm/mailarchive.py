@@ -36,7 +36,16 @@ from svckit.principal import Principal
 from svckit.work import Work
 
 from .contracts import MailboxIn, MailboxUpdate
-from .db.models import ArchivedMessage, ContactEmail, HistoryEntry, HistoryFile, Mailbox, MailboxFolder, StoredFile
+from .db.models import (
+    ArchivedMessage,
+    ContactEmail,
+    HistoryEntry,
+    HistoryFile,
+    Job,
+    Mailbox,
+    MailboxFolder,
+    StoredFile,
+)
 from .i18n import _
 from .keyring import KeyRing
 from .usecases.common import NOT_FOUND, iso, user_uuid
@@ -124,6 +133,21 @@ def start_sync(work: Work, queue: Any, mailbox_id: Any) -> dict:
     m = own_mailbox(work.session, work.principal, mailbox_id)
     m.principal = work.principal.to_dict()
     return job_json(queue.enqueue(work.session, "imap_sync", work.principal, {"mailbox_id": str(m.id)}))
+
+
+def queue_syncs(work: Work, queue: Any) -> int:
+    """A sync job, as the mailbox's owner, for each mailbox that has none waiting or running; returns how many."""
+    session = work.session
+    busy = {j.params.get("mailbox_id") for j in session.scalars(
+        select(Job).where(Job.kind == "imap_sync", Job.state.in_(("queued", "running"))))}
+    n = 0
+    for m in session.scalars(select(Mailbox)):
+        if str(m.id) not in busy:
+            owner = Principal.from_dict(m.principal or {})
+            if owner.account_id:
+                queue.enqueue(session, "imap_sync", owner, {"mailbox_id": str(m.id)})
+                n += 1
+    return n
 
 # --- IMAP ------------------------------------------------------------------------------------------------------------
 

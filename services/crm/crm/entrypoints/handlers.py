@@ -49,6 +49,6 @@ class EventHandlers(Entrypoints):
         lifecycle.entitlements_changed(work, payload)
         if payload.get("phase") == "ended" and payload.get("account_id"):
             system = Principal.system("crm", account_id=str(payload["account_id"]))
-            self.jobs.enqueue(self.db, "account_export", system, {"reason": "contract_end"},
+            self.jobs.enqueue(work.session, "account_export", system, {"reason": "contract_end"},
                               key="contract-end-archive")
         work.commit()

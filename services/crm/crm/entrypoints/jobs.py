@@ -14,43 +14,41 @@ class JobEntrypoints(Entrypoints):
     @rpc
     def start_import(self, upload: dict) -> dict:
         """Take a spooled upload, refuse what is not a readable spreadsheet, analyse sheets and headers."""
-        result = imports.start(self.db, self.auth.principal, self.storage, self.config, upload)
-        self.commit()
-        return result
+        with self.work() as work:
+            return imports.start(work, self.storage, upload)
 
     @rpc
     def list_imports(self, limit: int = 20, offset: int = 0) -> list:
         """The caller's recent imports, newest first (limit 1..100, offset 0..100000)."""
-        return imports.recent(self.db, self.auth.principal, limit, offset)
+        with self.work() as work:
+            return imports.recent(work, limit, offset)
 
     @rpc
     def get_import(self, import_id: str) -> dict:
-        return imports.get(self.db, self.auth.principal, import_id)
+        with self.work() as work:
+            return imports.get(work, import_id)
 
     @rpc
     def set_import_mapping(self, import_id: str, data: dict) -> dict:
-        result = imports.set_mapping(self.db, self.auth.principal, import_id, parse(ImportMapping, data))
-        self.commit()
-        return result
+        with self.work() as work:
+            return imports.set_mapping(work, import_id, parse(ImportMapping, data))
 
     @rpc
     def dry_run_import(self, import_id: str, data: dict) -> dict:
-        result = imports.start_run(self.db, self.auth.principal, self.jobs, import_id, parse(ImportRun, data), True)
-        self.commit()
-        return result
+        with self.work() as work:
+            return imports.start_run(work, self.jobs, import_id, parse(ImportRun, data), True)
 
     @rpc
     def run_import(self, import_id: str, data: dict) -> dict:
         """Bound to the import's last finished dry run: other settings are refused (409 naming them)."""
-        result = imports.start_run(self.db, self.auth.principal, self.jobs, import_id, parse(ImportRun, data), False)
-        self.commit()
-        return result
+        with self.work() as work:
+            return imports.start_run(work, self.jobs, import_id, parse(ImportRun, data), False)
 
     @rpc
     def import_report(self, import_id: str, run: str = "dry", outcome: str | None = None, cursor: str | None = None,
                       limit: int = 100, lang: str | None = None) -> dict:
-        return imports.report(self.db, self.auth.principal, import_id, run, outcome,
-                              parse(Page, {"cursor": cursor, "limit": limit}), lang)
+        with self.work() as work:
+            return imports.report(work, import_id, run, outcome, parse(Page, {"cursor": cursor, "limit": limit}), lang)
 
     @rpc
     def get_job(self, job_id: str) -> dict:

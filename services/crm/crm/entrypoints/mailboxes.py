@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from nameko.timer import timer
-from sqlalchemy import select
 
 from svckit.entrypoints import rpc
 from svckit.errors import Unavailable
@@ -15,7 +14,6 @@ from svckit.validation import parse
 
 from .. import keyring, mailarchive
 from ..contracts import MailboxIn, MailboxUpdate
-from ..db.models import Job, Mailbox
 from .base import Entrypoints
 
 log = logging.getLogger(__name__)
@@ -56,14 +54,8 @@ class MailboxEntrypoints(Entrypoints):
     @timer(interval=SYNC_INTERVAL)
     def sync_all_mailboxes(self) -> None:
         """Every few minutes: a sync job for each mailbox that has none waiting or running."""
-        busy = {j.params.get("mailbox_id") for j in self.db.scalars(
-            select(Job).where(Job.kind == "imap_sync", Job.state.in_(("queued", "running"))))}
-        for m in self.db.scalars(select(Mailbox)):
-            if str(m.id) not in busy:
-                owner = Principal.from_dict(m.principal or {})
-                if owner.account_id:
-                    self.jobs.enqueue(self.db, "imap_sync", owner, {"mailbox_id": str(m.id)})
-        self.commit()
+        with self.work(Principal.system("crm")) as work:
+            mailarchive.queue_syncs(work, self.jobs)
 
     @timer(interval=SYNC_INTERVAL)
     def rekey_secrets(self) -> None:

@@ -81,4 +81,5 @@ class MediaEntrypoints(Entrypoints):
     def get_storage_usage(self) -> dict:
         from uuid import UUID
         account = UUID(self.auth.principal.require_account())
-        return {"bytes": media.usage_bytes(self.db, account)}
+        with self.work() as work:
+            return {"bytes": media.usage_bytes(work.session, account)}

@@ -15,6 +15,7 @@ from svckit.i18n import Text
 from svckit.principal import Principal
 from svckit.textsafe import without_nul
 from svckit.validation import parse_uuid
+from svckit.work import Work
 
 from ..contracts import ImportMapping, ImportRun, Page
 from ..db.models import CustomField, DistributionList, Import, ImportRow, StoredFile
@@ -120,7 +121,8 @@ def analyse(wb: Workbook, labels: dict[str, str]) -> list[dict]:
     return sheets
 
 
-def start(session: Session, principal: Principal, storage, config: dict, raw_upload: Any) -> dict:
+def start(work: Work, storage, raw_upload: Any) -> dict:
+    session, principal, config = work.session, work.principal, work.config
     account_id = uuid.UUID(principal.require_account())
     upload, path = spooled(config, raw_upload)
     fmt, encoding = in_thread(sniff, path)   # testzip inflates every part: not on the service's event loop
@@ -155,9 +157,10 @@ def _bounded_int(value: Any, field: str, default: int, low: int, high: int, text
     return number
 
 
-def recent(session: Session, principal: Principal, limit: Any = 20, offset: Any = 0) -> list[dict]:
+def recent(work: Work, limit: Any = 20, offset: Any = 0) -> list[dict]:
     """The caller's own imports, newest first (the start screen and the wizard's list): name, state, counts.
     ``limit`` 1..100 and ``offset`` 0..100000; anything else is refused naming the field."""
+    session, principal = work.session, work.principal
     limit = _bounded_int(limit, "limit", 20, 1, 100, LIMIT_TEXT)
     offset = _bounded_int(offset, "offset", 0, 0, 100_000, OFFSET_TEXT)
     query = select(Import).where(Import.account_id == uuid.UUID(str(principal.require_account())))
@@ -169,11 +172,13 @@ def recent(session: Session, principal: Principal, limit: Any = 20, offset: Any 
              "created_at": iso(i.created_at), "updated_at": iso(i.updated_at)} for i in rows]
 
 
-def get(session: Session, principal: Principal, import_id: Any) -> dict:
+def get(work: Work, import_id: Any) -> dict:
+    session, principal = work.session, work.principal
     return serialise(_visible_import(session, principal, import_id))
 
 
-def set_mapping(session: Session, principal: Principal, import_id: Any, data: ImportMapping) -> dict:
+def set_mapping(work: Work, import_id: Any, data: ImportMapping) -> dict:
+    session, principal = work.session, work.principal
     imp = _visible_import(session, principal, import_id)
     sheets = {s["name"]: s for s in imp.analysis.get("sheets", [])}
     if data.sheet is not None:
@@ -210,7 +215,8 @@ def set_mapping(session: Session, principal: Principal, import_id: Any, data: Im
     return serialise(imp)
 
 
-def start_run(session: Session, principal: Principal, jobs, import_id: Any, data: ImportRun, dry: bool) -> dict:
+def start_run(work: Work, jobs, import_id: Any, data: ImportRun, dry: bool) -> dict:
+    session, principal = work.session, work.principal
     imp = _visible_import(session, principal, import_id)
     principal.check_client(str(data.client_id), write=not dry)
     if data.list_id is not None:
@@ -247,8 +253,8 @@ def start_run(session: Session, principal: Principal, jobs, import_id: Any, data
     return job_json(job)
 
 
-def report(session: Session, principal: Principal, import_id: Any, run: str, outcome: str | None, page: Page,
-           lang: str | None = None) -> dict:
+def report(work: Work, import_id: Any, run: str, outcome: str | None, page: Page, lang: str | None = None) -> dict:
+    session, principal = work.session, work.principal
     imp = _visible_import(session, principal, import_id)
     if run not in ("dry", "real"):
         raise InvalidInput(fields={"run": _("Allowed values: dry, real.")})
