@@ -258,9 +258,19 @@ def test_package_data_files_are_declared_so_the_wheels_carry_them():
         for path in (REPO / source / dist).rglob("*"):
             if not path.is_file() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
                 continue
-            package = ".".join(path.parent.relative_to(REPO / source).parts)
-            patterns = package_data.get("*", []) + package_data.get(package, [])
-            assert any(fnmatch.fnmatch(path.name, p) for p in patterns), (
+            # setuptools applies a pattern relative to the directory of the package it is declared for (any
+            # package for "*"), so a file is carried when some enclosing package's pattern matches its path there
+            # ("locale/*/LC_MESSAGES/*.po" on the package itself covers <package>/locale/de/LC_MESSAGES/x.po)
+            carried = False
+            for directory in [path.parent, *path.parent.parents]:
+                if not directory.is_relative_to(REPO / source / dist):
+                    break
+                package = ".".join(directory.relative_to(REPO / source).parts)
+                relative = path.relative_to(directory).as_posix()
+                patterns = package_data.get("*", []) + package_data.get(package, [])
+                carried = carried or any(fnmatch.fnmatch(relative, p) and relative.count("/") == p.count("/")
+                                         for p in patterns)
+            assert carried, (
                 f"{path.relative_to(REPO)} is not declared in {source}/pyproject.toml [tool.setuptools.package-data]"
                 " and would be missing from the image")
 
