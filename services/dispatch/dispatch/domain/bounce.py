@@ -81,7 +81,8 @@ _BOUNCE_BODY = re.compile(
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((reason, re.compile(pattern, re.I)) for reason, pattern in (
     # wordings that would otherwise fall to a broader rule below
     (USER_UNKNOWN, r"recipient address rejected: access denied|not listed in (the )?(domino|public name)"),
-    (HOST_UNKNOWN, r"host or domain name not found|domain name not found"),
+    (HOST_UNKNOWN, r"host or domain name not found|domain name not found|bad destination system"),
+    (NOT_ACCEPTED, r"not accepting (network )?messages"),
     (SUSPENDED, r"temporar(y|ily) locked"),
     (REJECTED, r"sender address rejected|domain of sender address|sender (address )?(is )?(invalid|unknown|"
                r"rejected|denied|not (allowed|permitted))|sender verify failed|sender domain (must exist|"
@@ -181,7 +182,7 @@ _DATA_COMMAND = re.compile(r"(?i)(in reply to (end of )?data command|after end o
 _MAIL_COMMAND = re.compile(r"(?i)(in reply to mail from command|after mail from|>>> mail from|"
                            r"mail from command)")
 _RCPT_COMMAND = re.compile(r"(?i)(in reply to rcpt to command|after rcpt to|>>> rcpt to|rcpt to:?\s*<|"
-                           r"rcpt to command|\brcpt\b)")
+                           r"rcpt to command)")
 _EMAIL = re.compile(r"[\w.+'=-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -217,6 +218,8 @@ def classify(text: str, status: str | None = None, smtp_code: str | None = None)
                  "554": POLICY, "421": NETWORK_ERROR, "450": MAILBOX_FULL, "452": MAILBOX_FULL}.get(smtp_code, "")
     if status and status.split(".")[1:] in (["1", "7"], ["1", "8"]):
         cause = REJECTED                                    # bad sender address: ours, not the recipient's
+    if cause == HOST_UNKNOWN and smtp_command(text) in ("MAIL", "DATA"):
+        cause = REJECTED                                    # at MAIL FROM or after the data: our domain
     if cause == USER_UNKNOWN and not (status or "").startswith(("5.1.", "4.1.")):
         # "user unknown" answered to MAIL FROM is about our sender; answered to anything but RCPT TO (the
         # message data, or a command we cannot tell) it is a filter's word, not proof the mailbox is gone
