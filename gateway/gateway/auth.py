@@ -101,7 +101,9 @@ class Authentication:
         req.context.auth_error = None
         token, source = token_and_source(req)
         req.context.token_source = source
-        if not token:
+        if not token or not req.path.startswith("/api/"):
+            # only the API has resources that need a login: /healthz, the probes, /metrics, the web app's files and
+            # the mail links never wait on identity (issue 15), even for a browser that carries a session cookie
             return
         if len(token) > 512:
             req.context.auth_error = Unauthenticated()

@@ -222,3 +222,18 @@ def test_mail_links_degrade_while_dispatch_is_down(gateway):
         assert "versuchen Sie es in einigen Minuten noch einmal" in page.text
     click = api.simulate_get("/t/c/1.abc.def")
     assert click.status_code == 503 and int(click.headers["retry-after"]) >= 1
+
+
+def test_healthz_probes_and_web_files_never_call_a_service_even_with_a_session(amqp_uri):
+    settings = Settings(amqp_uri=amqp_uri, principal_secret=principal_secret(), auth_cache=False)
+    client = RpcClient(settings.amqp_uri, settings.principal_secret, 2.0)
+    try:
+        api = testing.TestClient(create_app(client, settings))
+        headers = {"Authorization": "Bearer some-session-token", "Cookie": "pr_session=some-session-token"}
+        for path in ("/healthz", "/readyz", "/metrics", "/", "/contacts"):
+            assert api.simulate_get(path, headers={**headers, "Accept": "text/html"}).status_code == 200, path
+        assert sum(client.published.values()) == 0
+        assert api.simulate_get("/api/v1/me", headers=headers).status_code == 503   # the API does ask identity
+        assert client.published["identity"] == 1
+    finally:
+        client.close()
