@@ -22,6 +22,12 @@ dkimpy signing, a connection per mail). Published figures of other products are 
 docs/performance/dispatch.md under "Published by others, not measured here".
 
 BENCH_RESULTS=file appends this run's figures to a results file (bench/results.py).
+
+Per-domain limits (DISPATCH_BENCH_LIMITS; unset: the senders' defaults, as in every earlier run): ``local`` (each
+sender process counts its own), ``shared`` (DOMAIN_LIMITS_SHARED=1: held for both senders together in Redis, tokens
+and sending leases taken in batches) or ``both`` (local, then shared, each on a fresh database, in the same process,
+and the difference in sender CPU per mail printed). With any of them the senders also get DOMAIN_RATE_PER_MINUTE=6000
+(never reached: 500 recipient domains), so the rate path is measured as well as the concurrency leases.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ N = int(os.environ.get("DISPATCH_BENCH_N", "100000"))
 SENDERS = int(os.environ.get("DISPATCH_BENCH_SENDERS", "2"))
 NAIVE = int(os.environ.get("DISPATCH_BENCH_NAIVE", "0"))
 BASELINE = int(os.environ.get("DISPATCH_BENCH_BASELINE", "4000"))
+LIMITS = os.environ.get("DISPATCH_BENCH_LIMITS", "")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 SUBJECT = "Einladung zur Pressekonferenz, {{ first_name }} {{ last_name }}"
@@ -153,6 +160,18 @@ def naive_baseline(smtp_port: int, keys, n: int) -> float:
 
 
 def main() -> None:
+    if LIMITS not in ("", "local", "shared", "both"):
+        raise SystemExit(f"DISPATCH_BENCH_LIMITS={LIMITS!r}: local, shared or both")
+    runs = {mode: once(mode) for mode in (("local", "shared") if LIMITS == "both" else (LIMITS or None,))}
+    if LIMITS == "both":
+        local, shared = runs["local"], runs["shared"]
+        extra = shared["cpu_ms_per_mail"] - local["cpu_ms_per_mail"]
+        print(f"per-domain limits: shared in Redis {shared['cpu_ms_per_mail']:.2f} ms sender CPU per mail, "
+              f"{shared['mails_per_s']:,.0f} mails/s; per process {local['cpu_ms_per_mail']:.2f} ms, "
+              f"{local['mails_per_s']:,.0f} mails/s; sharing costs {extra:+.2f} ms per mail")
+
+
+def once(limits: str | None) -> dict:
     prefix = f"pressroom_bench{uuid.uuid4().hex[:6]}_"
     os.environ["PRESSROOM_DB_PREFIX"] = prefix
     from svckit.migrate import drop_database, ensure_database, upgrade
@@ -162,16 +181,16 @@ def main() -> None:
     ensure_database(url)
     try:
         upgrade("dispatch", url)
-        run(url)
+        return run(url, limits)
     finally:
         drop_database(url)
 
 
-def run(url: str) -> None:
+def run(url: str, limits: str | None = None) -> dict:
     started = results.start()
     smtp_port = free_port()
     print(f"dispatch throughput: {N:,} personalised recipients, {SENDERS} sender processes, "
-          f"{os.cpu_count()} cores", flush=True)
+          f"{os.cpu_count()} cores, per-domain limits {limits or 'default'}", flush=True)
     info = setup_database(url)
     print(f"  recipient rows written in {info['insert_s']:.1f} s (one INSERT ... SELECT)", flush=True)
     engine = create_engine(url)
@@ -196,6 +215,8 @@ def run(url: str) -> None:
                   "SMTP_PORT": smtp_port, "SMTP_CONNECTIONS": 8, "SEND_BATCH_SIZE": 64, "IDLE_SLEEP": 0.05,
                   "VERP_DOMAIN": "bounces.pressroom.example", "PUBLIC_BASE_URL": "https://press.example",
                   "DOMAIN_CONCURRENCY": 8, "LOGGING": {"version": 1, "root": {"level": "WARNING"}}}
+        if limits:
+            config.update({"DOMAIN_LIMITS_SHARED": int(limits == "shared"), "DOMAIN_RATE_PER_MINUTE": 6000})
         cfg = Path(f"/tmp/{os.environ['PRESSROOM_DB_PREFIX']}sender.yml")
         cfg.write_text(yaml.safe_dump(config))
         from contextlib import ExitStack
@@ -263,15 +284,18 @@ def run(url: str) -> None:
                "baseline_n": b_n, "baseline_mails_per_s": round(b_rate, 1),
                "baseline_mails_per_cpu_s": round(b_per_cpu, 1), "baseline_avg_mail_bytes": round(b_size),
                "baseline_dkimpy_verified": verified, "naive_mails_per_s": round(naive, 1) if naive else None,
-               "ratio_wall": round(rate / b_rate, 3), "ratio_cpu": round(per_cpu / b_per_cpu, 3)}
+               "ratio_wall": round(rate / b_rate, 3), "ratio_cpu": round(per_cpu / b_per_cpu, 3),
+               "domain_limits": limits}
+    how = f", per-domain limits {limits}" if limits else ""
     results.record("dispatch_throughput", started, figures, [
-        results.row(f"dispatch: {N:,} personalised, DKIM-signed mails, {SENDERS} sender processes, per wall second "
-                    "(`bench/dispatch_throughput.py`)", f"{rate:,.0f} mails/s",
+        results.row(f"dispatch: {N:,} personalised, DKIM-signed mails, {SENDERS} sender processes{how}, per wall "
+                    "second (`bench/dispatch_throughput.py`)", f"{rate:,.0f} mails/s",
                     f"best single process {b_rate:,.0f} mails/s", f"{rate / b_rate:.2f}"),
-        results.row("dispatch: the same, mails per CPU-second (sender processes vs the baseline's own CPU)",
+        results.row(f"dispatch: the same{how}, mails per CPU-second (sender processes vs the baseline's own CPU)",
                     f"{per_cpu:,.0f} /CPU-s ({cpu / N * 1000:.2f} ms per mail)",
                     f"{b_per_cpu:,.0f} /CPU-s ({1000 / b_per_cpu:.2f} ms per mail)", f"{per_cpu / b_per_cpu:.2f}"),
     ])
+    return figures
 
 
 if __name__ == "__main__":
