@@ -1,6 +1,8 @@
 """No CPU work on crm's event loop (issue 15, point 4): while the dry run of a 1,000,000-row sheet runs as a job, crm
-still answers its health check and a contact search quickly; a sheet declaring more columns than an import reads is
-refused at upload naming the file; empty rows after the data (declared up to row 1,048,576) are never padded."""
+still answers its health check and a contact search within 200 ms (the worst of 10 probes spread over the run; each
+probe the faster of two calls in a row); a sheet declaring more columns than an import reads is refused at upload
+naming the file; empty rows after the data (declared up to row 1,048,576) are never padded. Before the change the
+dry run never yielded: 3.6 s without an answer at 4,000 rows."""
 
 from __future__ import annotations
 
@@ -132,29 +134,42 @@ def test_crm_answers_while_a_million_row_dry_run_runs(crm_service, crm_dirs, ten
         assert imp["sheets"][0]["rows_estimate"] == 1_000_001
         job = rpc.crm.dry_run_import(imp["id"], {"client_id": tenant.full})
 
-        def probe() -> tuple[float, float]:
-            started = time.monotonic()
+        def timed(call) -> float:
+            """The faster of two calls in a row: a single scheduling hiccup of a busy test machine is filtered
+            out, a blocked event loop is not (it delays both)."""
+            times = []
+            for _ in range(2):
+                started = time.monotonic()
+                call()
+                times.append(time.monotonic() - started)
+            return min(times)
+
+        def health() -> None:
             assert rpc.crm.health()["ok"] is True
-            health = time.monotonic() - started
-            started = time.monotonic()
+
+        def search() -> None:
             found = rpc.crm.search_contacts({"q": "Sonnenschein", "client_ids": [tenant.full]})
-            search = time.monotonic() - started
             assert [c["last_name"] for c in found["items"]] == ["Sonnenschein"]
-            return health, search
+
+        def probe() -> tuple[float, float]:
+            return timed(health), timed(search)
 
         probe()   # the proxy's reply queue exists now
-        wait_for(lambda: rpc.crm.get_job(job["id"])["done"] >= 2000, timeout=60, what="the dry run to be under way")
         answers = []
-        for _ in range(PROBES):
-            answers.append(probe())
-            time.sleep(0.3)   # spread the probes over the run
-        during = rpc.crm.get_job(job["id"])
+        try:
+            wait_for(lambda: rpc.crm.get_job(job["id"])["done"] >= 2000, timeout=240,
+                     what="the dry run to be under way")
+            for _ in range(PROBES):
+                answers.append(probe())
+                time.sleep(0.3)   # spread the probes over the run
+            during = rpc.crm.get_job(job["id"])
+        finally:   # never leave a million-row dry run behind (stopping the service would wait for it)
+            rpc.crm.cancel_job(job["id"])
+            ended = wait_for(lambda: (j := rpc.crm.get_job(job["id"]))["state"] != "running" and j, timeout=120,
+                             what="the dry run to stop")
+        print(f"probes (health, search) in s: {answers}")
         assert during["state"] == "running", during   # every probe was answered while the dry run ran
         assert during["done"] >= 2500
-
-        rpc.crm.cancel_job(job["id"])
-        ended = wait_for(lambda: (j := rpc.crm.get_job(job["id"]))["state"] != "running" and j, timeout=30,
-                         what="the dry run to stop")
     assert ended["state"] == "cancelled"
     worst_health = max(h for h, _s in answers)
     worst_search = max(s for _h, s in answers)
