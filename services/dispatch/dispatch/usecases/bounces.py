@@ -19,7 +19,7 @@ from ..domain import bounce as bounce_parser
 from ..domain import tokens
 from ..settings import DispatchSettings
 from . import tracking
-from .suppression import record_bounce
+from .suppression import record_bounce, suppress
 
 
 def _event(session: Session, d, kind: str, now: datetime, detail: dict) -> None:
@@ -71,6 +71,12 @@ def process(session: Session, rcpt_tos: list[str], raw: bytes, settings: Dispatc
         elif report.kind == bounce_parser.DELAYED:
             _event(session, d, "delayed", now, detail)
             results.append({"rcpt": rcpt, "result": "delayed"})
+        elif report.kind == bounce_parser.COMPLAINT:
+            # a spam complaint (ARF report, provider JSON): the address is suppressed as "complaint"
+            _event(session, d, "complaint", now, {"reason": report.reason[:300]})
+            if d.account_id is not None:
+                suppress(session, d.account_id, d.email, "complaint", {"mailing_id": str(d.mailing_id)})
+            results.append({"rcpt": rcpt, "result": "complaint"})
         elif report.kind == bounce_parser.AUTO_REPLY:
             _event(session, d, "auto_reply", now, {"subject": report.reason[:300]})
             results.append({"rcpt": rcpt, "result": "auto_reply"})

@@ -138,6 +138,39 @@ def test_bounces_autoreplies_and_mailto_unsubscribe(run_services, dispatch, rpc_
     assert len(smtp_sink.messages()) == 5
 
 
+def arf(rcpt: str) -> bytes:
+    return (f"From: feedback@provider.example\r\nTo: x\r\nSubject: Abuse report\r\nMIME-Version: 1.0\r\n"
+            f"Content-Type: multipart/report; report-type=feedback-report; boundary=B\r\n\r\n--B\r\n"
+            f"Content-Type: text/plain\r\n\r\nThis is an email abuse report.\r\n--B\r\n"
+            f"Content-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\nVersion: 1\r\n\r\n--B\r\n"
+            f"Content-Type: message/rfc822\r\n\r\nFrom: presse@acme.example\r\nTo: {rcpt}\r\nSubject: PM\r\n\r\n"
+            f"Text\r\n--B--\r\n").encode()
+
+
+def test_complaints_suppress_and_sender_side_bounces_are_soft(run_services, dispatch, rpc_as, tenant, smtp_sink,
+                                                               bounce_server, databases):
+    m = run_mailing(rpc_as, tenant, ["angry@zeitung.example", "blocked@zeitung.example"])
+    mails = {x.rcpt_to[0]: x for x in smtp_sink.messages()}
+
+    def to_ours(addr, raw):
+        smtplib.SMTP("127.0.0.1", bounce_server.port).sendmail("", [addr], raw)
+
+    to_ours(mails["angry@zeitung.example"].mail_from, arf("angry@zeitung.example"))
+    # "user unknown" about our sender address (5.1.8) is no reason to drop the recipient
+    to_ours(mails["blocked@zeitung.example"].mail_from,
+            dsn("blocked@zeitung.example", "5.1.8", "553 5.1.8 Domain of sender address presse@acme.example "
+                "does not exist"))
+    with databases.engine("dispatch").connect() as conn:
+        rows = dict(conn.execute(text("SELECT email, state || ':' || coalesce(bounce, '') FROM deliveries "
+                                      "WHERE mailing_id = :m"), {"m": m["id"]}).all())
+        sup = dict(conn.execute(text("SELECT address, reason FROM suppressions")).all())
+        kinds = conn.execute(text("SELECT kind FROM delivery_events e JOIN deliveries d ON d.id = e.delivery_id "
+                                  "WHERE d.email = 'angry@zeitung.example' ORDER BY e.id")).scalars().all()
+    assert rows == {"angry@zeitung.example": "sent:", "blocked@zeitung.example": "bounced:soft"}
+    assert sup == {"angry@zeitung.example": "complaint"}
+    assert kinds == ["sent", "complaint"]
+
+
 def test_soft_bounces_repeated_suppress(dispatch, rpc_as, tenant, smtp_sink, bounce_server, databases):
     for _round in range(3):
         smtp_sink.clear()
