@@ -10,6 +10,7 @@ import eventlet
 import pytest
 from eventlet.event import Event
 from falcon import testing
+from prometheus_client import REGISTRY
 
 from gateway.app import create_app
 from gateway.resilience import CLOSED, HALF_OPEN, OPEN, CircuitBreaker, Guards, bulkhead_limit
@@ -76,6 +77,7 @@ def test_a_service_without_consumer_opens_its_circuit_and_costs_no_broker_call_u
         assert isinstance(first, Unavailable)          # the mandatory publish came back: nobody consumes the queue
         assert client.guards.breaker(Ghost.name).state == OPEN
         assert client.published[Ghost.name] == 1
+        assert REGISTRY.get_sample_value("gateway_circuit_open", {"service": Ghost.name}) == 1
 
         refused = [_outcome(client, Ghost.name, "ping") for _ in range(50)]
         assert all(isinstance(r, Unavailable) and r.extra["reason"] == "circuit_open" for r in refused)
@@ -92,6 +94,7 @@ def test_a_service_without_consumer_opens_its_circuit_and_costs_no_broker_call_u
             eventlet.sleep(0.05)
         assert answer == "pong"
         assert client.guards.breaker(Ghost.name).state == CLOSED
+        assert REGISTRY.get_sample_value("gateway_circuit_open", {"service": Ghost.name}) == 0
         # a probe per cool-down at most: the first call, then one probe (or two if one raced the service's start)
         assert 2 <= client.published[Ghost.name] <= 3
         assert [client.call(Ghost.name, "ping") for _ in range(5)] == ["pong"] * 5
