@@ -283,6 +283,12 @@ ROUTES: list[Route] = [
     Route("get", f"{P}/exports/{{job_id}}/download", "dispatch.download_export", args=(Id("job_id"),),
           download="base64", media_type=XLSX, timeout=SLOW, errors=("409",), tag=REPORTS,
           summary="Download a finished export (Excel)", operation_id="dispatch_download_export"),
+    # the account's defaults (open and click tracking)
+    Route("get", f"{P}/settings", "dispatch.get_dispatch_settings", response=c.AccountSettings, tag=SENDERS,
+          summary="The account's dispatch defaults: open and click tracking for mailings that do not choose"),
+    Route("patch", f"{P}/settings", "dispatch.update_dispatch_settings", args=(Body(),),
+          body=c.AccountSettingsUpdate, response=c.AccountSettings, tag=SENDERS,
+          summary="Change the account's dispatch defaults (administrators)"),
     # suppression list
     Route("get", f"{P}/suppressions", "dispatch.list_suppressions",
           args=(QueryDict(Query("q", description="part of the address"),

@@ -123,6 +123,9 @@ class MailingIn(Input):
     lane: Literal["standard", "premium"] = "standard"
     language: Literal["de", "en"] = "de"
     sources: list[Source] = Field(default_factory=list, max_length=50)
+    track_opens: bool | None = Field(default=None, description="the open pixel; null: the account's default")
+    track_clicks: bool | None = Field(default=None, description="links through the click redirect; null: the "
+                                      "account's default")
 
 
 class MailingUpdate(Input):
@@ -134,6 +137,13 @@ class MailingUpdate(Input):
     lane: Literal["standard", "premium"] | None = None
     language: Literal["de", "en"] | None = None
     sources: list[Source] | None = Field(default=None, max_length=50)
+    track_opens: bool | None = None     # null: the account's default
+    track_clicks: bool | None = None
+
+
+class AccountSettingsUpdate(Input):
+    track_opens: bool | None = None
+    track_clicks: bool | None = None
 
 
 class StartIn(Input):
@@ -354,11 +364,20 @@ class Mailing(Answer):
     sources: list[Source]
     state: Literal["draft", "scheduled", "sending", "finished", "cancelled"]
     total: int
+    track_opens: bool | None = Field(description="the open pixel; null: the account's default")
+    track_clicks: bool | None = Field(description="links through the click redirect; null: the account's default")
     scheduled_at: datetime | None
     started_at: datetime | None
     finished_at: datetime | None
     created_at: datetime
     attachments: list[AttachmentInfo] = Field(description="empty in lists")
+
+
+class AccountSettings(Answer):
+    """The account's defaults for mailings that do not choose themselves."""
+
+    track_opens: bool = Field(description="the open pixel in mailings")
+    track_clicks: bool = Field(description="links through the click redirect (off: links unchanged)")
 
 
 class PreviewRecipient(Answer):

@@ -27,6 +27,7 @@ from .entrypoints.deps import Settings
 from .entrypoints.export import ExportEntrypoints
 from .entrypoints.mailings import MailingEntrypoints
 from .entrypoints.other import (
+    AccountSettingsEntrypoints,
     EventEntrypoints,
     SuppressionEntrypoints,
     TrackingEntrypoints,
@@ -36,7 +37,8 @@ from .entrypoints.senders import SenderEntrypoints
 
 
 class DispatchService(SenderEntrypoints, MailingEntrypoints, SuppressionEntrypoints, TransactionalEntrypoints,
-                      TrackingEntrypoints, EventEntrypoints, ExportEntrypoints, MetricsEntrypoints):
+                      TrackingEntrypoints, EventEntrypoints, ExportEntrypoints, AccountSettingsEntrypoints,
+                      MetricsEntrypoints):
     name = "dispatch"
 
     db = Database()

@@ -179,6 +179,9 @@ class Mailing(Base):
     finished_at: Mapped[datetime | None]
     left_out: Mapped[list] = mapped_column(JSONB, server_default="[]")
     total: Mapped[int] = mapped_column(Integer, server_default="0")
+    # open pixel / click redirects: None = the account's default (account_settings; on when it has none)
+    track_opens: Mapped[bool | None] = mapped_column(Boolean)
+    track_clicks: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
 
@@ -187,6 +190,17 @@ class Mailing(Base):
         CheckConstraint("lane IN ('standard', 'premium')", name="lane"),
         Index("ix_mailings_account_client", "account_id", "client_id", "created_at"),
     )
+
+
+class AccountSettings(Base):
+    """An account's dispatch defaults (a row only once changed): open and click tracking for its mailings."""
+
+    __tablename__ = "account_settings"
+
+    account_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    track_opens: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    track_clicks: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    updated_at: Mapped[updated_at]
 
 
 class Attachment(Base):

@@ -80,8 +80,12 @@ WHERE id = :id AND state = 'sending' AND leased_by = :worker
 # A mailing as the composer needs it (:id), with its sender account.
 MAILING_FOR_SENDING = text("""
 SELECT m.id, m.account_id, m.subject, m.html, m.text_body, m.lane, m.language,
-       s.from_name, s.from_address, s.reply_to, s.domain_id
-FROM mailings m LEFT JOIN sender_accounts s ON s.id = m.sender_id WHERE m.id = :id
+       s.from_name, s.from_address, s.reply_to, s.domain_id,
+       COALESCE(m.track_opens, a.track_opens, true) AS track_opens,
+       COALESCE(m.track_clicks, a.track_clicks, true) AS track_clicks
+FROM mailings m LEFT JOIN sender_accounts s ON s.id = m.sender_id
+     LEFT JOIN account_settings a ON a.account_id = m.account_id
+WHERE m.id = :id
 """)
 
 # --- housekeeping (usecases/housekeeping.py) ------------------------------------------------------------------------

@@ -70,6 +70,8 @@ class MailingContext:
     signer: dkim.Signer | None
     attachments: list[EncodedAttachment]
     domain_id: Any = None
+    track_opens: bool = True    # the open pixel
+    track_clicks: bool = True   # links through the signed redirect (and the scanner honeypot)
     signer_checked: float = 0.0   # time.monotonic() when the domain's signing key was last read
 
 
@@ -116,7 +118,8 @@ class Composer:
             from_address=m.from_address or self.settings.mail_from, reply_to=m.reply_to,
             signer=self._signer(session, domain),
             attachments=[EncodedAttachment.build(a.filename, a.content_type, bytes(a.data)) for a in atts],
-            domain_id=m.domain_id, signer_checked=time.monotonic(),
+            domain_id=m.domain_id, track_opens=m.track_opens, track_clicks=m.track_clicks,
+            signer_checked=time.monotonic(),
         )
         self._mailings[mailing_id] = ctx
         while len(self._mailings) > MAILING_CACHE:   # started mailings never change; memory is what is bounded
@@ -153,11 +156,14 @@ class Composer:
         unsub_mailto = tokens.verp_address(secret, row.id, s.verp_domain, kind=tokens.UNSUB_PREFIX)
         text_body, html_footer = footer(text_body, unsub_url, lang, ctx.premium)
         if html is not None:
-            html = rewrite_links(html, lambda url: f"{base}/t/c/{tokens.click_token(secret, row.id, url)}")
-            pixel = (f'<img src="{base}/t/o/{tokens.delivery_token(secret, row.id, "o")}.gif" width="1" '
-                     f'height="1" alt="" style="display:block;border:0">')
-            honeypot = (f'<a href="{base}/t/c/{tokens.click_token(secret, row.id, HONEYPOT_URL)}" '
-                        f'style="display:none" aria-hidden="true" tabindex="-1"></a>')
+            honeypot = pixel = ""   # tracking is the mailing's choice (or its account's default)
+            if ctx.track_clicks:
+                html = rewrite_links(html, lambda url: f"{base}/t/c/{tokens.click_token(secret, row.id, url)}")
+                honeypot = (f'<a href="{base}/t/c/{tokens.click_token(secret, row.id, HONEYPOT_URL)}" '
+                            f'style="display:none" aria-hidden="true" tabindex="-1"></a>')
+            if ctx.track_opens:
+                pixel = (f'<img src="{base}/t/o/{tokens.delivery_token(secret, row.id, "o")}.gif" width="1" '
+                         f'height="1" alt="" style="display:block;border:0">')
             html = append_html(html, html_footer + honeypot + pixel)
         mail = Mail(
             from_name=ctx.from_name, from_address=ctx.from_address, to_address=row.email,

@@ -9,7 +9,7 @@ from svckit.principal import Principal
 from svckit.validation import parse
 
 from .. import contracts
-from ..usecases import lifecycle, suppression, tracking, transactional
+from ..usecases import account_settings, lifecycle, suppression, tracking, transactional
 
 
 class SuppressionEntrypoints:
@@ -29,6 +29,20 @@ class SuppressionEntrypoints:
     def delete_suppression(self, address: str) -> None:
         with self.work() as work:
             suppression.delete_entries(work, address)
+
+
+class AccountSettingsEntrypoints:
+    """The account's dispatch defaults (open and click tracking); administrators change them."""
+
+    @rpc
+    def get_dispatch_settings(self) -> dict:
+        with self.work() as work:
+            return account_settings.get(work)
+
+    @rpc
+    def update_dispatch_settings(self, data: dict) -> dict:
+        with self.work() as work:
+            return account_settings.update(work, parse(contracts.AccountSettingsUpdate, data))
 
 
 class TransactionalEntrypoints:

@@ -66,6 +66,7 @@ def view(m: Mailing, attachments: list[Attachment] | None = None) -> dict[str, A
         "id": str(m.id), "client_id": str(m.client_id), "name": m.name, "subject": m.subject, "html": m.html,
         "text": m.text_body, "sender_id": str(m.sender_id) if m.sender_id else None, "lane": m.lane,
         "language": m.language, "sources": m.sources, "state": m.state, "total": m.total,
+        "track_opens": m.track_opens, "track_clicks": m.track_clicks,
         "scheduled_at": _iso(m.scheduled_at), "started_at": _iso(m.started_at), "finished_at": _iso(m.finished_at),
         "created_at": _iso(m.created_at),
         "attachments": [{"id": str(a.id), "filename": a.filename, "content_type": a.content_type, "size": a.size}
@@ -103,7 +104,8 @@ def create(work: Work, inp: contracts.MailingIn) -> dict:
                 created_by=parse_uuid(p.user_id, "user_id") if p.user_id else None,
                 sender_id=parse_uuid(inp.sender_id, "sender_id") if inp.sender_id else None, name=inp.name,
                 subject=inp.subject, html=inp.html, text_body=inp.text, lane=inp.lane, language=inp.language,
-                sources=[s.model_dump() for s in inp.sources], state="draft")
+                sources=[s.model_dump() for s in inp.sources], state="draft", track_opens=inp.track_opens,
+                track_clicks=inp.track_clicks)
     session.add(m)
     session.flush()
     session.refresh(m)
@@ -122,6 +124,9 @@ def update_(work: Work, mailing_id, inp: contracts.MailingUpdate) -> dict:
         m.sender_id = parse_uuid(inp.sender_id, "sender_id") if inp.sender_id else None
     for name in ("name", "subject", "lane", "language"):
         if name in fields and getattr(inp, name) is not None:
+            setattr(m, name, getattr(inp, name))
+    for name in ("track_opens", "track_clicks"):   # null: back to the account's default
+        if name in fields:
             setattr(m, name, getattr(inp, name))
     if "html" in fields:
         m.html = inp.html

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dispatch_testing import sendable_sender, wait_until
+from svckit.errors import Forbidden
 
 BODY = ("<html><body><p>{{ letter_salutation }}</p><p>wir laden Sie zur Pressekonferenz ein.<br>"
         "Beginn: 10 Uhr</p><p><a href=\"https://acme.example/pk?id=1&amp;x=2\">Programm</a></p></body></html>")
@@ -48,3 +51,45 @@ def test_test_send_is_what_the_first_recipient_gets(dispatch, rpc_as, tenant, sm
     assert PARAGRAPHS in real.text
     # the test showed the recipient's text, but for its own unsubscribe link
     assert real.text.split("https://press.example/u/")[0] == test.text.split("https://press.example/u/")[0]
+
+
+def test_tracking_is_a_choice_per_mailing_and_as_the_account_default(dispatch, rpc_as, tenant, smtp_sink):
+    """Without tracking no pixel and no rewritten links; a mailing's choice wins over the account's default."""
+    link = 'href="https://acme.example/pk?id=1&amp;x=2"'
+    with rpc_as(tenant.admin) as admin:
+        sender = sendable_sender(admin, tenant)
+        assert admin.dispatch.get_dispatch_settings() == {"track_opens": True, "track_clicks": True}
+
+    def send(to: str, **choice) -> object:
+        with rpc_as(tenant.user) as rpc:
+            m = rpc.dispatch.create_mailing({"client_id": tenant.client, "subject": "Einladung", "html": BODY,
+                                             "sender_id": sender["id"], "sources": [{"type": "addresses",
+                                                                                     "recipients": [{"email": to}]}],
+                                             **choice})
+            assert (m["track_opens"], m["track_clicks"]) == (choice.get("track_opens"), choice.get("track_clicks"))
+            rpc.dispatch.start_mailing(m["id"])
+            wait_until(lambda: rpc.dispatch.get_mailing_progress(m["id"])["state"] == "finished", what="finished")
+        [mail] = smtp_sink.messages(to=to)
+        return mail
+
+    tracked = send("a@zeitung.example")                       # the default: both on
+    assert "/t/o/" in tracked.html and "/t/c/" in tracked.html and link not in tracked.html
+    plain = send("b@zeitung.example", track_opens=False, track_clicks=False)
+    assert "/t/o/" not in plain.html and "/t/c/" not in plain.html and link in plain.html
+    assert "<img" not in plain.html and "/u/" in plain.html  # no pixel; the unsubscribe link stays
+    clicks_only = send("c@zeitung.example", track_opens=False)
+    assert "/t/o/" not in clicks_only.html and "/t/c/" in clicks_only.html
+
+    with rpc_as(tenant.user) as rpc:                          # only administrators change the default
+        with pytest.raises(Forbidden):
+            rpc.dispatch.update_dispatch_settings({"track_opens": False})
+    with rpc_as(tenant.admin) as admin:
+        assert admin.dispatch.update_dispatch_settings({"track_opens": False, "track_clicks": False}) == \
+            {"track_opens": False, "track_clicks": False}
+        assert admin.dispatch.update_dispatch_settings({"track_clicks": True}) == \
+            {"track_opens": False, "track_clicks": True}
+        admin.dispatch.update_dispatch_settings({"track_clicks": False})
+    by_default = send("d@zeitung.example")
+    assert "/t/o/" not in by_default.html and "/t/c/" not in by_default.html and link in by_default.html
+    chosen = send("e@zeitung.example", track_opens=True, track_clicks=True)   # the mailing's choice wins
+    assert "/t/o/" in chosen.html and "/t/c/" in chosen.html

@@ -26,12 +26,16 @@ export interface Draft extends Record<string, unknown> {
   language: "de" | "en";
   lane: Lane;
   sources: Source[];
+  /** open and click tracking; null: the account's default (tracking on unless the account turned it off) */
+  tracking: boolean | null;
 }
 
 function fromMailing(m: Mailing): Draft {
   return {
     name: m.name ?? "", subject: m.subject ?? "", html: m.html ?? "", text: m.text ?? "", sender_id: m.sender_id ?? "",
     language: m.language ?? "de", lane: m.lane ?? "standard", sources: m.sources ?? [],
+    tracking: m.track_opens === false || m.track_clicks === false ? false
+      : m.track_opens === true && m.track_clicks === true ? true : null,
   };
 }
 
@@ -40,6 +44,7 @@ function toBody(d: Draft): Partial<Mailing> {
   return {
     name: d.name, subject: d.subject, html: html || null, text: d.text.trim() ? d.text : null,
     sender_id: d.sender_id || null, language: d.language, lane: d.lane, sources: d.sources,
+    track_opens: d.tracking, track_clicks: d.tracking,
   };
 }
 

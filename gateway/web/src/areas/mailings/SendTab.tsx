@@ -36,6 +36,19 @@ function LaneChoice() {
   );
 }
 
+function TrackingChoice() {
+  const { t } = useI18n();
+  const { draft, set, editable } = useMailing();
+  return (
+    <div className="field checkbox">
+      <input type="checkbox" id="tracking" checked={draft.tracking !== false} disabled={!editable}
+        onChange={(e) => set("tracking", e.target.checked)} aria-describedby="tracking-hint" />
+      <label htmlFor="tracking">{t("mailings.tracking")}</label>
+      <p className="hint" id="tracking-hint">{t("mailings.trackingHint")}</p>
+    </div>
+  );
+}
+
 function PreviewCard() {
   const { t } = useI18n();
   const { mailing, volume, dirty, save, editable } = useMailing();
@@ -290,7 +303,7 @@ export function SendTab() {
       <VolumeCard title={t("mailings.send.check")} />
       <div className="grid two">
         <div>
-          <Card><LaneChoice /></Card>
+          <Card><LaneChoice /><TrackingChoice /></Card>
           <TestSend />
           <SendNow />
         </div>

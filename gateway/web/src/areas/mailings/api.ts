@@ -36,6 +36,9 @@ export interface Mailing {
   sources: Source[];
   state: MailingState;
   total: number;
+  /** the open pixel / links through the click redirect; null: the account's default */
+  track_opens: boolean | null;
+  track_clicks: boolean | null;
   scheduled_at: string | null;
   started_at: string | null;
   finished_at: string | null;
