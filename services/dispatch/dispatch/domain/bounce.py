@@ -81,7 +81,8 @@ _BOUNCE_BODY = re.compile(
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((reason, re.compile(pattern, re.I)) for reason, pattern in (
     # wordings that would otherwise fall to a broader rule below
     (USER_UNKNOWN, r"recipient address rejected: access denied|not listed in (the )?(domino|public name)"),
-    (HOST_UNKNOWN, r"host or domain name not found|domain name not found|bad destination system"),
+    (HOST_UNKNOWN, r"host or domain name not found|domain name not found|bad destination system|"
+                   r"illegal host/domain"),
     (NOT_ACCEPTED, r"not accepting (network )?messages"),
     (SUSPENDED, r"temporar(y|ily) locked"),
     (REJECTED, r"sender address rejected|domain of sender address|sender (address )?(is )?(invalid|unknown|"
@@ -138,10 +139,10 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((reason, re.compile(patt
                    r"(account|address) .{0,40}does not exist|does not exist|"
                    r"not listed in|no mailbox|mailbox not|unknown or illegal alias|"
                    r"address (is )?(not )?(valid|invalid)|no valid recipients|not our customer|"
-                   r"user not found|addressee unknown|unknown addressee|user doesn't|"
+                   r"user not found|addressee unknown|unknown addressee|user doesn't|invalid .{0,20}userid|"
                    r"unbekannt|existiert nicht|ungültige? (empfänger|adresse)|inconnu|n'existe pas|"
                    r"не существует|нет такого|не найден|"
-                   r"存在しません|宛先(が|不明)|アドレス.{0,10}(誤|間違)"),
+                   r"存在しません|見つかりません|宛先(が|不明)|アドレス.{0,10}(誤|間違)"),
     (POLICY, r"policy|not allowed|prohibited|relay(ing)? (access )?(denied|not permitted|prohibited)|"
              r"not permitted to relay|unable to relay|we do not relay|5\.7\.1|administrative|"
              r"rejected by (the )?recipient|refused due to recipient|recipient preferences"),
@@ -341,7 +342,7 @@ def _decode(part: Message) -> str:
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return str(part.get_payload())
-    charset = part.get_content_charset() or "utf-8"
+    charset = part.get_content_charset() or ("iso-2022-jp" if b"\x1b$B" in payload else "utf-8")
     for candidate in (charset, "utf-8", "iso-2022-jp", "latin-1"):
         try:
             return payload.decode(candidate)

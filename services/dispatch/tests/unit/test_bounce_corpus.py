@@ -16,7 +16,7 @@ import corpus  # noqa: E402
 
 # issue 16's goal is >= 95 % agreement and <= 2 % soft called hard; these are the figures reached so far, kept
 # as a floor so that no change makes them worse (raise them with every improvement)
-MIN_AGREEMENT, MAX_FALSE_HARD, MAX_UNRECOGNISED = 0.865, 0.025, 0.02
+MIN_AGREEMENT, MAX_FALSE_HARD, MAX_UNRECOGNISED = 0.87, 0.025, 0.02
 
 
 def test_corpus_agreement_with_the_labels():
