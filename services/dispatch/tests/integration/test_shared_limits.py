@@ -122,7 +122,7 @@ def test_sends_at_once_to_a_domain_are_limited_across_senders(two_senders):
         second.close()                         # one of a's sends ends
         with eventlet.Timeout(5):
             waiting.wait()
-    assert len(got) == 1 and 0.1 < got[0] - released < 1.0   # free once a's idle lease lingered
+    assert len(got) == 1 and 0.1 < got[0] - released < 3.0   # free once a's idle lease lingered (not after its 180 s)
 
 
 def test_a_send_that_fails_gives_its_slot_back(two_senders):
