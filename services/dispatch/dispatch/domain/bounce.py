@@ -420,9 +420,15 @@ def _looks_bounce(msg: Message, text: str) -> bool:
 
 
 def _is_arf_text(msg: Message) -> bool:
+    """An ARF part, or Microsoft's JMRP complaint (the reported message carries X-HmXmrOriginalRecipient)."""
     for part in msg.walk():
         if part.get_content_type() == "message/feedback-report":
             return True
+        if part.get_content_type() == "message/rfc822":
+            payload = part.get_payload()
+            inner = payload[0] if isinstance(payload, list) and payload else None
+            if isinstance(inner, Message) and inner.get("X-HmXmrOriginalRecipient"):
+                return True
     return False
 
 
@@ -431,7 +437,7 @@ def _arf_recipient(msg: Message) -> str | None:
         if part.get_content_type() in ("message/rfc822", "text/rfc822-headers"):
             payload = part.get_payload()
             inner = payload[0] if isinstance(payload, list) and payload else None
-            to = inner.get("To") if isinstance(inner, Message) else None
+            to = (inner.get("X-HmXmrOriginalRecipient") or inner.get("To")) if isinstance(inner, Message) else None
             if not to and isinstance(payload, str):
                 m = re.search(r"(?im)^To:\s*(.+)$", payload)
                 to = m.group(1) if m else None
@@ -451,10 +457,13 @@ def _ses(text: str) -> BounceReport | None:
     start = text.find("{")
     if start < 0 or "notificationType" not in text and "eventType" not in text:
         return None
-    try:
-        data: Any = json.JSONDecoder().raw_decode(text[start:])[0]
-    except ValueError:
-        return None
+    data: Any = None
+    for candidate in (text[start:], re.sub(r"\r?\n", "", text[start:])):  # notifications folded into lines
+        try:
+            data = json.JSONDecoder(strict=False).raw_decode(candidate)[0]
+            break
+        except ValueError:
+            continue
     if isinstance(data, dict) and isinstance(data.get("Message"), str):  # SNS envelope
         try:
             data = json.loads(data["Message"])
