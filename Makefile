@@ -61,4 +61,4 @@ restore: bootstrap
 	$(PY) -m svckit.backup restore "$(ARCHIVE)"
 
 clean-test-dbs:                     ## drop databases left behind by interrupted test runs
-	$(PY) -m svckit.testing.cleanup
+	$(PY) -m svckit_testing.cleanup

@@ -7,4 +7,4 @@ import eventlet  # noqa: E402
 
 eventlet.monkey_patch()
 
-pytest_plugins = ["svckit.testing.plugin", "gateway_testing", "smtpsink.testing"]
+pytest_plugins = ["svckit_testing.plugin", "gateway_testing", "smtpsink.testing"]

@@ -36,7 +36,7 @@ def summary(values_ms: list[float]) -> dict[str, float]:
 def vhost():
     """A throw-away RabbitMQ vhost, so a benchmark never meets another run's queues."""
     from svckit.settings import amqp_uri
-    from svckit.testing.rabbit import create_vhost, delete_vhost, uri_with_vhost
+    from svckit_testing.rabbit import create_vhost, delete_vhost, uri_with_vhost
 
     name = f"pressroom-bench-{uuid.uuid4().hex[:8]}"
     create_vhost(name)

@@ -27,7 +27,7 @@ import pytest
 
 from svckit.settings import SERVICES
 
-pytest_plugins = ["svckit.testing.plugin"]  # this run's databases and RabbitMQ vhost
+pytest_plugins = ["svckit_testing.plugin"]  # this run's databases and RabbitMQ vhost
 
 ROOT = Path(__file__).resolve().parents[3]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -1,5 +1,5 @@
 """billing's use cases without a broker: orders and subscriptions on the real billing database, identity faked at
-the RPC boundary (``unit`` kit, svckit.testing.unit). Activation and the affiliate path call identity; the rights
+the RPC boundary (``unit`` kit, svckit_testing.unit). Activation and the affiliate path call identity; the rights
 are the operator's, the license manager's and the account's."""
 
 from __future__ import annotations

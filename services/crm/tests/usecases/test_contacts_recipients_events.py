@@ -1,4 +1,4 @@
-"""crm's use cases without a broker, through the entrypoints nameko calls (``unit`` kit, svckit.testing.unit), on the
+"""crm's use cases without a broker, through the entrypoints nameko calls (``unit`` kit, svckit_testing.unit), on the
 real crm database: contacts and their events, what dispatch and pressbase call (recipients, the pressbase transfer),
 what other services' events do here (a hard bounce, a deleted client), and the rights."""
 
@@ -10,7 +10,7 @@ from sqlalchemy import text
 from crm.service import CrmService
 from svckit.errors import Forbidden, NotFound
 from svckit.principal import Principal
-from svckit.testing.fakes import Tenant
+from svckit_testing.fakes import Tenant
 
 
 class FakeStorage:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from crm.service import CrmService
-from svckit.testing.fakes import Tenant
+from svckit_testing.fakes import Tenant
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """dispatch's use cases without a broker: mailings whose recipients come from crm (a distribution list) and
 pressbase (a selection), both faked at the RPC boundary, on the real dispatch database (``unit`` kit,
-svckit.testing.unit): paging, de-duplication, suppression, personalisation, failures of a peer, and rights."""
+svckit_testing.unit): paging, de-duplication, suppression, personalisation, failures of a peer, and rights."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import text
 from dispatch.service import DispatchService
 from dispatch.settings import DispatchSettings
 from svckit.errors import Forbidden, NotFound, Unavailable
-from svckit.testing.fakes import Tenant
+from svckit_testing.fakes import Tenant
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """identity's use cases without a broker: accounts, clients and users on the real identity database, through the
-entrypoints nameko would call (``unit`` kit, svckit.testing.unit); transactional mail (a call to dispatch or SMTP)
+entrypoints nameko would call (``unit`` kit, svckit_testing.unit); transactional mail (a call to dispatch or SMTP)
 and the principal cache are faked and recorded."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from identity.db.models import UserSession
 from identity.service import IdentityService
 from svckit.errors import Conflict, Forbidden, NotFound
 from svckit.principal import Principal
-from svckit.testing.fakes import FakeInvalidator
+from svckit_testing.fakes import FakeInvalidator
 
 BILLING = Principal.system("billing")
 

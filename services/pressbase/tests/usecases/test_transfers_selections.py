@@ -1,5 +1,5 @@
 """pressbase's use cases without a broker: transfers to crm (crm faked at the RPC boundary), applying changes since
-a transfer, and selections, on the real pressbase database (``unit`` kit, svckit.testing.unit) with the sample media
+a transfer, and selections, on the real pressbase database (``unit`` kit, svckit_testing.unit) with the sample media
 database loaded through the real feed importer."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The fast unit layer's own kit (svckit.testing.fakes, svckit.testing.unit): fakes that behave like the wire, and
+"""The fast unit layer's own kit (svckit_testing.fakes, svckit_testing.unit): fakes that behave like the wire, and
 no broker while a unit kit is in use."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from sqlalchemy import text
 
 from svckit.errors import NotFound
 from svckit.i18n import Text
-from svckit.testing.fakes import FakeRpc, Missing, UnexpectedCall
-from svckit.testing.unit import BrokerUsed
+from svckit_testing.fakes import FakeRpc, Missing, UnexpectedCall
+from svckit_testing.unit import BrokerUsed
 
 
 def test_fake_rpc_records_calls_as_they_travel_and_answers_through_the_serializer():

@@ -19,12 +19,12 @@ fixture::
 The session is inside a transaction that is rolled back after the test; a ``commit()`` in the code under test
 releases a savepoint. ``kit.worker(ServiceClass, principal)`` builds the service instance with nameko's
 ``worker_factory`` and injects each dependency by its provider type: ``Database`` -> the session, ``Auth`` ->
-:class:`~svckit.testing.fakes.FakeAuth`, ``Clock`` -> ``kit.clock`` (a real :class:`svckit.clock.Clock`: ``advance``,
+:class:`~svckit_testing.fakes.FakeAuth`, ``Clock`` -> ``kit.clock`` (a real :class:`svckit.clock.Clock`: ``advance``,
 ``fixed``), ``Outbox`` -> ``kit.events``, ``UnitOfWork`` -> a ``Work`` on the session, ``ServiceRpc`` ->
 ``kit.peer(target)``, ``JobRunner`` -> :class:`UnitJobs` (enqueues real rows, runs nothing),
 ``TransactionalMailer`` -> ``kit.mailer``, ``EventDispatcher`` -> ``kit.dispatched``,
 ``Config`` -> ``kit.config``; anything else must be passed by name (``kit.worker(Svc, p, storage=...)``) or it is a
-:class:`~svckit.testing.fakes.Missing` that fails the test when used.
+:class:`~svckit_testing.fakes.Missing` that fails the test when used.
 
 No broker: while a ``unit`` kit is in use, opening an AMQP connection fails the test (``BrokerUsed``).
 """
@@ -43,16 +43,17 @@ from nameko.extensions import DependencyProvider
 from nameko.testing.services import worker_factory
 from sqlalchemy.orm import Session
 
-from ..clock import Clock
-from ..db import Database
-from ..entrypoints import Auth
-from ..jobs import JobRunner
-from ..jobs import cancel as cancel_job
-from ..jobs import enqueue as enqueue_job
-from ..mail import TransactionalMailer
-from ..outbox import Outbox
-from ..principal import Principal
-from ..rpc import ServiceRpc
+from svckit.clock import Clock
+from svckit.db import Database
+from svckit.entrypoints import Auth
+from svckit.jobs import JobRunner
+from svckit.jobs import cancel as cancel_job
+from svckit.jobs import enqueue as enqueue_job
+from svckit.mail import TransactionalMailer
+from svckit.outbox import Outbox
+from svckit.principal import Principal
+from svckit.rpc import ServiceRpc
+
 from .fakes import EventCollector, FakeAuth, FakeDispatcher, FakeMailer, FakeRpc, Missing
 
 UNIT_DIRS = ("tests/unit/", "tests/usecases/")

@@ -12,7 +12,8 @@ import subprocess
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from ..settings import database_url
+from svckit.settings import database_url
+
 from .rabbit import delete_vhost
 
 

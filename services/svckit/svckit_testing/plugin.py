@@ -8,10 +8,10 @@
   the databases they used are truncated, so tests do not see each other's rows.
 - ``db_session("crm")`` gives a session inside a transaction that is rolled back after the test.
 - ``rpc_as(principal)`` gives a standalone RPC proxy that calls as that principal.
-- ``unit("crm")`` (``svckit.testing.unit``): the fast unit layer's kit, a rolled-back session with every peer faked
+- ``unit("crm")`` (``svckit_testing.unit``): the fast unit layer's kit, a rolled-back session with every peer faked
   and no broker; tests under ``services/<svc>/tests/unit`` and ``tests/usecases`` are marked ``unit``.
 
-Register with ``pytest_plugins = ["svckit.testing.plugin"]`` in the root conftest, after ``eventlet.monkey_patch()``.
+Register with ``pytest_plugins = ["svckit_testing.plugin"]`` in the root conftest, after ``eventlet.monkey_patch()``.
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine, RootTransaction
 from sqlalchemy.orm import Session
 
-from .. import principal as principal_mod
-from ..migrate import drop_database, ensure_database, upgrade
-from ..settings import SERVICES, database_url, principal_secret
-from ..settings import amqp_uri as configured_amqp_uri
+from svckit import principal as principal_mod
+from svckit.migrate import drop_database, ensure_database, upgrade
+from svckit.settings import SERVICES, database_url, principal_secret
+from svckit.settings import amqp_uri as configured_amqp_uri
+
 from .rabbit import create_vhost, delete_vhost, uri_with_vhost
 from .unit import pytest_collection_modifyitems, unit  # noqa: F401  (registered with this plugin)
 

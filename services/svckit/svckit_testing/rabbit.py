@@ -10,7 +10,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from ..settings import env
+from svckit.settings import env
 
 
 def _api(method: str, path: str, body: dict | None = None) -> None:

@@ -10,7 +10,7 @@ service's own database when a use case or an entrypoint runs without a broker.
   :class:`FakeDispatcher` (nameko's ``EventDispatcher``), :class:`FakeAuth` (the caller and ``acting_as``).
 - :class:`Tenant`: an account with a full, a read-only and a hidden client, its principals, and a second account.
 
-The database is never faked: the ``unit`` fixture (:mod:`svckit.testing.unit`) gives a real session on the run's
+The database is never faked: the ``unit`` fixture (:mod:`svckit_testing.unit`) gives a real session on the run's
 migrated database.
 """
 
@@ -25,8 +25,8 @@ from typing import Any
 from kombu.utils import json as wire_json
 from nameko.exceptions import deserialize, serialize
 
-from ..errors import WireError
-from ..principal import Principal
+from svckit.errors import WireError
+from svckit.principal import Principal
 
 
 def over_the_wire(value: Any) -> Any:
