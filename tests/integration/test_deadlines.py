@@ -138,11 +138,12 @@ def test_statement_timeout_follows_the_time_left():
 
 @pytest.mark.parametrize("current_ms,expected_ms", [(0, 30000), (5000, 5000), (60000, 30000)])
 def test_crm_duplicate_scan_is_bounded_by_the_deadline_and_its_cap(db_session, current_ms, expected_ms):
+    from crm.db import queries
     from crm.usecases import duplicates
 
     session = db_session("crm")
     session.execute(text(f"SET LOCAL statement_timeout = {current_ms}"))
-    session.execute(duplicates._SETTINGS, {"t": "0.6", "cap": int(duplicates.SCAN_SECONDS * 1000)})
+    session.execute(queries.DUPLICATE_SCAN_SETTINGS, {"t": "0.6", "cap": int(duplicates.SCAN_SECONDS * 1000)})
     shown = session.execute(text("SELECT extract(epoch FROM current_setting('statement_timeout')::interval) * 1000"))
     assert shown.scalar_one() == expected_ms
     assert session.execute(text("SELECT current_setting('pg_trgm.similarity_threshold')")).scalar_one() == "0.6"

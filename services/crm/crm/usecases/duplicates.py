@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from svckit.errors import InvalidInput
@@ -19,6 +19,7 @@ from svckit.validation import parse_uuid
 from svckit.work import Work
 
 from ..db import contacts as repo
+from ..db import queries
 from ..db.models import Contact, ContactEmail, ContactFile, HistoryEntry, ListMember, Participant
 from ..i18n import _
 from .common import load, user_uuid
@@ -31,33 +32,6 @@ NAME_SIMILARITY = 0.6
 #: a duplicate scan never runs longer than this, even for a caller without a deadline (the gateway's is shorter)
 SCAN_SECONDS = 30.0
 
-_SETTINGS = text("""
-SELECT set_config('pg_trgm.similarity_threshold', :t, true),
-       set_config('statement_timeout', (CASE WHEN t = 0 OR t > :cap THEN :cap ELSE t END)::bigint::text, true)
-FROM (SELECT extract(epoch FROM current_setting('statement_timeout')::interval) * 1000 AS t) AS current
-""")
-
-_SQL = text("""
-WITH same_email AS (
-    SELECT LEAST(a.contact_id, b.contact_id) AS a, GREATEST(a.contact_id, b.contact_id) AS b,
-           'same_email' AS reason, 1.0::float AS score
-    FROM contact_emails a JOIN contact_emails b
-      ON b.account_id = a.account_id AND b.client_id = a.client_id AND b.email_norm = a.email_norm
-     AND b.contact_id > a.contact_id
-    WHERE a.account_id = :account AND a.client_id = :client
-), similar_name AS (
-    SELECT a.id AS a, b.id AS b, 'similar_name' AS reason, similarity(a.name_key, b.name_key)::float AS score
-    FROM contacts a JOIN contacts b
-      ON b.account_id = a.account_id AND b.client_id = a.client_id AND b.id > a.id AND b.kind = a.kind
-     AND b.name_key % a.name_key
-    WHERE a.account_id = :account AND a.client_id = :client AND a.name_key <> ''
-      AND (a.org_key = b.org_key OR a.org_key = '' OR b.org_key = '' OR similarity(a.org_key, b.org_key) > 0.5)
-)
-SELECT a, b, array_agg(DISTINCT reason) AS reasons, max(score) AS score
-FROM (SELECT * FROM same_email UNION ALL SELECT * FROM similar_name) pairs
-GROUP BY a, b ORDER BY max(score) DESC, a, b LIMIT :limit
-""")
-
 
 def find(work: Work, client_id: Any, limit: int = 100) -> dict:
     session, principal = work.session, work.principal
@@ -67,8 +41,8 @@ def find(work: Work, client_id: Any, limit: int = 100) -> dict:
     limit = max(1, min(int(limit or 100), 500))
     # one round trip: the similarity threshold, and the scan bounded by the caller's deadline (the transaction's
     # statement_timeout, svckit.deadline) and by SCAN_SECONDS whichever ends first
-    session.execute(_SETTINGS, {"t": str(NAME_SIMILARITY), "cap": int(SCAN_SECONDS * 1000)})
-    pairs = session.execute(_SQL, {"account": account, "client": cid, "limit": limit}).all()
+    session.execute(queries.DUPLICATE_SCAN_SETTINGS, {"t": str(NAME_SIMILARITY), "cap": int(SCAN_SECONDS * 1000)})
+    pairs = session.execute(queries.DUPLICATE_PAIRS, {"account": account, "client": cid, "limit": limit}).all()
     ids = {i for p in pairs for i in (p.a, p.b)}
     rows = {c.id: (c, e, s) for c, e, s in session.execute(
         select(Contact, ContactEmail.email, ContactEmail.state).select_from(repo.primary_email_join())
