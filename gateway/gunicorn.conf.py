@@ -38,15 +38,20 @@ if _own_metrics_dir:
 
 
 def on_starting(server):
-    from gateway.metrics import prepare_multiprocess_dir
-
-    prepare_multiprocess_dir(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    # not through gateway.metrics: importing it in the master creates its gauges, which open their files in this
+    # directory at once (before it would exist); the master itself records nothing
+    path = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(path, exist_ok=True)
+    for name in os.listdir(path):   # files of an earlier run would be added to this run's sums
+        if name.endswith(".db"):
+            os.remove(os.path.join(path, name))
 
 
 def child_exit(server, worker):
-    from gateway.metrics import worker_exited
+    # a dead worker's live gauges (in-flight requests, open circuits) stop counting; its counters stay in the sums
+    from prometheus_client import multiprocess
 
-    worker_exited(worker.pid)
+    multiprocess.mark_process_dead(worker.pid)
 
 
 def on_exit(server):

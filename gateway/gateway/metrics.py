@@ -112,20 +112,3 @@ class MetricsResource:
             raise falcon.HTTPNotFound()
         resp.content_type = CONTENT_TYPE_LATEST
         resp.data = generate_latest(registry())
-
-
-# --- gunicorn (gunicorn.conf.py) -----------------------------------------------------------------------------------
-
-def prepare_multiprocess_dir(path: str) -> None:
-    """At gunicorn's start: the directory exists and holds no files of an earlier run (their counters would be
-    added to this run's)."""
-    os.makedirs(path, exist_ok=True)
-    for name in os.listdir(path):
-        if name.endswith(".db"):
-            os.remove(os.path.join(path, name))
-
-
-def worker_exited(pid: int) -> None:
-    """gunicorn's ``child_exit``: a dead worker's live gauges (in-flight requests, open circuits) stop counting;
-    its counters stay in the sums."""
-    prom_multiprocess.mark_process_dead(pid)

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -195,3 +196,41 @@ def test_gunicorn_workers_are_summed_in_multiprocess_mode(amqp_uri, tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def test_gunicorn_makes_its_own_metrics_directory_when_none_is_set(amqp_uri):
+    """`make run` and the Procfile set no PROMETHEUS_MULTIPROC_DIR: gunicorn.conf.py picks a directory of its own,
+    creates it before any worker writes a metric file (a master that imported gateway.metrics first failed to start:
+    its gauges opened their files in a directory not yet there), and removes it when gunicorn stops."""
+    port, metrics_port = _free_port(), _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+    env.update({"AMQP_URI": amqp_uri, "PRINCIPAL_SECRET": principal_secret(), "GATEWAY_BIND": f"127.0.0.1:{port}",
+                "GATEWAY_METRICS_PORT": str(metrics_port), "GATEWAY_METRICS_HOST": "127.0.0.1",
+                "GATEWAY_WORKERS": "1", "GATEWAY_THREADS": "2", "LOG_LEVEL": "warning"})
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "gateway/gunicorn.conf.py",
+                             "gateway.app:get_app()"], cwd=ROOT, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    own_dir = Path(tempfile.gettempdir()) / f"pressroom-gateway-metrics-{proc.pid}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if _get(f"http://127.0.0.1:{port}/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+            assert time.monotonic() < deadline, "gunicorn did not answer"
+            time.sleep(0.2)
+        status, page = _get(f"http://127.0.0.1:{metrics_port}/metrics")
+        assert status == 200
+        assert _healthz_total(page) >= 1
+        assert any(own_dir.glob("counter_*.db"))
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert not own_dir.exists()
