@@ -10,8 +10,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from svckit.contracts import Answer, maybe
 from svckit.validation import Input, Line, invalid
 
 from .i18n import _
@@ -248,25 +249,6 @@ class TransactionalIn(Input):
 # returns is declared; unknown fields are refused (a new field must be added here, or the tests fail).
 
 
-def _absent_or_value(schema: dict[str, Any]) -> None:
-    """For a key that is either missing or holds a value, never null: no null branch, no default in the schema."""
-    schema.pop("default", None)
-    branches = [s for s in schema.pop("anyOf", []) if s.get("type") != "null"]
-    if len(branches) == 1:
-        schema.update(branches[0])
-    elif branches:
-        schema["anyOf"] = branches
-
-
-def _maybe(description: str | None = None) -> Any:
-    """A key present on some objects only (see ``_absent_or_value``)."""
-    return Field(default=None, description=description, json_schema_extra=_absent_or_value)
-
-
-class Answer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 class DnsRecord(Answer):
     """One TXT record to publish, exactly as the customer enters it (values over 255 octets split in ``strings``)."""
 
@@ -276,7 +258,7 @@ class DnsRecord(Answer):
     value: str
     strings: list[str]
     required: bool
-    note: str | None = _maybe("what to do with an existing record (SPF, DMARC)")
+    note: str | None = maybe("what to do with an existing record (SPF, DMARC)")
 
 
 class RecordCheck(Answer):
@@ -298,8 +280,8 @@ class DkimKey(Answer):
     rsa_selector: str
     ed25519_selector: str
     records: list[DnsRecord] = Field(description="the key's two DKIM records")
-    grace_days: int | None = _maybe("pending and retiring keys: days the replaced key stays listed")
-    check: DnsCheck | None = _maybe("pending and retiring keys")
+    grace_days: int | None = maybe("pending and retiring keys: days the replaced key stays listed")
+    check: DnsCheck | None = maybe("pending and retiring keys")
     checked_at: datetime | None = Field(default=None, description="pending and retiring keys (null: never checked)")
     created_at: datetime | None = Field(default=None, description="pending and retiring keys")
     retire_after: datetime | None = Field(default=None, description="retiring keys: deleted after this")
@@ -423,7 +405,7 @@ class StartProblem(Answer):
     code: str
     field: str | None
     message: ProblemText
-    limit: int | None = _maybe("the recipient limit")
+    limit: int | None = maybe("the recipient limit")
 
 
 class Volume(Answer):
@@ -566,10 +548,10 @@ class SuppressionMailing(Answer):
 
 
 class SuppressionDetail(Answer):
-    status: str | None = _maybe("the SMTP status of a bounce")
-    reason: str | None = _maybe("the relay's reply")
-    via: str | None = _maybe("how an unsubscribe came: web, one_click, mailto")
-    by: str | None = _maybe("the user who added a blacklist entry")
+    status: str | None = maybe("the SMTP status of a bounce")
+    reason: str | None = maybe("the relay's reply")
+    via: str | None = maybe("how an unsubscribe came: web, one_click, mailto")
+    by: str | None = maybe("the user who added a blacklist entry")
 
 
 class Suppression(Answer):

@@ -9,8 +9,9 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from svckit.contracts import Answer, maybe, no_default
 from svckit.i18n import Text
 from svckit.validation import Input, Line, invalid
 
@@ -183,30 +184,6 @@ class FeedImportStart(Input):
 # caller's language.
 
 
-def _absent_or_value(schema: dict[str, Any]) -> None:
-    """For a key that is either missing or holds a value, never null: no null branch, no default in the schema."""
-    schema.pop("default", None)
-    branches = [s for s in schema.pop("anyOf", []) if s.get("type") != "null"]
-    if len(branches) == 1:
-        schema.update(branches[0])
-    elif branches:
-        schema["anyOf"] = branches
-
-
-def _no_default(schema: dict[str, Any]) -> None:
-    """For a key that is missing on some answers and may be null on others."""
-    schema.pop("default", None)
-
-
-def _maybe(description: str | None = None) -> Any:
-    """A key present on some answers only (see ``_absent_or_value``)."""
-    return Field(default=None, description=description, json_schema_extra=_absent_or_value)
-
-
-class Answer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 class Code(Answer):
     """A code with its label in the caller's language."""
 
@@ -286,7 +263,7 @@ class Journalist(Answer):
     last_verified: date | None
     version: int
     outlets: list[JournalistOutlet]
-    plus: Plus | None = _maybe("PLUS fields (only with the PLUS dataset); open")
+    plus: Plus | None = maybe("PLUS fields (only with the PLUS dataset); open")
 
 
 class OutletJournalist(Answer):
@@ -337,9 +314,9 @@ class Outlet(Answer):
     topics: list[Code]
     departments: list[Code]
     version: int
-    plus: Plus | None = _maybe("PLUS fields (only with the PLUS dataset); open")
-    journalists: list[OutletJournalist] | None = _maybe("one outlet: its journalists (at most 200)")
-    forward_features: list[ForwardFeature] | None = _maybe("one outlet, if licensed: its upcoming forward features")
+    plus: Plus | None = maybe("PLUS fields (only with the PLUS dataset); open")
+    journalists: list[OutletJournalist] | None = maybe("one outlet: its journalists (at most 200)")
+    forward_features: list[ForwardFeature] | None = maybe("one outlet, if licensed: its upcoming forward features")
 
 
 class FacetEntry(Answer):
@@ -347,7 +324,7 @@ class FacetEntry(Answer):
     label: str
     count: int
     parent: str | None = Field(default=None, description="topics only: the parent topic (null at the top)",
-                               json_schema_extra=_no_default)
+                               json_schema_extra=no_default)
 
 
 class Correction(Answer):
@@ -358,15 +335,15 @@ class Correction(Answer):
 class _Result(Answer):
     next_cursor: str | None
     corrections: list[Correction] = Field(description="words corrected because they occur nowhere")
-    total: int | None = _maybe("with facets: the number of matches")
-    estimated: bool | None = _maybe("true: the total (and facet counts) are estimates from a sample (more matches "
+    total: int | None = maybe("with facets: the number of matches")
+    estimated: bool | None = maybe("true: the total (and facet counts) are estimates from a sample (more matches "
                                     "than the exact-count limit)")
-    facets_estimated: list[str] | None = _maybe("the facet groups whose counts are estimates (a group with an "
+    facets_estimated: list[str] | None = maybe("the facet groups whose counts are estimates (a group with an "
                                                 "active filter is counted without it, which may be many more "
                                                 "matches), while the total may be exact")
     facets: dict[str, list[FacetEntry]] | None = Field(default=None, description="with facets: per group the "
                                                                                  "values and their counts",
-                                                       json_schema_extra=_no_default)
+                                                       json_schema_extra=no_default)
 
 
 class JournalistResult(_Result):
