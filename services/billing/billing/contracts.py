@@ -17,8 +17,9 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import EmailStr, Field, field_validator
 
+from svckit.contracts import Answer
 from svckit.validation import Input, invalid
 
 from .i18n import _
@@ -162,12 +163,6 @@ def decode_document(value: str, field: str) -> bytes:
 
 Money = int  # euro cents; net unless the name says gross
 Phase = Literal["starting", "regular", "cancelled", "ended"]
-
-
-class Answer(BaseModel):
-    """Base of the answer models: every field the use case returns is declared (unknown fields are an error)."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class LocalText(Answer):

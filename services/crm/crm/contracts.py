@@ -20,8 +20,9 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import EmailStr, Field, field_validator, model_validator
 
+from svckit.contracts import Answer
 from svckit.validation import Input, Line, invalid
 
 from .i18n import _
@@ -423,12 +424,6 @@ class AttachIn(Input):
 
 
 # --- answers -----------------------------------------------------------------------------------------------------
-
-class Answer(BaseModel):
-    """Base of the crm's answers: every field is declared (an undeclared one is a contract drift)."""
-
-    model_config = ConfigDict(extra="forbid")
-
 
 class Email(Answer):
     email: str

@@ -12,8 +12,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator
+from pydantic import EmailStr, Field, ValidationInfo, field_validator
 
+from svckit.contracts import Answer
 from svckit.validation import Input, Line, invalid
 
 from .i18n import _
@@ -265,12 +266,6 @@ class IncidentFilter(Input):
 
 ClientRight = Literal["full", "read"]
 TwoFactorMethod = Literal["email", "totp"]
-
-
-class Answer(BaseModel):
-    """Base of the answer models: every field the use case returns is declared (unknown fields are an error)."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class TwoFactorState(Answer):
