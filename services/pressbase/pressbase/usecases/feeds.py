@@ -1,4 +1,5 @@
-"""Use case: apply a vendor feed (or generated records) to the media database, all or nothing.
+"""Use cases of the vendor's feeds: apply a feed (or generated records) to the media database, all or nothing; and
+the operators' side of it (upload in chunks, start the import job, the import history and the change log).
 
 The import row (``feed_imports``) is committed first, so even a rejected file leaves a trace (state ``failed`` with
 its errors). The records are staged and applied in ONE transaction; progress is written through a separate
@@ -7,20 +8,29 @@ connection so a client polling the job sees it while the import runs.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import time
+import uuid
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from svckit.errors import InvalidInput
+from svckit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from svckit.i18n import Text
+from svckit.jobs import serialise
+from svckit.principal import BACK_OFFICE
+from svckit.validation import parse_uuid
+from svckit.work import Work
 
+from ..contracts import FeedImportStart, FeedUploadStart, Paging
 from ..db import loader
-from ..db.models import FeedImport
+from ..db.models import FeedImport, FeedUpload, FeedUploadChunk, RecordChange
 from ..domain import feed
+from ..domain.query import decode_cursor, encode_cursor
 from ..i18n import _, ngettext
 
 log = logging.getLogger(__name__)
@@ -174,3 +184,144 @@ def load_rows(engine: Engine, rows: Iterable[tuple[str, tuple]], *, source: str,
     result = _apply(engine, import_id, mode, stage, _noop_progress, None)
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result
+
+
+# --- the operators' side: upload in chunks, start the import (a job run by pressbase.jobhandlers), the history ---
+
+MAX_CHUNK = 4 * 1024 * 1024
+DEFAULT_MAX_FEED = 2 * 1024 ** 3
+UPLOAD_NOT_FOUND = _("Upload not found.")
+IMPORT_NOT_FOUND = _("Import not found.")
+BAD_CHUNK = _("Invalid chunk (base64 expected, at most 4 MB).")
+OUT_OF_ORDER = _("Chunk {seq} expected.")
+TOO_LARGE = _("The file is larger than {size}.")
+ALREADY_STARTED = _("This upload has already been imported.")
+EMPTY_UPLOAD = _("The upload is empty.")
+BAD_KIND = _("Allowed values: outlet, journalist, forward_feature.")
+
+
+def _size(n: int) -> Text:
+    for unit, factor in (("GB", 1024 ** 3), ("MB", 1024 ** 2)):
+        if n >= factor and n % factor == 0:
+            return Text(f"{n // factor} {unit}", f"{n // factor} {unit}")
+    return ngettext("{n} byte", "{n} bytes", n).format(n=n)
+
+
+def require_operator(work: Work) -> None:
+    """Feeds are for operators (back office) only."""
+    work.principal.require_operator(BACK_OFFICE)
+
+
+def _upload(session: Session, upload_id: Any) -> FeedUpload:
+    upload = session.get(FeedUpload, parse_uuid(upload_id, "upload_id"))
+    if upload is None:
+        raise NotFound(UPLOAD_NOT_FOUND)
+    return upload
+
+
+def create_upload(work: Work, params: FeedUploadStart) -> dict:
+    require_operator(work)
+    upload = FeedUpload(id=uuid.uuid4(), created_by=work.principal.user_id, filename=params.filename,
+                        format=params.format)
+    work.session.add(upload)
+    return {"upload_id": str(upload.id), "max_chunk_bytes": MAX_CHUNK}
+
+
+def add_chunk(work: Work, upload_id: Any, seq: Any, data_b64: Any) -> dict:
+    """Chunks arrive in order (seq 0, 1, 2 ...); the total is limited (PRESSBASE_MAX_FEED_BYTES)."""
+    require_operator(work)
+    upload = _upload(work.session, upload_id)
+    if upload.complete:
+        raise Conflict(ALREADY_STARTED)
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq != upload.chunks:
+        raise InvalidInput(fields={"seq": OUT_OF_ORDER.format(seq=upload.chunks)})
+    try:
+        data = base64.b64decode(data_b64 or "", validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        raise InvalidInput(fields={"data": BAD_CHUNK}) from None
+    if len(data) > MAX_CHUNK:
+        raise InvalidInput(fields={"data": BAD_CHUNK})
+    limit = int(work.config.get("PRESSBASE_MAX_FEED_BYTES", DEFAULT_MAX_FEED))
+    if upload.size + len(data) > limit:
+        raise PayloadTooLarge(TOO_LARGE.format(size=_size(limit)), limit=limit)
+    work.session.add(FeedUploadChunk(upload_id=upload.id, seq=seq, data=data))
+    upload.chunks += 1
+    upload.size += len(data)
+    return {"upload_id": str(upload.id), "chunks": upload.chunks, "size": upload.size}
+
+
+def start_import(work: Work, queue: Any, params: FeedImportStart) -> dict:
+    """The upload as a ``feed_import`` job (``queue``: the service's ``self.jobs``), queued in this unit of work."""
+    require_operator(work)
+    upload = _upload(work.session, params.upload_id)
+    if upload.complete:
+        raise Conflict(ALREADY_STARTED)
+    if upload.size == 0:
+        raise InvalidInput(EMPTY_UPLOAD, fields={"upload_id": EMPTY_UPLOAD})
+    upload.complete = True
+    job = queue.enqueue(work.session, "feed_import", work.principal,
+                        {"upload_id": str(upload.id), "mode": params.mode, "record_type": params.record_type},
+                        total=upload.size)
+    return serialise(job, work.principal.lang)
+
+
+def list_imports(work: Work, page: Paging) -> dict:
+    require_operator(work)
+    cursor = decode_cursor(page.cursor, "imports") if page.cursor else None
+    stmt = select(FeedImport)
+    if cursor:
+        stmt = stmt.where(FeedImport.id < cursor["id"])
+    rows = work.session.execute(stmt.order_by(FeedImport.id.desc()).limit(page.limit + 1)).scalars().all()
+    more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    return {"items": [_import_view(r, work.principal.lang) for r in rows],
+            "next_cursor": encode_cursor({"s": "imports", "id": rows[-1].id}) if more else None}
+
+
+def get_import(work: Work, import_id: Any) -> dict:
+    require_operator(work)
+    try:
+        number = int(import_id)
+        row = work.session.get(FeedImport, number) if 0 < number < 2 ** 63 else None
+    except (TypeError, ValueError):
+        row = None
+    if row is None:
+        raise NotFound(IMPORT_NOT_FOUND)
+    return _import_view(row, work.principal.lang)
+
+
+def list_changes(work: Work, query: dict[str, Any], page: Paging) -> dict:
+    """What changed when: the change log, newest first, optionally for one record (``record_id``), one import
+    (``import_id``) or one kind."""
+    require_operator(work)
+    stmt = select(RecordChange)
+    if query.get("kind") is not None:
+        if query["kind"] not in ("outlet", "journalist", "forward_feature"):
+            raise InvalidInput(fields={"kind": BAD_KIND})
+        stmt = stmt.where(RecordChange.kind == query["kind"])
+    for key, column in (("record_id", RecordChange.record_id), ("import_id", RecordChange.import_id)):
+        if query.get(key) is not None:
+            try:
+                number = int(query[key])
+                if not 0 < number < 2 ** 63:   # a bigint: larger numbers are refused, never a database error
+                    raise ValueError(number)
+                stmt = stmt.where(column == number)
+            except (TypeError, ValueError):
+                raise InvalidInput(fields={key: _("A whole number from 1 to 2^63-1 expected.")}) from None
+    cursor = decode_cursor(page.cursor, "changes") if page.cursor else None
+    if cursor:
+        stmt = stmt.where(RecordChange.id < cursor["id"])
+    rows = work.session.execute(stmt.order_by(RecordChange.id.desc()).limit(page.limit + 1)).scalars().all()
+    more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    return {"items": [{"id": r.id, "import_id": r.import_id, "kind": r.kind, "record_id": r.record_id,
+                       "ext_id": r.ext_id, "op": r.op, "changes": r.changes,
+                       "changed_at": r.changed_at.isoformat()} for r in rows],
+            "next_cursor": encode_cursor({"s": "changes", "id": rows[-1].id}) if more else None}
+
+
+def _import_view(row: FeedImport, lang: str) -> dict:
+    return {"id": row.id, "source": row.source, "filename": row.filename, "format": row.format, "mode": row.mode,
+            "state": row.state, "created_by": row.created_by, "created_at": row.created_at.isoformat(),
+            "finished_at": row.finished_at.isoformat() if row.finished_at else None, "counts": row.counts,
+            "errors": [{**e, "message": Text.from_wire(e.get("message")).pick(lang)} for e in (row.errors or [])]}
