@@ -10,18 +10,12 @@ from nameko.timer import timer
 
 from svckit.entitlements import EVENT
 from svckit.entrypoints import rpc
-from svckit.errors import NotFound, field_error
-from svckit.validation import parse_uuid
+from svckit.errors import field_error
 
-from ..db import repo
-from ..db.models import Job
 from ..i18n import _
-from ..jobhandlers import RUN_DUE
-from ..usecases import entitlements
+from ..usecases import entitlements, jobs
 from ..usecases.runner import Runner
 from .common import Base
-
-RUN_NOT_FOUND = _("Run not found.")
 
 
 class JobsApi(Base):
@@ -41,21 +35,16 @@ class JobsApi(Base):
     @rpc
     def start_job_run(self, today: str | None = None) -> dict:
         """The back office starts a run in the background and polls ``get_job_run`` for its progress."""
-        actor = self.operator("back_office")
+        self.operator("back_office")
         day = self._day(today)
-        job = self.jobs.enqueue(self.db, RUN_DUE, actor, {"today": day.isoformat(),
-                                                          "started_by": actor.user_id or actor.service})
-        repo.audit(self.db, actor, "jobs.started", None, str(job.id), {"today": day.isoformat()})
-        self.db.commit()
-        return job_run_view(job)
+        with self.work() as work:
+            return jobs.start_run(work, self.jobs, day)
 
     @rpc
     def get_job_run(self, run_id: str) -> dict:
         self.operator("back_office", "support")
-        job = self.db.get(Job, parse_uuid(run_id, "run_id"))
-        if job is None or job.kind != RUN_DUE or "today" not in (job.params or {}):
-            raise NotFound(RUN_NOT_FOUND)
-        return job_run_view(job)
+        with self.work() as work:
+            return jobs.get_run(work, run_id)
 
     def _day(self, today: str | None) -> date:
         if not today:
@@ -71,14 +60,3 @@ class JobsApi(Base):
         report = runner.run_due(day)
         return report.to_dict()
 
-
-def job_run_view(job: Job) -> dict:
-    """A back-office run as before svckit's runner: a queued job shows as running, a cancelled one as failed."""
-    state = {"queued": "running", "cancelled": "failed"}.get(job.state, job.state)
-    report = job.result
-    if report is None and state == "failed":
-        report = {"error": (job.error or {}).get("code") or "job_failed"}
-    return {"id": str(job.id), "today": job.params["today"], "state": state, "done": job.done,
-            "total": job.total or 0, "report": report if state != "running" else None,
-            "started_by": job.params.get("started_by"),
-            "finished_at": job.finished_at.isoformat() if job.finished_at else None}
