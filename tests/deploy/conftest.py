@@ -101,7 +101,6 @@ OPTIONAL = {
     "GATEWAY_BIND", "GATEWAY_PORT", "GATEWAY_THREADS", "GATEWAY_TIMEOUT", "GATEWAY_WORKERS",
     "GATEWAY_GRACEFUL_TIMEOUT",
     "GATEWAY_BREAKER_FAILURES", "GATEWAY_BREAKER_COOLDOWN", "GATEWAY_BULKHEAD_SHARE",  # gateway.resilience
-    "GATEWAY_BREAKER_FAILURES", "GATEWAY_BREAKER_COOLDOWN", "GATEWAY_BULKHEAD_SHARE",  # gateway.resilience
     "GATEWAY_METRICS_PORT", "GATEWAY_METRICS_HOST",  # /metrics only on that port (prod: 9090, gateway/metrics.py)
     "BOUNCES_METRICS_PORT",  # dispatch.bounces serves /metrics there when set (prod: 8000)
     "PROMETHEUS_MULTIPROC_DIR",  # gunicorn.conf.py: a directory of its own per start unless set
