@@ -7,7 +7,8 @@ deaf for everything else (issue 15).
 **Circuit breaker** (:class:`CircuitBreaker`, one per service, shared by the threads of the worker):
 
 - *closed*: calls go out. A timeout or a missing consumer (nobody consumes the service's queue: the mandatory
-  publish comes back unroutable, ``UnknownService``) opens it at once; other failures (the broker connection broke,
+  publish comes back unroutable, ``UnknownService``, or the queue outlived its service and its consumer count is 0,
+  gateway.rpc) opens it at once; other failures (the broker connection broke,
   the service raised something unexpected) open it after ``failures`` in a row. Any answer of the service (a wire
   error such as a 404 included) resets the count.
 - *open*: calls fail at once with ``Unavailable`` (503 + ``Retry-After``), nothing is published, for ``cooldown``

@@ -10,6 +10,13 @@ transient: a request that waits out a broker restart has outlived its caller, an
 confirm waits for a disk write (about 2 ms per call here). Confirms stay on: they are how an unknown service is
 detected at once (mandatory publish) instead of by timeout.
 
+A service whose process died without closing its connection cleanly (SIGKILL, OOM) leaves its durable queue
+``rpc-<service>`` behind, so the mandatory publish still routes. The client therefore knows each service's consumer
+count (a passive ``queue_declare``, trusted for ``CONSUMERS_MAX_AGE`` seconds, so the happy path costs one extra
+round trip per service and second, not per call) and refreshes it every ``WATCH_EVERY`` seconds while a call waits
+for its reply: a queue without consumer answers ``Unavailable`` (reason ``no_consumer``, which opens the circuit) at
+once instead of after the whole timeout.
+
 Every call carries its absolute deadline (now + its timeout) in the context data: the service refuses it once the
 deadline passed and bounds its SQL by the time left (svckit.deadline). Before a call goes out, the service's
 circuit breaker and bulkhead (gateway.resilience) may refuse it at once with ``Unavailable`` (503 + Retry-After):
@@ -24,9 +31,10 @@ import logging
 import socket
 import threading
 import time
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import kombu
+from amqp.exceptions import AMQPError, ChannelError
 from amqp.exceptions import ConnectionError as AmqpConnectionError
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.rpc import MethodProxy
@@ -52,10 +60,47 @@ UNAVAILABLE = _("The {service} service does not answer.")
 
 #: a call its service's circuit breaker or bulkhead refused (never sent)
 REFUSED = "refused"
+#: seconds a service's known consumer count is trusted before a call to it asks the broker again
+CONSUMERS_MAX_AGE = 1.0
+#: seconds between consumer checks while a call waits for its reply
+WATCH_EVERY = 0.5
 _SEVERITY = {resilience.OK: 0, resilience.ERROR: 1, resilience.NO_CONSUMER: 2, resilience.TIMEOUT: 3}
 
 
+class _NoConsumer(Exception):
+    """Raised from a reply's wait: nobody consumes the service's queue any more."""
+
+
 class _ReplyConsumer(PollingQueueConsumer):
+    #: the monotonic moment the current calls give up (RpcClient sets it per request)
+    deadline: float | None = None
+    #: asked every WATCH_EVERY seconds while a reply is awaited; False stops the wait with _NoConsumer
+    watch: Callable[[], bool] | None = None
+
+    def get_message(self, correlation_id):
+        deadline = self.deadline if self.deadline is not None else time.monotonic() + (self.timeout or 0)
+        try:
+            while correlation_id not in self.replies:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise socket.timeout()
+                try:
+                    self.consumer.connection.drain_events(timeout=min(left, WATCH_EVERY))
+                except socket.timeout:   # py-amqp keeps a partly read frame: the connection stays usable
+                    if time.monotonic() >= deadline:
+                        raise
+                    if self.watch is not None and not self.watch():
+                        self.provider._reply_events.pop(correlation_id).send_exception(_NoConsumer())
+                        return
+            body, message = self.replies.pop(correlation_id)
+            self.provider.handle_message(body, message)
+        except socket.timeout:
+            self.provider._reply_events.pop(correlation_id).send_exception(RpcTimeout(self.timeout))
+            self._setup_consumer()
+        except (OSError, ConnectionError):   # as nameko's: reconnect once and wait again (or let it bubble)
+            self._setup_consumer()
+            self.get_message(correlation_id)
+
     def on_message(self, body, message):
         # a reply whose caller timed out earlier is dropped instead of piling up in self.replies
         if message.properties.get("correlation_id") in self.provider._reply_events:
@@ -74,6 +119,20 @@ class _ThreadProxy(StandaloneProxyBase):
     def __init__(self, config: dict):
         super().__init__(config, context_data={}, timeout=None, reply_listener_cls=_ReplyListener)
         self.start()
+        self._probe: Any = None   # a channel for passive queue_declare (consumer_count)
+
+    def consumer_count(self, queue: str) -> int | None:
+        """How many consumers ``queue`` has; None when it does not exist (the mandatory publish detects that)."""
+        try:
+            if self._probe is None:
+                self._probe = self._reply_listener.queue_consumer.connection.channel()
+            return self._probe.queue_declare(queue, passive=True).consumer_count
+        except ChannelError:   # NOT_FOUND: the broker closed the channel
+            self._probe = None
+            return None
+        except BaseException:
+            self._probe = None
+            raise
 
     def method(self, service: str, method: str, timeout: float) -> tracing.TracedMethod:
         # each call in a client span of the request's trace, its traceparent in the context data (svckit.tracing)
@@ -84,7 +143,10 @@ class _ThreadProxy(StandaloneProxyBase):
     def set_context(self, data: dict, timeout: float) -> None:
         self._worker_ctx.data.clear()
         self._worker_ctx.data.update(data)
-        self._reply_listener.queue_consumer.timeout = timeout
+        consumer = self._reply_listener.queue_consumer
+        consumer.timeout = timeout
+        consumer.deadline = time.monotonic() + timeout
+        consumer.watch = None
 
 
 class RpcClient:
@@ -102,6 +164,8 @@ class RpcClient:
         self.timeout = timeout
         self._local = threading.local()
         self._all: list[_ThreadProxy] = []
+        # per service: (monotonic moment checked, consumer count or None for "no such queue"), shared by the threads
+        self._consumers: dict[str, tuple[float, int | None]] = {}
         self._lock = threading.Lock()
 
     def _proxy(self) -> _ThreadProxy:
@@ -136,6 +200,17 @@ class RpcClient:
             return type(exc).__name__
         return None
 
+    def _has_consumer(self, proxy: _ThreadProxy, service: str, max_age: float) -> bool:
+        """False when the service's RPC queue exists and nobody consumes it (known for at most ``max_age`` s)."""
+        known = self._consumers.get(service)
+        if known is None or time.monotonic() - known[0] >= max_age:
+            try:
+                count = proxy.consumer_count(f"rpc-{service}")
+            except (OSError, AMQPError):   # a broken connection: the publish or the wait meets it and says so
+                return True
+            known = self._consumers[service] = (time.monotonic(), count)
+        return known[1] != 0
+
     def context(self, principal: Principal | None, request_id: str | None) -> dict:
         data: dict[str, Any] = {}
         if principal is not None:
@@ -151,8 +226,10 @@ class RpcClient:
 
     def call_many(self, calls: Iterable[tuple[str, str, tuple, dict]], principal: Principal | None = None,
                   request_id: str | None = None, timeout: float | None = None,
-                  return_exceptions: bool = False) -> list[Any]:
-        """Send all calls at once, then collect the replies (used by /readyz and fan-out reads)."""
+                  return_exceptions: bool = False, breaker: bool = True) -> list[Any]:
+        """Send all calls at once, then collect the replies (used by /readyz and fan-out reads); all of them within
+        ``timeout``. ``breaker=False`` (the status page's health calls): the circuit breakers neither refuse the
+        calls nor learn from their outcomes, so a slow health answer cannot open a healthy service's circuit."""
         timeout = timeout or self.timeout
         calls = list(calls)
         try:
@@ -163,29 +240,31 @@ class RpcClient:
         context = self.context(principal, request_id)
         context[deadline.DEADLINE_KEY] = deadline.deadline_in(timeout)  # services stop work past it (svckit.deadline)
         proxy.set_context(context, timeout)
-        refused, entered = self._enter([service for service, *_ in calls])
+        refused, entered = self._enter([service for service, *_ in calls], breaker)
         try:
-            return self._send_and_collect(proxy, calls, timeout, refused, return_exceptions)
+            return self._send_and_collect(proxy, calls, timeout, refused, return_exceptions, breaker)
         finally:
             for bulkhead in entered:
                 bulkhead.leave()
                 # a probe that ended without an outcome (an unexpected exception) must not block the next one
-                self.guards.breaker(bulkhead.service).release_probe()
+                if breaker:
+                    self.guards.breaker(bulkhead.service).release_probe()
 
-    def _enter(self, services: list[str]) -> tuple[dict[str, Unavailable], list[Bulkhead]]:
+    def _enter(self, services: list[str], use_breaker: bool = True) -> tuple[dict[str, Unavailable], list[Bulkhead]]:
         """Ask each service's circuit breaker, then take a slot of its bulkhead (gateway.resilience); a service that
         may not be called now gets its ``Unavailable`` (with ``Retry-After``) instead, at once."""
         refused: dict[str, Unavailable] = {}
         entered: list[Bulkhead] = []
         for service in dict.fromkeys(services):
             breaker = self.guards.breaker(service)
-            if not breaker.allow():
+            if use_breaker and not breaker.allow():
                 refused[service] = Unavailable(UNAVAILABLE.format(service=service), service=service,
                                                reason="circuit_open", retry_after=breaker.retry_after())
                 continue
             bulkhead = self.guards.bulkhead(service)
             if not bulkhead.try_enter():
-                breaker.release_probe()
+                if use_breaker:
+                    breaker.release_probe()
                 log.warning("%s: %d calls under way, the bulkhead's limit: refused", service, bulkhead.limit)
                 refused[service] = Unavailable(UNAVAILABLE.format(service=service), service=service, reason="busy",
                                                retry_after=1)
@@ -194,7 +273,8 @@ class RpcClient:
         return refused, entered
 
     def _send_and_collect(self, proxy: _ThreadProxy, calls: list[tuple[str, str, tuple, dict]], timeout: float,
-                          refused: dict[str, Unavailable], return_exceptions: bool) -> list[Any]:
+                          refused: dict[str, Unavailable], return_exceptions: bool,
+                          use_breaker: bool = True) -> list[Any]:
         started = time.perf_counter()
         pending: list[Any] = []
         outcomes: list[str] = []   # per call, for gateway.metrics: ok, timeout, no_consumer, error
@@ -202,6 +282,12 @@ class RpcClient:
             if service in refused:
                 pending.append(refused[service])
                 outcomes.append(REFUSED)
+                continue
+            if not self._has_consumer(proxy, service, CONSUMERS_MAX_AGE):
+                log.warning("%s: its queue has no consumer: unavailable", service)
+                pending.append(Unavailable(UNAVAILABLE.format(service=service), service=service,
+                                           reason=resilience.NO_CONSUMER))
+                outcomes.append(resilience.NO_CONSUMER)
                 continue
             try:
                 with self._lock:
@@ -216,11 +302,21 @@ class RpcClient:
                 pending.append(Unavailable(UNAVAILABLE.format(service=service)))
                 outcomes.append("error")
         results: list[Any] = []
+        consumer = proxy._reply_listener.queue_consumer
         for i, ((service, _method, _a, _k), reply) in enumerate(zip(calls, pending, strict=False)):
             try:
                 if isinstance(reply, Exception):
                     raise reply
-                results.append(reply.result())
+                consumer.watch = lambda s=service: self._has_consumer(proxy, s, WATCH_EVERY)
+                try:
+                    results.append(reply.result())
+                finally:
+                    consumer.watch = None
+            except _NoConsumer:
+                log.warning("%s: its queue lost its consumer while a call waited: unavailable", service)
+                results.append(Unavailable(UNAVAILABLE.format(service=service), service=service,
+                                           reason=resilience.NO_CONSUMER))
+                outcomes[i] = resilience.NO_CONSUMER
             except RpcTimeout:
                 results.append(Unavailable(UNAVAILABLE.format(service=service), service=service, reason="timeout"))
                 outcomes[i] = "timeout"
@@ -240,7 +336,8 @@ class RpcClient:
             if outcome != REFUSED and _SEVERITY[outcome] >= _SEVERITY[worst.get(service, resilience.OK)]:
                 worst[service] = outcome
         for service, outcome in worst.items():
-            self.guards.breaker(service).record(outcome)
+            if use_breaker:
+                self.guards.breaker(service).record(outcome)
         if not return_exceptions:
             for r in results:
                 if isinstance(r, Exception):

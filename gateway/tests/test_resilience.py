@@ -5,6 +5,7 @@ at most its bulkhead's share of threads while the other services keep answering;
 from __future__ import annotations
 
 import time
+import uuid
 
 import eventlet
 import pytest
@@ -98,6 +99,57 @@ def test_a_service_without_consumer_opens_its_circuit_and_costs_no_broker_call_u
         # a probe per cool-down at most: the first call, then one probe (or two if one raced the service's start)
         assert 2 <= client.published[Ghost.name] <= 3
         assert [client.call(Ghost.name, "ping") for _ in range(5)] == ["pong"] * 5
+    finally:
+        client.close()
+
+
+class Killed:
+    """Its process "dies": the consumer goes, its durable queue rpc-resilience_killed stays (as after SIGKILL)."""
+    name = "resilience_killed"
+
+    @rpc
+    def ping(self) -> str:
+        return "pong"
+
+
+def test_a_killed_service_whose_queue_stays_fails_fast_with_503_and_opens_its_circuit(amqp_uri, run_services):
+    runner = run_services(Killed)
+    client = _client(amqp_uri, failures=5, cooldown=60)
+    try:
+        assert client.call(Killed.name, "ping") == "pong"
+        runner.stop()   # the consumer is gone, the durable queue stays: the mandatory publish still routes
+        # the count was checked just before the kill: the call goes out and its wait learns that nobody consumes
+        client._consumers[Killed.name] = (time.monotonic(), 1)
+        first = _outcome(client, Killed.name, "ping")
+        assert isinstance(first, Unavailable) and first.extra["reason"] == "no_consumer"   # not its 10 s timeout
+        assert client.published[Killed.name] == 2
+        assert client.guards.breaker(Killed.name).state == OPEN
+        then = _outcome(client, Killed.name, "ping")
+        assert isinstance(then, Unavailable) and then.extra["reason"] == "circuit_open"
+
+        other = _client(amqp_uri, failures=5, cooldown=60)   # another worker: its first call is never sent
+        try:
+            refused = _outcome(other, Killed.name, "ping")
+            assert isinstance(refused, Unavailable) and refused.extra["reason"] == "no_consumer"
+            assert other.published[Killed.name] == 0
+            assert other.guards.breaker(Killed.name).state == OPEN
+        finally:
+            other.close()
+    finally:
+        client.close()
+
+
+def test_calls_without_breaker_neither_are_refused_by_nor_open_a_circuit(amqp_uri):
+    client = _client(amqp_uri, failures=1, cooldown=60)
+    nobody = f"resilience_nobody_{uuid.uuid4().hex[:8]}"   # no queue at all: the mandatory publish comes back
+    try:
+        [answer] = client.call_many([(nobody, "ping", (), {})], return_exceptions=True, breaker=False)
+        assert isinstance(answer, Unavailable)
+        assert client.guards.breaker(nobody).state == CLOSED
+        client.guards.breaker(nobody).record("timeout")           # open: a breaker-free call still goes out
+        [again] = client.call_many([(nobody, "ping", (), {})], return_exceptions=True, breaker=False)
+        assert isinstance(again, Unavailable) and again.extra.get("reason") != "circuit_open"
+        assert client.published[nobody] == 2
     finally:
         client.close()
 

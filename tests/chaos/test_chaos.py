@@ -341,8 +341,6 @@ def test_without_redis_logins_and_the_api_work_and_a_warning_is_logged(chaos):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="a SIGKILLed service's durable RPC queue stays bound, so the gateway's first "
-                   "calls to it wait for their timeout before the circuit opens (see docs/operations.md)")
 def test_every_request_is_answered_within_2_s_with_2xx_or_503_and_retry_after(chaos):
     slow = [s for s in chaos.samples if s.duration > 2.0]
     bad = [s for s in chaos.samples
