@@ -248,10 +248,14 @@ ROUTES: list[Route] = [
     Route("get", f"{P}/mailings/{{mailing_id}}/volume", "dispatch.get_mailing_volume", args=(MAILING,),
           response=c.Volume, timeout=SLOW, tag=MAILINGS,
           summary="Before sending: recipients, who is left out and why, size per mail and in total, the limit"),
+    Route("get", f"{P}/mailings/{{mailing_id}}/verdict", "dispatch.presend_verdict", args=(MAILING,),
+          response=c.PresendVerdict, timeout=SLOW, tag=MAILINGS,
+          summary="The pre-send verdict (green/amber/red with reasons) against the mailbox providers' bulk-sender "
+                  "rules; red: the start is refused"),
     Route("post", f"{P}/mailings/{{mailing_id}}/start", "dispatch.start_mailing", args=(MAILING, Body(required=False)),
           body=c.StartIn, response=c.StartResult, status=202, timeout=SLOW, errors=("402", "409"), tag=MAILINGS,
           summary="Send now or at scheduled_at: recipients are resolved, de-duplicated and filtered, entitlements "
-                  "checked, one row per recipient written"),
+                  "and the pre-send verdict checked (red: 409 presend_red), one row per recipient written"),
     Route("post", f"{P}/mailings/{{mailing_id}}/cancel", "dispatch.cancel_mailing", args=(MAILING,),
           response=c.CancelResult, errors=("409",), tag=MAILINGS,
           summary="Stop a scheduled or running mailing (what is not sent yet is cancelled)"),

@@ -408,6 +408,20 @@ class StartProblem(Answer):
     limit: int | None = maybe("the recipient limit")
 
 
+class PresendReason(Answer):
+    code: str = Field(description="dkim_aligned, unverified_domain, spf_aligned, spf_not_aligned, dmarc_present, "
+                                  "dmarc_missing, dmarc_unchecked, one_click_unsubscribe(_missing), "
+                                  "complaint_rate(_high, _too_high), suppressed_share(_high)")
+    light: Literal["green", "amber", "red"]
+    message: ProblemText
+
+
+class PresendVerdict(Answer):
+    light: Literal["green", "amber", "red"] = Field(description="the worst light of the reasons; red: the start is "
+                                                                "refused")
+    reasons: list[PresendReason]
+
+
 class Volume(Answer):
     recipients: int
     left_out: int
@@ -422,6 +436,8 @@ class Volume(Answer):
     problems: list[StartProblem] = Field(description="what would stop the start now, with the message the start "
                                                      "would give (missing subject/body/sender, DKIM, no recipients, "
                                                      "premium or recipient limit)")
+    verdict: PresendVerdict = Field(description="the pre-send verdict against the mailbox providers' bulk-sender "
+                                                "rules (docs/deliverability.md)")
 
 
 class StartResult(Answer):

@@ -253,3 +253,14 @@ SENDER_DOMAIN_STATES = text("""
 SELECT CASE WHEN account_id IS NULL THEN 'system' ELSE 'customer' END AS owner, dkim_ok, count(*) AS n
 FROM sender_domains WHERE checked_at IS NOT NULL GROUP BY 1, 2
 """)
+
+# --- the pre-send verdict (usecases/mailings.py) ---------------------------------------------------------------------
+
+# Account :a's mailing mails sent since :since, and how many of them drew a complaint (delivery_events 'complaint').
+ACCOUNT_COMPLAINTS = text("""
+SELECT count(*) AS sent,
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM delivery_events e
+                                      WHERE e.delivery_id = d.id AND e.kind = 'complaint')) AS complaints
+FROM deliveries d
+WHERE d.account_id = :a AND d.mailing_id IS NOT NULL AND d.sent_at >= :since AND d.state IN ('sent', 'bounced')
+""")

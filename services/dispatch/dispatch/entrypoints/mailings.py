@@ -64,13 +64,20 @@ class MailingEntrypoints:
     @rpc
     def get_mailing_volume(self, mailing_id: str) -> dict:
         with self.work() as work:
-            return mailings.volume(work, mailing_id, self._resolver())
+            return mailings.volume(work, mailing_id, self._resolver(), self.settings)
+
+    @rpc
+    def presend_verdict(self, mailing_id: str) -> dict:
+        """The traffic-light verdict against the mailbox providers' bulk-sender rules (domain/verdict.py)."""
+        with self.work() as work:
+            return mailings.presend_verdict(work, mailing_id, self._resolver(), self.settings)
 
     @rpc
     def start_mailing(self, mailing_id: str, data: dict | None = None) -> dict:
         """Resolve, de-duplicate and filter the recipients, enforce entitlements, write one row per recipient."""
         with self.work() as work:
-            return mailings.start(work, mailing_id, parse(contracts.StartIn, data or {}), self._resolver())
+            return mailings.start(work, mailing_id, parse(contracts.StartIn, data or {}), self._resolver(),
+                                  self.settings)
 
     @rpc
     def cancel_mailing(self, mailing_id: str) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -33,12 +33,14 @@ from ..db.models import (
     SenderDomain,
     account_entitlements,
 )
+from ..domain import verdict as rules
 from ..domain.mime import EncodedAttachment, Mail
 from ..domain.templates import SAMPLE_RECIPIENT, TemplateProblem, compile_templates, context_for
 from ..i18n import _
 from ..settings import DispatchSettings
 from .common import load_mailing, load_sender
-from .recipients import RecipientResolver, resolve
+from .recipients import RecipientResolver, Resolved, resolve
+from .suppression import REASONS as SUPPRESSION_REASONS
 
 NOT_DRAFT = _("The mailing has already started and can no longer be changed.")
 NO_SENDER = _("Please choose a sender.")
@@ -59,6 +61,7 @@ NOT_UNDELIVERABLE = _("This recipient is not undeliverable.")
 NOT_IN_LIST = _("This address is not among the recipients.")
 NOT_CANCELLABLE = _("The mailing has already finished.")
 NO_FILES = _("The mediacenter is not connected yet; please upload the file directly.")
+PRESEND_REFUSED = _("The mailing is not started, the pre-send check is red: {reasons}")
 
 
 def view(m: Mailing, attachments: list[Attachment] | None = None) -> dict[str, Any]:
@@ -264,7 +267,7 @@ def _mail_size(m: Mailing, attachments: list[Attachment], rendered: dict) -> int
     return len(mail.to_bytes()) + 1600  # + DKIM signatures, tracking and unsubscribe headers and footer
 
 
-def volume(work: Work, mailing_id, resolver: RecipientResolver) -> dict:
+def volume(work: Work, mailing_id, resolver: RecipientResolver, settings: DispatchSettings) -> dict:
     session, p = work.session, work.principal
     m = load_mailing(session, p, mailing_id)
     resolved = resolve(session, m.account_id, _sources(m), resolver)
@@ -278,7 +281,8 @@ def volume(work: Work, mailing_id, resolver: RecipientResolver) -> dict:
             or len(resolved.recipients) <= ent.max_recipients_per_mailing,
             "sample": [{"email": r["email"], "name": " ".join(x for x in (r.get("first_name"), r.get("last_name"))
                                                               if x)} for r in resolved.recipients[:SAMPLE]],
-            "problems": problems(session, p, m, len(resolved.recipients))}
+            "problems": problems(session, p, m, len(resolved.recipients)),
+            "verdict": verdict_view(presend(session, p, m, resolved, settings, work.now))}
 
 
 SAMPLE = 200
@@ -361,7 +365,8 @@ def check_entitlements(session: Session, m: Mailing, count: int) -> None:
         raise QuotaExceeded(TOO_MANY.format(limit=limit, count=count), limit=limit, recipients=count)
 
 
-def start(work: Work, mailing_id, inp: contracts.StartIn, resolver: RecipientResolver) -> dict:
+def start(work: Work, mailing_id, inp: contracts.StartIn, resolver: RecipientResolver,
+          settings: DispatchSettings) -> dict:
     session, p, now = work.session, work.principal, work.now
     m = load_mailing(session, p, mailing_id, write=True, lock=True)
     if m.state != "draft":
@@ -378,6 +383,7 @@ def start(work: Work, mailing_id, inp: contracts.StartIn, resolver: RecipientRes
     if not resolved.recipients:
         raise InvalidInput(NO_RECIPIENTS, fields={"sources": NO_RECIPIENTS}, left_out=len(resolved.left_out))
     check_entitlements(session, m, len(resolved.recipients))
+    check_verdict(presend(session, p, m, resolved, settings, now))
     due = inp.scheduled_at or now
     write_recipients(session, m, resolved.recipients, due)
     m.state = "scheduled" if inp.scheduled_at and inp.scheduled_at > now else "sending"
@@ -387,6 +393,63 @@ def start(work: Work, mailing_id, inp: contracts.StartIn, resolver: RecipientRes
     m.left_out = resolved.left_out[:10_000]
     session.flush()
     return {"mailing": view(m), **resolved.summary(), "left_out_detail": resolved.left_out[:1000]}
+
+
+# --- the pre-send verdict (domain/verdict.py) -----------------------------------------------------------------------
+
+COMPLAINT_WINDOW = timedelta(days=30)
+
+
+def verdict_inputs(session: Session, p: Principal, m: Mailing, resolved: Resolved, settings: DispatchSettings,
+                   now: datetime) -> rules.Inputs:
+    """What the rules need: the sender domain's DNS state, the return path, the account's complaints of the last
+    30 days and the suppressed share of the chosen addresses."""
+    domain = None
+    if m.sender_id is not None:
+        try:
+            domain = session.get(SenderDomain, load_sender(session, p, m.sender_id).domain_id)
+        except NotFound:   # no usable sender: volume's problems say so, the start refuses before
+            domain = None
+    name = domain.domain if domain else "?"
+    check = (domain.check or {}) if domain else {}
+    dmarc = check.get("dmarc")
+    return_path = settings.verp_domain.lower()   # the envelope sender is ours today (VERP at our bounce host)
+    figures = session.execute(queries.ACCOUNT_COMPLAINTS,
+                              {"a": m.account_id, "since": now - COMPLAINT_WINDOW}).one()
+    return rules.Inputs(
+        domain=name, dkim_ok=bool(domain and domain.dkim_ok), allow_unverified=bool(domain and domain.allow_unverified),
+        return_path=return_path, spf_aligned=return_path == name or return_path.endswith("." + name),
+        dmarc_ok=None if not isinstance(dmarc, dict) else bool(dmarc.get("ok")),
+        one_click_unsubscribe=True,   # engine/compose.py puts List-Unsubscribe(-Post) into every mailing's mail
+        sent=figures.sent, complaints=figures.complaints, recipients=len(resolved.recipients),
+        suppressed=sum(1 for x in resolved.left_out if x["reason"] in SUPPRESSION_REASONS))
+
+
+def presend(session: Session, p: Principal, m: Mailing, resolved: Resolved, settings: DispatchSettings,
+            now: datetime) -> rules.Verdict:
+    return rules.verdict(verdict_inputs(session, p, m, resolved, settings, now))
+
+
+def verdict_view(v: rules.Verdict) -> dict:
+    return {"light": v.light, "reasons": [{"code": r.code, "light": r.light, "message": r.message.to_wire()}
+                                          for r in v.reasons]}
+
+
+def check_verdict(v: rules.Verdict) -> None:
+    """Refuse the start when the verdict is red, naming the red reasons in both languages."""
+    if not v.refused:
+        return
+    blocking = v.blocking()
+    joined = Text(" ".join(r.message.de for r in blocking), " ".join(r.message.en for r in blocking))
+    raise Conflict(PRESEND_REFUSED.format(reasons=joined), reason="presend_red",
+                   reasons=[r.code for r in blocking], verdict=verdict_view(v))
+
+
+def presend_verdict(work: Work, mailing_id, resolver: RecipientResolver, settings: DispatchSettings) -> dict:
+    session, p = work.session, work.principal
+    m = load_mailing(session, p, mailing_id)
+    resolved = resolve(session, m.account_id, _sources(m), resolver)
+    return verdict_view(presend(session, p, m, resolved, settings, work.now))
 
 
 def write_recipients(session: Session, m: Mailing, recipients: list[dict], due: datetime) -> int:
