@@ -8,7 +8,7 @@ import { useI18n } from "../../i18n";
 import { Card, ErrorNotice, Field, Notice, Progress, Select } from "../../ui/components";
 import { formatDateTime, formatNumber } from "../../ui/format";
 import { useForm, usePoll } from "../../ui/hooks";
-import { mailingApi, type Lane, type Preview, type Progress as JobProgress } from "./api";
+import { mailingApi, type Lane, type PresendVerdict, type Preview, type Progress as JobProgress } from "./api";
 import { useMailing } from "./MailingPage";
 import { ProblemNotice } from "./ProblemNotice";
 import { VolumeCard } from "./RecipientsTab";
@@ -145,6 +145,27 @@ function toIso(local: string): string {
   return Number.isNaN(d.getTime()) ? local : d.toISOString();
 }
 
+const LIGHT_ORDER = { red: 0, amber: 1, green: 2 } as const;
+
+/** The pre-send verdict: its light and every reason, the ones that warn or stop first. */
+function VerdictNotice({ verdict }: { verdict: PresendVerdict }) {
+  const { t, lang } = useI18n();
+  const reasons = [...verdict.reasons].sort((a, b) => LIGHT_ORDER[a.light] - LIGHT_ORDER[b.light]);
+  return (
+    <div className={`verdict verdict-${verdict.light}`} data-verdict={verdict.light} role="status">
+      <strong>{t(`mailings.verdict.${verdict.light}`)}</strong>
+      <ul>
+        {reasons.map((r) => (
+          <li key={r.code} data-reason={r.code} data-light={r.light}>
+            <span className={`light light-${r.light}`}>{t(`mailings.verdict.light.${r.light}`)}</span>{" "}
+            {r.message[lang] || r.message.de}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 function SendNow() {
   const { t, lang } = useI18n();
   const { mailing, setMailing, volume, dirty, save, editable } = useMailing();
@@ -152,7 +173,7 @@ function SendNow() {
   const [confirming, setConfirming] = useState(false);
   const [localError, setLocalError] = useState<string | null>(null);
   const problems = volume?.problems ?? [];
-  const blocked = problems.length > 0;
+  const blocked = problems.length > 0 || volume?.verdict?.light === "red";
   const start = () => form.submit(async (v) => {
     setConfirming(false);
     if (dirty && editable && !(await save())) return;
@@ -186,6 +207,7 @@ function SendNow() {
               error={form.fieldErrors.scheduled_at || localError || undefined} hint={t("mailings.send.atHint")} />
           )}
         </fieldset>
+        {volume?.verdict && <VerdictNotice verdict={volume.verdict} />}
         {blocked && <p className="hint">{t("mailings.send.blocked")}</p>}
         {!confirming ? (
           <div className="buttons">

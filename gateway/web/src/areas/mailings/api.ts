@@ -99,6 +99,14 @@ export interface LeftOut { email: string; name?: string; reason: string; contact
 
 export interface Problem { code: string; field: string | null; message: { de: string; en: string }; limit?: number }
 
+export type Light = "green" | "amber" | "red";
+
+/** The pre-send verdict against the mailbox providers' bulk-sender rules; red: the start is refused. */
+export interface PresendVerdict {
+  light: Light;
+  reasons: { code: string; light: Light; message: { de: string; en: string } }[];
+}
+
 export interface Volume {
   recipients: number;
   left_out: number;
@@ -111,6 +119,7 @@ export interface Volume {
   within_limit: boolean;
   sample?: { email: string; name: string }[];
   problems?: Problem[];
+  verdict?: PresendVerdict;
 }
 
 export interface Preview {
