@@ -66,7 +66,7 @@ def test_a_press_release_from_login_to_report(suite, gateway, rpc_as, smtp_sink)
     # the administrator sets up the domain and a sender
     d = call("POST", "/api/v1/dispatch/domains", {"domain": "presse-acme.example"})
     assert d.status_code == 201 and {r["kind"] for r in d.json["records"]} == {"dkim_rsa", "dkim_ed25519", "spf",
-                                                                               "dmarc"}
+                                                                               "dmarc", "return_path"}
     assert call("PATCH", f"/api/v1/dispatch/domains/{d.json['id']}", {"allow_unverified": True}).json["sendable"]
     sender = call("POST", "/api/v1/dispatch/senders", {"from_name": "ACME Pressestelle",
                                                         "from_address": "presse@presse-acme.example",

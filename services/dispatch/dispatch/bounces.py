@@ -1,9 +1,10 @@
 """The SMTP endpoint at our VERP domain (``python -m dispatch.bounces``; its own process in the Procfile).
 
-Receiving MTAs send bounces to the per-recipient return path ``b-<id>-<sig>@VERP_DOMAIN`` and mail clients send
-mailto-unsubscribes to ``u-<id>-<sig>@VERP_DOMAIN``. Addresses whose signature does not verify are refused at RCPT
-(550), so nobody can forge a bounce for a delivery; a database failure answers 451 so the sender tries again later
-and nothing is lost.
+Receiving MTAs send bounces to the per-recipient return path ``b-<id>-<sig>@VERP_DOMAIN`` (or at a sender domain's
+custom return-path host ``bounce.<domain>``, a CNAME to VERP_DOMAIN, for the sender domains we know) and mail
+clients send mailto-unsubscribes to ``u-<id>-<sig>@VERP_DOMAIN``. Addresses whose signature does not verify (or at
+a host we do not know) are refused at RCPT (550), so nobody can forge a bounce for a delivery; a database failure
+answers 451 so the sender tries again later and nothing is lost.
 """
 
 from __future__ import annotations
@@ -33,7 +34,15 @@ class BounceHandler:
         self.db, self.settings = db, settings
 
     async def handle_RCPT(self, server, session, envelope, address: str, rcpt_options: list[str]) -> str:
-        if tokens.parse_verp(self.settings.tracking_secret, address, self.settings.verp_domain) is None:
+        if tokens.parse_verp(self.settings.tracking_secret, address) is None:
+            return "550 5.1.1 No such recipient here"
+        try:
+            with Session(self.db) as s:
+                known = bounces.verp_at_known_host(s, address, self.settings)
+        except Exception:
+            log.exception("could not look the return-path host up; asking the sender to retry")
+            return "451 4.3.0 Temporary failure, please try again later"
+        if known is None:
             return "550 5.1.1 No such recipient here"
         envelope.rcpt_tos.append(address)
         return "250 OK"

@@ -250,10 +250,11 @@ class TransactionalIn(Input):
 
 
 class DnsRecord(Answer):
-    """One TXT record to publish, exactly as the customer enters it (values over 255 octets split in ``strings``)."""
+    """One record to publish, exactly as the customer enters it (TXT values over 255 octets split in ``strings``;
+    the return-path host is a CNAME to our bounce host)."""
 
-    kind: Literal["dkim_rsa", "dkim_ed25519", "spf", "dmarc"]
-    type: Literal["TXT"]
+    kind: Literal["dkim_rsa", "dkim_ed25519", "spf", "dmarc", "return_path"]
+    type: Literal["TXT", "CNAME"]
     name: str
     value: str
     strings: list[str]
@@ -265,10 +266,16 @@ class RecordCheck(Answer):
     ok: bool
     found: list[str] = Field(description="the TXT values found (at most five)")
     problem: str | None = Field(description="null when ok, else e.g. missing, key_mismatch, include_missing, "
-                                            "no_spf_record, no_dmarc_record, or a DNS error")
+                                            "no_spf_record, no_dmarc_record, wrong_target (return path), or a DNS "
+                                            "error")
+    policy: Literal["none", "quarantine", "reject"] | None = maybe("DMARC only: the record's p (null: no record)")
+    subdomain_policy: Literal["none", "quarantine", "reject"] | None = maybe("DMARC only: sp")
+    pct: int | None = maybe("DMARC only: pct")
+    rua: list[str] | None = maybe("DMARC only: the aggregate-report addresses")
 
 
-#: the last DNS check: one entry per record kind (``dkim_rsa``, ``dkim_ed25519``, ``spf``, ``dmarc``) and
+#: the last DNS check: one entry per record kind (``dkim_rsa``, ``dkim_ed25519``, ``spf``, ``dmarc``,
+#: ``return_path``) and
 #: ``dkim_ok``; empty before the first check
 DnsCheck = Annotated[dict[str, RecordCheck | bool], Field(
     description="the last DNS check: per record kind {ok, found, problem}, and dkim_ok; empty before the first check")]
@@ -297,6 +304,17 @@ class Rotation(Answer):
     checked_at: datetime | None
 
 
+class Alignment(Answer):
+    """SPF alignment and the customer's DMARC record, explained (from the last check)."""
+
+    return_path_host: str = Field(description="the custom return-path host (a CNAME to our bounce host)")
+    spf_aligned: bool = Field(description="the last check found the CNAME: mailings use a return path at that host")
+    dmarc_policy: Literal["none", "quarantine", "reject"] | None = Field(description="null: no DMARC record found")
+    dmarc_rua: list[str]
+    explanation: list[ProblemText] = Field(description="what it means, sentence by sentence; empty before the "
+                                                       "first check")
+
+
 class SenderDomain(Answer):
     id: uuid.UUID
     domain: str
@@ -305,18 +323,14 @@ class SenderDomain(Answer):
     sendable: bool
     checked_at: datetime | None
     check: DnsCheck
-    records: list[DnsRecord] = Field(description="the records of the signing key, SPF and DMARC")
+    records: list[DnsRecord] = Field(description="the records of the signing key, SPF, DMARC and the return-path "
+                                                 "host")
+    alignment: Alignment
     created_at: datetime | None
     keys: list[DkimKey] = Field(description="the signing key (active), a rotation's new key (pending) and replaced "
                                             "keys kept for verification until retire_after (retiring)")
     rotation: Rotation | None = Field(description="a rotation under way: the new key's records to publish and its "
                                                   "last check")
-    sender_issue: str | None = Field(description="the last sender-side bounce reason (blocked, auth_failure, "
-                                                 "reputation, policy, ptr, spam_detected ...) of its mailings")
-    sender_issue_at: datetime | None
-    sent_30d: int = Field(description="mails sent from this domain's mailings in the last 30 days")
-    complaints_30d: int = Field(description="of these, how many drew a complaint")
-    complaint_rate_30d: float | None = Field(description="complaints_30d / sent_30d; null without mail sent")
 
 
 class Sender(Answer):
@@ -475,23 +489,6 @@ class Progress(Counts):
     done: int
 
 
-class ProviderFigures(Answer):
-    provider: Literal["gmail", "outlook", "gmx_webde", "t_online", "yahoo", "other"]
-    delivered: int
-    deferred: int
-    bounced: int
-    complaints: int
-
-
-class SenderIssue(Answer):
-    """A sender-side bounce (blocked, auth_failure, reputation, policy, ptr, spam_detected ...): about our sending
-    domain, not the recipient's address."""
-
-    domain: str
-    reason: str = Field(description="one of dispatch.domain.bounce.SENDER_SIDE")
-    at: datetime | None
-
-
 class Report(Counts):
     """Sent, delivered, deferred, bounced (hard/soft), opened, clicked, unsubscribed; scanner hits apart."""
 
@@ -507,12 +504,6 @@ class Report(Counts):
     machine_clicks: int
     opens_total: int
     clicks_total: int
-    complaints: int = Field(description="recipients who marked the mail as spam (ARF report, provider complaint)")
-    complaint_rate: float | None = Field(description="complaints per mail sent (0.003 = 0.3 %); null before any")
-    by_provider: list[ProviderFigures] = Field(description="delivered/deferred/bounced/complaints per receiving "
-                                                           "provider (gmail, outlook, gmx_webde, t_online, yahoo, "
-                                                           "other), providers without a recipient left out")
-    sender_issue: SenderIssue | None = Field(description="the last sender-side bounce reason of the sending domain")
 
 
 class RecipientRow(Answer):

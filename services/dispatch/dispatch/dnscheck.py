@@ -1,4 +1,5 @@
-"""Looking up what a customer published: DKIM, SPF and DMARC TXT records, through dnspython.
+"""Looking up what a customer published: DKIM, SPF and DMARC TXT records and the return-path CNAME, through
+dnspython.
 
 The resolver is configurable (DNS_NAMESERVERS, DNS_PORT): the tests point it at a small DNS server of their own.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 import dns.exception
 import dns.resolver
 
+from .domain.alignment import parse_dmarc
 from .domain.dkim import parse_tags
 
 
@@ -36,16 +38,36 @@ class TxtLookup:
             return [], type(exc).__name__
         return [b"".join(r.strings).decode("utf-8", "replace") for r in answer], None
 
+    def cname(self, name: str) -> tuple[list[str], str | None]:
+        """The CNAME target(s) at ``name`` (lower case, no trailing dot), and an error code if the lookup failed."""
+        try:
+            answer = self.resolver.resolve(name, "CNAME")
+        except dns.resolver.NXDOMAIN:
+            return [], "nxdomain"
+        except dns.resolver.NoAnswer:
+            return [], "no_record"
+        except (dns.exception.Timeout, dns.resolver.NoNameservers):
+            return [], "dns_unreachable"
+        except dns.exception.DNSException as exc:
+            return [], type(exc).__name__
+        return [r.target.to_text().lower().rstrip(".") for r in answer], None
+
 
 def check_records(lookup: TxtLookup, records: list[dict]) -> dict:
-    """Compare each expected record with what DNS says. Returns ``{kind: {ok, found, problem}}`` and ``dkim_ok``."""
+    """Compare each expected record with what DNS says. Returns ``{kind: {ok, found, problem}}`` and ``dkim_ok``;
+    the DMARC entry also has the record's ``policy``, ``subdomain_policy``, ``pct`` and ``rua``."""
     result: dict = {}
     for rec in records:
-        found, error = lookup.txt(rec["name"])
         kind = rec["kind"]
+        found, error = lookup.cname(rec["name"]) if rec.get("type") == "CNAME" else lookup.txt(rec["name"])
         ok = False
         problem = error
-        if kind.startswith("dkim"):
+        extra: dict = {}
+        if kind == "return_path":   # the CNAME must point at our bounce host
+            ok = rec["value"].lower() in found
+            if found and not ok:
+                problem = "wrong_target"
+        elif kind.startswith("dkim"):
             want = parse_tags(rec["value"])
             for value in found:
                 tags = parse_tags(value)
@@ -63,6 +85,7 @@ def check_records(lookup: TxtLookup, records: list[dict]) -> dict:
             ok = any(v.upper().startswith("V=DMARC1") for v in found)
             if not ok and not error:
                 problem = "no_dmarc_record"
-        result[kind] = {"ok": ok, "found": found[:5], "problem": None if ok else (problem or "missing")}
+            extra = parse_dmarc(found)
+        result[kind] = {"ok": ok, "found": found[:5], "problem": None if ok else (problem or "missing"), **extra}
     result["dkim_ok"] = bool(result.get("dkim_rsa", {}).get("ok"))
     return result

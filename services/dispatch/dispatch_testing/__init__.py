@@ -87,11 +87,12 @@ def insert_mailing(conn, account_id: str, n: int, lane: str = "standard", domain
 
 
 class DnsServer:
-    """A small authoritative DNS server on loopback (UDP, a free port) serving TXT records from a dict; tests
-    change ``records`` while it runs. Names without the trailing dot."""
+    """A small authoritative DNS server on loopback (UDP, a free port) serving TXT records and CNAMEs from dicts;
+    tests change ``records``/``cnames`` while it runs. Names without the trailing dot."""
 
     def __init__(self) -> None:
         self.records: dict[str, list[list[str]]] = {}
+        self.cnames: dict[str, str] = {}
         self.queries: list[str] = []
         self._sock = None
         self._thread = None
@@ -99,6 +100,9 @@ class DnsServer:
 
     def publish(self, name: str, *values: str | list[str]) -> None:
         self.records[name.lower().rstrip(".")] = [[v] if isinstance(v, str) else list(v) for v in values]
+
+    def publish_cname(self, name: str, target: str) -> None:
+        self.cnames[name.lower().rstrip(".")] = target.lower().rstrip(".")
 
     def start(self) -> DnsServer:
         import socket
@@ -135,7 +139,10 @@ class DnsServer:
                 name = question.name.to_text().lower().rstrip(".")
                 self.queries.append(name)
                 values = self.records.get(name)
-                if values is None:
+                if name in self.cnames:   # a CNAME answers every type (the target is not followed here)
+                    response.answer.append(dns.rrset.from_text(question.name, 60, dns.rdataclass.IN,
+                                                               dns.rdatatype.CNAME, self.cnames[name] + "."))
+                elif values is None:
                     response.set_rcode(dns.rcode.NXDOMAIN)
                 elif question.rdtype == dns.rdatatype.TXT:
                     texts = [" ".join('"' + s.replace('"', '\\"') + '"' for s in strings) for strings in values]

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..db import queries
 from ..db.models import TRANSACTIONAL
-from ..domain import dkim, tokens
+from ..domain import alignment, dkim, tokens
 from ..domain.mime import EncodedAttachment, Mail, token
 from ..domain.templates import CompiledTemplates, compile_templates, context_for, rewrite_links
 from ..i18n import _
@@ -73,6 +73,7 @@ class MailingContext:
     track_opens: bool = True    # the open pixel
     track_clicks: bool = True   # links through the signed redirect (and the scanner honeypot)
     signer_checked: float = 0.0   # time.monotonic() when the domain's signing key was last read
+    return_path_host: str | None = None   # the sender domain's checked custom return-path host (SPF alignment)
 
 
 class Composer:
@@ -120,6 +121,7 @@ class Composer:
             attachments=[EncodedAttachment.build(a.filename, a.content_type, bytes(a.data)) for a in atts],
             domain_id=m.domain_id, track_opens=m.track_opens, track_clicks=m.track_clicks,
             signer_checked=time.monotonic(),
+            return_path_host=alignment.aligned_return_path(domain.domain, domain.check) if domain else None,
         )
         self._mailings[mailing_id] = ctx
         while len(self._mailings) > MAILING_CACHE:   # started mailings never change; memory is what is bounded
@@ -140,7 +142,11 @@ class Composer:
         return f"{self.settings.public_base_url}/u/{tokens.delivery_token(self.settings.tracking_secret, row.id, 'u')}"
 
     def return_path(self, row: Claimed) -> str:
-        return tokens.verp_address(self.settings.tracking_secret, row.id, self.settings.verp_domain)
+        """The envelope sender (MAIL FROM): a VERP address at the sender domain's custom return-path host once its
+        CNAME checked out (SPF aligned with From), else at our bounce host. ``compose`` ran first for the row."""
+        ctx = self._mailings.get(row.mailing_id) if row.mailing_id is not None else None
+        host = ctx.return_path_host if ctx is not None and ctx.return_path_host else self.settings.verp_domain
+        return tokens.verp_address(self.settings.tracking_secret, row.id, host)
 
     def compose(self, session: Db, row: Claimed, now: datetime) -> bytes:
         if row.lane == TRANSACTIONAL or row.mailing_id is None:
@@ -186,6 +192,7 @@ class Composer:
         if ctx.domain_id is not None and time.monotonic() - ctx.signer_checked > SIGNER_RECHECK:
             row = session.execute(text("SELECT * FROM sender_domains WHERE id = :id"), {"id": ctx.domain_id}).first()
             ctx.signer = self._signer(session, row)
+            ctx.return_path_host = alignment.aligned_return_path(row.domain, row.check) if row else None
             ctx.signer_checked = time.monotonic()
         return ctx.signer
 

@@ -1,4 +1,5 @@
-"""Mail arriving at our VERP domain: bounces (DSN and others), auto-replies, and mailto unsubscribes."""
+"""Mail arriving at our VERP domain (or a sender domain's custom return-path host, a CNAME to it): bounces (DSN and
+others), auto-replies, and mailto unsubscribes."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from svckit.clock import utcnow
@@ -15,8 +16,9 @@ from svckit.metrics import BOUNCE_VERDICTS, count_mail
 
 from .. import contracts
 from ..db import queries
+from ..db.models import SenderDomain
+from ..domain import alignment, tokens
 from ..domain import bounce as bounce_parser
-from ..domain import tokens
 from ..settings import DispatchSettings
 from . import tracking
 from .suppression import record_bounce, suppress
@@ -28,6 +30,23 @@ def _event(session: Session, d, kind: str, now: datetime, detail: dict) -> None:
                     {"d": d.id, "m": d.mailing_id, "k": kind, "at": now, "detail": json.dumps(detail)})
 
 
+def verp_at_known_host(session: Session, address: str, settings: DispatchSettings) -> tuple[str, int] | None:
+    """``(kind, delivery_id)`` for a VERP address whose signature verifies at our bounce host or at the custom
+    return-path host (``bounce.<domain>``) of a sender domain we know; else None. A host is known while its sender
+    domain exists, checked or not, so late bounces for mail sent while the CNAME checked out still count."""
+    parsed = tokens.parse_verp(settings.tracking_secret, address)
+    if parsed is None:
+        return None
+    host = address.strip().strip("<>").rpartition("@")[2].lower().rstrip(".")
+    if host == settings.verp_domain.lower():
+        return parsed
+    domain = alignment.domain_of_host(host)
+    if domain is None or session.scalar(select(SenderDomain.id).where(SenderDomain.domain == domain).limit(1)) \
+            is None:
+        return None
+    return parsed
+
+
 def process(session: Session, rcpt_tos: list[str], raw: bytes, settings: DispatchSettings,
             now: datetime | None = None) -> list[dict]:
     """Handle one received message for each of its envelope recipients. Commits. Unknown addresses are ignored
@@ -36,7 +55,7 @@ def process(session: Session, rcpt_tos: list[str], raw: bytes, settings: Dispatc
     results: list[dict[str, Any]] = []
     report = None
     for rcpt in rcpt_tos:
-        parsed = tokens.parse_verp(settings.tracking_secret, rcpt, settings.verp_domain)
+        parsed = verp_at_known_host(session, rcpt, settings)
         if parsed is None:
             results.append({"rcpt": rcpt, "result": "unknown_address"})
             continue
@@ -63,9 +82,9 @@ def process(session: Session, rcpt_tos: list[str], raw: bytes, settings: Dispatc
             session.execute(queries.MARK_BOUNCED,
                 {"b": "hard" if report.hard else "soft", "reason": report.reason[:1000], "now": now, "id": d.id})
             _event(session, d, "bounced", now, detail)
-            suppressed = record_bounce(session, {"id": d.id, "account_id": d.account_id, "email": d.email,
+            suppressed = record_bounce(session, {"account_id": d.account_id, "email": d.email,
                                                  "mailing_id": d.mailing_id}, report.hard, report.status,
-                                       report.reason, now, settings.soft_bounce_limit, cause=report.cause)
+                                       report.reason, now, settings.soft_bounce_limit)
             results.append({"rcpt": rcpt, "result": "bounce", "hard": report.hard, "suppressed": suppressed,
                             "domain": d.email.rpartition("@")[2]})
         elif report.kind == bounce_parser.DELAYED:

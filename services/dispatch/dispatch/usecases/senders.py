@@ -25,10 +25,9 @@ from svckit.validation import parse_uuid
 from svckit.work import Work
 
 from .. import contracts
-from ..db import queries
 from ..db.models import DkimKey, SenderAccount, SenderDomain
 from ..dnscheck import TxtLookup, check_records
-from ..domain import dkim
+from ..domain import alignment, dkim
 from ..i18n import _
 from ..settings import DispatchSettings
 from .common import load_domain, load_sender
@@ -39,10 +38,6 @@ NO_DOMAIN = _("There is no sender domain for this address.")
 ROTATION_RUNNING = _("A key rotation is already under way for this domain: publish and check "
                      "its records, or cancel it.")
 NO_ROTATION = _("No key rotation is under way for this domain.")
-
-
-#: the window of a sending domain's complaint rate
-COMPLAINT_WINDOW = timedelta(days=30)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -89,20 +84,16 @@ def _load_keys(session: Session, domain_ids: list) -> dict:
 
 
 def domain_view(d: SenderDomain, settings: DispatchSettings, keys: list[DkimKey] | None = None,
-                now: datetime | None = None, complaints: dict | None = None) -> dict:
+                now: datetime | None = None) -> dict:
     keys = keys or []
-    sent, complained = (complaints or {}).get(d.id, (0, 0))
     pending = next((k for k in keys if k.state == "pending"), None)
     return {
         "id": str(d.id), "domain": d.domain, "dkim_ok": d.dkim_ok, "allow_unverified": d.allow_unverified,
         "sendable": d.dkim_ok or d.allow_unverified,
         "checked_at": d.checked_at.isoformat() if d.checked_at else None, "check": d.check or {},
-        "records": records_for(d, settings), "created_at": d.created_at.isoformat() if d.created_at else None,
+        "records": records_for(d, settings), "alignment": alignment_view(d),
+        "created_at": d.created_at.isoformat() if d.created_at else None,
         "keys": _keys_view(d, keys, settings, _now(now)),
-        "sender_issue": d.sender_issue,
-        "sender_issue_at": d.sender_issue_at.isoformat() if d.sender_issue_at else None,
-        "sent_30d": sent, "complaints_30d": complained,
-        "complaint_rate_30d": round(complained / sent, 6) if sent else None,
         "rotation": None if pending is None else {
             "rsa_selector": pending.rsa_selector, "ed25519_selector": pending.ed25519_selector,
             "records": _key_records(d.domain, pending, settings), "check": pending.check or {},
@@ -111,8 +102,22 @@ def domain_view(d: SenderDomain, settings: DispatchSettings, keys: list[DkimKey]
 
 
 def records_for(d: SenderDomain, settings: DispatchSettings) -> list[dict]:
-    return dkim.dns_records(d.domain, d.rsa_selector, d.rsa_public, d.ed25519_selector, d.ed25519_public,
-                            settings.spf_include)
+    return [*dkim.dns_records(d.domain, d.rsa_selector, d.rsa_public, d.ed25519_selector, d.ed25519_public,
+                              settings.spf_include),
+            alignment.return_path_record(d.domain, settings.verp_domain)]
+
+
+def alignment_view(d: SenderDomain) -> dict:
+    """SPF alignment (the custom return-path host in use or not) and the DMARC record, explained."""
+    check = d.check or {}
+    dmarc = check.get("dmarc")
+    dmarc = dmarc if isinstance(dmarc, dict) else {}
+    aligned = alignment.aligned_return_path(d.domain, check) is not None
+    policy, rua = dmarc.get("policy"), list(dmarc.get("rua") or [])
+    return {"return_path_host": alignment.return_path_host(d.domain), "spf_aligned": aligned,
+            "dmarc_policy": policy, "dmarc_rua": rua,
+            "explanation": [t.to_wire() for t in alignment.dmarc_explanation(policy, rua, aligned)]
+            if d.checked_at else []}
 
 
 def create_domain(work: Work, inp: contracts.DomainIn, settings: DispatchSettings) -> dict:
@@ -161,27 +166,16 @@ def list_domains(work: Work, settings: DispatchSettings) -> list[dict]:
     rows = session.scalars(select(SenderDomain).where(SenderDomain.account_id == parse_uuid(account, "account_id"))
                            .order_by(SenderDomain.domain)).all()
     keys = _load_keys(session, [d.id for d in rows])
-    complaints = _complaints(session, [d.id for d in rows], _now(now))
-    return [domain_view(d, settings, keys[d.id], now, complaints) for d in rows]
-
-
-def _complaints(session: Session, domain_ids: list, now: datetime) -> dict:
-    """domain id -> (mails sent from its mailings in the last 30 days, how many of them drew a complaint)."""
-    if not domain_ids:
-        return {}
-    rows = session.execute(queries.DOMAIN_COMPLAINTS, {"ids": [str(i) for i in domain_ids],
-                                                       "since": now - COMPLAINT_WINDOW}).all()
-    return {r.domain_id: (r.sent, r.complaints) for r in rows}
+    return [domain_view(d, settings, keys[d.id], now) for d in rows]
 
 
 def _view(session: Session, d: SenderDomain, settings: DispatchSettings, now: datetime | None = None) -> dict:
-    return domain_view(d, settings, _load_keys(session, [d.id])[d.id], now, _complaints(session, [d.id], _now(now)))
-
+    return domain_view(d, settings, _load_keys(session, [d.id])[d.id], now)
 
 
 def check_domain(work: Work, domain_id, settings: DispatchSettings) -> dict:
-    """Look the signing key's records (and SPF, DMARC) up in DNS; with a rotation under way also the new key's
-    two DKIM records, and once both are found the new key signs from then on (``_promote``)."""
+    """Look the signing key's records (and SPF, DMARC, the return-path CNAME) up in DNS; with a rotation under way
+    also the new key's two DKIM records, and once both are found the new key signs from then on (``_promote``)."""
     session, p, now = work.session, work.principal, work.now
     p.require_role(ADMINISTRATOR)
     now = _now(now)

@@ -13,7 +13,7 @@ import { MailingsTabs } from "./MailingsPage";
 
 interface UserRow { id: string; email: string; first_name: string; last_name: string; active: boolean; roles: string[] }
 
-const PROBLEMS = ["missing", "nxdomain", "no_record", "dns_unreachable", "key_mismatch", "include_missing", "no_spf_record", "no_dmarc_record"];
+const PROBLEMS = ["missing", "nxdomain", "no_record", "dns_unreachable", "key_mismatch", "include_missing", "no_spf_record", "no_dmarc_record", "wrong_target"];
 
 function asError(exc: unknown): ApiError {
   return exc instanceof ApiError ? exc : new ApiError(0, null, null);
@@ -145,6 +145,12 @@ function DomainCard({ domain, onChange, onRemoved }: { domain: SenderDomain; onC
     </>}>
       <ErrorNotice error={error} fieldsShown={false} />
       <RecordsTable label={t("mailings.domains.records", { domain: domain.domain })} records={domain.records} domain={domain} />
+      {domain.alignment && domain.alignment.explanation.length > 0 && (
+        <div className="hint" data-alignment={domain.alignment.spf_aligned ? "aligned" : "not-aligned"}>
+          <strong>{t("mailings.domains.alignment")}</strong>
+          {domain.alignment.explanation.map((e, i) => <p key={i}>{lang === "en" ? e.en : e.de}</p>)}
+        </div>
+      )}
       <p className="muted">{domain.checked_at ? t("mailings.domains.checkedAt", { at: formatDateTime(lang, domain.checked_at) }) : t("mailings.domains.notChecked")}</p>
       <Checkbox label={t("mailings.domains.allowUnverified")} hint={t("mailings.domains.allowHint")} checked={allow} disabled={busy}
         onChange={(e) => {

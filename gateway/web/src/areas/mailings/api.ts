@@ -56,9 +56,14 @@ export interface Sender {
   sendable: boolean | null;
 }
 
-export type RecordKind = "dkim_rsa" | "dkim_ed25519" | "spf" | "dmarc";
-export interface DnsRecord { kind: RecordKind; type: "TXT"; name: string; value: string; strings?: string[]; required?: boolean; note?: string }
-export interface RecordCheck { ok: boolean; found: string[]; problem: string | null }
+export type RecordKind = "dkim_rsa" | "dkim_ed25519" | "spf" | "dmarc" | "return_path";
+export interface DnsRecord { kind: RecordKind; type: "TXT" | "CNAME"; name: string; value: string; strings?: string[]; required?: boolean; note?: string }
+export interface RecordCheck { ok: boolean; found: string[]; problem: string | null; policy?: string | null; rua?: string[] | null }
+/** SPF alignment through the custom return-path host and the customer's DMARC record, explained by dispatch. */
+export interface Alignment {
+  return_path_host: string; spf_aligned: boolean; dmarc_policy: "none" | "quarantine" | "reject" | null;
+  dmarc_rua: string[]; explanation: { de: string; en: string }[];
+}
 export interface SenderDomain {
   id: string;
   domain: string;
@@ -68,6 +73,7 @@ export interface SenderDomain {
   checked_at: string | null;
   check: Partial<Record<RecordKind, RecordCheck>> & { dkim_ok?: boolean };
   records: DnsRecord[];
+  alignment?: Alignment;
   keys?: DkimKey[];
   rotation?: DkimRotation | null;
 }
