@@ -331,6 +331,12 @@ class SenderDomain(Answer):
                                             "keys kept for verification until retire_after (retiring)")
     rotation: Rotation | None = Field(description="a rotation under way: the new key's records to publish and its "
                                                   "last check")
+    sender_issue: str | None = Field(description="the last sender-side bounce reason (blocked, auth_failure, "
+                                                 "reputation, policy, ptr, spam_detected ...) of its mailings")
+    sender_issue_at: datetime | None
+    sent_30d: int = Field(description="mails sent from this domain's mailings in the last 30 days")
+    complaints_30d: int = Field(description="of these, how many drew a complaint")
+    complaint_rate_30d: float | None = Field(description="complaints_30d / sent_30d; null without mail sent")
 
 
 class Sender(Answer):
@@ -489,6 +495,23 @@ class Progress(Counts):
     done: int
 
 
+class ProviderFigures(Answer):
+    provider: Literal["gmail", "outlook", "gmx_webde", "t_online", "yahoo", "other"]
+    delivered: int
+    deferred: int
+    bounced: int
+    complaints: int
+
+
+class SenderIssue(Answer):
+    """A sender-side bounce (blocked, auth_failure, reputation, policy, ptr, spam_detected ...): about our sending
+    domain, not the recipient's address."""
+
+    domain: str
+    reason: str = Field(description="one of dispatch.domain.bounce.SENDER_SIDE")
+    at: datetime | None
+
+
 class Report(Counts):
     """Sent, delivered, deferred, bounced (hard/soft), opened, clicked, unsubscribed; scanner hits apart."""
 
@@ -504,6 +527,12 @@ class Report(Counts):
     machine_clicks: int
     opens_total: int
     clicks_total: int
+    complaints: int = Field(description="recipients who marked the mail as spam (ARF report, provider complaint)")
+    complaint_rate: float | None = Field(description="complaints per mail sent (0.003 = 0.3 %); null before any")
+    by_provider: list[ProviderFigures] = Field(description="delivered/deferred/bounced/complaints per receiving "
+                                                           "provider (gmail, outlook, gmx_webde, t_online, yahoo, "
+                                                           "other), providers without a recipient left out")
+    sender_issue: SenderIssue | None = Field(description="the last sender-side bounce reason of the sending domain")
 
 
 class RecipientRow(Answer):

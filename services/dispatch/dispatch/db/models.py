@@ -95,6 +95,9 @@ class SenderDomain(Base):
     allow_unverified: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     check: Mapped[dict] = mapped_column(JSONB, server_default="{}")
     checked_at: Mapped[datetime | None]
+    #: the last sender-side bounce reason (blocked, auth_failure, reputation ...) and when it came
+    sender_issue: Mapped[str | None] = mapped_column(String(30))
+    sender_issue_at: Mapped[datetime | None]
     created_at: Mapped[created_at]
 
     __table_args__ = (
@@ -240,6 +243,7 @@ class Delivery(Base):
     last_code: Mapped[int | None] = mapped_column(Integer)
     last_reply: Mapped[str | None] = mapped_column(Text)
     bounce: Mapped[str | None] = mapped_column(String(10))   # hard | soft
+    bounce_reason: Mapped[str | None] = mapped_column(String(30))   # dispatch.domain.bounce.REASONS
     size: Mapped[int | None] = mapped_column(Integer)
     sent_at: Mapped[datetime | None]
     final_at: Mapped[datetime | None]

@@ -140,8 +140,38 @@ SELECT count(DISTINCT delivery_id) FILTER (WHERE kind = 'opened' AND NOT machine
        count(*) FILTER (WHERE kind = 'opened' AND machine) AS machine_opens,
        count(*) FILTER (WHERE kind = 'clicked' AND machine) AS machine_clicks,
        count(*) FILTER (WHERE kind = 'opened' AND NOT machine) AS opens_total,
-       count(*) FILTER (WHERE kind = 'clicked' AND NOT machine) AS clicks_total
+       count(*) FILTER (WHERE kind = 'clicked' AND NOT machine) AS clicks_total,
+       count(DISTINCT delivery_id) FILTER (WHERE kind = 'complaint') AS complaints
 FROM delivery_events WHERE mailing_id = :m
+""")
+
+# mailing :m's figures per recipient domain (summed per provider by dispatch.domain.providers.by_provider)
+PROVIDER_FIGURES = text("""
+SELECT d.domain,
+       count(*) FILTER (WHERE d.state = 'sent') AS delivered,
+       count(*) FILTER (WHERE d.state = 'deferred') AS deferred,
+       count(*) FILTER (WHERE d.state IN ('failed', 'bounced') AND d.bounce IS NOT NULL) AS bounced,
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM delivery_events e
+                                      WHERE e.delivery_id = d.id AND e.kind = 'complaint')) AS complaints
+FROM deliveries d WHERE d.mailing_id = :m GROUP BY d.domain
+""")
+
+# the sending domain of mailing :m (through its sender account) and its last sender-side bounce reason
+MAILING_SENDER_ISSUE = text("""
+SELECT sd.domain, sd.sender_issue, sd.sender_issue_at
+FROM mailings m JOIN sender_accounts sa ON sa.id = m.sender_id JOIN sender_domains sd ON sd.id = sa.domain_id
+WHERE m.id = :m
+""")
+
+# per sending domain (:ids) the mails sent since :since from its mailings and how many of them drew a complaint
+DOMAIN_COMPLAINTS = text("""
+SELECT sa.domain_id,
+       count(*) AS sent,
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM delivery_events e
+                                      WHERE e.delivery_id = d.id AND e.kind = 'complaint')) AS complaints
+FROM deliveries d JOIN mailings m ON m.id = d.mailing_id JOIN sender_accounts sa ON sa.id = m.sender_id
+WHERE sa.domain_id = ANY(CAST(:ids AS uuid[])) AND d.sent_at >= :since
+GROUP BY sa.domain_id
 """)
 
 # A page of mailing :m's recipients after delivery id :after (:limit rows), optionally of one :state and with an
@@ -189,6 +219,22 @@ SELECT d.* FROM deliveries d WHERE d.mailing_id = :m AND d.state IN ('failed', '
 """)
 
 # --- bounces, suppressions, events from other services ----------------------------------------------------------------
+
+#: the reason (dispatch.domain.bounce.REASONS) of a delivery's bounce
+SET_BOUNCE_REASON = text("UPDATE deliveries SET bounce_reason = :c WHERE id = :id")
+
+#: a sender-side bounce marks the sending domain of the mailing (through its sender account)
+MARK_SENDER_ISSUE = text("""
+UPDATE sender_domains SET sender_issue = :c, sender_issue_at = :now
+WHERE id = (SELECT sa.domain_id FROM mailings m JOIN sender_accounts sa ON sa.id = m.sender_id WHERE m.id = :m)
+""")
+
+#: an address's soft bounces in the window that count toward suppressing it: sender-side reasons do not
+#: (a bounce from before reasons were kept, with none, does)
+RECIPIENT_SOFT_BOUNCES = text("""
+SELECT count(*) FROM deliveries WHERE account_id = :a AND email = :e AND bounce = 'soft' AND final_at >= :since
+  AND (bounce_reason IS NULL OR NOT (bounce_reason = ANY(:sender)))
+""")
 
 # A bounce for delivery :id: a sent or failed row becomes bounced (:b hard or soft).
 MARK_BOUNCED = text("""

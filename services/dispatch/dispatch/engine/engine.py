@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from svckit.clock import utcnow
 from svckit.metrics import count_mail
 
+from ..domain import bounce
 from ..domain.retry import DEFER, FAIL, IN_DOUBT, SENT, next_attempt
 from ..domain.templates import TemplateProblem
 from ..settings import DispatchSettings
@@ -151,17 +152,22 @@ class Engine:
     def _fail(self, row: store.Claimed, now: datetime, code: int | None, reply: str, hard: bool,
               expired: bool = False) -> None:
         """The failure, the suppression and the event for crm in one transaction."""
+        status = _status(reply)
+        cause = bounce.EXPIRED if expired else bounce.classify(reply, status, str(code) if code else None)
+        if cause in bounce.SENDER_SIDE:
+            hard = False            # our sending domain was refused, not the address: it marks the domain
         with self.marks.connect() as tx:
             marked = store.mark_failed(tx, row, self.worker_id, now, code, reply, hard, expired=expired)
             if marked:
-                record_bounce(tx, _as_dict(row), hard, _status(reply), reply, now, self.settings.soft_bounce_limit)
+                record_bounce(tx, _as_dict(row), hard, status, reply, now, self.settings.soft_bounce_limit,
+                              cause=cause)
             tx.commit()
         if marked:
             count_mail("expired" if expired else "bounced", row.domain)
 
 
 def _as_dict(row: store.Claimed) -> dict:
-    return {"account_id": row.account_id, "email": row.email, "mailing_id": row.mailing_id}
+    return {"id": row.id, "account_id": row.account_id, "email": row.email, "mailing_id": row.mailing_id}
 
 
 def _status(reply: str) -> str | None:

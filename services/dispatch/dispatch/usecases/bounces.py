@@ -82,9 +82,9 @@ def process(session: Session, rcpt_tos: list[str], raw: bytes, settings: Dispatc
             session.execute(queries.MARK_BOUNCED,
                 {"b": "hard" if report.hard else "soft", "reason": report.reason[:1000], "now": now, "id": d.id})
             _event(session, d, "bounced", now, detail)
-            suppressed = record_bounce(session, {"account_id": d.account_id, "email": d.email,
+            suppressed = record_bounce(session, {"id": d.id, "account_id": d.account_id, "email": d.email,
                                                  "mailing_id": d.mailing_id}, report.hard, report.status,
-                                       report.reason, now, settings.soft_bounce_limit)
+                                       report.reason, now, settings.soft_bounce_limit, cause=report.cause)
             results.append({"rcpt": rcpt, "result": "bounce", "hard": report.hard, "suppressed": suppressed,
                             "domain": d.email.rpartition("@")[2]})
         elif report.kind == bounce_parser.DELAYED:

@@ -25,6 +25,7 @@ from svckit.work import Work
 from .. import contracts
 from ..db import queries
 from ..db.models import ExportFile, Job
+from ..domain.providers import by_provider
 from ..i18n import _, pgettext
 from .common import load_mailing
 
@@ -39,8 +40,30 @@ def report(work: Work, mailing_id) -> dict[str, Any]:
     m = load_mailing(session, p, mailing_id)
     counts = dict(session.execute(queries.DELIVERY_COUNTS, {"m": m.id}).mappings().one())
     engagement = dict(session.execute(queries.ENGAGEMENT, {"m": m.id}).mappings().one())
+    per_domain = session.execute(queries.PROVIDER_FIGURES, {"m": m.id}).mappings().all()
+    issue = session.execute(queries.MAILING_SENDER_ISSUE, {"m": m.id}).first()
     return {"mailing_id": str(m.id), "state": m.state, "subject": m.subject, "lane": m.lane,
-            "left_out": len(m.left_out or []), **counts, **engagement}
+            "left_out": len(m.left_out or []), **counts, **engagement,
+            "complaint_rate": complaint_rate(engagement["complaints"], counts["sent"]),
+            "by_provider": by_provider([dict(r) for r in per_domain], PROVIDER_FIGURES),
+            "sender_issue": sender_issue(issue)}
+
+
+#: the figures of a mailing report's per-provider rows
+PROVIDER_FIGURES = ("delivered", "deferred", "bounced", "complaints")
+
+
+def complaint_rate(complaints: int, sent: int) -> float | None:
+    """Complaints per mail sent (0.003 = 0.3 %, the bulk-sender limit of the big providers); None before any."""
+    return round(complaints / sent, 6) if sent else None
+
+
+def sender_issue(row) -> dict[str, Any] | None:
+    """The sending domain's last sender-side bounce reason and its time (None: none, or no sending domain)."""
+    if row is None or row.sender_issue is None:
+        return None
+    return {"domain": row.domain, "reason": row.sender_issue,
+            "at": row.sender_issue_at.isoformat() if row.sender_issue_at else None}
 
 
 def progress(work: Work, mailing_id) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from svckit.validation import parse_uuid
 from svckit.work import Work
 
 from .. import contracts
+from ..db import queries
 from ..db.models import DkimKey, SenderAccount, SenderDomain
 from ..dnscheck import TxtLookup, check_records
 from ..domain import alignment, dkim
@@ -38,6 +39,10 @@ NO_DOMAIN = _("There is no sender domain for this address.")
 ROTATION_RUNNING = _("A key rotation is already under way for this domain: publish and check "
                      "its records, or cancel it.")
 NO_ROTATION = _("No key rotation is under way for this domain.")
+
+
+#: the window of a sending domain's complaint rate
+COMPLAINT_WINDOW = timedelta(days=30)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -84,8 +89,9 @@ def _load_keys(session: Session, domain_ids: list) -> dict:
 
 
 def domain_view(d: SenderDomain, settings: DispatchSettings, keys: list[DkimKey] | None = None,
-                now: datetime | None = None) -> dict:
+                now: datetime | None = None, complaints: dict | None = None) -> dict:
     keys = keys or []
+    sent, complained = (complaints or {}).get(d.id, (0, 0))
     pending = next((k for k in keys if k.state == "pending"), None)
     return {
         "id": str(d.id), "domain": d.domain, "dkim_ok": d.dkim_ok, "allow_unverified": d.allow_unverified,
@@ -94,6 +100,10 @@ def domain_view(d: SenderDomain, settings: DispatchSettings, keys: list[DkimKey]
         "records": records_for(d, settings), "alignment": alignment_view(d),
         "created_at": d.created_at.isoformat() if d.created_at else None,
         "keys": _keys_view(d, keys, settings, _now(now)),
+        "sender_issue": d.sender_issue,
+        "sender_issue_at": d.sender_issue_at.isoformat() if d.sender_issue_at else None,
+        "sent_30d": sent, "complaints_30d": complained,
+        "complaint_rate_30d": round(complained / sent, 6) if sent else None,
         "rotation": None if pending is None else {
             "rsa_selector": pending.rsa_selector, "ed25519_selector": pending.ed25519_selector,
             "records": _key_records(d.domain, pending, settings), "check": pending.check or {},
@@ -166,11 +176,22 @@ def list_domains(work: Work, settings: DispatchSettings) -> list[dict]:
     rows = session.scalars(select(SenderDomain).where(SenderDomain.account_id == parse_uuid(account, "account_id"))
                            .order_by(SenderDomain.domain)).all()
     keys = _load_keys(session, [d.id for d in rows])
-    return [domain_view(d, settings, keys[d.id], now) for d in rows]
+    complaints = _complaints(session, [d.id for d in rows], _now(now))
+    return [domain_view(d, settings, keys[d.id], now, complaints) for d in rows]
+
+
+def _complaints(session: Session, domain_ids: list, now: datetime) -> dict:
+    """domain id -> (mails sent from its mailings in the last 30 days, how many of them drew a complaint)."""
+    if not domain_ids:
+        return {}
+    rows = session.execute(queries.DOMAIN_COMPLAINTS, {"ids": [str(i) for i in domain_ids],
+                                                       "since": now - COMPLAINT_WINDOW}).all()
+    return {r.domain_id: (r.sent, r.complaints) for r in rows}
 
 
 def _view(session: Session, d: SenderDomain, settings: DispatchSettings, now: datetime | None = None) -> dict:
-    return domain_view(d, settings, _load_keys(session, [d.id])[d.id], now)
+    return domain_view(d, settings, _load_keys(session, [d.id])[d.id], now, _complaints(session, [d.id], _now(now)))
+
 
 
 def check_domain(work: Work, domain_id, settings: DispatchSettings) -> dict:

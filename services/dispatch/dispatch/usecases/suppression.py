@@ -29,6 +29,7 @@ from svckit.work import Work
 
 from .. import contracts, events
 from ..db import outbox, queries
+from ..domain.bounce import SENDER_SIDE
 from ..i18n import _
 
 REASONS = ("blacklist", "unsubscribed", "hard_bounce", "soft_bounces", "complaint")
@@ -85,21 +86,32 @@ def suppressed(session: Session, account_id, emails: Iterable[str]) -> dict[str,
 
 
 def record_bounce(session: Session, delivery: dict, hard: bool, status: str | None, reason: str, now: datetime,
-                  soft_limit: int = 3) -> str | None:
-    """A recipient bounced (at SMTP time or by DSN): suppress when hard, or after ``soft_limit`` soft bounces in
-    30 days, and tell crm (``recipient_bounced``, through the outbox). Returns the suppression reason if any.
-    Caller commits."""
+                  soft_limit: int = 3, cause: str | None = None) -> str | None:
+    """A recipient bounced (at SMTP time or by DSN): suppress when hard, or after ``soft_limit`` recipient-side
+    soft bounces in 30 days, and tell crm (``recipient_bounced``, through the outbox). Returns the suppression
+    reason if any. Caller commits.
+
+    ``cause`` is the bounce's reason (:data:`dispatch.domain.bounce.REASONS`), kept on the delivery (``id``). A
+    sender-side reason (blocked, auth failure, reputation, policy, PTR, spam ...) is about our sending domain, not
+    the address: it never counts toward suppressing the recipient, and it marks the sending domain of the mailing
+    (``sender_issue``, ``sender_issue_at``)."""
     account_id = delivery.get("account_id")
     if account_id is None:          # transactional system mail: nobody's list to clean
         return None
     email = delivery["email"]
+    sender_side = cause in SENDER_SIDE
+    if cause and delivery.get("id") is not None:
+        session.execute(queries.SET_BOUNCE_REASON, {"id": delivery["id"], "c": cause})
     reason_code = None
-    if hard:
+    if sender_side:
+        hard = False
+        if delivery.get("mailing_id") is not None:
+            session.execute(queries.MARK_SENDER_ISSUE, {"m": str(delivery["mailing_id"]), "c": cause, "now": now})
+    elif hard:
         reason_code = "hard_bounce"
     else:
-        count = session.execute(text(
-            "SELECT count(*) FROM deliveries WHERE account_id = :a AND email = :e AND bounce = 'soft' "
-            "AND final_at >= :since"), {"a": account_id, "e": email, "since": now - SOFT_WINDOW}).scalar() or 0
+        count = session.execute(queries.RECIPIENT_SOFT_BOUNCES,
+            {"a": account_id, "e": email, "since": now - SOFT_WINDOW, "sender": sorted(SENDER_SIDE)}).scalar() or 0
         if count >= soft_limit:
             reason_code = "soft_bounces"
     if reason_code:

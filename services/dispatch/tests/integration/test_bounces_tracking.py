@@ -183,6 +183,20 @@ def test_soft_bounces_repeated_suppress(dispatch, rpc_as, tenant, smtp_sink, bou
     assert sup == {"voll@zeitung.example": "soft_bounces"}
 
 
+def test_sender_side_soft_bounces_never_suppress(dispatch, rpc_as, tenant, smtp_sink, bounce_server, databases):
+    for _round in range(3):   # three refusals of our sending domain: no reason to drop the recipient
+        smtp_sink.clear()
+        run_mailing(rpc_as, tenant, ["policy@zeitung.example"])
+        [mail] = smtp_sink.messages()
+        smtplib.SMTP("127.0.0.1", bounce_server.port).sendmail(
+            "", [mail.mail_from], dsn("policy@zeitung.example", "5.7.26", "550 5.7.26 DMARC policy violation"))
+    with databases.engine("dispatch").connect() as conn:
+        sup = dict(conn.execute(text("SELECT address, reason FROM suppressions")).all())
+        reasons = conn.execute(text("SELECT DISTINCT bounce || ':' || bounce_reason FROM deliveries")).scalars().all()
+    assert sup == {}
+    assert reasons == ["soft:auth_failure"]
+
+
 def test_tracking_people_scanners_and_one_click_unsubscribe(dispatch, rpc_as, tenant, smtp_sink, databases):
     m = run_mailing(rpc_as, tenant, ["leser@zeitung.example"])
     [mail] = smtp_sink.messages()
@@ -249,3 +263,59 @@ def test_transactional_mail_is_idempotent_and_signed_for_the_system_domain(dispa
     assert [a.get_filename() for a in got.iter_attachments()] == ["Rechnung.pdf"]
     assert got.mail_from.endswith("@" + VERP)
     assert urllib.parse.quote("x")  # keep the import honest
+
+
+def test_sender_side_bounces_mark_the_domain_and_the_report_counts_per_provider(dispatch, rpc_as, tenant, smtp_sink,
+                                                                                bounce_server, databases):
+    smtp_sink.clear_rules()
+    # at SMTP time: a blocklist refusal (sender-side) for one Gmail recipient, a 450 that keeps one Yahoo deferred
+    smtp_sink.add_rule(match="^hans@gmail", code=554,
+                       message="5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org")
+    smtp_sink.add_rule(match="^fritz@yahoo", code=450, message="4.2.1 try again later")
+    emails = ["anna@gmail.com", "hans@gmail.com", "bernd@gmx.de", "dora@web.de", "carla@outlook.com",
+              "emil@t-online.de", "fritz@yahoo.com", "gerd@zeitung.example"]
+    with rpc_as(tenant.admin) as admin:
+        sender = sendable_sender(admin, tenant)
+    with rpc_as(tenant.user) as rpc:
+        m = rpc.dispatch.create_mailing({"client_id": tenant.client, "subject": "PM", "html": html_body(),
+                                         "sender_id": sender["id"], "sources": [{"type": "addresses",
+                                         "recipients": [{"email": e, "language": "de"} for e in emails]}]})
+        rpc.dispatch.start_mailing(m["id"])
+        wait_until(lambda: (lambda p: p["queued"] == 0 and p["deferred"] == 1 and p["sent"] == 6)(
+            rpc.dispatch.get_mailing_progress(m["id"])), what="all but the deferred one done")
+    mails = {x.rcpt_to[0]: x for x in smtp_sink.messages()}
+
+    def to_ours(addr, raw):
+        smtplib.SMTP("127.0.0.1", bounce_server.port).sendmail("", [addr], raw)
+
+    to_ours(mails["bernd@gmx.de"].mail_from,
+            dsn("bernd@gmx.de", "5.7.1", "550 5.7.1 Message rejected: sending domain is on our blocklist"))
+    to_ours(mails["carla@outlook.com"].mail_from, dsn("carla@outlook.com", "5.1.1", "550 5.1.1 User unknown"))
+    to_ours(mails["dora@web.de"].mail_from, dsn("dora@web.de", "5.2.2", "552 5.2.2 Mailbox full"))
+    to_ours(mails["emil@t-online.de"].mail_from, arf("emil@t-online.de"))
+
+    with databases.engine("dispatch").connect() as conn:
+        sup = dict(conn.execute(text("SELECT address, reason FROM suppressions")).all())
+        reasons = dict(conn.execute(text("SELECT email, bounce_reason FROM deliveries WHERE mailing_id = :m "
+                                         "AND bounce IS NOT NULL"), {"m": m["id"]}).all())
+    # the sender-side refusals (blocked) never suppress the recipient; user unknown does, the complaint too
+    assert sup == {"carla@outlook.com": "hard_bounce", "emil@t-online.de": "complaint"}
+    assert reasons == {"hans@gmail.com": "blocked", "bernd@gmx.de": "blocked", "carla@outlook.com": "user_unknown",
+                       "dora@web.de": "mailbox_full"}
+    with rpc_as(tenant.user) as rpc:
+        report = rpc.dispatch.get_mailing_report(m["id"])
+    with rpc_as(tenant.admin) as admin:
+        [domain] = admin.dispatch.list_sender_domains()
+    assert report["by_provider"] == [
+        {"provider": "gmail", "delivered": 1, "deferred": 0, "bounced": 1, "complaints": 0},
+        {"provider": "outlook", "delivered": 0, "deferred": 0, "bounced": 1, "complaints": 0},
+        {"provider": "gmx_webde", "delivered": 0, "deferred": 0, "bounced": 2, "complaints": 0},
+        {"provider": "t_online", "delivered": 1, "deferred": 0, "bounced": 0, "complaints": 1},
+        {"provider": "yahoo", "delivered": 0, "deferred": 1, "bounced": 0, "complaints": 0},
+        {"provider": "other", "delivered": 1, "deferred": 0, "bounced": 0, "complaints": 0}]
+    assert report["complaints"] == 1 and report["sent"] == 6 and report["complaint_rate"] == round(1 / 6, 6)
+    assert report["sender_issue"]["domain"] == "acme-news.example" and report["sender_issue"]["reason"] == "blocked"
+    assert report["bounced_hard"] == 1 and report["bounced_soft"] == 3
+    assert domain["sender_issue"] == "blocked" and domain["sender_issue_at"] is not None
+    assert (domain["sent_30d"], domain["complaints_30d"], domain["complaint_rate_30d"]) == (6, 1, round(1 / 6, 6))
+    smtp_sink.clear_rules()
