@@ -147,6 +147,9 @@ def test_a_mailing_arrives_personalised_and_is_reported(new_page, suite, tmp_pat
     page.get_by_role("button", name="Weiter zu Prüfen und senden").click()
     expect(page.locator(".volume [data-figure='recipients']")).to_have_text("2", timeout=30_000)
     expect(page.locator("[data-problem]")).to_have_count(0)
+    # the pre-send verdict is shown with its reasons; nothing in it stops the sending
+    expect(page.locator("[data-verdict] [data-reason='one_click_unsubscribe']")).to_be_visible()
+    expect(page.locator("[data-verdict] [data-light='red']")).to_have_count(0)
     page.get_by_label("Vorschau als").select_option(label=f"Bernd Walk{tag} <{bernd}>")
     expect(page.locator("[data-preview='to']")).to_contain_text(bernd)
     page.get_by_role("button", name="Text", exact=True).click()
@@ -318,7 +321,7 @@ def test_an_undeliverable_address_is_corrected_and_sent_again(new_page, suite):
     expect(page.locator("[data-figure='delivered'] .big")).to_have_text("0")
     card.get_by_label(f"Neue Adresse für {typo}").fill(right)
     card.get_by_role("button", name="Korrigiert erneut senden").click()
-    expect(card.get_by_role("status")).to_contain_text("1 Mails erneut gesendet")
+    expect(card.get_by_role("status")).to_contain_text("1 Mail erneut gesendet")
     expect(card.locator(f"tr[data-undeliverable='{typo}']")).to_contain_text(f"Erneut gesendet an {right}")
     assert suite.wait_for_mail(right, r"(Sehr geehrter Herr Walk\w+,)", timeout=60) == f"Sehr geehrter Herr Walk{tag},"
     # the crm contact carries the corrected address

@@ -152,7 +152,7 @@ function VerdictNotice({ verdict }: { verdict: PresendVerdict }) {
   const { t, lang } = useI18n();
   const reasons = [...verdict.reasons].sort((a, b) => LIGHT_ORDER[a.light] - LIGHT_ORDER[b.light]);
   return (
-    <div className={`verdict verdict-${verdict.light}`} data-verdict={verdict.light} role="status">
+    <div className={`verdict verdict-${verdict.light}`} data-verdict={verdict.light}>
       <strong>{t(`mailings.verdict.${verdict.light}`)}</strong>
       <ul>
         {reasons.map((r) => (
