@@ -33,6 +33,7 @@ from ..db.models import (
     SenderDomain,
     account_entitlements,
 )
+from ..domain import alignment
 from ..domain import verdict as rules
 from ..domain.mime import EncodedAttachment, Mail
 from ..domain.templates import SAMPLE_RECIPIENT, TemplateProblem, compile_templates, context_for
@@ -413,7 +414,9 @@ def verdict_inputs(session: Session, p: Principal, m: Mailing, resolved: Resolve
     name = domain.domain if domain else "?"
     check = (domain.check or {}) if domain else {}
     dmarc = check.get("dmarc")
-    return_path = settings.verp_domain.lower()   # the envelope sender is ours today (VERP at our bounce host)
+    # the envelope sender: at the domain's checked return-path host (engine/compose.py), else at our bounce host
+    return_path = (alignment.aligned_return_path(domain.domain, domain.check) if domain else None) \
+        or settings.verp_domain.lower()
     figures = session.execute(queries.ACCOUNT_COMPLAINTS,
                               {"a": m.account_id, "since": now - COMPLAINT_WINDOW}).one()
     return rules.Inputs(

@@ -45,11 +45,13 @@ def bounce_port(databases, config):
         proc.wait(10)
 
 
-def send_one(rpc_as, tenant, sender_id, email):
+def send_one(rpc_as, tenant, sender_id, email, spf_reason):
     with rpc_as(tenant.user) as user:
         m = user.dispatch.create_mailing({"client_id": tenant.client, "subject": "PM", "text": "Hallo",
                                           "sender_id": sender_id, "sources": [{"type": "addresses",
                                           "recipients": [{"email": email}]}]})
+        codes = {r["code"] for r in user.dispatch.presend_verdict(m["id"])["reasons"]}
+        assert spf_reason in codes   # the pre-send verdict sees the same return path as the engine
         user.dispatch.start_mailing(m["id"])
         wait_until(lambda: user.dispatch.get_mailing_progress(m["id"])["state"] == "finished", what="finished")
     return m
@@ -87,7 +89,7 @@ def test_return_path_host_aligns_spf_and_receives_bounces(dispatch_dns, dns_serv
         assert "nicht ausgerichtet" in a["explanation"][1]["de"] and "not aligned" in a["explanation"][1]["en"]
 
     # unchecked: the envelope sender stays at our bounce host
-    send_one(rpc_as, tenant, sender["id"], "anna@zeitung.example")
+    send_one(rpc_as, tenant, sender["id"], "anna@zeitung.example", "spf_not_aligned")
     [first] = smtp_sink.messages()
     assert first.mail_from.endswith("@" + VERP) and first.mail_from.startswith("b-")
 
@@ -106,7 +108,7 @@ def test_return_path_host_aligns_spf_and_receives_bounces(dispatch_dns, dns_serv
         assert "abgewiesen" in a["explanation"][0]["de"]
 
     # checked: the envelope sender is a VERP address at the customer's host
-    m = send_one(rpc_as, tenant, sender["id"], "gone@zeitung.example")
+    m = send_one(rpc_as, tenant, sender["id"], "gone@zeitung.example", "spf_aligned")
     second = next(x for x in smtp_sink.messages() if x.rcpt_to == ["gone@zeitung.example"])
     assert second.mail_from.startswith("b-") and second.mail_from.endswith("@" + HOST)
 
