@@ -193,7 +193,6 @@ def _view(session: Session, d: SenderDomain, settings: DispatchSettings, now: da
     return domain_view(d, settings, _load_keys(session, [d.id])[d.id], now, _complaints(session, [d.id], _now(now)))
 
 
-
 def check_domain(work: Work, domain_id, settings: DispatchSettings) -> dict:
     """Look the signing key's records (and SPF, DMARC, the return-path CNAME) up in DNS; with a rotation under way
     also the new key's two DKIM records, and once both are found the new key signs from then on (``_promote``)."""

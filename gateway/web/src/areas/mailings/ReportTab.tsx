@@ -35,8 +35,43 @@ function Figure({ id, label, value, of, hint }: { id: string; label: string; val
   );
 }
 
+/** Delivered, deferred, bounced and complaints per receiving provider (Gmail, Outlook, GMX/web.de, ...). */
+function Providers({ r }: { r: Report }) {
+  const { t, lang } = useI18n();
+  if (!r.by_provider?.length) return null;
+  return (
+    <Card title={t("mailings.report.providers")}>
+      <p className="hint">{t("mailings.report.providersHint", { n: formatNumber(lang, r.complaints), count: r.complaints })}</p>
+      <TableWrap label={t("mailings.report.providers")}>
+        <table className="providers" data-testid="providers">
+          <thead>
+            <tr>
+              <th scope="col">{t("mailings.report.provider")}</th>
+              <th scope="col" className="num">{t("mailings.report.delivered")}</th>
+              <th scope="col" className="num">{t("mailings.report.deferred")}</th>
+              <th scope="col" className="num">{t("mailings.report.bounced")}</th>
+              <th scope="col" className="num">{t("mailings.report.complaints")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {r.by_provider.map((p) => (
+              <tr key={p.provider} data-provider={p.provider}>
+                <th scope="row">{t(`mailings.provider.${p.provider}`)}</th>
+                <td className="num">{formatNumber(lang, p.delivered)}</td>
+                <td className="num">{formatNumber(lang, p.deferred)}</td>
+                <td className="num">{formatNumber(lang, p.bounced)}</td>
+                <td className="num">{formatNumber(lang, p.complaints)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
+    </Card>
+  );
+}
+
 function Figures({ r }: { r: Report }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   return (
     <>
       <Card title={t("mailings.report.delivery")}>
@@ -50,8 +85,15 @@ function Figures({ r }: { r: Report }) {
           <Figure id="bounced_soft" label={t("mailings.report.bouncedSoft")} value={r.bounced_soft} of={r.total} hint={t("mailings.report.bouncedSoftHint")} />
           {r.cancelled > 0 && <Figure id="cancelled" label={t("mailings.report.cancelled")} value={r.cancelled} />}
           <Figure id="left_out" label={t("mailings.report.leftOut")} value={r.left_out} />
+          <Figure id="complaints" label={t("mailings.report.complaints")} value={r.complaints} of={r.sent} hint={t("mailings.report.complaintsHint")} />
         </dl>
+        {r.sender_issue && (
+          <Notice kind="warning">
+            {t("mailings.report.senderIssue", { domain: r.sender_issue.domain, reason: t(`mailings.senderReason.${r.sender_issue.reason}`), at: r.sender_issue.at ? formatDateTime(lang, r.sender_issue.at) : "" })}
+          </Notice>
+        )}
       </Card>
+      <Providers r={r} />
       <Card title={t("mailings.report.reactions")}>
         <dl className="figures">
           <Figure id="opened" label={t("mailings.report.opened")} value={r.opened} of={r.delivered} />

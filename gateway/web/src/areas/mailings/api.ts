@@ -146,7 +146,19 @@ export interface Report {
   opened: number; clicked: number; unsubscribed: number;
   machine_opens: number; machine_clicks: number; opens_total?: number; clicks_total?: number;
   left_out: number;
+  complaints: number;
+  /** complaints per mail sent (0.003 = 0.3 %); null before any mail was sent */
+  complaint_rate: number | null;
+  by_provider: ProviderFigures[];
+  sender_issue: SenderIssue | null;
 }
+
+export type Provider = "gmail" | "outlook" | "gmx_webde" | "t_online" | "yahoo" | "other";
+
+export interface ProviderFigures { provider: Provider; delivered: number; deferred: number; bounced: number; complaints: number }
+
+/** a sender-side bounce reason (blocked, auth_failure, reputation ...) of the sending domain, and when it came */
+export interface SenderIssue { domain: string; reason: string; at: string | null }
 
 export interface RecipientRow {
   id: number; email: string; contact_id: string | null; state: string; bounce: string | null; attempts: number;
