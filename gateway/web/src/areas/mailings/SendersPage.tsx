@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import { ApiError, api } from "../../api/client";
 import { useI18n } from "../../i18n";
 import { Badge, Card, Checkbox, ErrorNotice, Field, Loading, Notice, Page, TableWrap } from "../../ui/components";
-import { formatDateTime } from "../../ui/format";
+import { formatDateTime, formatNumber } from "../../ui/format";
 import { useForm, useLoad } from "../../ui/hooks";
 import { senderApi, type DnsRecord, type Sender, type SenderDomain } from "./api";
 import { MailingsTabs } from "./MailingsPage";
@@ -150,6 +150,15 @@ function DomainCard({ domain, onChange, onRemoved }: { domain: SenderDomain; onC
           <strong>{t("mailings.domains.alignment")}</strong>
           {domain.alignment.explanation.map((e, i) => <p key={i}>{lang === "en" ? e.en : e.de}</p>)}
         </div>
+      )}
+      {domain.sender_issue && (
+        <Notice kind="warning">{t("mailings.domains.senderIssue", { reason: t(`mailings.senderReason.${domain.sender_issue}`), at: domain.sender_issue_at ? formatDateTime(lang, domain.sender_issue_at) : "" })}</Notice>
+      )}
+      {(domain.sent_30d ?? 0) > 0 && (
+        <p className="muted" data-complaint-rate={domain.complaint_rate_30d ?? ""}>
+          {t("mailings.domains.complaints", { n: formatNumber(lang, domain.complaints_30d ?? 0), sent: formatNumber(lang, domain.sent_30d ?? 0), count: domain.sent_30d ?? 0,
+            rate: new Intl.NumberFormat(lang === "de" ? "de-DE" : "en-GB", { style: "percent", maximumFractionDigits: 2 }).format(domain.complaint_rate_30d ?? 0) })}
+        </p>
       )}
       <p className="muted">{domain.checked_at ? t("mailings.domains.checkedAt", { at: formatDateTime(lang, domain.checked_at) }) : t("mailings.domains.notChecked")}</p>
       <Checkbox label={t("mailings.domains.allowUnverified")} hint={t("mailings.domains.allowHint")} checked={allow} disabled={busy}

@@ -76,6 +76,12 @@ export interface SenderDomain {
   alignment?: Alignment;
   keys?: DkimKey[];
   rotation?: DkimRotation | null;
+  /** the last sender-side bounce reason (blocked, auth_failure, reputation ...) of its mailings, and when */
+  sender_issue?: string | null;
+  sender_issue_at?: string | null;
+  sent_30d?: number;
+  complaints_30d?: number;
+  complaint_rate_30d?: number | null;
 }
 export interface DkimKey {
   state: "active" | "pending" | "retiring"; signing: boolean; rsa_selector: string; ed25519_selector: string;
