@@ -279,7 +279,18 @@ def test_mail_links_degrade_while_dispatch_is_down(gateway):
     assert click.status_code == 503 and int(click.headers["retry-after"]) >= 1
 
 
+def _no_identity_queue(amqp_uri: str) -> None:
+    """The test's premise is that no identity service ever ran on this broker: earlier tests of the run may have
+    left identity's durable RPC queue behind (without consumer), which the gateway answers as no_consumer without
+    publishing; remove it so the call takes the "no such service" path (the mandatory publish comes back)."""
+    from kombu import Connection
+
+    with Connection(amqp_uri) as conn:
+        conn.default_channel.queue_delete("rpc-identity")
+
+
 def test_healthz_probes_and_web_files_never_call_a_service_even_with_a_session(amqp_uri):
+    _no_identity_queue(amqp_uri)
     settings = Settings(amqp_uri=amqp_uri, principal_secret=principal_secret(), auth_cache=False)
     client = RpcClient(settings.amqp_uri, settings.principal_secret, 2.0)
     try:

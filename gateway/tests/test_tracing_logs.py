@@ -33,7 +33,18 @@ def test_answers_carry_request_id_and_traceparent(gateway):
     assert fresh.headers["X-Request-Id"]
 
 
-def test_a_503_and_the_missing_service_are_logged_as_warnings_with_ids(gateway, caplog):
+def _no_identity_queue(amqp_uri: str) -> None:
+    """The test's premise is that no identity service ever ran on this broker: earlier tests of the run may have
+    left identity's durable RPC queue behind (without consumer), which the gateway answers as no_consumer without
+    publishing; remove it so the call takes the "no such service" path (the mandatory publish comes back)."""
+    from kombu import Connection
+
+    with Connection(amqp_uri) as conn:
+        conn.default_channel.queue_delete("rpc-identity")
+
+
+def test_a_503_and_the_missing_service_are_logged_as_warnings_with_ids(gateway, caplog, amqp_uri):
+    _no_identity_queue(amqp_uri)
     caplog.set_level(logging.INFO)
     api = gateway(rpc_timeout=1.0, auth_cache=False)   # no identity service is running on this run's broker
     resp = api.simulate_get("/api/v1/me", headers={"Authorization": "Bearer some-session-token",

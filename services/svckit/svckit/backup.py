@@ -32,6 +32,7 @@ import tempfile
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -40,7 +41,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from . import __version__
-from .clock import utcnow
 from .migrate import ensure_database
 from .settings import SERVICES, database_url
 
@@ -325,7 +325,9 @@ def dump(directory: str | Path, services: Iterable[str] = SERVICES) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BackupError(f"cannot create backup directory {directory}: {exc.strerror}") from None
-    now = utcnow().replace(microsecond=0)
+    # wall time on purpose, not svckit.clock: this command runs outside any service, and importing the clock (a
+    # nameko dependency) would print eventlet's deprecation warning into the command's one-line error output
+    now = datetime.now(UTC).replace(microsecond=0)
     final = directory / f"pressroom-{now:%Y%m%d-%H%M%S}.tar.gz"
     if final.exists():
         raise BackupError(f"{final} already exists (one backup per second at most)")
