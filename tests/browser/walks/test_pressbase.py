@@ -406,7 +406,7 @@ def test_changes_since_transfer_are_shown_and_applied(new_page, suite):
     expect(row).to_contain_text(f"Position: {record['position'] or '–'} → {new_position}")
     row.get_by_role("checkbox", name=f"Auswählen: {name}").check()
     page.get_by_role("button", name="Ausgewählte übernehmen (1)").click()
-    expect(page.get_by_role("status").filter(has_text="aktualisiert")).to_contain_text("1 Kontakt aktualisiert")   # plural rules (ed70aef)
+    expect(page.get_by_role("status").filter(has_text="aktualisiert")).to_contain_text("1 Kontakt aktualisiert")
     expect(page.get_by_role("link", name=name)).to_have_count(0)
 
     found = api(page, "/api/v1/crm/contacts", client_id=clients["Konzern"], q=record["last_name"])["items"]
