@@ -6,6 +6,8 @@ The resolver is configurable (DNS_NAMESERVERS, DNS_PORT): the tests point it at 
 
 from __future__ import annotations
 
+from typing import Any
+
 import dns.exception
 import dns.resolver
 
@@ -24,32 +26,31 @@ class TxtLookup:
         self.resolver.lifetime = timeout
         self.resolver.timeout = timeout
 
+    def _resolve(self, name: str, rtype: str) -> tuple[Any, str | None]:
+        """The answer for ``name``/``rtype``, or None and an error code if the lookup failed."""
+        try:
+            return self.resolver.resolve(name, rtype), None
+        except dns.resolver.NXDOMAIN:
+            return None, "nxdomain"
+        except dns.resolver.NoAnswer:
+            return None, "no_record"
+        except (dns.exception.Timeout, dns.resolver.NoNameservers):
+            return None, "dns_unreachable"
+        except dns.exception.DNSException as exc:
+            return None, type(exc).__name__
+
     def txt(self, name: str) -> tuple[list[str], str | None]:
         """The TXT strings at ``name`` (each record's strings joined), and an error code if the lookup failed."""
-        try:
-            answer = self.resolver.resolve(name, "TXT")
-        except dns.resolver.NXDOMAIN:
-            return [], "nxdomain"
-        except dns.resolver.NoAnswer:
-            return [], "no_record"
-        except (dns.exception.Timeout, dns.resolver.NoNameservers):
-            return [], "dns_unreachable"
-        except dns.exception.DNSException as exc:
-            return [], type(exc).__name__
+        answer, error = self._resolve(name, "TXT")
+        if answer is None:
+            return [], error
         return [b"".join(r.strings).decode("utf-8", "replace") for r in answer], None
 
     def cname(self, name: str) -> tuple[list[str], str | None]:
         """The CNAME target(s) at ``name`` (lower case, no trailing dot), and an error code if the lookup failed."""
-        try:
-            answer = self.resolver.resolve(name, "CNAME")
-        except dns.resolver.NXDOMAIN:
-            return [], "nxdomain"
-        except dns.resolver.NoAnswer:
-            return [], "no_record"
-        except (dns.exception.Timeout, dns.resolver.NoNameservers):
-            return [], "dns_unreachable"
-        except dns.exception.DNSException as exc:
-            return [], type(exc).__name__
+        answer, error = self._resolve(name, "CNAME")
+        if answer is None:
+            return [], error
         return [r.target.to_text().lower().rstrip(".") for r in answer], None
 
 
