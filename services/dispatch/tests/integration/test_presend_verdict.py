@@ -12,7 +12,7 @@ from sqlalchemy import text
 from dispatch.sender import DispatchSender
 from dispatch.service import DispatchService
 from dispatch_testing import sendable_sender, wait_until
-from svckit.errors import Conflict
+from svckit.errors import Conflict, NotFound
 
 
 @pytest.fixture
@@ -119,3 +119,14 @@ def test_a_complaint_rate_of_0_3_percent_refuses_the_start(dispatch, rpc_as, ten
         assert exc.extra["verdict"]["light"] == "red"
         assert user.dispatch.get_mailing(m["id"])["state"] == "draft"
     assert smtp_sink.messages() == []
+
+
+def test_another_accounts_mailing_has_no_verdict(dispatch, rpc_as, tenant, other_tenant):
+    with rpc_as(tenant.admin) as admin:
+        sender = sendable_sender(admin, tenant)
+    with rpc_as(tenant.admin) as admin:
+        m = mailing(admin, tenant, sender["id"], ["anna@zeitung.example"])
+    with rpc_as(other_tenant.admin) as stranger, pytest.raises(NotFound):
+        stranger.dispatch.presend_verdict(m["id"])
+    with rpc_as(tenant.admin) as admin, pytest.raises(NotFound):
+        admin.dispatch.presend_verdict(str(uuid.uuid4()))
